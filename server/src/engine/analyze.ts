@@ -1,0 +1,344 @@
+/**
+ * analyzeSource: the engine's entry point. Runs the file through the abstract interpreter, finds the
+ * functions, methods and variables that yield models (builders), and derives reports and graphs.
+ */
+import ts from 'typescript';
+import { Unknown } from './unknown';
+import { Interpreter } from './interp/interpreter';
+import { DEFAULT_LIMITS, type BudgetLimits } from './interp/budget';
+import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
+import { ClassValue, Closure, JsObject, type Value } from './interp/values';
+import { TfSession, modelNodes } from './tfjs/session';
+import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
+import { ModelValue } from './tfjs/values';
+import { type Loc, rangeOf, type EngineDiagnostic } from './source';
+import { buildModel, type Placer } from './report/model_report';
+import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
+
+export interface AnalysisOptions {
+  limits?: Partial<BudgetLimits>;
+}
+
+export interface AnalyzedModel {
+  report: ModelReport;
+  graph: ModelGraph;
+}
+
+export interface AnalysisResult {
+  file: string;
+  models: AnalyzedModel[];
+  diagnostics: Diagnostic[];
+  /** DESIGN.md's JSON report. */
+  report: Report;
+}
+
+const NO_FILES: AnalysisHost = { readFile: () => undefined };
+
+export function analyzeSource(text: string, fileName: string, host: AnalysisHost = NO_FILES, options: AnalysisOptions = {}): AnalysisResult {
+  const file = normalizePath(fileName);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  let session!: TfSession;
+  let tf: TfNamespace | undefined;
+  const interp = new Interpreter(
+    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    (spec) => {
+      if (!isTfjsPackage(spec)) return undefined;
+      return (tf ??= new TfNamespace(session));
+    },
+    limits,
+  );
+  session = new TfSession(interp);
+
+  // Which user functions were called, and whether a call returned a model.
+  const observed = new Map<ts.Node, { calls: number }>();
+  interp.callObserver = (fn) => {
+    const o = observed.get(fn.node);
+    if (o) o.calls++;
+    else observed.set(fn.node, { calls: 1 });
+  };
+
+  const excluded = new Set<ModelValue>();
+  const importedBefore = session.models.length;
+  const main = interp.loadModule(file, text);
+  // Models made by other modules' top-level code are theirs to report, not this file's.
+  for (const m of session.models.slice(importedBefore)) if (m.loc.file !== file && !m.frame) excluded.add(m);
+
+  runBuilders(interp, session, main, observed);
+
+  const placer = makePlacer(interp);
+  const names = nameModels(session.models.filter((m) => !excluded.has(m)), main);
+  const allDiags = placeDiagnostics(dedupe(interp.diagnostics), file, placer);
+  const models: AnalyzedModel[] = [];
+  for (const [model, { name, loc }] of names) {
+    const locs = modelLocKeys(model);
+    const own = allDiags.filter((d) => locs.has(d.key)).map((d) => d.diagnostic);
+    models.push(buildModel(model, name, loc, placer, own));
+  }
+  const diagnostics = allDiags.map((d) => d.diagnostic);
+  return { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics } };
+}
+
+// ------------------------------------------------------------------ builders
+
+/**
+ * Calls every function, arrow and class method of the file that nobody called yet, so builders that
+ * the file only defines (or exports) are analysed too. Entry points go first: a function called
+ * from another one is best analysed through that call, with its real arguments.
+ */
+function runBuilders(interp: Interpreter, session: TfSession, main: ModuleRecord, observed: Map<ts.Node, { calls: number }>): void {
+  const sf = main.sourceFile;
+  const calls = callSites(sf);
+  const candidates = topLevelFunctions(main);
+  const entryFirst = [...candidates].sort((a, b) => Number((calls.get(a.name)?.length ?? 0) > 0) - Number((calls.get(b.name)?.length ?? 0) > 0));
+  for (const c of entryFirst) {
+    if (observed.has(c.closure.node)) continue;
+    const args = argumentsFor(interp, main, c.closure, calls.get(c.name));
+    evaluate(interp, session, main, c.closure.node, () => interp.callFunction(c.closure, undefined, args, undefined));
+  }
+  for (const cls of topLevelClasses(main)) {
+    let instance: Value;
+    evaluate(interp, session, main, cls.node, () => {
+      const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, calls.get(`new ${cls.name}`)) : [];
+      instance = interp.construct(cls, ctorArgs, undefined);
+      return instance;
+    });
+    const methods = [...cls.methods.values()].sort(
+      (a, b) => Number((calls.get(`.${short(a.name)}`)?.length ?? 0) > 0) - Number((calls.get(`.${short(b.name)}`)?.length ?? 0) > 0),
+    );
+    for (const m of methods) {
+      if (observed.has(m.node) || !(instance! instanceof JsObject)) continue;
+      if (ts.isGetAccessorDeclaration(m.node)) continue;
+      const args = argumentsFor(interp, main, m, calls.get(`.${short(m.name)}`));
+      evaluate(interp, session, main, m.node, () => interp.callFunction(m, instance, args, undefined));
+    }
+    for (const [, v] of cls.statics.props) {
+      if (!(v instanceof Closure) || observed.has(v.node)) continue;
+      const args = argumentsFor(interp, main, v, calls.get(`.${short(v.name)}`));
+      evaluate(interp, session, main, v.node, () => interp.callFunction(v, cls, args, undefined));
+    }
+  }
+}
+
+function short(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
+}
+
+/**
+ * One standalone evaluation. Diagnostics raised while running a helper out of context (unknown
+ * arguments, no model produced) are noise and dropped; budget overruns are kept, they are real.
+ */
+function evaluate(interp: Interpreter, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value): void {
+  const modelsBefore = session.models.length;
+  const diagsBefore = interp.diagnostics.length;
+  interp.resetBudget();
+  interp.currentModule = main;
+  interp.frame = undefined;
+  try {
+    run();
+  } catch (e) {
+    interp.frame = undefined;
+    interp.recordAbort(e, at, main);
+  }
+  if (session.models.length === modelsBefore) {
+    const kept = interp.diagnostics.slice(diagsBefore).filter((d) => d.code === 'analysis-budget');
+    interp.diagnostics.length = diagsBefore;
+    interp.diagnostics.push(...kept);
+  }
+}
+
+interface Candidate {
+  name: string;
+  closure: Closure;
+}
+
+function topLevelFunctions(main: ModuleRecord): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<ts.Node>();
+  const push = (name: string, v: Value | undefined) => {
+    if (v instanceof Closure && !seen.has(v.node)) {
+      seen.add(v.node);
+      out.push({ name, closure: v });
+    }
+  };
+  for (const s of main.sourceFile.statements) {
+    if (ts.isFunctionDeclaration(s) && s.body) push(s.name?.text ?? 'default', main.scope.lookup(s.name?.text ?? '%default')?.value);
+    else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer && isFunctionExpr(d.initializer)) push(d.name.text, main.scope.lookup(d.name.text)?.value);
+    } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
+      const b = main.exports.get('default');
+      if (b?.kind === 'value') push('default', b.value);
+    }
+  }
+  return out;
+}
+
+function isFunctionExpr(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+}
+
+function topLevelClasses(main: ModuleRecord): ClassValue[] {
+  const out: ClassValue[] = [];
+  for (const s of main.sourceFile.statements) {
+    if (!ts.isClassDeclaration(s)) continue;
+    const v = s.name ? main.scope.lookup(s.name.text)?.value : main.exports.get('default')?.kind === 'value' ? (main.exports.get('default') as { value: Value }).value : undefined;
+    if (v instanceof ClassValue) out.push(v);
+  }
+  return out;
+}
+
+/** Call expressions of the file by callee: 'build' for build(...), '.build' for x.build(...), 'new Net' for new Net(...). */
+function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]> {
+  const map = new Map<string, ts.NodeArray<ts.Expression>[]>();
+  const add = (k: string, args: ts.NodeArray<ts.Expression> | undefined) => {
+    let l = map.get(k);
+    if (!l) map.set(k, (l = []));
+    l.push(args ?? ts.factory.createNodeArray());
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const c = n.expression;
+      if (ts.isIdentifier(c)) add(c.text, n.arguments);
+      else if (ts.isPropertyAccessExpression(c)) add(`.${c.name.text}`, n.arguments);
+    } else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression)) add(`new ${n.expression.text}`, n.arguments);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return map;
+}
+
+/**
+ * Arguments for a standalone call: defaults apply on their own (undefined); a parameter without a
+ * default takes the argument of the single call site in this file, evaluated in module scope, or
+ * becomes Unknown with the reason kept for hovers.
+ */
+function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, sites: ts.NodeArray<ts.Expression>[] | undefined): Value[] {
+  const params = fn.node.parameters;
+  const single = sites && sites.length === 1 ? sites[0] : undefined;
+  const args: Value[] = [];
+  params.forEach((p, i) => {
+    if (p.dotDotDotToken) return;
+    if (p.initializer || p.questionToken) {
+      args.push(single && single[i] ? evalQuietly(interp, main, single[i]!) : undefined);
+      return;
+    }
+    const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
+    if (single && single[i]) {
+      const v = evalQuietly(interp, main, single[i]!);
+      args.push(v);
+      return;
+    }
+    const why = sites && sites.length > 1 ? `called ${sites.length} times in this file` : 'never called in this file';
+    args.push(new Unknown(`parameter '${pname}' of ${fn.name} has no default value and ${fn.name} is ${why}`));
+  });
+  return args;
+}
+
+function evalQuietly(interp: Interpreter, main: ModuleRecord, e: ts.Expression): Value {
+  const before = interp.diagnostics.length;
+  try {
+    interp.resetBudget();
+    return interp.eval(e, main.scope, main);
+  } catch {
+    return new Unknown('argument could not be evaluated');
+  } finally {
+    interp.diagnostics.length = before;
+  }
+}
+
+// ------------------------------------------------------------------ naming
+
+function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, { name: string; loc: Loc }> {
+  const byVar = new Map<ModelValue, string>();
+  for (const s of main.sourceFile.statements) {
+    if (!ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name)) continue;
+      const v = main.scope.lookup(d.name.text)?.value;
+      if (v instanceof ModelValue && !byVar.has(v)) byVar.set(v, d.name.text);
+    }
+  }
+  const out = new Map<ModelValue, { name: string; loc: Loc }>();
+  const used = new Map<string, number>();
+  // A model made by a helper and used as a layer of another model is still a model of its own.
+  for (const m of models) {
+    const creator = m.frame;
+    let base = creator?.name ?? byVar.get(m) ?? m.name ?? `model${m.id}`;
+    const k = (used.get(base) ?? 0) + 1;
+    used.set(base, k);
+    if (k > 1) base = byVar.get(m) && creator ? `${creator.name} (${byVar.get(m)})` : `${base}#${k}`;
+    out.set(m, { name: base, loc: creator?.closure ? declarationLoc(creator.closure) : m.loc });
+  }
+  return out;
+}
+
+function declarationLoc(c: Closure): Loc {
+  const rec = c.module;
+  return { file: rec.path, start: c.node.getStart(rec.sourceFile), end: c.node.getEnd() };
+}
+
+// ------------------------------------------------------------------ diagnostics
+
+function makePlacer(interp: Interpreter): Placer {
+  return {
+    range(loc: Loc) {
+      const rec = interp.modules.get(loc.file);
+      if (!rec) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      return rangeOf(loc, rec.sourceFile);
+    },
+  };
+}
+
+function locKey(l: Loc): string {
+  return `${l.file}:${l.start}:${l.end}`;
+}
+
+/** The same problem reached through several calls (a helper called nine times) is one diagnostic. */
+function dedupe(diags: EngineDiagnostic[]): EngineDiagnostic[] {
+  const map = new Map<string, EngineDiagnostic>();
+  for (const d of diags) {
+    const key = `${locKey(d.loc)}:${d.code}:${d.message}`;
+    const prev = map.get(key);
+    if (!prev) {
+      map.set(key, { ...d, related: d.related ? [...d.related] : undefined });
+      continue;
+    }
+    for (const r of d.related ?? []) {
+      prev.related ??= [];
+      if (!prev.related.some((x) => locKey(x.loc) === locKey(r.loc) && x.message === r.message)) prev.related.push(r);
+    }
+  }
+  return [...map.values()];
+}
+
+function placeDiagnostics(diags: EngineDiagnostic[], file: string, placer: Placer): { key: string; diagnostic: Diagnostic }[] {
+  const out: { key: string; diagnostic: Diagnostic }[] = [];
+  for (const d of diags) {
+    let loc = d.loc;
+    const related = (d.related ?? []).map((r) => ({ range: placer.range(r.loc), file: r.loc.file === file ? undefined : r.loc.file, message: r.message }));
+    if (loc.file !== file) {
+      // The problem sits in an imported helper: show it at the call in this file, point to the helper.
+      const site = d.chain?.find((l) => l.file === file);
+      if (!site) continue;
+      related.unshift({ range: placer.range(loc), file: loc.file, message: 'the layer is defined here' });
+      loc = site;
+    }
+    const diagnostic: Diagnostic = { range: placer.range(loc), severity: d.severity, code: d.code, message: d.message };
+    const rel = related.map((r) => (r.file ? r : { range: r.range, message: r.message }));
+    if (rel.length) diagnostic.related = rel;
+    out.push({ key: locKey(d.loc), diagnostic });
+  }
+  out.sort((a, b) => a.diagnostic.range.start.line - b.diagnostic.range.start.line || a.diagnostic.range.start.character - b.diagnostic.range.start.character);
+  return out;
+}
+
+/** Where a model's own diagnostics can sit: its constructor call and its layers' calls. */
+function modelLocKeys(model: ModelValue): Set<string> {
+  const keys = new Set<string>([locKey(model.loc)]);
+  for (const n of modelNodes(model)) {
+    keys.add(locKey(n.layer.loc));
+    keys.add(locKey(n.applyLoc));
+  }
+  return keys;
+}

@@ -1,0 +1,10 @@
+/**
+ * The ConvLens engine: a pure library that answers questions about model-building source text.
+ * No IO, no editor: the CLI, the language server and the benchmarks all come through here.
+ */
+export { analyzeSource } from './analyze';
+export type { AnalysisResult, AnalyzedModel, AnalysisOptions } from './analyze';
+export type { AnalysisHost } from './interp/modules';
+export type { BudgetLimits } from './interp/budget';
+export { DEFAULT_LIMITS } from './interp/budget';
+export * from './report/types';

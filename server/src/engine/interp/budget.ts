@@ -1,0 +1,30 @@
+/**
+ * The analysis budget. User code is interpreted, so it can loop forever or recurse without end;
+ * every loop iteration, call and statement is charged here and exceeding a limit aborts the current
+ * evaluation with a diagnostic instead of hanging the editor.
+ */
+export interface BudgetLimits {
+  /** Statements, expressions and calls charged per evaluation of one entry point (module body or builder). */
+  maxSteps: number;
+  /** Iterations of any single loop. */
+  maxLoopIterations: number;
+  /** Depth of nested user-function calls. */
+  maxCallDepth: number;
+}
+
+export const DEFAULT_LIMITS: BudgetLimits = {
+  maxSteps: 2_000_000,
+  maxLoopIterations: 100_000,
+  maxCallDepth: 200,
+};
+
+/** Thrown through the interpreter (user try/catch cannot catch it) when a limit is hit. */
+export class BudgetExceeded extends Error {
+  constructor(
+    message: string,
+    /** The loop or call that ran out of budget (a ts.Node, kept untyped to avoid a dependency here). */
+    readonly at: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The JavaScript standard library the interpreter models: what model-building code uses to compute
+ * configs (Math, Array methods, string helpers, Object.keys ...). Anything else is Unknown.
+ */
+import type ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import { Scope } from './scope';
+import type { Interpreter } from './interpreter';
+import {
+  ClassValue,
+  Closure,
+  HostObject,
+  JsObject,
+  NativeFunction,
+  type NativeImpl,
+  type Value,
+  fromPlain,
+  isCallable,
+  strictEquals,
+  toNumber,
+  toPlain,
+  toStr,
+  truthy,
+} from './values';
+
+const fn = (name: string, impl: NativeImpl, construct?: NativeImpl) => new NativeFunction(name, impl, construct);
+
+function numArgs(args: Value[]): number[] | Unknown {
+  const out: number[] = [];
+  for (const a of args) {
+    const n = toNumber(a);
+    if (isUnknown(n)) return n;
+    out.push(n);
+  }
+  return out;
+}
+
+function mathFn(name: string, f: (...xs: number[]) => number): NativeFunction {
+  return fn(`Math.${name}`, (_i, _t, args) => {
+    const xs = numArgs(args);
+    return isUnknown(xs) ? xs : f(...xs);
+  });
+}
+
+function makeMath(): JsObject {
+  const m = new JsObject();
+  for (const k of ['PI', 'E', 'LN2', 'LN10', 'LOG2E', 'LOG10E', 'SQRT2', 'SQRT1_2'] as const) m.set(k, Math[k]);
+  const fns = ['abs', 'ceil', 'floor', 'round', 'trunc', 'sign', 'sqrt', 'cbrt', 'exp', 'expm1', 'log', 'log2', 'log10', 'log1p',
+    'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'pow', 'max', 'min', 'hypot', 'fround', 'clz32'] as const;
+  for (const k of fns) m.set(k, mathFn(k, Math[k] as (...xs: number[]) => number));
+  m.set('random', fn('Math.random', () => new Unknown('Math.random()')));
+  return m;
+}
+
+function callback(interp: Interpreter, f: Value, args: Value[], call: ts.Node): Value {
+  return interp.callFunction(f, undefined, args, call);
+}
+
+function arrayFrom(interp: Interpreter, args: Value[], call: ts.Node): Value {
+  const src = args[0];
+  const mapFn = args[1];
+  let items: Value[];
+  if (Array.isArray(src)) items = src.slice();
+  else if (typeof src === 'string') items = [...src];
+  else if (src instanceof JsObject) {
+    const len = toNumber(src.get('length'));
+    if (isUnknown(len)) return len;
+    if (!(len >= 0) || len > 1e6) return new Unknown('Array.from with an unreasonable length');
+    items = [];
+    for (let i = 0; i < len; i++) items.push(src.get(String(i)));
+  } else if (isUnknown(src)) return src;
+  else items = [];
+  if (mapFn !== undefined) {
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i++) {
+      interp.charge(call);
+      out.push(callback(interp, mapFn, [items[i], i], call));
+    }
+    return out;
+  }
+  return items;
+}
+
+function makeArrayCtor(): NativeFunction {
+  const make: NativeImpl = (_i, _t, args) => {
+    if (args.length === 1 && typeof args[0] === 'number') {
+      if (!(args[0] >= 0) || args[0] > 1e6) return new Unknown('array length out of range');
+      return new Array<Value>(args[0]).fill(undefined);
+    }
+    if (args.length === 1 && isUnknown(args[0])) return args[0];
+    return args.slice();
+  };
+  const a = fn('Array', make, make);
+  return a;
+}
+
+const ARRAY_STATICS: Record<string, NativeFunction> = {
+  from: fn('Array.from', (i, _t, args, call) => arrayFrom(i, args, call)),
+  isArray: fn('Array.isArray', (_i, _t, args) => Array.isArray(args[0])),
+  of: fn('Array.of', (_i, _t, args) => args.slice()),
+};
+
+function objectStatics(): JsObject {
+  const o = new JsObject();
+  const entriesOf = (v: Value): [string, Value][] | Unknown => {
+    if (v instanceof JsObject) return [...v.props.entries()];
+    if (Array.isArray(v)) return v.map((x, i) => [String(i), x] as [string, Value]);
+    if (isUnknown(v)) return v;
+    return [];
+  };
+  o.set('keys', fn('Object.keys', (_i, _t, [v]) => {
+    const e = entriesOf(v);
+    return isUnknown(e) ? e : e.map(([k]) => k);
+  }));
+  o.set('values', fn('Object.values', (_i, _t, [v]) => {
+    const e = entriesOf(v);
+    return isUnknown(e) ? e : e.map(([, x]) => x);
+  }));
+  o.set('entries', fn('Object.entries', (_i, _t, [v]) => {
+    const e = entriesOf(v);
+    return isUnknown(e) ? e : e.map(([k, x]) => [k, x]);
+  }));
+  o.set('assign', fn('Object.assign', (_i, _t, [target, ...srcs]) => {
+    if (!(target instanceof JsObject)) return target;
+    for (const s of srcs) if (s instanceof JsObject) for (const [k, v] of s.props) target.set(k, v);
+    return target;
+  }));
+  o.set('fromEntries', fn('Object.fromEntries', (_i, _t, [v]) => {
+    const out = new JsObject();
+    if (Array.isArray(v)) for (const pair of v) if (Array.isArray(pair)) out.set(toStr(pair[0]), pair[1]);
+    return out;
+  }));
+  const identity = (name: string) => fn(name, (_i, _t, [v]) => v);
+  o.set('freeze', identity('Object.freeze'));
+  o.set('seal', identity('Object.seal'));
+  return o;
+}
+
+const NUMBER_STATICS: Record<string, Value> = {
+  isInteger: fn('Number.isInteger', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isInteger(v))),
+  isFinite: fn('Number.isFinite', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isFinite(v))),
+  isNaN: fn('Number.isNaN', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isNaN(v))),
+  parseInt: fn('Number.parseInt', (_i, _t, [v, r]) => (isUnknown(v) ? v : parseInt(toStr(v), typeof r === 'number' ? r : undefined))),
+  parseFloat: fn('Number.parseFloat', (_i, _t, [v]) => (isUnknown(v) ? v : parseFloat(toStr(v)))),
+  MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+  MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+  EPSILON: Number.EPSILON,
+  POSITIVE_INFINITY: Infinity,
+  NEGATIVE_INFINITY: -Infinity,
+  MAX_VALUE: Number.MAX_VALUE,
+};
+
+/** Named host objects whose properties are a fixed table (Array, Number, JSON, console). */
+class StaticTable extends HostObject {
+  constructor(
+    readonly typeName: string,
+    private readonly table: Record<string, Value>,
+  ) {
+    super();
+  }
+  getProperty(_i: Interpreter, key: string): Value {
+    return key in this.table ? this.table[key] : undefined;
+  }
+}
+
+export function makeGlobals(): Scope {
+  const g = new Scope(undefined, true);
+  g.declare('Math', makeMath());
+  const arrayCtor = makeArrayCtor();
+  for (const [k, v] of Object.entries(ARRAY_STATICS)) arrayStaticsOf.set(k, v);
+  g.declare('Array', arrayCtor);
+  g.declare('Object', objectStatics());
+  g.declare('Number', fn('Number', (_i, _t, [v]) => toNumber(v)));
+  g.declare('String', fn('String', (_i, _t, [v]) => (isUnknown(v) ? v : toStr(v))));
+  g.declare('Boolean', fn('Boolean', (_i, _t, [v]) => truthy(v)));
+  g.declare('parseInt', NUMBER_STATICS.parseInt);
+  g.declare('parseFloat', NUMBER_STATICS.parseFloat);
+  g.declare('isNaN', fn('isNaN', (_i, _t, [v]) => {
+    const n = toNumber(v);
+    return isUnknown(n) ? n : isNaN(n);
+  }));
+  g.declare('isFinite', fn('isFinite', (_i, _t, [v]) => {
+    const n = toNumber(v);
+    return isUnknown(n) ? n : isFinite(n);
+  }));
+  g.declare('Infinity', Infinity);
+  g.declare('NaN', NaN);
+  g.declare('globalThis', new JsObject());
+  g.declare('JSON', new StaticTable('JSON', {
+    stringify: fn('JSON.stringify', (_i, _t, [v]) => {
+      try {
+        return JSON.stringify(toPlain(v), (_k, x) => (isUnknown(x) ? null : x));
+      } catch {
+        return new Unknown('JSON.stringify of a complex value');
+      }
+    }),
+    parse: fn('JSON.parse', (_i, _t, [v]) => {
+      try {
+        return typeof v === 'string' ? fromPlain(JSON.parse(v)) : new Unknown('JSON.parse of an unknown string');
+      } catch {
+        return new Unknown('invalid JSON');
+      }
+    }),
+  }));
+  const noop = fn('console.log', () => undefined);
+  g.declare('console', new StaticTable('console', { log: noop, info: noop, warn: noop, error: noop, debug: noop, table: noop, time: noop, timeEnd: noop }));
+  // Promises: async code is analysed as if it were synchronous, so a promise is its value.
+  g.declare('Promise', new StaticTable('Promise', {
+    resolve: fn('Promise.resolve', (_i, _t, [v]) => v),
+    all: fn('Promise.all', (_i, _t, [v]) => v),
+  }));
+  g.declare('Symbol', fn('Symbol', () => new Unknown('symbol')));
+  g.declare('Error', errorCtor('Error'));
+  g.declare('TypeError', errorCtor('TypeError'));
+  g.declare('RangeError', errorCtor('RangeError'));
+  return g;
+}
+
+/** Array.from / Array.isArray / Array.of, read through the Array constructor. */
+const arrayStaticsOf = new Map<string, NativeFunction>();
+
+function errorCtor(name: string): NativeFunction {
+  const make: NativeImpl = (_i, _t, [msg]) => {
+    const e = new JsObject();
+    e.set('name', name);
+    e.set('message', msg === undefined ? '' : isUnknown(msg) ? msg : toStr(msg));
+    return e;
+  };
+  return fn(name, make, make);
+}
+
+// ------------------------------------------------------------------ methods on values
+
+export function getBuiltinProperty(obj: Value, key: string): Value {
+  if (Array.isArray(obj)) {
+    const m = ARRAY_METHODS[key];
+    return m ?? undefined;
+  }
+  if (typeof obj === 'string') {
+    if (key === 'length') return obj.length;
+    const idx = Number(key);
+    if (Number.isInteger(idx)) return obj[idx];
+    return STRING_METHODS[key];
+  }
+  if (typeof obj === 'number') return NUMBER_METHODS[key];
+  if (obj instanceof NativeFunction) {
+    if (obj.name === 'Array') return arrayStaticsOf.get(key);
+    if (obj.name === 'Number') return NUMBER_STATICS[key];
+    if (key === 'name') return obj.name;
+    if (key === 'call') return fn('call', (i, self, [thisArg, ...rest], call) => i.callFunction(self, thisArg, rest, call));
+    if (key === 'apply') return fn('apply', (i, self, [thisArg, arr], call) => i.callFunction(self, thisArg, Array.isArray(arr) ? arr : [], call));
+    return undefined;
+  }
+  if (obj instanceof Closure) {
+    if (key === 'name') return obj.name;
+    if (key === 'length') return obj.node.parameters.length;
+    if (key === 'call') return fn('call', (i, self, [thisArg, ...rest], call) => i.callFunction(self, thisArg, rest, call));
+    if (key === 'apply') return fn('apply', (i, self, [thisArg, arr], call) => i.callFunction(self, thisArg, Array.isArray(arr) ? arr : [], call));
+    if (key === 'bind') return fn('bind', (_i, self, [thisArg, ...bound]) =>
+      fn(`bound ${obj.name}`, (i2, _t2, args, call) => i2.callFunction(self, thisArg, [...bound, ...args], call)));
+    return undefined;
+  }
+  if (obj instanceof JsObject) {
+    if (key === 'hasOwnProperty') return fn('hasOwnProperty', (_i, self, [k]) => self instanceof JsObject && self.props.has(toStr(k)));
+    if (key === 'toString') return fn('toString', () => '[object Object]');
+    return undefined;
+  }
+  if (obj instanceof ClassValue) return undefined;
+  return undefined;
+}
+
+/** Array methods. `self` is the array the method was read from (the call's this). */
+function arrayMethod(name: string, impl: (i: Interpreter, self: Value[], args: Value[], call: ts.Node) => Value): NativeFunction {
+  return fn(name, (i, self, args, call) => (Array.isArray(self) ? impl(i, self, args, call) : new Unknown(`${name} on a non-array`)));
+}
+
+function iterCb(i: Interpreter, self: Value[], f: Value, call: ts.Node, each: (r: Value, x: Value, k: number) => boolean | void): void {
+  if (!isCallable(f)) return;
+  for (let k = 0; k < self.length; k++) {
+    i.charge(call);
+    if (each(i.callFunction(f, undefined, [self[k], k, self], call), self[k], k) === false) return;
+  }
+}
+
+function relIndex(v: Value, len: number, dflt: number): number {
+  const n = v === undefined ? dflt : Number(toNumber(v));
+  if (isNaN(n)) return 0;
+  const t = Math.trunc(n);
+  return t < 0 ? Math.max(len + t, 0) : Math.min(t, len);
+}
+
+const ARRAY_METHODS: Record<string, NativeFunction> = {
+  push: arrayMethod('push', (_i, self, args) => {
+    self.push(...args);
+    return self.length;
+  }),
+  pop: arrayMethod('pop', (_i, self) => self.pop()),
+  shift: arrayMethod('shift', (_i, self) => self.shift()),
+  unshift: arrayMethod('unshift', (_i, self, args) => self.unshift(...args)),
+  slice: arrayMethod('slice', (_i, self, [a, b]) => self.slice(relIndex(a, self.length, 0), relIndex(b, self.length, self.length))),
+  splice: arrayMethod('splice', (_i, self, [a, n, ...items]) => {
+    const start = relIndex(a, self.length, 0);
+    const count = n === undefined ? self.length - start : Math.max(0, Number(toNumber(n)) || 0);
+    return self.splice(start, count, ...items);
+  }),
+  concat: arrayMethod('concat', (_i, self, args) => {
+    const out = self.slice();
+    for (const a of args) if (Array.isArray(a)) out.push(...a);
+    else out.push(a);
+    return out;
+  }),
+  fill: arrayMethod('fill', (_i, self, [v, a, b]) => self.fill(v, relIndex(a, self.length, 0), relIndex(b, self.length, self.length))),
+  join: arrayMethod('join', (_i, self, [sep]) => {
+    if (self.some(isUnknown)) return new Unknown('join of unknown values');
+    return self.map((x) => (x === null || x === undefined ? '' : toStr(x))).join(sep === undefined ? ',' : toStr(sep));
+  }),
+  reverse: arrayMethod('reverse', (_i, self) => self.reverse()),
+  indexOf: arrayMethod('indexOf', (_i, self, [v]) => self.findIndex((x) => strictEquals(x, v) === true)),
+  lastIndexOf: arrayMethod('lastIndexOf', (_i, self, [v]) => {
+    for (let k = self.length - 1; k >= 0; k--) if (strictEquals(self[k], v) === true) return k;
+    return -1;
+  }),
+  includes: arrayMethod('includes', (_i, self, [v]) => self.some((x) => strictEquals(x, v) === true)),
+  at: arrayMethod('at', (_i, self, [k]) => {
+    const n = toNumber(k);
+    return isUnknown(n) ? n : self.at(n);
+  }),
+  map: arrayMethod('map', (i, self, [f], call) => {
+    const out: Value[] = [];
+    iterCb(i, self, f, call, (r) => {
+      out.push(r);
+    });
+    return out;
+  }),
+  forEach: arrayMethod('forEach', (i, self, [f], call) => {
+    iterCb(i, self, f, call, () => undefined);
+    return undefined;
+  }),
+  filter: arrayMethod('filter', (i, self, [f], call) => {
+    const out: Value[] = [];
+    iterCb(i, self, f, call, (r, x) => {
+      if (truthy(r) === true) out.push(x);
+    });
+    return out;
+  }),
+  find: arrayMethod('find', (i, self, [f], call) => {
+    let found: Value = undefined;
+    iterCb(i, self, f, call, (r, x) => {
+      if (truthy(r) === true) {
+        found = x;
+        return false;
+      }
+    });
+    return found;
+  }),
+  findIndex: arrayMethod('findIndex', (i, self, [f], call) => {
+    let found = -1;
+    iterCb(i, self, f, call, (r, _x, k) => {
+      if (truthy(r) === true) {
+        found = k;
+        return false;
+      }
+    });
+    return found;
+  }),
+  some: arrayMethod('some', (i, self, [f], call) => {
+    let any = false;
+    iterCb(i, self, f, call, (r) => {
+      if (truthy(r) === true) {
+        any = true;
+        return false;
+      }
+    });
+    return any;
+  }),
+  every: arrayMethod('every', (i, self, [f], call) => {
+    let all = true;
+    iterCb(i, self, f, call, (r) => {
+      if (truthy(r) !== true) {
+        all = false;
+        return false;
+      }
+    });
+    return all;
+  }),
+  reduce: arrayMethod('reduce', (i, self, args, call) => reduce(i, self, args, call, false)),
+  reduceRight: arrayMethod('reduceRight', (i, self, args, call) => reduce(i, self, args, call, true)),
+  flat: arrayMethod('flat', (_i, self) => self.flatMap((x) => (Array.isArray(x) ? x : [x]))),
+  flatMap: arrayMethod('flatMap', (i, self, [f], call) => {
+    const out: Value[] = [];
+    iterCb(i, self, f, call, (r) => {
+      if (Array.isArray(r)) out.push(...r);
+      else out.push(r);
+    });
+    return out;
+  }),
+  sort: arrayMethod('sort', (i, self, [f], call) => {
+    if (self.some(isUnknown)) return self;
+    if (isCallable(f))
+      return self.sort((a, b) => {
+        const r = toNumber(i.callFunction(f, undefined, [a, b], call));
+        return isUnknown(r) ? 0 : r;
+      });
+    return self.sort((a, b) => (toStr(a) < toStr(b) ? -1 : toStr(a) > toStr(b) ? 1 : 0));
+  }),
+  keys: arrayMethod('keys', (_i, self) => self.map((_x, k) => k)),
+  values: arrayMethod('values', (_i, self) => self.slice()),
+  entries: arrayMethod('entries', (_i, self) => self.map((x, k) => [k, x])),
+  toString: arrayMethod('toString', (_i, self) => toStr(self)),
+};
+
+function reduce(i: Interpreter, self: Value[], args: Value[], call: ts.Node, right: boolean): Value {
+  const [f, init] = args;
+  const items = right ? self.slice().reverse() : self;
+  let k = 0;
+  let acc: Value;
+  if (args.length >= 2) acc = init;
+  else {
+    if (!items.length) return new Unknown('reduce of an empty array with no initial value');
+    acc = items[0];
+    k = 1;
+  }
+  for (; k < items.length; k++) {
+    i.charge(call);
+    acc = i.callFunction(f, undefined, [acc, items[k], right ? self.length - 1 - k : k, self], call);
+  }
+  return acc;
+}
+
+function strMethod(name: string, impl: (self: string, args: Value[]) => Value): NativeFunction {
+  return fn(name, (_i, self, args) => {
+    if (typeof self !== 'string') return new Unknown(`${name} on a non-string`);
+    if (args.some(isUnknown)) return new Unknown(`${name} with unknown arguments`);
+    return impl(self, args);
+  });
+}
+
+const STRING_METHODS: Record<string, NativeFunction> = {
+  toUpperCase: strMethod('toUpperCase', (s) => s.toUpperCase()),
+  toLowerCase: strMethod('toLowerCase', (s) => s.toLowerCase()),
+  trim: strMethod('trim', (s) => s.trim()),
+  startsWith: strMethod('startsWith', (s, [p]) => s.startsWith(toStr(p))),
+  endsWith: strMethod('endsWith', (s, [p]) => s.endsWith(toStr(p))),
+  includes: strMethod('includes', (s, [p]) => s.includes(toStr(p))),
+  indexOf: strMethod('indexOf', (s, [p]) => s.indexOf(toStr(p))),
+  split: strMethod('split', (s, [p]) => (typeof p === 'string' ? s.split(p) : [s])),
+  slice: strMethod('slice', (s, [a, b]) => s.slice(Number(a ?? 0), b === undefined ? undefined : Number(b))),
+  substring: strMethod('substring', (s, [a, b]) => s.substring(Number(a ?? 0), b === undefined ? undefined : Number(b))),
+  replace: strMethod('replace', (s, [a, b]) => (typeof a === 'string' && typeof b === 'string' ? s.replace(a, b) : s)),
+  padStart: strMethod('padStart', (s, [n, p]) => s.padStart(Number(n), p === undefined ? ' ' : toStr(p))),
+  padEnd: strMethod('padEnd', (s, [n, p]) => s.padEnd(Number(n), p === undefined ? ' ' : toStr(p))),
+  repeat: strMethod('repeat', (s, [n]) => (Number(n) >= 0 && Number(n) < 1e4 ? s.repeat(Number(n)) : new Unknown('repeat count'))),
+  charAt: strMethod('charAt', (s, [n]) => s.charAt(Number(n))),
+  concat: strMethod('concat', (s, args) => s + args.map(toStr).join('')),
+  toString: strMethod('toString', (s) => s),
+};
+
+const NUMBER_METHODS: Record<string, NativeFunction> = {
+  toFixed: fn('toFixed', (_i, self, [d]) => (typeof self === 'number' ? self.toFixed(Number(d ?? 0)) : new Unknown('toFixed'))),
+  toString: fn('toString', (_i, self, [r]) => (typeof self === 'number' ? self.toString(typeof r === 'number' ? r : 10) : new Unknown('toString'))),
+};

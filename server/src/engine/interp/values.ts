@@ -1,0 +1,211 @@
+/**
+ * Runtime values of the abstract interpreter.
+ *
+ * Primitives are plain JS primitives and arrays are plain JS arrays (fast, and `push` just works);
+ * objects, functions and classes get small classes of their own. tfjs values (layers, symbolic
+ * tensors, models) live in ../tfjs and plug in through `HostObject`.
+ */
+import type ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import type { Scope } from './scope';
+import type { Interpreter } from './interpreter';
+import type { ModuleRecord } from './modules';
+
+export type Value =
+  | number
+  | string
+  | boolean
+  | bigint
+  | null
+  | undefined
+  | Unknown
+  | Value[]
+  | JsObject
+  | Closure
+  | NativeFunction
+  | ClassValue
+  | HostObject;
+
+/** A plain object or a class instance. */
+export class JsObject {
+  readonly props = new Map<string, Value>();
+  constructor(readonly cls?: ClassValue) {}
+  get(key: string): Value {
+    return this.props.get(key);
+  }
+  set(key: string, v: Value): void {
+    this.props.set(key, v);
+  }
+}
+
+/** A user function, arrow, method or getter, with the scope it closes over. */
+export class Closure {
+  constructor(
+    readonly node: ts.FunctionLikeDeclaration,
+    readonly scope: Scope,
+    readonly module: ModuleRecord,
+    readonly name: string,
+    /** Arrows keep the `this` of their definition site. */
+    readonly lexicalThis?: { value: Value },
+    /** The class whose method this is (for `super`). */
+    readonly homeClass?: ClassValue,
+    readonly isStatic = false,
+  ) {}
+}
+
+export type NativeImpl = (interp: Interpreter, thisArg: Value, args: Value[], call: ts.Node) => Value;
+
+/** A function implemented by the interpreter itself (Math.max, Array.from, tf.layers.conv2d, ...). */
+export class NativeFunction {
+  constructor(
+    readonly name: string,
+    readonly impl: NativeImpl,
+    /** Called with `new` (`new Map()` etc.). Without it `new` on this function yields Unknown. */
+    readonly construct?: NativeImpl,
+  ) {}
+}
+
+export class ClassValue {
+  readonly methods = new Map<string, Closure>();
+  readonly getters = new Map<string, Closure>();
+  readonly statics = new JsObject();
+  constructor(
+    readonly name: string,
+    readonly node: ts.ClassLikeDeclaration,
+    readonly scope: Scope,
+    readonly module: ModuleRecord,
+    readonly superClass: ClassValue | undefined,
+  ) {}
+  /** Set right after construction (the constructor closure needs the class as its home). */
+  ctor: Closure | undefined;
+  findMethod(name: string): Closure | undefined {
+    for (let c: ClassValue | undefined = this; c; c = c.superClass) {
+      const m = c.methods.get(name);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  findGetter(name: string): Closure | undefined {
+    for (let c: ClassValue | undefined = this; c; c = c.superClass) {
+      const g = c.getters.get(name);
+      if (g) return g;
+    }
+    return undefined;
+  }
+  isSubclassOf(other: ClassValue): boolean {
+    for (let c: ClassValue | undefined = this; c; c = c.superClass) if (c === other) return true;
+    return false;
+  }
+}
+
+/**
+ * A value owned by a host library model (tfjs layers, tensors, models, the `tf` namespace).
+ * The interpreter asks it for properties; calls go through the NativeFunctions it returns.
+ */
+export abstract class HostObject {
+  abstract readonly typeName: string;
+  abstract getProperty(interp: Interpreter, key: string, node: ts.Node): Value;
+  setProperty(_interp: Interpreter, _key: string, _value: Value): void {
+    /* most host objects are read-only; writes are ignored like on a frozen object */
+  }
+}
+
+export function isObjectLike(v: Value): v is JsObject | Value[] | Closure | NativeFunction | ClassValue | HostObject {
+  return typeof v === 'object' && v !== null && !isUnknown(v);
+}
+
+export function isCallable(v: Value): v is Closure | NativeFunction | ClassValue {
+  return v instanceof Closure || v instanceof NativeFunction || v instanceof ClassValue;
+}
+
+export function typeOf(v: Value): string {
+  if (v === null) return 'object';
+  if (isUnknown(v)) return 'unknown';
+  if (isCallable(v)) return 'function';
+  if (Array.isArray(v) || v instanceof JsObject || v instanceof HostObject) return 'object';
+  return typeof v;
+}
+
+/** JS truthiness; Unknown stays Unknown so callers can decide what an unknown condition means. */
+export function truthy(v: Value): boolean | Unknown {
+  if (isUnknown(v)) return v;
+  if (typeof v === 'object' || typeof v === 'function') return v !== null;
+  return Boolean(v);
+}
+
+export function toNumber(v: Value): number | Unknown {
+  if (typeof v === 'number') return v;
+  if (isUnknown(v)) return v;
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null || v === undefined) return Number(v);
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 0;
+    if (v.length === 1) return toNumber(v[0]);
+    return NaN;
+  }
+  return NaN;
+}
+
+export function toStr(v: Value): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (isUnknown(v)) return '?';
+  if (Array.isArray(v)) return v.map((e) => (e === null || e === undefined ? '' : toStr(e))).join(',');
+  if (v instanceof JsObject) return '[object Object]';
+  if (v instanceof HostObject) return `[${v.typeName}]`;
+  if (v instanceof ClassValue) return `class ${v.name}`;
+  return 'function';
+}
+
+/** Turn an interpreter value into plain data (for layer configs). Functions and host objects stay as they are. */
+export function toPlain(v: Value, depth = 0): unknown {
+  if (depth > 20) return new Unknown('value nested too deeply');
+  if (Array.isArray(v)) return v.map((e) => toPlain(e, depth + 1));
+  if (v instanceof JsObject) {
+    const o: Record<string, unknown> = {};
+    for (const [k, e] of v.props) o[k] = toPlain(e, depth + 1);
+    return o;
+  }
+  return v;
+}
+
+/** The inverse of toPlain, for values handed back from host libraries. */
+export function fromPlain(v: unknown): Value {
+  if (Array.isArray(v)) return v.map(fromPlain);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const o = new JsObject();
+    for (const [k, e] of Object.entries(v)) o.set(k, fromPlain(e));
+    return o;
+  }
+  return v as Value;
+}
+
+export function strictEquals(a: Value, b: Value): boolean | Unknown {
+  if (isUnknown(a)) return a;
+  if (isUnknown(b)) return b;
+  return a === b;
+}
+
+export function looseEquals(a: Value, b: Value): boolean | Unknown {
+  if (isUnknown(a)) return a;
+  if (isUnknown(b)) return b;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  if (typeof a === typeof b) return a === b;
+  if (isObjectLike(a) || isObjectLike(b)) return a === b;
+  return (a as unknown) == (b as unknown);
+}
+
+export function describeValue(v: Value): string {
+  if (isUnknown(v)) return v.toString();
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map(describeValue).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+  if (v instanceof JsObject) return '{…}';
+  if (v instanceof HostObject) return v.typeName;
+  if (v instanceof Closure) return `function ${v.name}`;
+  if (v instanceof NativeFunction) return `function ${v.name}`;
+  if (v instanceof ClassValue) return `class ${v.name}`;
+  return String(v);
+}

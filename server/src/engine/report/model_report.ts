@@ -1,0 +1,266 @@
+/**
+ * Turns an analysed model (layer objects and their application nodes) into DESIGN.md's report and
+ * the panel's graph. Everything here is derived data; nothing is analysed again.
+ */
+import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
+import { modelNodes, totalParams } from '../tfjs/session';
+import type { Frame } from '../interp/interpreter';
+import type { Loc, Range } from '../source';
+import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
+import type { Shape } from '../layers/types';
+
+/** Converts engine locations into line/character ranges of whichever file holds them. */
+export interface Placer {
+  range(loc: Loc): Range;
+}
+
+export interface BuiltModel {
+  report: ModelReport;
+  graph: ModelGraph;
+}
+
+export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
+  const nodes = modelNodes(model);
+  const layerOrder: LayerValue[] = [];
+  const nodesOf = new Map<LayerValue, LayerNode[]>();
+  for (const n of nodes) {
+    if (n.layer.className === 'InputLayer') continue;
+    let list = nodesOf.get(n.layer);
+    if (!list) {
+      nodesOf.set(n.layer, (list = []));
+      layerOrder.push(n.layer);
+    }
+    list.push(n);
+  }
+  const names = displayNames(layerOrder);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, model.frame));
+  const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
+
+  let total: number | null = 0;
+  let trainable: number | null = 0;
+  let macs: number | null = 0;
+  let act: number | null = 0;
+  for (const l of layers) {
+    total = add(total, l.params);
+    trainable = add(trainable, l.trainableParams);
+    macs = add(macs, l.macs);
+    act = add(act, l.activationBytes === null ? null : l.activationBytes * l.applications);
+  }
+  const report: ModelReport = {
+    name,
+    kind: model.kind,
+    range: placer.range(nameLoc),
+    file: nameLoc.file,
+    inputShapes: model.inputs.map((t) => t.shape ?? []),
+    outputShapes: model.outputs.map((t) => t.shape ?? []),
+    totalParams: total,
+    trainableParams: trainable,
+    nonTrainableParams: total === null || trainable === null ? null : total - trainable,
+    macs,
+    activationBytes: act,
+    layers,
+    diagnostics,
+    depth: longestPath(nodes),
+  };
+  return { report, graph: buildGraph(name, model, nodes, indexOf, layers, placer) };
+}
+
+function add(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
+}
+
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, modelFrame: Frame | undefined): LayerReport {
+  const first = nodes[0]!;
+  const weights = layer.weights ?? [];
+  const params = layer.weights ? totalParams(weights) : null;
+  const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
+  let macs: number | null = 0;
+  for (const n of nodes) macs = add(macs, n.macs);
+  const out = first.output;
+  const field = out.field;
+  const bytes = out.shape ? activationBytes(out.shape) : null;
+  const r: LayerReport = {
+    className: layer.className,
+    range: placer.range(layer.loc),
+    file: layer.loc.file,
+    inputShapes: first.inputs.map((t) => t.shape ?? []),
+    outputShape: out.shape ?? [],
+    params,
+    trainableParams: trainable,
+    nonTrainableParams: params === null || trainable === null ? null : params - trainable,
+    macs,
+    activationBytes: bytes,
+    displayName,
+    label: describe(layer),
+    family: layer.className === 'InputLayer' ? 'input' : (layer.spec?.family ?? 'other'),
+    weights,
+    applications: nodes.length,
+    chain: callChain(layer.frame, modelFrame, placer),
+  };
+  if (layer.name) r.name = layer.name;
+  if (field && field.rf.length >= 1) {
+    r.receptiveField = [field.rf[0]!, field.rf[1] ?? field.rf[0]!];
+    r.jump = [field.jump[0]!, field.jump[1] ?? field.jump[0]!];
+  }
+  const err = nodes.find((n) => n.error)?.error ?? layer.configError?.message;
+  if (err) r.error = err;
+  return r;
+}
+
+export function activationBytes(shape: Shape): number | null {
+  let n = 4;
+  for (let i = 1; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === null || d === undefined) return null;
+    n *= d;
+  }
+  return n;
+}
+
+export function describe(layer: LayerValue): string {
+  if (layer.spec?.describe && !layer.configError) {
+    try {
+      return layer.spec.describe(layer.config as never);
+    } catch {
+      /* fall through to the class name */
+    }
+  }
+  return layer.className;
+}
+
+/** The helper calls that made a layer, innermost first, stopping at the model's own builder. */
+function callChain(frame: Frame | undefined, stopAt: Frame | undefined, placer: Placer): CallSite[] {
+  const out: CallSite[] = [];
+  const stops = ancestors(stopAt);
+  for (let f = frame; f && !stops.has(f); f = f.parent) if (f.callLoc) out.push({ name: f.name, range: placer.range(f.callLoc), file: f.callLoc.file });
+  return out;
+}
+
+function ancestors(f: Frame | undefined): Set<Frame> {
+  const s = new Set<Frame>();
+  for (; f; f = f.parent) s.add(f);
+  return s;
+}
+
+function snake(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/_(\d)d\b/g, '$1d');
+}
+
+function displayNames(layers: LayerValue[]): string[] {
+  const counts = new Map<string, number>();
+  return layers.map((l) => {
+    if (l.name) return l.name;
+    const base = snake(l.className);
+    const k = counts.get(base) ?? 0;
+    counts.set(base, k + 1);
+    return k === 0 ? base : `${base}_${k}`;
+  });
+}
+
+/** Layers with weights along the longest path from an input to an output. */
+function longestPath(nodes: LayerNode[]): number {
+  const depth = new Map<LayerNode, number>();
+  let best = 0;
+  for (const n of nodes) {
+    let d = 0;
+    for (const i of n.inputs) if (i.node) d = Math.max(d, depth.get(i.node) ?? 0);
+    if (n.layer.weights && n.layer.weights.length) d += 1;
+    depth.set(n, d);
+    best = Math.max(best, d);
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------ graph
+
+function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer): ModelGraph {
+  const stops = ancestors(mv.frame);
+  const gnodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const groups = new Map<number, GraphGroup & { frame: Frame }>();
+  const inModel = new Set(nodes);
+  const groupOf = (f: Frame | undefined): string | undefined => {
+    // The innermost frame below the model's builder that was entered through a call.
+    for (; f && !stops.has(f); f = f.parent) if (f.callLoc) return ensureGroup(f);
+    return undefined;
+  };
+  const ensureGroup = (f: Frame): string => {
+    const existing = groups.get(f.id);
+    if (existing) return existing.id;
+    let parentId: string | undefined;
+    for (let p = f.parent; p && !stops.has(p); p = p.parent) if (p.callLoc) {
+      parentId = ensureGroup(p);
+      break;
+    }
+    const g = { id: `g${f.id}`, label: f.name, parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
+    groups.set(f.id, g);
+    return g.id;
+  };
+  for (const n of nodes) {
+    const idx = indexOf.get(n.layer);
+    const first = n.layer.nodes.find((x) => inModel.has(x)) === n;
+    const g: GraphNode = {
+      id: `n${n.id}`,
+      layerIndex: idx ?? null,
+      className: n.layer.className,
+      label: idx === undefined ? 'input' : layers[idx]!.label,
+      family: idx === undefined ? 'input' : layers[idx]!.family,
+      inputShapes: n.inputs.map((t) => t.shape ?? []),
+      outputShape: n.output.shape,
+      // A shared layer's weights are counted at its first application only.
+      params: idx === undefined ? 0 : first ? layers[idx]!.params : 0,
+      macs: n.macs,
+      range: placer.range(n.layer.loc),
+      file: n.layer.loc.file,
+    };
+    if (n.layer.name) g.name = n.layer.name;
+    if (n.error) g.error = n.error;
+    const gid = n.layer.className === 'InputLayer' ? undefined : groupOf(n.layer.frame);
+    if (gid) g.groupId = gid;
+    gnodes.push(g);
+    n.inputs.forEach((t, k) => {
+      if (t.node && inModel.has(t.node)) edges.push({ id: `e${t.node.id}_${n.id}_${k}`, source: `n${t.node.id}`, target: `n${n.id}`, targetInput: k, shape: t.shape });
+    });
+  }
+  // Membership (transitive), boundary shapes and params per group.
+  const byId = new Map([...groups.values()].map((g) => [g.id, g] as const));
+  const memberOf = new Map<string, Set<string>>();
+  for (const n of gnodes) {
+    for (let gid = n.groupId; gid; gid = byId.get(gid)?.parentId) {
+      const g = byId.get(gid)!;
+      g.nodeIds.push(n.id);
+      g.params = add(g.params, n.params);
+      let s = memberOf.get(gid);
+      if (!s) memberOf.set(gid, (s = new Set()));
+      s.add(n.id);
+    }
+  }
+  for (const g of byId.values()) {
+    const members = memberOf.get(g.id) ?? new Set<string>();
+    const ins = new Set<string>();
+    const outs = new Set<string>();
+    for (const e of edges) {
+      const a = members.has(e.source);
+      const b = members.has(e.target);
+      if (!a && b && !ins.has(e.source)) {
+        ins.add(e.source);
+        g.inputShapes.push(e.shape ?? []);
+      }
+      if (a && !b && !outs.has(e.source)) {
+        outs.add(e.source);
+        g.outputShapes.push(e.shape ?? []);
+      }
+    }
+    if (!outs.size) {
+      // The group holds the model output.
+      const last = gnodes.filter((n) => members.has(n.id)).pop();
+      if (last?.outputShape) g.outputShapes.push(last.outputShape);
+    }
+  }
+  const groupList = [...byId.values()].map(({ frame: _f, ...g }) => g);
+  return { model, nodes: gnodes, edges, groups: groupList };
+}

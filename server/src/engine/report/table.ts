@@ -1,0 +1,35 @@
+/** The Keras-like text summary `convlens profile` prints. */
+import type { ModelReport } from './types';
+import { bytes, exact, human, pair, shapeText } from './format';
+
+export function summaryTable(m: ModelReport, location: string): string {
+  const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', 'MACs', 'RF']];
+  for (const l of m.layers) {
+    rows.push([
+      `${l.displayName} (${l.className})${l.applications > 1 ? ` ×${l.applications}` : ''}`,
+      shapeText(l.outputShape),
+      exact(l.params),
+      l.macs ? human(l.macs) : l.macs === null ? '?' : '0',
+      pair(l.receptiveField),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const right = [false, false, true, true, true];
+  const line = (r: string[]) => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const out: string[] = [];
+  out.push(`Model: "${m.name}" (${m.kind})  ${location}`);
+  out.push('─'.repeat(total));
+  out.push(line(rows[0]!));
+  out.push('═'.repeat(total));
+  for (const r of rows.slice(1)) out.push(line(r));
+  out.push('─'.repeat(total));
+  const pbytes = m.totalParams === null ? null : m.totalParams * 4;
+  out.push(`Total params: ${exact(m.totalParams)} (${bytes(pbytes)})`);
+  out.push(`Trainable params: ${exact(m.trainableParams)}`);
+  out.push(`Non-trainable params: ${exact(m.nonTrainableParams)}`);
+  out.push(`MACs (batch 1): ${exact(m.macs)} (${human(m.macs)}); FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)}`);
+  out.push(`Activation memory (batch 1, float32): ${bytes(m.activationBytes)}`);
+  out.push(`Input: ${m.inputShapes.map(shapeText).join(', ')} → output: ${m.outputShapes.map(shapeText).join(', ')}; depth ${m.depth} weighted layers`);
+  return out.join('\n');
+}

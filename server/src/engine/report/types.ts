@@ -1,0 +1,142 @@
+/**
+ * The engine's public result types: DESIGN.md's JSON report (`convlens profile --json`) plus the
+ * graph the panel draws. Plain data only, so the language server can send them as they are.
+ */
+import type { Range, Severity } from '../source';
+import type { Family, Shape, WeightSpec } from '../layers/types';
+
+export type { Range, Position, Severity } from '../source';
+export type { Shape, WeightSpec, Family } from '../layers/types';
+
+export interface RelatedInfo {
+  range: Range;
+  /** Absolute or host path of the file, when it is not the analysed one. */
+  file?: string;
+  message: string;
+}
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  related?: RelatedInfo[];
+}
+
+/** A user-function call that led to a layer: `inceptionBlock(...)` at this range. */
+export interface CallSite {
+  name: string;
+  range: Range;
+  file: string;
+}
+
+export interface LayerReport {
+  className: string;
+  /** The user's `name` when given. */
+  name?: string;
+  /** The layer-constructing call. */
+  range: Range;
+  /** The file that holds `range` (a helper may live in another module). */
+  file: string;
+  inputShapes: Shape[];
+  outputShape: Shape;
+  /** null when a size the count needs is unknown. */
+  params: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  /** Multiply-accumulates for batch 1, summed over this layer's applications in the model. */
+  macs: number | null;
+  receptiveField?: [number, number];
+  jump?: [number, number];
+  /** float32 bytes of the output for batch 1; null when a dim is unknown. */
+  activationBytes: number | null;
+  // --- beyond DESIGN.md's minimum: what hovers and the panel need
+  /** Keras-style display name ('conv2d_3') unique within the model. */
+  displayName: string;
+  /** Short configuration: '3×3 conv, 64, /2'. */
+  label: string;
+  family: Family | 'other';
+  weights: WeightSpec[];
+  /** How many times this layer object is applied in the model (shared layers: more than 1). */
+  applications: number;
+  /** Helper calls that built it, innermost first. */
+  chain: CallSite[];
+  /** The shape error at this layer, if any. */
+  error?: string;
+}
+
+export interface ModelReport {
+  name: string;
+  kind: 'sequential' | 'functional';
+  range: Range;
+  file: string;
+  inputShapes: Shape[];
+  outputShapes: Shape[];
+  totalParams: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  macs: number | null;
+  /** Sum of activation bytes of every layer output, batch 1. */
+  activationBytes: number | null;
+  layers: LayerReport[];
+  diagnostics: Diagnostic[];
+  /** Layers with weights along the longest input→output path. */
+  depth: number;
+}
+
+export interface Report {
+  file: string;
+  models: ModelReport[];
+  diagnostics: Diagnostic[];
+}
+
+export interface GraphNode {
+  /** Stable within one analysis: 'n<id>'. */
+  id: string;
+  /** Index into the model report's `layers`; null for InputLayer nodes. */
+  layerIndex: number | null;
+  className: string;
+  label: string;
+  family: Family | 'other';
+  name?: string;
+  inputShapes: Shape[];
+  outputShape: Shape | null;
+  params: number | null;
+  macs: number | null;
+  range: Range;
+  file: string;
+  /** Innermost helper-call group holding this node. */
+  groupId?: string;
+  error?: string;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  /** Position among the target's inputs (concat order matters). */
+  targetInput: number;
+  shape: Shape | null;
+}
+
+/** One helper-function call (an inception module, a residual block): what the panel collapses. */
+export interface GraphGroup {
+  id: string;
+  label: string;
+  parentId?: string;
+  /** The call site. */
+  range?: Range;
+  file?: string;
+  /** Every node inside, nested groups included. */
+  nodeIds: string[];
+  inputShapes: Shape[];
+  outputShapes: Shape[];
+  params: number | null;
+}
+
+export interface ModelGraph {
+  model: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  groups: GraphGroup[];
+}

@@ -1,0 +1,61 @@
+/**
+ * A model used as a layer of another model (`base.apply(x)`, `outer.add(block)`). tfjs re-runs the
+ * inner graph on the new input; we replay each inner node's catalogue spec on the new shapes, so the
+ * outer model gets exact shapes, the inner weights (counted once) and the MACs at the new size.
+ */
+import { LayerError, type LayerOutput, type LayerSpec, type Shape, type WeightSpec } from '../layers/types';
+import type { ModelValue } from './values';
+import { modelNodes } from './session';
+
+export function modelLayerSpec(model: ModelValue): LayerSpec<undefined> {
+  const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
+  return {
+    className,
+    factories: [],
+    family: 'other',
+    configure: () => undefined,
+    apply: (_cfg, inputShapes) => replay(model, className, inputShapes),
+    describe: () => `${className}${model.name ? ` '${model.name}'` : ''}`,
+  };
+}
+
+function replay(model: ModelValue, className: string, inputShapes: Shape[]): LayerOutput {
+  if (inputShapes.length !== model.inputs.length)
+    throw new LayerError(`${className}: it takes ${model.inputs.length} input(s) but was given ${inputShapes.length}`, 'shape');
+  const shapes = new Map<unknown, Shape | null>();
+  model.inputs.forEach((t, i) => {
+    const declared = t.shape;
+    const given = inputShapes[i]!;
+    if (declared && (declared.length !== given.length || declared.some((d, k) => k > 0 && d !== null && given[k] !== null && d !== given[k])))
+      throw new LayerError(`${className}: it expects inputs of shape ${fmt(declared)} but was given ${fmt(given)}`, 'shape');
+    shapes.set(t, given);
+  });
+  const weights: WeightSpec[] = [];
+  let macs: number | null = 0;
+  const seenLayers = new Set<unknown>();
+  for (const node of modelNodes(model)) {
+    if (node.layer.className === 'InputLayer') continue;
+    const spec = node.layer.spec;
+    const ins = node.inputs.map((t) => shapes.get(t) ?? t.shape);
+    if (!spec || node.layer.configError || ins.some((s) => s === null)) {
+      shapes.set(node.output, null);
+      macs = null;
+      continue;
+    }
+    const out = spec.apply(node.layer.config, ins as Shape[]);
+    shapes.set(node.output, out.outputShape);
+    if (!seenLayers.has(node.layer)) {
+      seenLayers.add(node.layer);
+      weights.push(...out.weights);
+    }
+    macs = macs === null || out.macs === null ? null : macs + out.macs;
+  }
+  const outs = model.outputs.map((t) => shapes.get(t) ?? t.shape);
+  const first = outs[0];
+  if (!first) throw new LayerError(`${className}: the inner model has no known output`, 'shape');
+  return { outputShape: first, weights, macs, rf: { kind: 'drop' } };
+}
+
+function fmt(s: Shape): string {
+  return `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
+}

@@ -1,0 +1,579 @@
+/**
+ * What tfjs calls mean, for one analysis: creating layers, applying them to symbolic tensors,
+ * building Sequential and functional models, and the properties user code reads from them
+ * (`x.shape`, `model.outputs[0]`, `layer.countParams()`). Shape semantics come from the catalogue;
+ * this file wires them to the interpreter and records graph nodes and diagnostics.
+ */
+import ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import type { Frame, Interpreter } from '../interp/interpreter';
+import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
+import { declaredInputShape, findLayerSpec } from '../layers';
+import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
+import type { EngineDiagnostic, Loc } from '../source';
+import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
+import { modelLayerSpec } from './nested_model';
+
+export class TfSession {
+  private nextLayerId = 1;
+  private nextNodeId = 1;
+  private nextModelId = 1;
+  readonly models: ModelValue[] = [];
+
+  constructor(readonly interp: Interpreter) {}
+
+  // ------------------------------------------------------------ locations and diagnostics
+
+  locOf(node: ts.Node): Loc {
+    const rec = this.interp.currentModule;
+    if (!rec || node.pos < 0) return { file: rec?.path ?? '', start: 0, end: 0 };
+    return this.interp.loc(node, rec);
+  }
+
+  chainOf(frame: Frame | undefined): Loc[] {
+    const out: Loc[] = [];
+    for (let f = frame; f; f = f.parent) if (f.callLoc) out.push(f.callLoc);
+    return out;
+  }
+
+  private diag(loc: Loc, severity: EngineDiagnostic['severity'], code: string, message: string, frame: Frame | undefined,
+    extraRelated: { loc: Loc; message: string }[] = []): void {
+    const related = [...extraRelated];
+    for (let f = frame; f; f = f.parent) if (f.callLoc) related.push({ loc: f.callLoc, message: `via ${f.name}(...) called here` });
+    this.interp.diagnostics.push({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
+  }
+
+  // ------------------------------------------------------------ layers
+
+  /** `tf.layers.<factory>(config)` */
+  createLayer(factory: string, args: Value[], call: ts.Node): Value {
+    const first = args[0];
+    // tfjs merge factories also take the inputs directly: tf.layers.add([a, b]) returns the tensor.
+    const spec = findLayerSpec(factory);
+    if (Array.isArray(first) && spec?.family === 'merge') {
+      const layer = this.newLayer(factory, spec, undefined, call);
+      return this.applyLayer(layer, first, call);
+    }
+    const cfg = first instanceof JsObject ? first : first === undefined ? undefined : first;
+    return this.newLayer(factory, spec, cfg, call);
+  }
+
+  private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
+    const raw = plainConfig(cfgValue);
+    const loc = this.locOf(call);
+    let config: unknown;
+    let configError: LayerError | undefined;
+    if (spec) {
+      try {
+        if (cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue))
+          throw new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config');
+        config = spec.configure(raw as never);
+      } catch (e) {
+        configError = e instanceof LayerError ? e : new LayerError(`${spec.className}: ${(e as Error).message}`, 'config');
+      }
+    }
+    const name = typeof raw.name === 'string' ? raw.name : undefined;
+    const layer = new LayerValue(this, this.nextLayerId++, factory, spec?.className ?? factory, spec, config, configError, name, loc,
+      this.interp.frame, raw);
+    if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.frame);
+    else if (!spec)
+      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.frame);
+    return layer;
+  }
+
+  /** `layer.apply(x)` / `layer.apply([a, b])` */
+  applyLayer(layer: LayerValue, input: Value, call: ts.Node, applyLoc = this.locOf(call)): Value {
+    const list = Array.isArray(input) ? input : [input];
+    const tensors: TensorValue[] = [];
+    for (const t of list) {
+      if (t instanceof TensorValue) tensors.push(t);
+      else if (isUnknown(t)) return new Unknown(`input of ${layer.className} is unknown (${t.reason})`);
+      else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
+    }
+    if (!tensors.length) return new Unknown('apply with no inputs');
+    const node = this.addNode(layer, tensors, applyLoc);
+    return node.output;
+  }
+
+  /** Create the graph node for one application; never throws. */
+  addNode(layer: LayerValue, inputs: TensorValue[], applyLoc: Loc): LayerNode {
+    const shapes = inputs.map((t) => t.shape);
+    let out: LayerOutput | undefined;
+    let error: LayerError | undefined;
+    if (layer.spec && !layer.configError) {
+      try {
+        out = applySpec(layer.spec, layer.config, shapes);
+      } catch (e) {
+        if (!(e instanceof LayerError)) throw e;
+        error = e;
+        out = bestEffort(layer.spec, layer.config, shapes);
+      }
+    }
+    if (out && !error && layer.weights) {
+      const clash = weightClash(layer.weights, out.weights);
+      if (clash) error = new LayerError(`${layer.className}${layer.name ? ` '${layer.name}'` : ''} is shared: it was built with ${clash}`, 'shape',
+        'a layer object keeps its weights; apply it only to inputs of the shape it was first applied to, or create a new layer');
+    }
+    if (out && !layer.weights) layer.weights = out.weights;
+    const field = out ? transformField(inputs, out.rf) : undefined;
+    const output = new TensorValue(out ? out.outputShape : null, undefined, field);
+    const node: LayerNode = { id: this.nextNodeId++, layer, inputs, output, applyLoc, macs: out ? out.macs : null };
+    output.node = node;
+    layer.nodes.push(node);
+    if (error) {
+      node.error = withHint(error);
+      // Point at the constructing call when it is part of this application (tf.layers.x(...).apply(y)).
+      const precise = within(layer.loc, applyLoc) ? layer.loc : applyLoc;
+      const rel = precise === layer.loc ? [] : [{ loc: layer.loc, message: `${layer.className} layer created here` }];
+      this.diag(precise, 'error', 'shape-error', node.error, layer.frame, rel);
+    }
+    return node;
+  }
+
+  /** `tf.input({shape})`: a model input tensor. */
+  createInput(args: Value[], call: ts.Node): Value {
+    const raw = plainConfig(args[0]);
+    let problem: string | undefined;
+    if (raw.shape == null && raw.batchShape == null) problem = 'tf.input() needs a shape (e.g. { shape: [224, 224, 3] }) or a batchShape';
+    else if (raw.shape != null && raw.batchShape != null) problem = 'tf.input(): give either shape or batchShape, not both';
+    const cfg = raw.batchShape != null ? { batchInputShape: raw.batchShape } : { inputShape: raw.shape, batchSize: raw.batchSize };
+    return this.inputLayer(raw, cfg, problem, call).nodes[0]!.output;
+  }
+
+  /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
+  createInputLayer(args: Value[], call: ts.Node): Value {
+    const raw = plainConfig(args[0]);
+    const problem = raw.inputShape == null && raw.batchInputShape == null
+      ? 'tf.layers.inputLayer() needs an inputShape (e.g. { inputShape: [28, 28, 1] }) or a batchInputShape' : undefined;
+    return this.inputLayer(raw, raw, problem, call);
+  }
+
+  private inputLayer(raw: Record<string, unknown>, shapeConfig: Record<string, unknown>, problem: string | undefined, call: ts.Node): LayerValue {
+    const loc = this.locOf(call);
+    let shape: Shape | null = null;
+    if (problem) this.diag(loc, 'error', 'layer-config', problem, this.interp.frame);
+    else {
+      try {
+        shape = declaredInputShape(shapeConfig as never) ?? null;
+      } catch (e) {
+        if (!(e instanceof LayerError)) throw e;
+        this.diag(loc, 'error', 'layer-config', withHint(e), this.interp.frame);
+      }
+    }
+    const layer = new LayerValue(this, this.nextLayerId++, 'inputLayer', 'InputLayer', findLayerSpec('inputLayer'), raw, undefined,
+      typeof raw.name === 'string' ? raw.name : undefined, loc, this.interp.frame, raw);
+    this.inputNode(layer, shape, loc);
+    return layer;
+  }
+
+  private inputNode(layer: LayerValue, shape: Shape | null, loc: Loc): LayerNode {
+    const output = new TensorValue(shape, undefined, shape ? initialField(shape) : undefined);
+    const node: LayerNode = { id: this.nextNodeId++, layer, inputs: [], output, applyLoc: loc, macs: 0 };
+    output.node = node;
+    layer.nodes.push(node);
+    layer.weights = [];
+    return node;
+  }
+
+  // ------------------------------------------------------------ models
+
+  createSequential(args: Value[], call: ts.Node): Value {
+    const cfg = args[0];
+    const raw = cfg instanceof JsObject ? cfg : undefined;
+    const name = raw && typeof raw.get('name') === 'string' ? (raw.get('name') as string) : undefined;
+    const model = this.newModel('sequential', call, name);
+    const layers = raw?.get('layers');
+    if (Array.isArray(layers) && raw) {
+      // Each entry is located at its own expression in the `layers: [...]` literal when we can find it.
+      const elements = layersLiteralElements(call);
+      layers.forEach((l, i) => this.sequentialAdd(model, l, elements?.[i] ?? call));
+    }
+    return model;
+  }
+
+  private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
+    const frame = this.interp.frame;
+    const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
+    model.creator = frame?.name;
+    this.models.push(model);
+    return model;
+  }
+
+  sequentialAdd(model: ModelValue, item: Value, at: ts.Node): void {
+    const loc = this.locOf(at);
+    if (isUnknown(item)) {
+      this.diag(loc, 'information', 'unknown-value', `the layer added here is unknown (${item.reason}); shapes after it are unknown`, this.interp.frame);
+      model.outputs = [new TensorValue(null, undefined, undefined)];
+      return;
+    }
+    const layer = item instanceof ModelValue ? this.modelAsLayer(item) : item;
+    if (!(layer instanceof LayerValue)) {
+      this.diag(loc, 'error', 'not-a-layer', 'model.add() expects a layer (tf.layers.*) or a model', this.interp.frame);
+      return;
+    }
+    const prev = model.outputs[0];
+    if (!prev) {
+      // The first layer defines the model input, as tfjs's Sequential.add does.
+      let shape: Shape | undefined;
+      if (layer.className === 'InputLayer') {
+        const first = layer.nodes[0];
+        model.inputs = first ? [first.output] : [];
+        model.outputs = model.inputs.slice();
+        if (first) model.sequence.push(first);
+        return;
+      }
+      if (layer.model) shape = layer.model.inputs[0]?.shape ?? undefined;
+      else if (!layer.configError) shape = declaredInputShape(layer.rawConfig as never);
+      if (!shape && !layer.configError) {
+        this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'missing-input-shape',
+          'the first layer of a Sequential model needs an inputShape (or batchInputShape) so tfjs knows the input size; add e.g. inputShape: [224, 224, 3]',
+          layer.frame);
+      }
+      const inputLayer = new LayerValue(this, this.nextLayerId++, 'input', 'InputLayer', findLayerSpec('inputLayer'), {}, undefined, undefined,
+        layer.loc, layer.frame, {});
+      const inNode = this.inputNode(inputLayer, shape ?? null, layer.loc);
+      model.inputs = [inNode.output];
+      const node = this.addNode(layer, [inNode.output], loc);
+      model.sequence.push(node);
+      model.outputs = [node.output];
+      return;
+    }
+    const node = this.addNode(layer, [prev], loc);
+    model.sequence.push(node);
+    model.outputs = [node.output];
+  }
+
+  /** `tf.model({inputs, outputs})` */
+  createFunctional(args: Value[], call: ts.Node): Value {
+    const cfg = args[0];
+    const name = cfg instanceof JsObject && typeof cfg.get('name') === 'string' ? (cfg.get('name') as string) : undefined;
+    const model = this.newModel('functional', call, name);
+    if (!(cfg instanceof JsObject)) {
+      this.diag(model.loc, 'error', 'model-config', 'tf.model() needs a config { inputs, outputs }', this.interp.frame);
+      return model;
+    }
+    const collect = (v: Value, what: string): TensorValue[] => {
+      const list = Array.isArray(v) ? v : [v];
+      const out: TensorValue[] = [];
+      for (const t of list) {
+        if (t instanceof TensorValue) out.push(t);
+        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
+        else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.frame);
+      }
+      return out;
+    };
+    model.inputs = collect(cfg.get('inputs'), 'inputs');
+    model.outputs = collect(cfg.get('outputs'), 'outputs');
+    for (const inp of model.inputs)
+      if (inp.node && inp.node.layer.className !== 'InputLayer')
+        this.diag(model.loc, 'error', 'model-input', 'model inputs must come from tf.input() (tfjs: "Input layers to a LayersModel must be InputLayer objects")', this.interp.frame);
+    const missing = disconnectedInputs(model);
+    if (missing.length)
+      this.diag(model.loc, 'error', 'graph-disconnected',
+        `graph disconnected: the outputs depend on ${missing.length === 1 ? 'an input' : `${missing.length} inputs`} not listed in inputs (${missing
+          .map((t) => JSON.stringify(t.shape))
+          .join(', ')}); add ${missing.length === 1 ? 'it' : 'them'} to inputs`,
+        this.interp.frame, missing.map((t) => ({ loc: t.node!.layer.loc, message: 'this input is missing from tf.model({inputs})' })));
+    return model;
+  }
+
+  /** A model used as a layer (`base.apply(x)` or `model.add(base)`): one node that replays its graph. */
+  modelAsLayer(model: ModelValue): LayerValue {
+    if (model.asLayer) return model.asLayer;
+    const spec = modelLayerSpec(model);
+    const layer = new LayerValue(this, this.nextLayerId++, model.kind, spec.className, spec, undefined, undefined, model.name, model.loc,
+      model.frame, {});
+    layer.model = model;
+    model.asLayer = layer;
+    return layer;
+  }
+
+  // ------------------------------------------------------------ properties read by user code
+
+  layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+    const last = layer.nodes[layer.nodes.length - 1];
+    switch (key) {
+      case 'apply':
+        return new NativeFunction('apply', (_i, _t, args, call) => this.applyLayer(layer, args[0], call));
+      case 'name':
+        return layer.name ?? `${layer.factory}_${layer.className}${layer.id}`;
+      case 'getClassName':
+        return new NativeFunction('getClassName', () => layer.className);
+      case 'outputShape':
+        return last ? shapeValue(last.output.shape) : new Unknown('outputShape read before the layer was applied');
+      case 'inputShape':
+        return last && last.inputs[0] ? shapeValue(last.inputs[0].shape) : new Unknown('inputShape read before the layer was applied');
+      case 'output':
+        return last ? last.output : new Unknown('output read before the layer was applied');
+      case 'input':
+        return last && last.inputs.length === 1 ? last.inputs[0] : last ? last.inputs : new Unknown('input read before the layer was applied');
+      case 'countParams':
+        return new NativeFunction('countParams', () => (layer.weights ? totalParams(layer.weights) ?? new Unknown('unknown size') : new Unknown('layer not built yet')));
+      case 'built':
+        return !!layer.weights;
+      case 'trainable':
+        return layer.rawConfig.trainable !== false;
+      default:
+        return new Unknown(`layer.${key} is not modelled`);
+    }
+  }
+
+  tensorProperty(t: TensorValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+    switch (key) {
+      case 'shape':
+        return shapeValue(t.shape);
+      case 'rank':
+        return t.shape ? t.shape.length : new Unknown('rank unknown');
+      case 'dtype':
+        return 'float32';
+      case 'name':
+        return t.node ? `${t.node.layer.name ?? t.node.layer.factory}/output` : new Unknown('name');
+      case 'sourceLayer':
+        return t.node?.layer;
+      default:
+        return new Unknown(`tensor.${key} is not modelled`);
+    }
+  }
+
+  modelProperty(model: ModelValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+    const fnv = (name: string, impl: NativeFunction['impl']) => new NativeFunction(name, impl);
+    switch (key) {
+      case 'add':
+        return fnv('add', (_i, _t, args, call) => {
+          if (model.kind !== 'sequential') return new Unknown('add on a functional model');
+          this.sequentialAdd(model, args[0], call);
+          return undefined;
+        });
+      case 'pop':
+        return fnv('pop', () => {
+          model.sequence.pop();
+          const last = model.sequence[model.sequence.length - 1];
+          model.outputs = last ? [last.output] : [];
+          return undefined;
+        });
+      case 'apply':
+        return fnv('apply', (_i, _t, args, call) => this.applyLayer(this.modelAsLayer(model), args[0], call));
+      case 'compile':
+        return fnv('compile', (_i, _t, args) => {
+          model.compileConfig = args[0] instanceof JsObject ? (toPlain(args[0]) as Record<string, unknown>) : undefined;
+          return undefined;
+        });
+      case 'outputs':
+        return model.outputs.slice();
+      case 'inputs':
+        return model.inputs.slice();
+      case 'output':
+        return model.outputs.length === 1 ? model.outputs[0] : model.outputs.slice();
+      case 'input':
+        return model.inputs.length === 1 ? model.inputs[0] : model.inputs.slice();
+      case 'outputShape':
+        return model.outputs.length === 1 ? shapeValue(model.outputs[0]!.shape) : model.outputs.map((o) => shapeValue(o.shape));
+      case 'inputShape':
+        return model.inputs.length === 1 ? shapeValue(model.inputs[0]!.shape) : model.inputs.map((o) => shapeValue(o.shape));
+      case 'layers':
+        return modelLayers(model);
+      case 'getLayer':
+        return fnv('getLayer', (_i, _t, [n]) => {
+          const layers = modelLayers(model);
+          if (typeof n === 'number') return layers[n];
+          return layers.find((l) => l.name === n) ?? new Unknown(`no layer named ${String(n)}`);
+        });
+      case 'countParams':
+        return fnv('countParams', () => {
+          let sum = 0;
+          for (const l of modelLayers(model)) {
+            const p = l.weights ? totalParams(l.weights) : null;
+            if (p === null) return new Unknown('unknown parameter count');
+            sum += p;
+          }
+          return sum;
+        });
+      case 'name':
+        return model.name ?? (model.kind === 'sequential' ? `sequential_${model.id}` : `model_${model.id}`);
+      case 'summary':
+      case 'dispose':
+        return fnv(key, () => undefined);
+      case 'then':
+        return undefined; // a model is not a promise
+      default:
+        // fit / predict / evaluate / save ...: run-time only.
+        return fnv(key, () => new Unknown(`model.${key}() runs the model; it is not analysed statically`));
+    }
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** Apply a spec; an input of unknown rank is tried at the ranks layers commonly take. */
+function applySpec(spec: LayerSpec, config: unknown, shapes: (Shape | null)[]): LayerOutput {
+  if (shapes.every((s) => s !== null)) return spec.apply(config, shapes as Shape[]);
+  let lastError: unknown;
+  for (const rank of [4, 3, 5, 2]) {
+    const trial = shapes.map((s) => s ?? new Array<null>(rank).fill(null));
+    try {
+      return spec.apply(config, trial);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * After a shape error, keep going with what can still be known: the same layer applied to inputs
+ * with spatial dims forgotten usually still knows its channel count, so later layers keep hints
+ * without a cascade of follow-on errors.
+ */
+function bestEffort(spec: LayerSpec, config: unknown, shapes: (Shape | null)[]): LayerOutput | undefined {
+  const relaxations: ((s: Shape) => Shape)[] = [
+    (s) => s.map((d, i) => (i === s.length - 1 ? d : null)),
+    (s) => s.map((d, i) => (i === 1 ? d : null)),
+    (s) => s.map(() => null),
+  ];
+  for (const relax of relaxations) {
+    try {
+      return applySpec(spec, config, shapes.map((s) => (s ? relax(s) : null)));
+    } catch {
+      /* try the next relaxation */
+    }
+  }
+  return undefined;
+}
+
+function withHint(e: LayerError): string {
+  if (!e.hint) return e.message;
+  const sep = /[.!?]$/.test(e.message) ? ' ' : '. ';
+  return `${e.message}${sep}${e.hint.charAt(0).toUpperCase()}${e.hint.slice(1)}`;
+}
+
+function within(inner: Loc, outer: Loc): boolean {
+  return inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+}
+
+export function totalParams(weights: WeightSpec[]): number | null {
+  let sum = 0;
+  for (const w of weights) {
+    let n = 1;
+    for (const d of w.shape) {
+      if (d === null) return null;
+      n *= d;
+    }
+    sum += n;
+  }
+  return sum;
+}
+
+function weightClash(built: WeightSpec[], now: WeightSpec[]): string | undefined {
+  for (let i = 0; i < Math.min(built.length, now.length); i++) {
+    const a = built[i]!.shape;
+    const b = now[i]!.shape;
+    if (a.length !== b.length || a.some((d, k) => d !== null && b[k] !== null && d !== b[k]))
+      return `${built[i]!.name} ${fmt(a)} but this input needs ${fmt(b)}`;
+  }
+  return undefined;
+}
+
+function fmt(s: (number | null)[]): string {
+  return `[${s.map((d) => (d === null ? '?' : d)).join(', ')}]`;
+}
+
+function shapeValue(s: Shape | null): Value {
+  return s ? s.slice() : new Unknown('the shape is unknown here');
+}
+
+export function initialField(shape: Shape): FieldInfo | undefined {
+  const spatial = shape.length - 2;
+  if (spatial < 1) return undefined;
+  return { rf: new Array<number>(spatial).fill(1), jump: new Array<number>(spatial).fill(1) };
+}
+
+function transformField(inputs: TensorValue[], t: RFTransform): FieldInfo | undefined {
+  // Along the largest path: the input with the widest field.
+  let base: FieldInfo | undefined;
+  for (const i of inputs) if (i.field && (!base || prod(i.field.rf) > prod(base.rf))) base = i.field;
+  if (!base) return undefined;
+  const n = base.rf.length;
+  switch (t.kind) {
+    case 'identity':
+    case 'shift':
+      return base;
+    case 'drop':
+      return undefined;
+    case 'window': {
+      if (t.kernel.length !== n) return undefined;
+      return {
+        rf: base.rf.map((r, i) => r + (t.dilation[i]! * (t.kernel[i]! - 1)) * base!.jump[i]!),
+        jump: base.jump.map((j, i) => j * t.stride[i]!),
+      };
+    }
+    case 'transpose': {
+      if (t.kernel.length !== n) return undefined;
+      return {
+        rf: base.rf.map((r, i) => r + (Math.ceil(t.kernel[i]! / t.stride[i]!) - 1) * base!.jump[i]!),
+        jump: base.jump.map((j, i) => j / t.stride[i]!),
+      };
+    }
+    case 'upsample':
+      if (t.factor.length !== n) return undefined;
+      return { rf: base.rf, jump: base.jump.map((j, i) => j / t.factor[i]!) };
+  }
+}
+
+function prod(xs: number[]): number {
+  return xs.reduce((a, b) => a * b, 1);
+}
+
+function plainConfig(v: Value): Record<string, unknown> {
+  return (v instanceof JsObject ? toPlain(v) : {}) as Record<string, unknown>;
+}
+
+/** For `tf.sequential({layers: [a, b, c]})`: the element expressions, to locate each layer. */
+function layersLiteralElements(call: ts.Node): ts.Node[] | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const arg = call.arguments[0];
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
+  for (const p of arg.properties) {
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'layers' && ts.isArrayLiteralExpression(p.initializer)) {
+      const els = p.initializer.elements;
+      if (els.some((e) => ts.isSpreadElement(e))) return undefined;
+      return [...els];
+    }
+  }
+  return undefined;
+}
+
+/** The nodes of a model, inputs first, in creation (= topological) order. */
+export function modelNodes(model: ModelValue): LayerNode[] {
+  if (model.kind === 'sequential') {
+    const first = model.inputs[0]?.node;
+    const out = first && !model.sequence.includes(first) ? [first] : [];
+    return out.concat(model.sequence);
+  }
+  const seen = new Set<LayerNode>();
+  const stack: LayerNode[] = [];
+  for (const o of model.outputs) if (o.node) stack.push(o.node);
+  const stopAt = new Set(model.inputs.map((t) => t.node));
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (stopAt.has(n)) continue;
+    for (const i of n.inputs) if (i.node) stack.push(i.node);
+  }
+  return [...seen].sort((a, b) => a.id - b.id);
+}
+
+/** Unique layer objects of a model in order of first use (tfjs's model.layers, InputLayers included). */
+export function modelLayers(model: ModelValue): LayerValue[] {
+  const seen = new Set<LayerValue>();
+  for (const n of modelNodes(model)) seen.add(n.layer);
+  return [...seen];
+}
+
+function disconnectedInputs(model: ModelValue): TensorValue[] {
+  const listed = new Set(model.inputs.map((t) => t.node));
+  const missing: TensorValue[] = [];
+  for (const n of modelNodes(model))
+    if (n.layer.className === 'InputLayer' && !listed.has(n) && n.inputs.length === 0 && !missing.includes(n.output)) missing.push(n.output);
+  return missing;
+}

@@ -1,0 +1,116 @@
+/**
+ * tfjs objects as the interpreter sees them: layers, symbolic tensors and models. Their behaviour
+ * (what `apply`, `add`, `tf.model` do) lives in session.ts; these are the data.
+ */
+import type { Frame } from '../interp/interpreter';
+import { HostObject, type Value } from '../interp/values';
+import type { Interpreter } from '../interp/interpreter';
+import type ts from 'typescript';
+import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
+import type { LayerError } from '../layers/types';
+import type { Loc } from '../source';
+import type { TfSession } from './session';
+
+/** Receptive field and jump (effective stride) per spatial axis, carried on tensors. */
+export interface FieldInfo {
+  rf: number[];
+  jump: number[];
+}
+
+/** One application of a layer: a node of the model graph. */
+export interface LayerNode {
+  readonly id: number;
+  readonly layer: LayerValue;
+  readonly inputs: TensorValue[];
+  output: TensorValue;
+  /** Where the layer was applied (`.apply(...)`, `model.add(...)`, or its entry in `layers: [...]`). */
+  readonly applyLoc: Loc;
+  macs: number | null;
+  /** The shape error at this application, if any (the output then carries best-effort dims). */
+  error?: string;
+}
+
+export class LayerValue extends HostObject {
+  readonly typeName = 'Layer';
+  /** Applications in creation order. */
+  readonly nodes: LayerNode[] = [];
+  /** Weights as built by the first application (what a shared layer must keep matching). */
+  weights: WeightSpec[] | undefined;
+  /** Set when this layer object is a whole model used as a layer. */
+  model: ModelValue | undefined;
+
+  constructor(
+    readonly session: TfSession,
+    readonly id: number,
+    /** tf.layers factory name ('conv2d'), or the model kind for a model used as a layer. */
+    readonly factory: string,
+    readonly className: string,
+    readonly spec: LayerSpec | undefined,
+    /** Normalised config (spec.configure's result); undefined when configure threw. */
+    readonly config: unknown,
+    readonly configError: LayerError | undefined,
+    /** The user's `name`, when it is a known string. */
+    readonly name: string | undefined,
+    /** The constructing call. */
+    readonly loc: Loc,
+    /** Call stack when it was constructed: the helper calls that made it. */
+    readonly frame: Frame | undefined,
+    /** Raw config as plain data, for labels and advice. */
+    readonly rawConfig: Record<string, unknown>,
+  ) {
+    super();
+  }
+
+  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+    return this.session.layerProperty(this, key, node, interp);
+  }
+}
+
+export class TensorValue extends HostObject {
+  readonly typeName = 'SymbolicTensor';
+  constructor(
+    /** null: not even the rank is known. */
+    readonly shape: Shape | null,
+    /** The node that produced it (an InputLayer node for model inputs); set right after the node is made. */
+    public node: LayerNode | undefined,
+    readonly field: FieldInfo | undefined,
+  ) {
+    super();
+  }
+  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+    return this.node ? this.node.layer.session.tensorProperty(this, key, node, interp) : undefined;
+  }
+}
+
+export type ModelKind = 'sequential' | 'functional';
+
+export class ModelValue extends HostObject {
+  readonly typeName: string;
+  /** Sequential: the layers added so far, in order (with their nodes). */
+  readonly sequence: LayerNode[] = [];
+  inputs: TensorValue[] = [];
+  outputs: TensorValue[] = [];
+  /** The builder (user function) this model was created in; decides the model's reported name. */
+  creator: string | undefined;
+  /** Set by `model.compile(...)`: optimizer / loss, used by the runtime check. */
+  compileConfig: Record<string, unknown> | undefined;
+  /** The model used as a layer, created on first `apply`. */
+  asLayer: LayerValue | undefined;
+
+  constructor(
+    readonly session: TfSession,
+    readonly id: number,
+    readonly kind: ModelKind,
+    /** `tf.sequential(...)` / `tf.model(...)` call. */
+    readonly loc: Loc,
+    readonly frame: Frame | undefined,
+    readonly name: string | undefined,
+  ) {
+    super();
+    this.typeName = kind === 'sequential' ? 'Sequential' : 'LayersModel';
+  }
+
+  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+    return this.session.modelProperty(this, key, node, interp);
+  }
+}
