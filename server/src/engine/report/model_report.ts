@@ -98,6 +98,9 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     chain: callChain(layer.frame, modelFrame, placer),
   };
   if (layer.name) r.name = layer.name;
+  const a = first.applyLoc;
+  if (a.file === layer.loc.file && a.start <= layer.loc.start && a.end >= layer.loc.end && (a.start !== layer.loc.start || a.end !== layer.loc.end))
+    r.applyRange = placer.range(a);
   if (field && field.rf.length >= 1) {
     r.receptiveField = [field.rf[0]!, field.rf[1] ?? field.rf[0]!];
     r.jump = [field.jump[0]!, field.jump[1] ?? field.jump[0]!];

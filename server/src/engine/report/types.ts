@@ -38,6 +38,8 @@ export interface LayerReport {
   range: Range;
   /** The file that holds `range` (a helper may live in another module). */
   file: string;
+  /** The call that applies it when that call encloses the constructor (`tf.layers.x(...).apply(y)`, `model.add(...)`). */
+  applyRange?: Range;
   inputShapes: Shape[];
   outputShape: Shape;
   /** null when a size the count needs is unknown. */

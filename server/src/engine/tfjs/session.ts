@@ -48,14 +48,16 @@ export class TfSession {
   /** `tf.layers.<factory>(config)` */
   createLayer(factory: string, args: Value[], call: ts.Node): Value {
     const first = args[0];
-    // tfjs merge factories also take the inputs directly: tf.layers.add([a, b]) returns the tensor.
     const spec = findLayerSpec(factory);
-    if (Array.isArray(first) && spec?.family === 'merge') {
+    if (Array.isArray(first)) {
+      // Keras habit: in tfjs 4 `tf.layers.add([a, b])` does NOT apply the layer; it returns an
+      // unapplied layer (the array is taken as a config), and using it as a tensor fails later.
       const layer = this.newLayer(factory, spec, undefined, call);
-      return this.applyLayer(layer, first, call);
+      this.diag(layer.loc, 'error', 'merge-not-applied',
+        `tf.layers.${factory}([...]) returns a layer in tfjs, not a tensor (unlike Keras): write tf.layers.${factory}().apply([...])`, this.interp.frame);
+      return layer;
     }
-    const cfg = first instanceof JsObject ? first : first === undefined ? undefined : first;
-    return this.newLayer(factory, spec, cfg, call);
+    return this.newLayer(factory, spec, first, call);
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
@@ -87,6 +89,7 @@ export class TfSession {
     const tensors: TensorValue[] = [];
     for (const t of list) {
       if (t instanceof TensorValue) tensors.push(t);
+      else if (t instanceof LayerValue) return new Unknown(`${layer.className}.apply was given a layer (${t.className}), not a tensor`);
       else if (isUnknown(t)) return new Unknown(`input of ${layer.className} is unknown (${t.reason})`);
       else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
     }

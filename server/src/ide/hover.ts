@@ -1,0 +1,73 @@
+/**
+ * Hover cards (Markdown). On a layer call: input → output shapes, params broken down by weight,
+ * MACs, receptive field and jump, activation memory; one row per instance for multi-instance calls.
+ * On a builder or model variable: the model summary.
+ */
+import type { AnalysisResult, LayerReport, ModelReport, Position, Range, WeightSpec } from '../engine';
+import { bytes, exact, human, pair, shapeCompact, shapeText } from '../engine/report/format';
+import { callSiteGroups, contains, groupAt } from './call_sites';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+export function hoverAt(result: AnalysisResult, p: Position): HoverResult | undefined {
+  const g = groupAt(callSiteGroups(result), p);
+  if (g) return { markdown: layerCard(g.instances.map((i) => ({ layer: i.layer, model: i.model }))), range: g.range };
+  // Builder: hovering anywhere on its first line (the name) shows the summary.
+  for (const { report } of result.models) {
+    if (report.file !== result.file) continue;
+    const head: Range = { start: report.range.start, end: { line: report.range.start.line, character: Number.MAX_SAFE_INTEGER } };
+    if (contains(head, p)) return { markdown: modelCard(report), range: head };
+  }
+  return undefined;
+}
+
+function weightLine(w: WeightSpec): string {
+  const n = w.shape.every((d) => d !== null) ? w.shape.reduce<number>((a, b) => a * (b as number), 1) : null;
+  return `${w.name} ${w.shape.map((d) => (d === null ? '?' : d)).join('×')} (${exact(n)}${w.trainable ? '' : ', non-trainable'})`;
+}
+
+export function layerCard(items: { layer: LayerReport; model: ModelReport }[]): string {
+  const first = items[0]!.layer;
+  const lines: string[] = [];
+  lines.push(`**${first.className}**${first.name ? ` \`${first.name}\`` : ''} — ${first.label}`);
+  if (items.length === 1) {
+    const l = first;
+    lines.push('');
+    lines.push(`\`${l.inputShapes.map(shapeText).join(' + ')}\` → \`${shapeText(l.outputShape)}\``);
+    lines.push('');
+    const ws = l.weights.length ? ` = ${l.weights.map(weightLine).join(' + ')}` : '';
+    lines.push(`- **Params** ${exact(l.params)}${ws}`);
+    if (l.nonTrainableParams) lines.push(`  - trainable ${exact(l.trainableParams)}, non-trainable ${exact(l.nonTrainableParams)}`);
+    lines.push(`- **MACs** ${l.macs === null ? '?' : `${exact(l.macs)} (${human(l.macs)}; FLOPs = 2 × MACs = ${human(l.macs * 2)})`}${l.applications > 1 ? ` over ${l.applications} applications` : ''}`);
+    if (l.receptiveField) lines.push(`- **Receptive field** ${pair(l.receptiveField)}, jump ${pair(l.jump)}`);
+    lines.push(`- **Activation** ${bytes(l.activationBytes)} (batch 1, float32)`);
+    if (l.error) lines.push('', `⚠ ${l.error}`);
+    if (l.chain.length) lines.push('', `via ${l.chain.map((c) => `\`${c.name}\` (line ${c.range.start.line + 1})`).join(' ← ')}`);
+    lines.push('', `_model ${items[0]!.model.name}_`);
+    return lines.join('\n');
+  }
+  lines.push('', `${items.length} instances:`, '', '| # | model | via | in → out | params | MACs |', '|---|---|---|---|---:|---:|');
+  items.forEach(({ layer: l, model }, i) => {
+    const via = l.chain.length ? l.chain.map((c) => `${c.name}:${c.range.start.line + 1}`).join(' ← ') : '—';
+    lines.push(`| ${i + 1} | ${model.name} | ${via} | ${l.inputShapes.map(shapeCompact).join('+')} → ${shapeCompact(l.outputShape)}${l.error ? ' ⚠' : ''} | ${exact(l.params)} | ${human(l.macs)} |`);
+  });
+  const errs = items.filter((i) => i.layer.error);
+  if (errs.length) lines.push('', `⚠ ${errs[0]!.layer.error}`);
+  return lines.join('\n');
+}
+
+export function modelCard(m: ModelReport): string {
+  return [
+    `**${m.name}** — ${m.kind} model`,
+    '',
+    `\`${m.inputShapes.map(shapeText).join(', ')}\` → \`${m.outputShapes.map(shapeText).join(', ')}\``,
+    '',
+    `- **Params** ${exact(m.totalParams)} (${human(m.totalParams)}); trainable ${exact(m.trainableParams)}, non-trainable ${exact(m.nonTrainableParams)}`,
+    `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
+    `- **Layers** ${m.layers.length}; deepest path ${m.depth} weighted layers`,
+    `- **Activation memory** ${bytes(m.activationBytes)} (batch 1, float32); weights ${bytes(m.totalParams === null ? null : m.totalParams * 4)}`,
+  ].join('\n');
+}

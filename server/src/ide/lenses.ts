@@ -1,0 +1,31 @@
+/** Code lenses above each builder: the summary, then Profile / Show architecture / Sanity check. */
+import type { AnalysisResult, Range } from '../engine';
+import { human } from '../engine/report/format';
+
+export interface Lens {
+  range: Range;
+  title: string;
+  command: string;
+  args: unknown[];
+}
+
+export const COMMANDS = {
+  profile: 'convlens.profileModel',
+  showArchitecture: 'convlens.showArchitecture',
+  sanityCheck: 'convlens.runSanityCheck',
+} as const;
+
+export function codeLenses(result: AnalysisResult, uri: string): Lens[] {
+  const out: Lens[] = [];
+  for (const { report: m } of result.models) {
+    if (m.file !== result.file) continue;
+    const range = { start: m.range.start, end: m.range.start };
+    const errors = m.diagnostics.filter((d) => d.severity === 'error').length;
+    const summary = `${m.name} · ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` · ${errors} error${errors > 1 ? 's' : ''}` : ''}`;
+    out.push({ range, title: summary, command: COMMANDS.profile, args: [uri, m.name] });
+    out.push({ range, title: 'Profile', command: COMMANDS.profile, args: [uri, m.name] });
+    out.push({ range, title: 'Show architecture', command: COMMANDS.showArchitecture, args: [uri, m.name] });
+    out.push({ range, title: 'Sanity check', command: COMMANDS.sanityCheck, args: [uri, m.name] });
+  }
+  return out;
+}
