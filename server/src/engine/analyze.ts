@@ -14,9 +14,12 @@ import { ModelValue } from './tfjs/values';
 import { type Loc, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
+import { adviseAll, type Finding } from './advice';
 
 export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
+  /** Run the design rules too (each fix's saving is measured by analysing the edited text). */
+  advice?: boolean;
 }
 
 export interface AnalyzedModel {
@@ -30,6 +33,8 @@ export interface AnalysisResult {
   diagnostics: Diagnostic[];
   /** DESIGN.md's JSON report. */
   report: Report;
+  /** Design advice, when options.advice is set. */
+  findings?: Finding[];
 }
 
 const NO_FILES: AnalysisHost = { readFile: () => undefined };
@@ -51,10 +56,12 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
 
   // Which user functions were called, and whether a call returned a model.
   const observed = new Map<ts.Node, { calls: number }>();
-  interp.callObserver = (fn) => {
+  interp.callObserver = (fn, _args, result) => {
     const o = observed.get(fn.node);
     if (o) o.calls++;
     else observed.set(fn.node, { calls: 1 });
+    // The outermost function returning a model names it (inner calls finish first).
+    if (result instanceof ModelValue) result.returnedBy = fn;
   };
 
   const excluded = new Set<ModelValue>();
@@ -69,13 +76,24 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const names = nameModels(session.models.filter((m) => !excluded.has(m)), main);
   const allDiags = placeDiagnostics(dedupe(interp.diagnostics), file, placer);
   const models: AnalyzedModel[] = [];
+  const pairs: { value: ModelValue; report: ModelReport }[] = [];
   for (const [model, { name, loc }] of names) {
     const locs = modelLocKeys(model);
     const own = allDiags.filter((d) => locs.has(d.key)).map((d) => d.diagnostic);
-    models.push(buildModel(model, name, loc, placer, own));
+    const built = buildModel(model, name, loc, placer, own);
+    models.push(built);
+    pairs.push({ value: model, report: built.report });
   }
   const diagnostics = allDiags.map((d) => d.diagnostic);
-  return { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics } };
+  const result: AnalysisResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics } };
+  if (options.advice) {
+    const reanalyze = (edited: string) => {
+      const again = analyzeSource(edited, fileName, host, { limits: options.limits });
+      return new Map(again.models.map((m) => [m.report.name, { params: m.report.totalParams, macs: m.report.macs }] as const));
+    };
+    result.findings = adviseAll({ sf: main.sourceFile, file, models: pairs, reanalyze });
+  }
+  return result;
 }
 
 // ------------------------------------------------------------------ builders
@@ -263,12 +281,19 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
   const used = new Map<string, number>();
   // A model made by a helper and used as a layer of another model is still a model of its own.
   for (const m of models) {
-    const creator = m.frame;
-    let base = creator?.name ?? byVar.get(m) ?? m.name ?? `model${m.id}`;
+    const fn = m.returnedBy;
+    let base: string;
+    let loc: Loc = m.loc;
+    if (fn) {
+      base = fn.name;
+      loc = declarationLoc(fn);
+    } else if (byVar.has(m)) base = byVar.get(m)!;
+    else if (m.frame) base = `${m.frame.name} › ${m.name ?? (m.kind === 'sequential' ? 'sequential' : 'model')}`;
+    else base = m.name ?? `model${m.id}`;
     const k = (used.get(base) ?? 0) + 1;
     used.set(base, k);
-    if (k > 1) base = byVar.get(m) && creator ? `${creator.name} (${byVar.get(m)})` : `${base}#${k}`;
-    out.set(m, { name: base, loc: creator?.closure ? declarationLoc(creator.closure) : m.loc });
+    if (k > 1) base = byVar.has(m) && fn ? `${fn.name} (${byVar.get(m)})` : `${base}#${k}`;
+    out.set(m, { name: base, loc });
   }
   return out;
 }

@@ -8,3 +8,5 @@ export type { AnalysisHost } from './interp/modules';
 export type { BudgetLimits } from './interp/budget';
 export { DEFAULT_LIMITS } from './interp/budget';
 export * from './report/types';
+export type { Finding, Fix, TextEdit } from './advice';
+export { RULES } from './advice';

@@ -197,7 +197,6 @@ export class TfSession {
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
     const frame = this.interp.frame;
     const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
-    model.creator = frame?.name;
     this.models.push(model);
     return model;
   }

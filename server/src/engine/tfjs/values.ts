@@ -3,7 +3,7 @@
  * (what `apply`, `add`, `tf.model` do) lives in session.ts; these are the data.
  */
 import type { Frame } from '../interp/interpreter';
-import { HostObject, type Value } from '../interp/values';
+import { type Closure, HostObject, type Value } from '../interp/values';
 import type { Interpreter } from '../interp/interpreter';
 import type ts from 'typescript';
 import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
@@ -90,8 +90,8 @@ export class ModelValue extends HostObject {
   readonly sequence: LayerNode[] = [];
   inputs: TensorValue[] = [];
   outputs: TensorValue[] = [];
-  /** The builder (user function) this model was created in; decides the model's reported name. */
-  creator: string | undefined;
+  /** The outermost user function that returned this model: the model is reported under its name. */
+  returnedBy: Closure | undefined;
   /** Set by `model.compile(...)`: optimizer / loss, used by the runtime check. */
   compileConfig: Record<string, unknown> | undefined;
   /** The model used as a layer, created on first `apply`. */

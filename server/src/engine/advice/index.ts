@@ -1,0 +1,182 @@
+/**
+ * Design advice: runs every rule over every model, measures each fix's exact saving by applying
+ * its edit and analysing the result again, and words the findings for diagnostics and code actions.
+ */
+import ts from 'typescript';
+import type { ModelValue, LayerNode } from '../tfjs/values';
+import { modelNodes } from '../tfjs/session';
+import type { Diagnostic, ModelReport, Range } from '../report/types';
+import { type Loc, rangeOf } from '../source';
+import type { Proposal, Rule, RuleContext, Saving } from './context';
+import { applyEdits, type OffsetEdit } from './edits';
+import { detectStyle } from './style';
+import { reduceChannels } from './rules/reduce_channels';
+import { stack3x3 } from './rules/stack_3x3';
+import { stem7x7 } from './rules/stem_7x7';
+import { gapHead } from './rules/gap_head';
+import { deepPlain } from './rules/deep_plain';
+import { denseTransition } from './rules/dense_transition';
+import { overDownsampled } from './rules/over_downsampled';
+import { biasBeforeBn } from './rules/bias_before_bn';
+import { dropoutBeforeBn } from './rules/dropout_before_bn';
+import { linearStack } from './rules/linear_stack';
+import { shrinkWithoutWiden } from './rules/shrink_without_widen';
+
+export const RULES: Rule[] = [
+  reduceChannels,
+  stack3x3,
+  stem7x7,
+  gapHead,
+  deepPlain,
+  denseTransition,
+  overDownsampled,
+  biasBeforeBn,
+  dropoutBeforeBn,
+  linearStack,
+  shrinkWithoutWiden,
+];
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Exact change of the model's totals if the fix is applied (positive: fewer). */
+  saving: { params: number | null; macs: number | null };
+}
+
+export interface Finding {
+  model: string;
+  layerIndex: number;
+  diagnostic: Diagnostic;
+  fix?: Fix;
+}
+
+/** Totals of each model after an edit, by model name (supplied by analyze.ts). */
+export type Reanalyze = (text: string) => Map<string, { params: number | null; macs: number | null }>;
+
+export interface AdviceInput {
+  sf: ts.SourceFile;
+  file: string;
+  models: { value: ModelValue; report: ModelReport }[];
+  reanalyze: Reanalyze;
+}
+
+export function adviseAll(input: AdviceInput): Finding[] {
+  const { sf, file } = input;
+  const text = sf.text;
+  const style = detectStyle(sf, text, firstLayerCall(sf));
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const measured = new Map<string, Map<string, { params: number | null; macs: number | null }>>();
+  for (const { value, report } of input.models) {
+    const nodes = modelNodes(value);
+    const inModel = new Set(nodes);
+    const consumers = new Map<LayerNode, LayerNode[]>();
+    for (const n of nodes)
+      for (const i of n.inputs)
+        if (i.node && inModel.has(i.node)) {
+          let l = consumers.get(i.node);
+          if (!l) consumers.set(i.node, (l = []));
+          l.push(n);
+        }
+    const ctx: RuleContext = {
+      sf,
+      text,
+      file,
+      style,
+      model: value,
+      modelName: report.name,
+      nodes,
+      totalParams: report.totalParams,
+      totalMacs: report.macs,
+      consumers: (n) => consumers.get(n) ?? [],
+    };
+    // report.layers lists the model's layer objects in order of first use, InputLayers left out.
+    const layerIndex = new Map<unknown, number>();
+    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layerIndex.has(n.layer)) layerIndex.set(n.layer, layerIndex.size);
+    for (const rule of RULES) {
+      let proposals: Proposal[];
+      try {
+        proposals = rule.check(ctx);
+      } catch (e) {
+        // A rule bug must never cost the user their hints: skip the rule, keep the rest.
+        proposals = [];
+        void e;
+      }
+      for (const p of proposals) {
+        const loc = placeIn(p.node, file);
+        if (!loc) continue;
+        const key = `${rule.code}:${report.name}:${loc.start}:${loc.end}`;
+        if (seen.has(key)) continue; // a helper's layer flagged once per call site
+        seen.add(key);
+        const range = rangeOf(loc, sf);
+        let saving: Saving | undefined = p.saving;
+        let fix: Fix | undefined;
+        if (p.fix && p.fix.edits.length) {
+          if (!saving) saving = measure(p.fix.edits, report, text, input.reanalyze, measured, p);
+          fix = { title: p.fix.title(saving), edits: p.fix.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } };
+        }
+        findings.push({
+          model: report.name,
+          layerIndex: layerIndex.get(p.node.layer) ?? -1,
+          diagnostic: { range, severity: p.severity, code: rule.code, message: p.message(saving) },
+          fix,
+        });
+      }
+    }
+  }
+  findings.sort((a, b) => a.diagnostic.range.start.line - b.diagnostic.range.start.line);
+  return findings;
+}
+
+/** Where a finding shows: the layer's call if it is in this file, else its application, else nothing. */
+function placeIn(n: LayerNode, file: string): Loc | undefined {
+  if (n.layer.loc.file === file) return n.layer.loc;
+  if (n.applyLoc.file === file) return n.applyLoc;
+  return undefined;
+}
+
+function measure(edits: OffsetEdit[], report: ModelReport, text: string, reanalyze: Reanalyze,
+  cache: Map<string, Map<string, { params: number | null; macs: number | null }>>, p: Proposal): Saving | undefined {
+  const edited = applyEdits(text, edits);
+  let totals = cache.get(edited);
+  if (!totals) {
+    totals = reanalyze(edited);
+    cache.set(edited, totals);
+  }
+  const after = totals.get(report.name);
+  if (!after) return undefined;
+  const sub = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  return {
+    params: sub(report.totalParams, after.params),
+    macs: sub(report.macs, after.macs),
+    paramsBasis: p.basis ? p.basis.params : report.totalParams,
+    macsBasis: p.basis ? p.basis.macs : report.macs,
+  };
+}
+
+function toTextEdit(e: OffsetEdit, sf: ts.SourceFile): TextEdit {
+  return { range: rangeOf(e, sf), newText: e.newText };
+}
+
+function firstLayerCall(sf: ts.SourceFile): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n)) {
+      const c = n;
+      const t = c.expression.getText(sf);
+      if (/layers\.\w+$/.test(t) || /^\w+\.(conv2d|dense|flatten|maxPooling2d|batchNormalization)$/.test(t)) {
+        found = c;
+        return;
+      }
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  return found;
+}

@@ -1,0 +1,42 @@
+/**
+ * ResNet: plain networks deeper than about 20 weighted layers train *worse*, even on the training
+ * set (degradation: He et al. 2015, plain-34 vs plain-18; plain-56 vs plain-20 on CIFAR), while
+ * VGG-19 (19 weighted layers) is the deepest plain net that trains well. The rule measures the
+ * *shortest* chain of conv/dense layers from the input to each layer — skips (add) and
+ * concatenations give gradients a short path — and fires once per model where that chain reaches 20.
+ */
+import { type Proposal, type Rule, type RuleContext, WEIGHTED } from '../context';
+import type { LayerNode } from '../../tfjs/values';
+
+export const PLAIN_DEPTH_LIMIT = 20;
+
+export const deepPlain: Rule = {
+  code: 'deep-plain',
+  summary: `${PLAIN_DEPTH_LIMIT}+ conv/dense layers on every path from the input with no skip connection (ResNet's degradation lesson; VGG-19 is the deepest plain net that trains well)`,
+  check(ctx: RuleContext): Proposal[] {
+    const depth = new Map<LayerNode, number>();
+    for (const n of ctx.nodes) {
+      let d = n.inputs.length ? Infinity : 0;
+      for (const i of n.inputs) if (i.node) d = Math.min(d, depth.get(i.node) ?? 0);
+      if (!isFinite(d)) d = 0;
+      if (WEIGHTED.has(n.layer.className)) d += 1;
+      depth.set(n, d);
+      if (d === PLAIN_DEPTH_LIMIT && WEIGHTED.has(n.layer.className)) {
+        const sequential = ctx.model.kind === 'sequential';
+        return [
+          {
+            code: this.code,
+            severity: 'warning',
+            node: n,
+            message: () =>
+              `${PLAIN_DEPTH_LIMIT} conv/dense layers in a row with no skip connection reach this layer: plain networks this deep train worse than shallower ones (ResNet's degradation problem). ` +
+              (sequential
+                ? 'Build the model with the functional API (tf.model) and add residual connections, e.g. with “Insert residual block”.'
+                : 'Add residual connections (“Wrap in residual block” on a layer), or insert residual blocks.'),
+          },
+        ];
+      }
+    }
+    return [];
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * The file's own style, so inserted code looks like the user wrote it: how tf.layers is spelled
+ * (`tf.layers.`, `layers.`, `L.`), quotes, semicolons, indentation, and whether it is TypeScript.
+ */
+import ts from 'typescript';
+
+export interface CodeStyle {
+  /** What precedes a factory name: 'tf.layers.' */
+  layers: string;
+  /** How to call tf.model / tf.input / the namespace for types: 'tf.' or '' with named imports. */
+  tf: string | undefined;
+  quote: "'" | '"';
+  semi: string;
+  indentUnit: string;
+  typescript: boolean;
+}
+
+export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.CallExpression): CodeStyle {
+  let layers = 'tf.layers.';
+  if (sampleCall && ts.isPropertyAccessExpression(sampleCall.expression)) layers = `${sampleCall.expression.expression.getText(sf)}.`;
+  let tfAlias: string | undefined;
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith('@tensorflow/tfjs')) {
+      const nb = s.importClause?.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) tfAlias = nb.name.text;
+      else if (s.importClause?.name) tfAlias = s.importClause.name.text;
+    } else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer && /require\(\s*['"]@tensorflow\/tfjs/.test(d.initializer.getText(sf))) tfAlias = d.name.text;
+    }
+  }
+  const singles = (text.match(/'/g) ?? []).length;
+  const doubles = (text.match(/"/g) ?? []).length;
+  const stmtEnds = (text.match(/\)\s*;\s*$/gm) ?? []).length;
+  const bare = (text.match(/\)\s*$/gm) ?? []).length;
+  const indents = text.match(/^( +|\t+)\S/gm) ?? [];
+  let unit = '  ';
+  if (indents.some((i) => i.startsWith('\t'))) unit = '\t';
+  else {
+    const widths = indents.map((i) => i.length - 1).filter((w) => w > 0);
+    const min = widths.length ? Math.min(...widths) : 2;
+    unit = ' '.repeat(min >= 2 && min <= 8 ? min : 2);
+  }
+  return {
+    layers,
+    tf: tfAlias ? `${tfAlias}.` : undefined,
+    quote: doubles > singles ? '"' : "'",
+    semi: stmtEnds >= bare ? ';' : '',
+    indentUnit: unit,
+    typescript: sf.languageVariant === ts.LanguageVariant.Standard && !/\.(m|c)?jsx?$/.test(sf.fileName),
+  };
+}
+
+/** Render a layer config object in the file's style: { filters: 64, kernelSize: 1, activation: 'relu' }. */
+export function configText(style: CodeStyle, entries: [string, string | number | boolean][]): string {
+  if (!entries.length) return '{}';
+  const v = (x: string | number | boolean) => (typeof x === 'string' && !x.startsWith('@raw:') ? `${style.quote}${x}${style.quote}` : String(x).replace(/^@raw:/, ''));
+  return `{ ${entries.map(([k, x]) => `${k}: ${v(x)}`).join(', ')} }`;
+}
+
+/** `@raw:` marks a config value that is source text (an expression), not a string literal. */
+export function raw(expr: string): string {
+  return `@raw:${expr}`;
+}
+
+export function layerCall(style: CodeStyle, factory: string, entries: [string, string | number | boolean][]): string {
+  return `${style.layers}${factory}(${configText(style, entries)})`;
+}
+
+export function lineIndent(text: string, pos: number): string {
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  const m = /^[ \t]*/.exec(text.slice(lineStart));
+  return m ? m[0] : '';
+}
