@@ -20,8 +20,9 @@ const node = {
 };
 
 const outputs = [
-  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  // The library and the CLI load typescript from node_modules (a dependency); the server bundles it for the .vsix.
+  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript'] },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, external: [...node.external, 'typescript'] },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', ...node },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },
   { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node },

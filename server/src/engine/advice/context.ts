@@ -27,8 +27,13 @@ export interface Proposal {
   fix?: { title: (s: Saving | undefined) => string; edits: OffsetEdit[] };
   /** Exact saving known without re-analysis (otherwise measured by applying the edit). */
   saving?: Saving;
-  /** What percentages are of: the replaced layers' params and MACs (default: the model's totals). */
-  basis?: { params: number | null; macs: number | null };
+  /**
+   * What percentages are of: 'site' — every layer the edited call builds in this model (a helper's
+   * call builds one per helper call); 'model' — the model's totals.
+   */
+  basis: 'site' | 'model';
+  /** The rule exists to save params: drop the finding if the fix does not (a helper shared by layers it would not help). */
+  mustSave?: boolean;
 }
 
 export interface RuleContext {
@@ -42,6 +47,8 @@ export interface RuleContext {
   totalParams: number | null;
   totalMacs: number | null;
   consumers(n: LayerNode): LayerNode[];
+  /** The model's layers built by the same call as this one (one per helper call). */
+  siteLayers(l: LayerValue): LayerValue[];
 }
 
 export interface Rule {
@@ -161,7 +168,9 @@ export function producer(n: LayerNode | undefined): LayerNode | undefined {
 export function pct(part: number | null, whole: number | null): string {
   if (part === null || whole === null || whole === 0) return '';
   const p = (100 * part) / whole;
-  return ` (${p > 0 ? '−' : '+'}${Math.abs(p) >= 10 ? Math.abs(p).toFixed(0) : Math.abs(p).toFixed(1)}%)`;
+  const a = Math.abs(p);
+  const num = a >= 10 ? a.toFixed(0) : a >= 0.1 ? a.toFixed(1) : '<0.1';
+  return ` (${p > 0 ? '−' : '+'}${num}%)`;
 }
 
 export function round8(x: number): number {

@@ -3,13 +3,13 @@
  * its edit and analysing the result again, and words the findings for diagnostics and code actions.
  */
 import ts from 'typescript';
-import type { ModelValue, LayerNode } from '../tfjs/values';
-import { modelNodes } from '../tfjs/session';
+import type { ModelValue, LayerNode, LayerValue } from '../tfjs/values';
+import { modelNodes, totalParams } from '../tfjs/session';
 import type { Diagnostic, ModelReport, Range } from '../report/types';
-import { type Loc, rangeOf } from '../source';
+import { type Loc, rangeOf, sameLoc } from '../source';
 import type { Proposal, Rule, RuleContext, Saving } from './context';
 import { applyEdits, type OffsetEdit } from './edits';
-import { detectStyle } from './style';
+import { detectStyle, sampleLayerCall } from './style';
 import { reduceChannels } from './rules/reduce_channels';
 import { stack3x3 } from './rules/stack_3x3';
 import { stem7x7 } from './rules/stem_7x7';
@@ -68,7 +68,7 @@ export interface AdviceInput {
 export function adviseAll(input: AdviceInput): Finding[] {
   const { sf, file } = input;
   const text = sf.text;
-  const style = detectStyle(sf, text, firstLayerCall(sf));
+  const style = detectStyle(sf, text, sampleLayerCall(sf));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const measured = new Map<string, Map<string, { params: number | null; macs: number | null }>>();
@@ -83,6 +83,9 @@ export function adviseAll(input: AdviceInput): Finding[] {
           if (!l) consumers.set(i.node, (l = []));
           l.push(n);
         }
+    const layers: LayerValue[] = [];
+    for (const n of nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    const siteLayers = (l: LayerValue) => layers.filter((x) => sameLoc(x.loc, l.loc));
     const ctx: RuleContext = {
       sf,
       text,
@@ -94,6 +97,18 @@ export function adviseAll(input: AdviceInput): Finding[] {
       totalParams: report.totalParams,
       totalMacs: report.macs,
       consumers: (n) => consumers.get(n) ?? [],
+      siteLayers,
+    };
+    const basisOf = (p: Proposal): { params: number | null; macs: number | null } => {
+      if (p.basis === 'model') return { params: report.totalParams, macs: report.macs };
+      let params: number | null = 0;
+      let macs: number | null = 0;
+      for (const l of siteLayers(p.node.layer)) {
+        const lp = l.weights ? totalParams(l.weights) : null;
+        params = params === null || lp === null ? null : params + lp;
+        for (const n of l.nodes) if (inModel.has(n)) macs = macs === null || n.macs === null ? null : macs + n.macs;
+      }
+      return { params, macs };
     };
     // report.layers lists the model's layer objects in order of first use, InputLayers left out.
     const layerIndex = new Map<unknown, number>();
@@ -114,12 +129,16 @@ export function adviseAll(input: AdviceInput): Finding[] {
         if (seen.has(key)) continue; // a helper's layer flagged once per call site
         seen.add(key);
         const range = rangeOf(loc, sf);
-        let saving: Saving | undefined = p.saving;
+        const basis = basisOf(p);
+        let saving: Saving | undefined = p.saving ? { ...p.saving, paramsBasis: basis.params, macsBasis: basis.macs } : undefined;
         let fix: Fix | undefined;
         if (p.fix && p.fix.edits.length) {
-          if (!saving) saving = measure(p.fix.edits, report, text, input.reanalyze, measured, p);
+          if (!saving) saving = measure(p.fix.edits, report, text, input.reanalyze, measured, basis);
           fix = { title: p.fix.title(saving), edits: p.fix.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } };
         }
+        // A rule about saving params whose fix does not save any (a helper shared with layers it
+        // would not help) says nothing rather than something it cannot deliver.
+        if (p.mustSave && (!saving || saving.params === null || saving.params <= 0)) continue;
         findings.push({
           model: report.name,
           layerIndex: layerIndex.get(p.node.layer) ?? -1,
@@ -141,7 +160,7 @@ function placeIn(n: LayerNode, file: string): Loc | undefined {
 }
 
 function measure(edits: OffsetEdit[], report: ModelReport, text: string, reanalyze: Reanalyze,
-  cache: Map<string, Map<string, { params: number | null; macs: number | null }>>, p: Proposal): Saving | undefined {
+  cache: Map<string, Map<string, { params: number | null; macs: number | null }>>, basis: { params: number | null; macs: number | null }): Saving | undefined {
   const edited = applyEdits(text, edits);
   let totals = cache.get(edited);
   if (!totals) {
@@ -154,29 +173,11 @@ function measure(edits: OffsetEdit[], report: ModelReport, text: string, reanaly
   return {
     params: sub(report.totalParams, after.params),
     macs: sub(report.macs, after.macs),
-    paramsBasis: p.basis ? p.basis.params : report.totalParams,
-    macsBasis: p.basis ? p.basis.macs : report.macs,
+    paramsBasis: basis.params,
+    macsBasis: basis.macs,
   };
 }
 
 function toTextEdit(e: OffsetEdit, sf: ts.SourceFile): TextEdit {
   return { range: rangeOf(e, sf), newText: e.newText };
-}
-
-function firstLayerCall(sf: ts.SourceFile): ts.CallExpression | undefined {
-  let found: ts.CallExpression | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n)) {
-      const c = n;
-      const t = c.expression.getText(sf);
-      if (/layers\.\w+$/.test(t) || /^\w+\.(conv2d|dense|flatten|maxPooling2d|batchNormalization)$/.test(t)) {
-        found = c;
-        return;
-      }
-    }
-    n.forEachChild(visit);
-  };
-  visit(sf);
-  return found;
 }

@@ -3,6 +3,7 @@
  * (`tf.layers.`, `layers.`, `L.`), quotes, semicolons, indentation, and whether it is TypeScript.
  */
 import ts from 'typescript';
+import { findLayerSpec } from '../layers';
 
 export interface CodeStyle {
   /** What precedes a factory name: 'tf.layers.' */
@@ -71,4 +72,27 @@ export function lineIndent(text: string, pos: number): string {
   const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
   const m = /^[ \t]*/.exec(text.slice(lineStart));
   return m ? m[0] : '';
+}
+
+/**
+ * A layer-factory call in the file (`tf.layers.conv2d(...)`, `L.dense(...)`): tells how the file
+ * spells tf.layers. Calls on something named `layers` win; merge factories (add, concatenate ...)
+ * are skipped in the fallback because `model.add` and friends share their names.
+ */
+export function sampleLayerCall(sf: ts.SourceFile): ts.CallExpression | undefined {
+  let byName: ts.CallExpression | undefined;
+  let byFactory: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (byName) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const spec = findLayerSpec(n.expression.name.text);
+      if (spec) {
+        if (/(^|\.)layers$/.test(n.expression.expression.getText(sf))) byName = n;
+        else if (!byFactory && spec.family !== 'merge') byFactory = n;
+      }
+    }
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  return byName ?? byFactory;
 }

@@ -40,6 +40,9 @@ export interface LayerReport {
   file: string;
   /** The call that applies it when that call encloses the constructor (`tf.layers.x(...).apply(y)`, `model.add(...)`). */
   applyRange?: Range;
+  /** Where it is first applied (`.apply(...)`, `model.add(...)`, an entry of `layers: [...]`) and in which file. */
+  useRange: Range;
+  useFile: string;
   inputShapes: Shape[];
   outputShape: Shape;
   /** null when a size the count needs is unknown. */

@@ -28,6 +28,7 @@ export const deepPlain: Rule = {
             code: this.code,
             severity: 'warning',
             node: n,
+            basis: 'model',
             message: () =>
               `${PLAIN_DEPTH_LIMIT} conv/dense layers in a row with no skip connection reach this layer: plain networks this deep train worse than shallower ones (ResNet's degradation problem). ` +
               (sequential

@@ -71,6 +71,7 @@ export const denseTransition: Rule = {
         code: this.code,
         severity: 'warning',
         node: next,
+        basis: 'model',
         message: (s) =>
           `channels grew from ${c0} to ${cn} through ${run.length} concatenations and are downsampled here with no transition: a 1×1 compression conv to ${target} first (DenseNet, θ = 0.5) ${savingText(s)}`,
         fix: edits ? { title: (s) => `Insert transition (1×1 conv to ${target} channels) — ${savingText(s)}`, edits } : undefined,

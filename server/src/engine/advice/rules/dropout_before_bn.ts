@@ -22,6 +22,7 @@ export const dropoutBeforeBn: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
+        basis: 'model',
         message: () => `${n.layer.className} feeds batchNormalization directly: BN learns its statistics with dropout on and is used with it off (variance shift); apply dropout after the normalisation`,
         fix: edits ? { title: () => 'Move the dropout after batchNormalization — same params and MACs', edits } : undefined,
       });

@@ -33,6 +33,8 @@ export const gapHead: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
+        basis: 'model',
+        mustSave: true,
         message: (sv) =>
           `flatten → dense holds ${share}% of the model's params (${s[0]}×${s[1]} positions × channels × units): global average pooling instead (GoogLeNet) ${savingText(sv)}`,
         fix: edits ? { title: (sv) => `Replace flatten with global average pooling — ${savingText(sv)}`, edits } : undefined,

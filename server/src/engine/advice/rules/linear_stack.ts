@@ -38,6 +38,7 @@ export const linearStack: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
+        basis: 'site',
         message: () => `${n.layer.className} has no activation and feeds ${next!.layer.className} directly: two linear layers compose into one linear map, so this one adds parameters but no expressive power`,
         fix: edits ? { title: () => "Add activation: 'relu' — same params and MACs", edits } : undefined,
       });

@@ -43,6 +43,7 @@ export const overDownsampled: Rule = {
           code: this.code,
           severity: 'warning',
           node: n,
+          basis: 'model',
           message: (sv) =>
             `the feature map is 1×1 after this layer, yet ${after.length} more conv/pooling layer${after.length > 1 ? 's' : ''} with larger windows follow and see a single position${edits ? `; removing this pooling ${savingText(sv)}` : ''}`,
           fix: edits ? { title: (sv) => `Remove this pooling layer — ${savingText(sv)}`, edits } : undefined,

@@ -40,7 +40,8 @@ export const reduceChannels: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
-        basis: { params: before, macs: macsBefore },
+        basis: 'site',
+        mustSave: true,
         message: (s) =>
           `${kxk} conv reads ${c.cin} channels directly: a 1×1 conv reducing them to ${r} first (GoogLeNet, ResNet bottleneck) ${savingText(s)}`,
         fix: edits ? { title: (s) => `Insert 1×1 reduction to ${r} channels — ${paramsText(s)}`, edits } : undefined,

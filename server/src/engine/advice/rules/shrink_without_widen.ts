@@ -38,6 +38,7 @@ export const shrinkWithoutWiden: Rule = {
           code: this.code,
           severity: 'information',
           node: p.node,
+          basis: 'model',
           message: (s) =>
             `the feature map has been downsampled twice since it had ${q.ch} channels and still has ${p.ch}: spatial detail is discarded without wider features to hold it (VGG/ResNet double the channels at each halving)` +
             (edits ? `; doubling the next conv's filters ${savingText(s)}` : ''),

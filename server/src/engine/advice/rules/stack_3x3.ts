@@ -40,7 +40,8 @@ export const stack3x3: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
-        basis: { params: before, macs: null },
+        basis: 'site',
+        mustSave: true,
         message: (s) =>
           `${k}×${k} conv: ${stack} stacked 3×3 convs see the same ${k}×${k} region (VGG) with ${human(after)} params instead of ${human(before)} and a ReLU between each; ${savingText(s)}`,
         fix: edits ? { title: (s) => `Replace ${k}×${k} conv with ${stack} stacked 3×3 convs — ${paramsText(s)}`, edits } : undefined,

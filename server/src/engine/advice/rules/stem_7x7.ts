@@ -39,7 +39,7 @@ export const stem7x7: Rule = {
         code: this.code,
         severity: 'warning',
         node: n,
-        basis: { params: c.kh * c.kw * c.cin * c.cout + (c.useBias ? c.cout : 0), macs: n.macs },
+        basis: 'site',
         message: (s) =>
           `${c.kh}×${c.kw} conv with stride 4 on the input skips detail (ZFNet): a 7×7 stride-2 conv and a 3×3 stride-2 max-pool give the same ${outS[0]}×${outS[1]} output; ${savingText(s)}`,
         fix: edits ? { title: (s) => `Use a 7×7/2 conv + 3×3/2 max-pool stem (ZFNet) — ${savingText(s)}`, edits } : undefined,

@@ -1,0 +1,130 @@
+/**
+ * Block insertion at a layer: fits an inception / residual / bottleneck / dense+transition / VGG
+ * block to the tensor that layer outputs and writes it in the file's style. Functional code gets a
+ * helper function (inserted once) called on the layer's output; Sequential code gets plain layers
+ * (VGG) or the block wrapped as a model (`model.add(blockModel([h, w, c], (x) => ...))`).
+ */
+import ts from 'typescript';
+import { parseSource } from '../syntax/parse';
+import { type OffsetEdit, insertAfter, useSiteOf, type UseSite } from '../advice/edits';
+import { detectStyle, layerCall, sampleLayerCall, type CodeStyle } from '../advice/style';
+import { type BlockKind, blockModelHelper, helperSource } from './templates';
+import type { Shape } from '../layers/types';
+
+export interface BlockAction {
+  kind: BlockKind | 'wrap-residual';
+  title: string;
+  edits: OffsetEdit[];
+}
+
+const r8 = (x: number) => Math.max(8, Math.round(x / 8) * 8);
+
+export interface BlockTarget {
+  /** Offsets of the layer's application in `text`. */
+  useStart: number;
+  useEnd: number;
+  /** The layer's output shape [null, H, W, C]; the block is fitted to it. */
+  outputShape: Shape;
+  /** The layer's input shape, for wrapping it in a residual connection. */
+  inputShape?: Shape;
+}
+
+export function planBlocks(text: string, fileName: string, target: BlockTarget): BlockAction[] {
+  const s = target.outputShape;
+  if (s.length !== 4 || s.slice(1).some((d) => d === null)) return [];
+  const [h, w, c] = [s[1]!, s[2]!, s[3]!];
+  const sf = parseSource(text, fileName);
+  const site = useSiteOf(sf, { file: fileName, start: target.useStart, end: target.useEnd });
+  if (!site) return [];
+  const style = detectStyle(sf, text, sampleLayerCall(sf));
+  const functional = site.kind === 'apply';
+  if (!functional && !style.tf) return planVggOnly(sf, site, style, h, w, c);
+  const out: BlockAction[] = [];
+  const add = (kind: BlockKind, title: string, call: (input: string) => string) => {
+    const edits = insertBlock(sf, site, style, kind, call, [h, w, c]);
+    if (edits) out.push({ kind, title, edits });
+  };
+  const f1 = r8(c / 3), f3r = r8(c / 2), f3 = r8((2 * c) / 3), f5r = r8(c / 12), f5 = r8(c / 6), fp = r8(c / 6);
+  add('inception', `Insert inception block (${c} → ${f1 + f3 + f5 + fp} channels)`, (x) => `inceptionBlock(${x}, ${f1}, ${f3r}, ${f3}, ${f5r}, ${f5}, ${fp})`);
+  add('residual', `Insert residual block (${c} channels)`, (x) => `residualBlock(${x}, ${c})`);
+  if (h >= 2 && w >= 2) add('residual-down', `Insert downsampling residual block (${c} → ${2 * c} channels, /2, projection shortcut)`, (x) => `residualBlock(${x}, ${2 * c}, 2)`);
+  const bf = Math.max(8, Math.floor(c / 4));
+  add('bottleneck', `Insert bottleneck residual block (${c} → ${bf} → ${bf * 4} channels${bf * 4 !== c ? ', projection shortcut' : ''})`, (x) => `bottleneckBlock(${x}, ${bf})`);
+  const k = Math.min(32, r8(c / 4));
+  if (h >= 2 && w >= 2) add('dense', `Insert dense block + transition (4 layers, k = ${k}: ${c} → ${c + 4 * k} → ${Math.floor((c + 4 * k) / 2)} channels, /2)`, (x) => `transitionBlock(denseBlock(${x}, 4, ${k}))`);
+  const vf = c < 512 ? Math.min(512, 2 * c) : c;
+  if (h >= 2 && w >= 2) {
+    if (functional) add('vgg', `Insert VGG block (2 × 3×3 conv, ${vf} channels, /2)`, (x) => `vggBlock(${x}, ${vf})`);
+    else out.push(...planVggOnly(sf, site, style, h, w, c));
+  }
+  if (functional && target.inputShape) {
+    const wrap = wrapResidual(sf, site, style, target.inputShape, s);
+    if (wrap) out.push(wrap);
+  }
+  return out;
+}
+
+function planVggOnly(sf: ts.SourceFile, site: UseSite, style: CodeStyle, h: number, w: number, c: number): BlockAction[] {
+  if (h < 2 || w < 2) return [];
+  const vf = c < 512 ? Math.min(512, 2 * c) : c;
+  const conv = layerCall(style, 'conv2d', [['filters', vf], ['kernelSize', 3], ['padding', 'same'], ['activation', 'relu']]);
+  const pool = layerCall(style, 'maxPooling2d', [['poolSize', 2], ['strides', 2]]);
+  return [{ kind: 'vgg', title: `Insert VGG block (2 × 3×3 conv, ${vf} channels, /2)`, edits: insertAfter(sf, site, [conv, conv, pool]) }];
+}
+
+/** Insert the helper(s) once, and call the block on the layer's output. */
+function insertBlock(sf: ts.SourceFile, site: UseSite, style: CodeStyle, kind: BlockKind, call: (input: string) => string, shape: number[]): OffsetEdit[] | undefined {
+  const helpers = helperSource(kind, style);
+  const edits: OffsetEdit[] = [];
+  const anchor = topLevelStart(sf, site);
+  let helperText = '';
+  if (site.kind === 'apply') {
+    for (const h of helpers) if (!declares(sf, h.name)) helperText += `${h.code}\n`;
+    edits.push({ start: site.call.getStart(sf), end: site.call.end, newText: call(site.call.getText(sf)) });
+  } else {
+    if (!style.tf) return undefined;
+    for (const h of [blockModelHelper(style), ...helpers]) if (!declares(sf, h.name)) helperText += `${h.code}\n`;
+    edits.push(...insertAfter(sf, site, [`blockModel([${shape.join(', ')}], (x) => ${call('x')})`]));
+  }
+  if (helperText) edits.push({ start: anchor, end: anchor, newText: helperText });
+  return edits;
+}
+
+/** Wrap `L.apply(x)` as `add([L.apply(x), shortcut(x)])`: identity, or a 1×1 projection when the shape changes. */
+function wrapResidual(sf: ts.SourceFile, site: UseSite, style: CodeStyle, inS: Shape, outS: Shape): BlockAction | undefined {
+  if (site.kind !== 'apply' || !ts.isIdentifier(site.arg)) return undefined;
+  if (inS.length !== 4 || inS.slice(1).some((d) => d === null)) return undefined;
+  const [hi, wi, ci] = [inS[1]!, inS[2]!, inS[3]!];
+  const [ho, wo, co] = [outS[1]!, outS[2]!, outS[3]!];
+  const x = site.arg.text;
+  let shortcut = x;
+  let note = 'identity shortcut';
+  if (hi !== ho || wi !== wo || ci !== co) {
+    const s = Math.round(hi / ho);
+    if (s < 1 || Math.ceil(hi / s) !== ho || Math.ceil(wi / s) !== wo) return undefined;
+    const entries: [string, string | number][] = [['filters', co], ['kernelSize', 1]];
+    if (s > 1) entries.push(['strides', s], ['padding', 'same']);
+    shortcut = `${layerCall(style, 'conv2d', entries)}.apply(${x})`;
+    note = `1×1 projection shortcut${s > 1 ? `, stride ${s}` : ''}`;
+  }
+  const callText = site.call.getText(sf);
+  return {
+    kind: 'wrap-residual',
+    title: `Wrap in residual block (${note})`,
+    edits: [{ start: site.call.getStart(sf), end: site.call.end, newText: `${style.layers}add().apply([${callText}, ${shortcut}])` }],
+  };
+}
+
+function declares(sf: ts.SourceFile, name: string): boolean {
+  return sf.statements.some((s) => (ts.isFunctionDeclaration(s) && s.name?.text === name) ||
+    (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)));
+}
+
+/** Start of the top-level statement holding the site, before its leading comments. */
+function topLevelStart(sf: ts.SourceFile, site: UseSite): number {
+  const pos = site.kind === 'add' ? site.statement.getStart(sf) : site.kind === 'element' ? site.element.getStart(sf) : site.call.getStart(sf);
+  const stmt = sf.statements.find((s) => s.getStart(sf) <= pos && pos < s.end);
+  if (!stmt) return 0;
+  const comments = ts.getLeadingCommentRanges(sf.text, stmt.pos);
+  return comments?.length ? comments[0]!.pos : stmt.getStart(sf);
+}

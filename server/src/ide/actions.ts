@@ -1,0 +1,69 @@
+/**
+ * Code actions: a quick fix for each design finding (its title carries the exact saving), and at
+ * any layer call the block refactors (inception, residual, bottleneck, dense + transition, VGG,
+ * wrap in residual) fitted to the tensor there.
+ */
+import type { AnalysisResult, Diagnostic, Range, TextEdit } from '../engine';
+import { planBlocks } from '../engine/blocks/insert';
+import { callSiteGroups, cmpPos, groupAt } from './call_sites';
+
+export interface Action {
+  title: string;
+  kind: 'quickfix' | 'refactor.insert' | 'refactor.rewrite';
+  preferred?: boolean;
+  diagnostic?: Diagnostic;
+  edits: TextEdit[];
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return cmpPos(a.start, b.end) <= 0 && cmpPos(b.start, a.end) <= 0;
+}
+
+export function codeActions(result: AnalysisResult, text: string, _uri: string, range: Range, only?: string[]): Action[] {
+  const want = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const out: Action[] = [];
+  if (want('quickfix'))
+    for (const f of result.findings ?? []) {
+      if (!f.fix || !overlaps(f.diagnostic.range, range)) continue;
+      out.push({ title: f.fix.title, kind: 'quickfix', preferred: true, diagnostic: f.diagnostic, edits: f.fix.edits });
+    }
+  if (want('refactor.insert') || want('refactor.rewrite')) out.push(...blockActions(result, text, range).filter((a) => want(a.kind)));
+  return out;
+}
+
+/** Block refactors at the layer under the cursor (its first instance decides the shape). */
+export function blockActions(result: AnalysisResult, text: string, range: Range): Action[] {
+  const g = groupAt(callSiteGroups(result), range.start);
+  if (!g) return [];
+  const layer = g.instances[0]!.layer;
+  if (layer.useFile !== result.file || layer.error) return [];
+  const offsets = lineOffsets(text);
+  const toOffset = (p: { line: number; character: number }) => (offsets[p.line] ?? text.length) + p.character;
+  const plans = planBlocks(text, result.file, {
+    useStart: toOffset(layer.useRange.start),
+    useEnd: toOffset(layer.useRange.end),
+    outputShape: layer.outputShape,
+    inputShape: layer.inputShapes.length === 1 ? layer.inputShapes[0] : undefined,
+  });
+  const toPos = (off: number) => {
+    let lo = 0;
+    let hi = offsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: off - offsets[lo]! };
+  };
+  return plans.map((p) => ({
+    title: p.title,
+    kind: p.kind === 'wrap-residual' ? 'refactor.rewrite' : 'refactor.insert',
+    edits: p.edits.map((e) => ({ range: { start: toPos(e.start), end: toPos(e.end) }, newText: e.newText })),
+  }));
+}
+
+function lineOffsets(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
