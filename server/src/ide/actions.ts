@@ -13,6 +13,8 @@ export interface Action {
   preferred?: boolean;
   diagnostic?: Diagnostic;
   edits: TextEdit[];
+  /** Exact change of the model's totals for quick fixes (positive: fewer). */
+  saving?: { params: number | null; macs: number | null };
 }
 
 function overlaps(a: Range, b: Range): boolean {
@@ -25,7 +27,7 @@ export function codeActions(result: AnalysisResult, text: string, _uri: string, 
   if (want('quickfix'))
     for (const f of result.findings ?? []) {
       if (!f.fix || !overlaps(f.diagnostic.range, range)) continue;
-      out.push({ title: f.fix.title, kind: 'quickfix', preferred: true, diagnostic: f.diagnostic, edits: f.fix.edits });
+      out.push({ title: f.fix.title, kind: 'quickfix', preferred: true, diagnostic: f.diagnostic, edits: f.fix.edits, saving: f.fix.saving });
     }
   if (want('refactor.insert') || want('refactor.rewrite')) out.push(...blockActions(result, text, range).filter((a) => want(a.kind)));
   return out;

@@ -1,12 +1,15 @@
 /**
- * Inlay hints: after each layer-constructing call (or the `.apply(...)` / `model.add(...)` around
- * it) the output shape and params, e.g. `→ 56×56×256 · 70.1k params`. The batch dim is always
- * dropped in hints (hovers show the full tfjs shape). A call that makes several instances says how
- * many and the range of shapes.
+ * Inlay hints, e.g. `→ 56×56×256 · 70.1k params` (the batch dim is always dropped in hints; hovers
+ * show the full tfjs shape). They go:
+ * - after each layer-constructing call, or the `.apply(...)` / `model.add(...)` around it;
+ * - after each place a layer made elsewhere is used (`conv(64, 'block1_conv2')` in a layers list);
+ * - after each helper call that builds layers (`x = inceptionBlock(x, ...)`): the block's output.
+ * A site that stands for several instances (a loop, a helper called nine times) says how many and
+ * the range of shapes; details are in the hover.
  */
-import type { AnalysisResult, Position } from '../engine';
+import type { AnalysisResult, Position, Range, Shape } from '../engine';
 import { human, shapeCompact } from '../engine/report/format';
-import { type CallSiteGroup, callSiteGroups, cmpPos } from './call_sites';
+import { callSiteGroups, cmpPos, rangeKey } from './call_sites';
 
 export interface HintOptions {
   shape: boolean;
@@ -20,40 +23,80 @@ export interface Hint {
   tooltip: string;
 }
 
-export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: { start: Position; end: Position }): Hint[] {
-  const out: Hint[] = [];
+interface Item {
+  shape: Shape | null;
+  params: number | null;
+  macs: number | null;
+  error: boolean;
+}
+
+interface Site {
+  position: Position;
+  items: Item[];
+  what: string;
+}
+
+export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Range): Hint[] {
+  const sites = new Map<string, Site>();
+  const at = (p: Position, what: string) => {
+    const k = `${p.line}:${p.character}`;
+    let s = sites.get(k);
+    if (!s) sites.set(k, (s = { position: p, items: [], what }));
+    return s;
+  };
+  const constructEnds = new Set<string>();
+  // 1. Layer-constructing calls.
   for (const g of callSiteGroups(result)) {
-    const anchor = anchorOf(g);
-    if (range && (cmpPos(anchor, range.start) < 0 || cmpPos(anchor, range.end) > 0)) continue;
-    const label = hintLabel(g, opts);
-    if (!label) continue;
-    out.push({ position: anchor, label, tooltip: tooltipOf(g) });
+    const first = g.instances[0]!.layer;
+    const a = first.applyRange;
+    const sameApply = a && g.instances.every((i) => i.layer.applyRange && rangeKey(i.layer.applyRange) === rangeKey(a));
+    const site = at(sameApply ? a!.end : g.range.end, `${first.className} ${first.label}`);
+    constructEnds.add(rangeKey(g.range));
+    for (const { layer } of g.instances)
+      site.items.push({ shape: layer.outputShape, params: layer.params, macs: layer.macs, error: !!layer.error });
   }
-  return out;
+  // 2. Helper calls that build layers: the block's output at its call site.
+  const groupRanges = new Set<string>();
+  for (const { graph } of result.models) {
+    for (const gr of graph.groups) {
+      if (!gr.range || gr.file !== result.file) continue;
+      groupRanges.add(rangeKey(gr.range));
+      const nodes = graph.nodes.filter((n) => gr.nodeIds.includes(n.id));
+      let macs: number | null = 0;
+      for (const n of nodes) macs = macs === null || n.macs === null ? null : macs + n.macs;
+      const site = at(gr.range.end, `${gr.label}(...)`);
+      site.items.push({ shape: gr.outputShapes[0] ?? null, params: gr.params, macs, error: nodes.some((n) => n.error) });
+    }
+  }
+  // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
+  for (const { report } of result.models) {
+    for (const l of report.layers) {
+      if (l.useFile !== result.file || l.applyRange || groupRanges.has(rangeKey(l.useRange))) continue;
+      if (l.file === result.file && rangeKey(l.useRange) === rangeKey(l.range)) continue;
+      if (constructEnds.has(rangeKey(l.useRange))) continue;
+      at(l.useRange.end, `${l.className} ${l.label}`).items.push({ shape: l.outputShape, params: l.params, macs: l.macs, error: !!l.error });
+    }
+  }
+  const out: Hint[] = [];
+  for (const s of sites.values()) {
+    if (range && (cmpPos(s.position, range.start) < 0 || cmpPos(s.position, range.end) > 0)) continue;
+    const label = labelOf(s.items, opts);
+    if (label) out.push({ position: s.position, label, tooltip: s.items.length > 1 ? `${s.what}: ${s.items.length} instances — hover for each` : s.what });
+  }
+  return out.sort((a, b) => cmpPos(a.position, b.position));
 }
 
-function anchorOf(g: CallSiteGroup): Position {
-  const a = g.instances[0]!.layer.applyRange;
-  return a && g.instances.every((i) => i.layer.applyRange && sameRange(i.layer.applyRange, a)) ? a.end : g.range.end;
-}
-
-function sameRange(a: { start: Position; end: Position }, b: { start: Position; end: Position }): boolean {
-  return cmpPos(a.start, b.start) === 0 && cmpPos(a.end, b.end) === 0;
-}
-
-export function hintLabel(g: CallSiteGroup, opts: HintOptions): string {
+function labelOf(items: Item[], opts: HintOptions): string {
   const parts: string[] = [];
-  const ls = g.instances.map((i) => i.layer);
-  const n = ls.length;
+  const n = items.length;
   if (opts.shape) {
-    const shapes = unique(ls.map((l) => shapeCompact(l.outputShape)));
-    const err = ls.some((l) => l.error);
+    const shapes = [...new Set(items.map((i) => shapeCompact(i.shape)))];
     let s = shapes.length === 1 ? shapes[0]! : `${shapes[0]} … ${shapes[shapes.length - 1]}`;
-    if (err) s += ' ⚠';
+    if (items.some((i) => i.error)) s += ' ⚠';
     parts.push(n > 1 ? `×${n} → ${s}` : `→ ${s}`);
   } else if (n > 1) parts.push(`×${n}`);
   if (opts.params) {
-    const ps = ls.map((l) => l.params);
+    const ps = items.map((i) => i.params);
     if (ps.some((p) => p === null)) parts.push('? params');
     else {
       const nums = ps as number[];
@@ -63,21 +106,11 @@ export function hintLabel(g: CallSiteGroup, opts: HintOptions): string {
     }
   }
   if (opts.macs) {
-    const ms = ls.map((l) => l.macs);
+    const ms = items.map((i) => i.macs);
     if (!ms.some((m) => m === null)) {
       const total = (ms as number[]).reduce((a, b) => a + b, 0);
       if (total > 0) parts.push(`${human(total)} MACs`);
     }
   }
   return parts.join(' · ');
-}
-
-function tooltipOf(g: CallSiteGroup): string {
-  const l = g.instances[0]!.layer;
-  const n = g.instances.length;
-  return n > 1 ? `${l.className}: ${n} instances — hover for each` : `${l.className} ${l.label}`;
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
 }

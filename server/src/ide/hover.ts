@@ -3,7 +3,7 @@
  * MACs, receptive field and jump, activation memory; one row per instance for multi-instance calls.
  * On a builder or model variable: the model summary.
  */
-import type { AnalysisResult, LayerReport, ModelReport, Position, Range, WeightSpec } from '../engine';
+import type { AnalysisResult, GraphGroup, GraphNode, LayerReport, ModelReport, Position, Range, WeightSpec } from '../engine';
 import { bytes, exact, human, pair, shapeCompact, shapeText } from '../engine/report/format';
 import { callSiteGroups, contains, groupAt } from './call_sites';
 
@@ -15,6 +15,14 @@ export interface HoverResult {
 export function hoverAt(result: AnalysisResult, p: Position): HoverResult | undefined {
   const g = groupAt(callSiteGroups(result), p);
   if (g) return { markdown: layerCard(g.instances.map((i) => ({ layer: i.layer, model: i.model }))), range: g.range };
+  // A place where a layer made elsewhere is used (a list entry calling a factory helper).
+  const used = result.models.flatMap(({ report }) => report.layers.filter((l) => l.useFile === result.file && contains(l.useRange, p)).map((layer) => ({ layer, model: report })));
+  if (used.length) return { markdown: layerCard(used), range: used[0]!.layer.useRange };
+  // A helper call that builds a block of layers.
+  for (const { report, graph } of result.models) {
+    const groups = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
+    if (groups.length) return { markdown: blockCard(groups, graph.nodes, report), range: groups[0]!.range! };
+  }
   // Builder: hovering anywhere on its first line (the name) shows the summary.
   for (const { report } of result.models) {
     if (report.file !== result.file) continue;
@@ -56,6 +64,28 @@ export function layerCard(items: { layer: LayerReport; model: ModelReport }[]): 
   });
   const errs = items.filter((i) => i.layer.error);
   if (errs.length) lines.push('', `⚠ ${errs[0]!.layer.error}`);
+  return lines.join('\n');
+}
+
+function blockCard(groups: GraphGroup[], nodes: GraphNode[], model: ModelReport): string {
+  const g = groups[0]!;
+  const inside = nodes.filter((n) => g.nodeIds.includes(n.id));
+  let macs: number | null = 0;
+  for (const n of inside) macs = macs === null || n.macs === null ? null : macs + n.macs;
+  const lines = [
+    `**${g.label}(…)** — block of ${inside.length} layers${groups.length > 1 ? ` (this call runs ${groups.length} times)` : ''}`,
+    '',
+    `\`${g.inputShapes.map(shapeText).join(' + ') || '?'}\` → \`${g.outputShapes.map(shapeText).join(', ') || '?'}\``,
+    '',
+    `- **Params** ${exact(g.params)}`,
+    `- **MACs** ${human(macs)} (batch 1)`,
+    `- **Layers** ${[...new Set(inside.map((n) => n.className))].join(', ')}`,
+  ];
+  if (groups.length > 1) {
+    lines.push('', '| # | in → out | params |', '|---|---|---:|');
+    groups.forEach((x, i) => lines.push(`| ${i + 1} | ${x.inputShapes.map(shapeCompact).join('+')} → ${x.outputShapes.map(shapeCompact).join(', ')} | ${exact(x.params)} |`));
+  }
+  lines.push('', `_model ${model.name}_`);
   return lines.join('\n');
 }
 

@@ -196,6 +196,7 @@ export function startServer(workerFile: string): Connection {
       isPreferred: ca.preferred,
       diagnostics: ca.diagnostic ? [toLspDiagnostic(ca.diagnostic, params.textDocument.uri)] : undefined,
       edit: { changes: { [params.textDocument.uri]: ca.edits } },
+      data: ca.saving ? { saving: ca.saving } : undefined,
     }));
   });
 

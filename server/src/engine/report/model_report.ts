@@ -147,12 +147,13 @@ function ancestors(f: Frame | undefined): Set<Frame> {
   return s;
 }
 
+/** Keras's layer-name convention: MaxPooling2D → max_pooling2d, Conv2DTranspose → conv2d_transpose. */
 function snake(className: string): string {
   return className
+    .replace(/(\d)D(?=[A-Z]|$)/g, '$1d')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/_(\d)d\b/g, '$1d');
+    .toLowerCase();
 }
 
 function displayNames(layers: LayerValue[]): string[] {

@@ -1,0 +1,100 @@
+/**
+ * A real JSON-RPC client for the built language server (dist/server.js over stdio), using the
+ * official protocol package: what the LSP tests and the latency benchmark drive.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  ExitNotification,
+  ConfigurationRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export interface LspSession {
+  conn: ProtocolConnection;
+  proc: ChildProcess;
+  open(path: string, text: string, languageId?: string): string;
+  change(uri: string, text: string): number;
+  diagnostics(uri: string, predicate?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  close(): Promise<void>;
+  stderr: string[];
+}
+
+export async function startServer(settings: Record<string, unknown> = {}): Promise<LspSession> {
+  const server = resolve(__dirname, '../../dist/server.js');
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  proc.stderr!.on('data', (d) => stderr.push(String(d)));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  const waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    latest.set(p.uri, p);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i]!;
+      if (w.uri === p.uri && w.pred(p)) {
+        waiters.splice(i, 1);
+        w.resolve(p);
+      }
+    }
+  });
+  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/inlayHint/refresh', () => null);
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true }, textDocument: { inlayHint: {}, hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } } },
+    workspaceFolders: null,
+  });
+  await conn.sendNotification(InitializedNotification.type, {});
+  const versions = new Map<string, number>();
+  return {
+    conn,
+    proc,
+    stderr,
+    open(path, text, languageId = path.endsWith('.js') ? 'javascript' : 'typescript') {
+      const uri = pathToFileURL(path).href;
+      versions.set(uri, 1);
+      void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+      return uri;
+    },
+    change(uri, text) {
+      const v = (versions.get(uri) ?? 1) + 1;
+      versions.set(uri, v);
+      void conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+      return v;
+    },
+    diagnostics(uri, pred = () => true, timeoutMs = 20000) {
+      const have = latest.get(uri);
+      if (have && pred(have)) return Promise.resolve(have);
+      return new Promise((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ uri, pred, resolve: (p) => { clearTimeout(t); res(p); } });
+      });
+    },
+    async close() {
+      try {
+        await conn.sendRequest(ShutdownRequest.type);
+        await conn.sendNotification(ExitNotification.type);
+      } catch {
+        /* already gone */
+      }
+      conn.dispose();
+      proc.kill();
+    },
+  };
+}
