@@ -232,40 +232,52 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       if (t.node && inModel.has(t.node)) edges.push({ id: `e${t.node.id}_${n.id}_${k}`, source: `n${t.node.id}`, target: `n${n.id}`, targetInput: k, shape: t.shape });
     });
   }
-  // Membership (transitive), boundary shapes and params per group.
+  // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
+  // group and all of that group's ancestors; an edge crosses into every ancestor of its target that
+  // is not an ancestor of its source (O(edges × nesting depth), not groups × edges).
   const byId = new Map([...groups.values()].map((g) => [g.id, g] as const));
-  const memberOf = new Map<string, Set<string>>();
+  const chainOf = new Map<string | undefined, string[]>();
+  const chain = (gid: string | undefined): string[] => {
+    let c = chainOf.get(gid);
+    if (!c) {
+      c = [];
+      for (let id = gid; id; id = byId.get(id)?.parentId) c.push(id);
+      chainOf.set(gid, c);
+    }
+    return c;
+  };
+  const groupOfNode = new Map<string, string | undefined>();
   for (const n of gnodes) {
-    for (let gid = n.groupId; gid; gid = byId.get(gid)?.parentId) {
+    groupOfNode.set(n.id, n.groupId);
+    for (const gid of chain(n.groupId)) {
       const g = byId.get(gid)!;
       g.nodeIds.push(n.id);
       g.params = add(g.params, n.params);
-      let s = memberOf.get(gid);
-      if (!s) memberOf.set(gid, (s = new Set()));
-      s.add(n.id);
     }
   }
+  const seenIn = new Set<string>();
+  const seenOut = new Set<string>();
+  const lastNode = new Map<string, GraphNode>();
+  for (const n of gnodes) for (const gid of chain(n.groupId)) lastNode.set(gid, n);
+  for (const e of edges) {
+    const src = new Set(chain(groupOfNode.get(e.source)));
+    const dst = chain(groupOfNode.get(e.target));
+    const dstSet = new Set(dst);
+    for (const gid of dst)
+      if (!src.has(gid) && !seenIn.has(`${gid}|${e.source}`)) {
+        seenIn.add(`${gid}|${e.source}`);
+        byId.get(gid)!.inputShapes.push(e.shape ?? []);
+      }
+    for (const gid of src)
+      if (!dstSet.has(gid) && !seenOut.has(`${gid}|${e.source}`)) {
+        seenOut.add(`${gid}|${e.source}`);
+        byId.get(gid)!.outputShapes.push(e.shape ?? []);
+      }
+  }
   for (const g of byId.values()) {
-    const members = memberOf.get(g.id) ?? new Set<string>();
-    const ins = new Set<string>();
-    const outs = new Set<string>();
-    for (const e of edges) {
-      const a = members.has(e.source);
-      const b = members.has(e.target);
-      if (!a && b && !ins.has(e.source)) {
-        ins.add(e.source);
-        g.inputShapes.push(e.shape ?? []);
-      }
-      if (a && !b && !outs.has(e.source)) {
-        outs.add(e.source);
-        g.outputShapes.push(e.shape ?? []);
-      }
-    }
-    if (!outs.size) {
-      // The group holds the model output.
-      const last = gnodes.filter((n) => members.has(n.id)).pop();
-      if (last?.outputShape) g.outputShapes.push(last.outputShape);
-    }
+    // A group that holds the model output has no outgoing edge: its last node is its output.
+    const last = lastNode.get(g.id);
+    if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
   }
   const groupList = [...byId.values()].map(({ frame: _f, ...g }) => g);
   return { model, nodes: gnodes, edges, groups: groupList };
