@@ -10,12 +10,15 @@ export interface BudgetLimits {
   maxLoopIterations: number;
   /** Depth of nested user-function calls. */
   maxCallDepth: number;
+  /** Layer applications per analysis (the largest real CNNs have a few thousand). */
+  maxLayers: number;
 }
 
 export const DEFAULT_LIMITS: BudgetLimits = {
   maxSteps: 2_000_000,
-  maxLoopIterations: 100_000,
+  maxLoopIterations: 10_000,
   maxCallDepth: 200,
+  maxLayers: 20_000,
 };
 
 /** Thrown through the interpreter (user try/catch cannot catch it) when a limit is hit. */

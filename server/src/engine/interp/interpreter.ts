@@ -303,8 +303,13 @@ export class Interpreter {
     }
   }
 
+  /** Loops that already ran past the limit: a loop that ran away once (in a helper called 50 times) is not run to the limit again. */
+  private readonly runaway = new Set<ts.Node>();
+
   private loopGuard(iterations: number, node: ts.Node, rec: ModuleRecord): boolean {
-    if (iterations <= this.limits.maxLoopIterations) return true;
+    if (iterations <= this.limits.maxLoopIterations && !(this.runaway.has(node) && iterations > 1)) return true;
+    if (this.runaway.has(node)) return false;
+    this.runaway.add(node);
     this.report(node, rec, 'warning', 'analysis-budget',
       `analysis stopped: loop did not finish within ${this.limits.maxLoopIterations.toLocaleString('en-US')} iterations; shapes after it may be incomplete`);
     return false;

@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Frame, Interpreter } from '../interp/interpreter';
 import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
+import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
 import type { EngineDiagnostic, Loc } from '../source';
@@ -98,8 +99,10 @@ export class TfSession {
     return node.output;
   }
 
-  /** Create the graph node for one application; never throws. */
+  /** Create the graph node for one application; throws only BudgetExceeded (too many layers). */
   addNode(layer: LayerValue, inputs: TensorValue[], applyLoc: Loc): LayerNode {
+    if (this.nextNodeId > this.interp.limits.maxLayers)
+      throw new BudgetExceeded(`analysis stopped: more than ${this.interp.limits.maxLayers.toLocaleString('en-US')} layers were built`, undefined);
     const shapes = inputs.map((t) => t.shape);
     let out: LayerOutput | undefined;
     let error: LayerError | undefined;
@@ -224,9 +227,18 @@ export class TfSession {
         if (first) model.sequence.push(first);
         return;
       }
+      let reported = !!layer.configError;
       if (layer.model) shape = layer.model.inputs[0]?.shape ?? undefined;
-      else if (!layer.configError) shape = declaredInputShape(layer.rawConfig as never);
-      if (!shape && !layer.configError) {
+      else if (!reported) {
+        try {
+          shape = declaredInputShape(layer.rawConfig as never);
+        } catch (e) {
+          if (!(e instanceof LayerError)) throw e;
+          this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'layer-config', withHint(e), layer.frame);
+          reported = true;
+        }
+      }
+      if (!shape && !reported) {
         this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'missing-input-shape',
           'the first layer of a Sequential model needs an inputShape (or batchInputShape) so tfjs knows the input size; add e.g. inputShape: [224, 224, 3]',
           layer.frame);
