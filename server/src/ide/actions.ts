@@ -5,6 +5,7 @@
  */
 import type { AnalysisResult, Diagnostic, Range, TextEdit } from '../engine';
 import { planBlocks } from '../engine/blocks/insert';
+import { applyEdits as applyOffsetEdits } from '../engine/advice/edits';
 import { callSiteGroups, cmpPos, groupAt } from './call_sites';
 
 export interface Action {
@@ -21,20 +22,27 @@ function overlaps(a: Range, b: Range): boolean {
   return cmpPos(a.start, b.end) <= 0 && cmpPos(b.start, a.end) <= 0;
 }
 
-export function codeActions(result: AnalysisResult, text: string, _uri: string, range: Range, only?: string[]): Action[] {
-  const want = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+export function wants(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** Quick fixes for the design findings under the range. */
+export function quickFixes(result: AnalysisResult, range: Range, only?: string[]): Action[] {
   const out: Action[] = [];
-  if (want('quickfix'))
-    for (const f of result.findings ?? []) {
-      if (!f.fix || !overlaps(f.diagnostic.range, range)) continue;
-      out.push({ title: f.fix.title, kind: 'quickfix', preferred: true, diagnostic: f.diagnostic, edits: f.fix.edits, saving: f.fix.saving });
-    }
-  if (want('refactor.insert') || want('refactor.rewrite')) out.push(...blockActions(result, text, range).filter((a) => want(a.kind)));
+  if (!wants(only, 'quickfix')) return out;
+  for (const f of result.findings ?? []) {
+    if (!f.fix || !overlaps(f.diagnostic.range, range)) continue;
+    out.push({ title: f.fix.title, kind: 'quickfix', preferred: true, diagnostic: f.diagnostic, edits: f.fix.edits, saving: f.fix.saving });
+  }
   return out;
 }
 
-/** Block refactors at the layer under the cursor (its first instance decides the shape). */
-export function blockActions(result: AnalysisResult, text: string, range: Range): Action[] {
+/**
+ * Block refactors at the layer under the cursor (its first instance decides the shape). With
+ * `keep`, each candidate edit is checked by analysing the edited text: a block that would break a
+ * later layer (a shared layer, a skip of the old size) is not offered.
+ */
+export function blockActions(result: AnalysisResult, text: string, range: Range, keep?: (edited: string) => boolean): Action[] {
   const g = groupAt(callSiteGroups(result), range.start);
   if (!g) return [];
   const layer = g.instances[0]!.layer;
@@ -57,11 +65,26 @@ export function blockActions(result: AnalysisResult, text: string, range: Range)
     }
     return { line: lo, character: off - offsets[lo]! };
   };
-  return plans.map((p) => ({
-    title: p.title,
-    kind: p.kind === 'wrap-residual' ? 'refactor.rewrite' : 'refactor.insert',
-    edits: p.edits.map((e) => ({ range: { start: toPos(e.start), end: toPos(e.end) }, newText: e.newText })),
-  }));
+  const out: Action[] = [];
+  for (const p of plans) {
+    if (keep && !keep(applyOffsetEdits(text, p.edits))) continue;
+    out.push({
+      title: p.title,
+      kind: p.kind === 'wrap-residual' ? 'refactor.rewrite' : 'refactor.insert',
+      edits: p.edits.map((e) => ({ range: { start: toPos(e.start), end: toPos(e.end) }, newText: e.newText })),
+    });
+  }
+  return out;
+}
+
+/** The keep-check: the edited file still has every model, no new errors, and (for inserts) more layers. */
+export function blockKeeper(before: AnalysisResult, analyse: (text: string) => AnalysisResult): (edited: string) => boolean {
+  const errors = (r: AnalysisResult) => r.diagnostics.filter((d) => d.severity === 'error').length;
+  return (edited) => {
+    const after = analyse(edited);
+    if (errors(after) > errors(before)) return false;
+    return before.models.every((m) => after.models.some((x) => x.report.name === m.report.name));
+  };
 }
 
 function lineOffsets(text: string): number[] {

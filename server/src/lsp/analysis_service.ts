@@ -5,8 +5,9 @@
  * - a worker that crashes or runs past the time cap is replaced, and the failure is reported.
  */
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult } from '../engine';
-import type { AnalyzeRequest, AnalyzeResponse } from './protocol';
+import type { AnalysisResult, Range } from '../engine';
+import type { Action } from '../ide/actions';
+import type { WorkerRequest, WorkerResponse } from './protocol';
 
 export interface Analysis {
   uri: string;
@@ -20,10 +21,10 @@ export interface Analysis {
 export class AnalysisFailed extends Error {}
 
 interface Job {
-  req: AnalyzeRequest;
+  req: WorkerRequest;
   uri: string;
   version: number;
-  resolve: (a: Analysis) => void;
+  resolve: (msg: WorkerResponse & { ok: true }) => void;
   reject: (e: Error) => void;
 }
 
@@ -50,20 +51,14 @@ export class AnalysisService {
   get(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<Analysis> {
     const cached = this.cache.get(uri);
     if (cached && cached.version === version) return cached.promise;
-    // A queued job for an older version of this document will never be wanted: drop it.
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const j = this.queue[i]!;
-      if (j.uri === uri) {
-        this.queue.splice(i, 1);
-        j.reject(new AnalysisFailed('superseded by a newer version'));
-      }
-    }
+    this.dropQueued(uri);
     const opts = this.options();
-    const promise = new Promise<Analysis>((resolve, reject) => {
-      const req: AnalyzeRequest = { id: this.nextId++, path, text, overlays: overlays(), maxSteps: opts.maxSteps, advice: opts.advice };
-      this.queue.push({ req, uri, version, resolve, reject });
-      this.pump();
-    });
+    const promise = this.enqueue(uri, version, { kind: 'analyze', id: this.nextId++, path, text, overlays: overlays(), maxSteps: opts.maxSteps, advice: opts.advice }).then(
+      (msg): Analysis => {
+        if (msg.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
+        return { uri, version, result: msg.result, files: msg.files, ms: msg.ms };
+      },
+    );
     const entry: CacheEntry = { version, promise };
     promise.then(
       (a) => {
@@ -75,6 +70,31 @@ export class AnalysisService {
     );
     this.cache.set(uri, entry);
     return promise;
+  }
+
+  /** Block refactors at a range of this version, each validated by analysing the edited text. */
+  async blocks(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, range: Range): Promise<Action[]> {
+    const opts = this.options();
+    const msg = await this.enqueue(uri, version, { kind: 'blocks', id: this.nextId++, path, text, overlays: overlays(), maxSteps: opts.maxSteps, range });
+    return msg.kind === 'blocks' ? msg.actions : [];
+  }
+
+  /** Queued jobs for an older version of this document will never be wanted: drop them. */
+  private dropQueued(uri: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const j = this.queue[i]!;
+      if (j.uri === uri) {
+        this.queue.splice(i, 1);
+        j.reject(new AnalysisFailed('superseded by a newer version'));
+      }
+    }
+  }
+
+  private enqueue(uri: string, version: number, req: WorkerRequest): Promise<WorkerResponse & { ok: true }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, uri, version, resolve, reject });
+      this.pump();
+    });
   }
 
   /** The newest finished analysis, whatever its version (for a quick answer while typing). */
@@ -111,7 +131,7 @@ export class AnalysisService {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(this.workerFile);
-    w.on('message', (msg: AnalyzeResponse) => this.onMessage(msg));
+    w.on('message', (msg: WorkerResponse) => this.onMessage(msg));
     w.on('error', (err) => this.onWorkerDeath(`analysis worker crashed: ${err.message}`));
     w.on('exit', (code) => {
       if (this.worker === w) this.onWorkerDeath(`analysis worker exited with code ${code}`);
@@ -134,10 +154,10 @@ export class AnalysisService {
     this.ensureWorker().postMessage(job.req);
   }
 
-  private onMessage(msg: AnalyzeResponse): void {
+  private onMessage(msg: WorkerResponse): void {
     const r = this.running;
     if (!r || r.job.req.id !== msg.id) return;
-    if (msg.ok) this.finish({ uri: r.job.uri, version: r.job.version, result: msg.result, files: msg.files, ms: msg.ms });
+    if (msg.ok) this.finish(msg);
     else {
       this.log(`analysis failed for ${r.job.uri}: ${msg.error}`);
       this.finish(undefined, new AnalysisFailed(`ConvLens could not analyse this file: ${msg.error.split('\n')[0]}`));
@@ -150,12 +170,12 @@ export class AnalysisService {
     if (this.running) this.finish(undefined, new AnalysisFailed(why));
   }
 
-  private finish(a: Analysis | undefined, err?: Error): void {
+  private finish(msg: (WorkerResponse & { ok: true }) | undefined, err?: Error): void {
     const r = this.running;
     if (!r) return;
     clearTimeout(r.timer);
     this.running = undefined;
-    if (a) r.job.resolve(a);
+    if (msg) r.job.resolve(msg);
     else r.job.reject(err ?? new AnalysisFailed('analysis failed'));
     this.pump();
   }

@@ -29,7 +29,7 @@ import { inlayHints } from '../ide/hints';
 import { hoverAt } from '../ide/hover';
 import { codeLenses } from '../ide/lenses';
 import { documentSymbols, type Symbol as IdeSymbol } from '../ide/symbols';
-import { codeActions } from '../ide/actions';
+import { quickFixes, wants } from '../ide/actions';
 
 const LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
@@ -187,15 +187,27 @@ export function startServer(workerFile: string): Connection {
   });
 
   connection.onCodeAction(async (params, token) => {
-    const doc = documents.get(params.textDocument.uri);
-    const a = await analysisOf(params.textDocument.uri);
+    const uri = params.textDocument.uri;
+    const doc = documents.get(uri);
+    const a = await analysisOf(uri);
     if (!a || !doc || token.isCancellationRequested) return null;
-    return codeActions(a.result, doc.getText(), params.textDocument.uri, params.range, params.context.only).map((ca) => ({
+    const only = params.context.only;
+    const actions = quickFixes(a.result, params.range, only);
+    if (wants(only, 'refactor.insert') || wants(only, 'refactor.rewrite')) {
+      try {
+        const blocks = await service.blocks(uri, doc.version, pathOf(uri), doc.getText(), overlays, params.range);
+        actions.push(...blocks.filter((b) => wants(only, b.kind)));
+      } catch (e) {
+        if (!(e instanceof AnalysisFailed)) throw e;
+      }
+    }
+    if (token.isCancellationRequested) return null;
+    return actions.map((ca) => ({
       title: ca.title,
       kind: ca.kind,
       isPreferred: ca.preferred,
-      diagnostics: ca.diagnostic ? [toLspDiagnostic(ca.diagnostic, params.textDocument.uri)] : undefined,
-      edit: { changes: { [params.textDocument.uri]: ca.edits } },
+      diagnostics: ca.diagnostic ? [toLspDiagnostic(ca.diagnostic, uri)] : undefined,
+      edit: { changes: { [uri]: ca.edits } },
       data: ca.saving ? { saving: ca.saving } : undefined,
     }));
   });

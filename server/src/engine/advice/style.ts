@@ -14,17 +14,22 @@ export interface CodeStyle {
   semi: string;
   indentUnit: string;
   typescript: boolean;
+  /** How the file can name the symbolic tensor type ('tf.SymbolicTensor', or 'SymbolicTensor' when imported by name). */
+  tensorType: string | undefined;
 }
 
 export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.CallExpression): CodeStyle {
   let layers = 'tf.layers.';
   if (sampleCall && ts.isPropertyAccessExpression(sampleCall.expression)) layers = `${sampleCall.expression.expression.getText(sf)}.`;
   let tfAlias: string | undefined;
+  let namedTensor: string | undefined;
   for (const s of sf.statements) {
     if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith('@tensorflow/tfjs')) {
       const nb = s.importClause?.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) tfAlias = nb.name.text;
       else if (s.importClause?.name) tfAlias = s.importClause.name.text;
+      if (nb && ts.isNamedImports(nb))
+        for (const el of nb.elements) if ((el.propertyName ?? el.name).text === 'SymbolicTensor') namedTensor = el.name.text;
     } else if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations)
         if (ts.isIdentifier(d.name) && d.initializer && /require\(\s*['"]@tensorflow\/tfjs/.test(d.initializer.getText(sf))) tfAlias = d.name.text;
@@ -49,6 +54,7 @@ export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.Cal
     semi: stmtEnds >= bare ? ';' : '',
     indentUnit: unit,
     typescript: sf.languageVariant === ts.LanguageVariant.Standard && !/\.(m|c)?jsx?$/.test(sf.fileName),
+    tensorType: tfAlias ? `${tfAlias}.SymbolicTensor` : namedTensor,
   };
 }
 

@@ -44,8 +44,11 @@ export function planBlocks(text: string, fileName: string, target: BlockTarget):
     const edits = insertBlock(sf, site, style, kind, call, [h, w, c]);
     if (edits) out.push({ kind, title, edits });
   };
-  const f1 = r8(c / 3), f3r = r8(c / 2), f3 = r8((2 * c) / 3), f5r = r8(c / 12), f5 = r8(c / 6), fp = r8(c / 6);
-  add('inception', `Insert inception block (${c} → ${f1 + f3 + f5 + fp} channels)`, (x) => `inceptionBlock(${x}, ${f1}, ${f3r}, ${f3}, ${f5r}, ${f5}, ${fp})`);
+  // GoogLeNet 3a's proportions (64, 96→128, 16→32, 32 on 192 channels), with the pool branch
+  // sized so the block keeps the channel count: it slots in without touching later layers.
+  const f1 = r8(c / 4), f3r = r8(c / 3), f3 = r8(c / 2), f5r = r8(c / 12), f5 = r8(c / 8);
+  const fp = c - f1 - f3 - f5;
+  if (fp >= 1) add('inception', `Insert inception block (${c} channels: 1×1 ${f1}, 3×3 ${f3}, 5×5 ${f5}, pool ${fp})`, (x) => `inceptionBlock(${x}, ${f1}, ${f3r}, ${f3}, ${f5r}, ${f5}, ${fp})`);
   add('residual', `Insert residual block (${c} channels)`, (x) => `residualBlock(${x}, ${c})`);
   if (h >= 2 && w >= 2) add('residual-down', `Insert downsampling residual block (${c} → ${2 * c} channels, /2, projection shortcut)`, (x) => `residualBlock(${x}, ${2 * c}, 2)`);
   const bf = Math.max(8, Math.floor(c / 4));

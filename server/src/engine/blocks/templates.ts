@@ -16,8 +16,8 @@ interface Typing {
 }
 
 function typing(style: CodeStyle): Typing {
-  if (!style.typescript || !style.tf) return { t: '', n: '', cast: '', ret: '' };
-  const T = `${style.tf}SymbolicTensor`;
+  if (!style.typescript || !style.tensorType) return { t: '', n: '', cast: '', ret: '' };
+  const T = style.tensorType;
   return { t: `: ${T}`, n: ': number', cast: ` as ${T}`, ret: `: ${T}` };
 }
 
@@ -86,11 +86,11 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
           name: 'denseBlock',
           code: lines([
             '/** Dense block (DenseNet-BC): each layer BN–ReLU–1×1 conv (4k)–BN–ReLU–3×3 conv (k), concatenated onto its input. */',
-            `function denseBlock(x${ty.t}, layers${ty.n}, growthRate${ty.n})${ty.ret} {`,
+            `function denseBlock(x${ty.t}, depth${ty.n}, growthRate${ty.n})${ty.ret} {`,
             `\tconst bnReluConv = (input${ty.t}, filters${ty.n}, kernelSize${ty.n}) =>`,
             `\t\t${L}conv2d({ filters, kernelSize, padding: ${same}, useBias: false }).apply(`,
             `\t\t\t${L}activation({ activation: ${relu} }).apply(${L}batchNormalization().apply(input)))${ty.cast}${s}`,
-            '\tfor (let i = 0; i < layers; i++) {',
+            '\tfor (let i = 0; i < depth; i++) {',
             `\t\tconst y = bnReluConv(bnReluConv(x, 4 * growthRate, 1), growthRate, 3)${s}`,
             `\t\tx = ${L}concatenate().apply([x, y])${ty.cast}${s}`,
             '\t}',
@@ -105,7 +105,7 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
             `function transitionBlock(x${ty.t}, compression = 0.5)${ty.ret} {`,
             `\tconst channels = x.shape[x.shape.length - 1]${s}`,
             `\tconst y = ${L}activation({ activation: ${relu} }).apply(${L}batchNormalization().apply(x))${s}`,
-            `\tconst z = ${L}conv2d({ filters: Math.floor(${style.typescript && style.tf ? '(channels as number)' : 'channels'} * compression), kernelSize: 1, useBias: false }).apply(y)${s}`,
+            `\tconst z = ${L}conv2d({ filters: Math.floor(${ty.t ? '(channels as number)' : 'channels'} * compression), kernelSize: 1, useBias: false }).apply(y)${s}`,
             `\treturn ${L}averagePooling2d({ poolSize: 2, strides: 2 }).apply(z)${ty.cast}${s}`,
             '}',
           ]),

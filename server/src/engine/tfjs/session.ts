@@ -9,7 +9,7 @@ import { Unknown, isUnknown } from '../unknown';
 import type { Frame, Interpreter } from '../interp/interpreter';
 import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
 import { BudgetExceeded } from '../interp/budget';
-import { declaredInputShape, findLayerSpec } from '../layers';
+import { declaredInputShape, findLayerSpec, inputConfigShape, requiresConfigArgument } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
 import type { EngineDiagnostic, Loc } from '../source';
 import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
@@ -58,7 +58,11 @@ export class TfSession {
         `tf.layers.${factory}([...]) returns a layer in tfjs, not a tensor (unlike Keras): write tf.layers.${factory}().apply([...])`, this.interp.frame);
       return layer;
     }
-    return this.newLayer(factory, spec, first, call);
+    const layer = this.newLayer(factory, spec, first, call);
+    if (first === undefined && spec && requiresConfigArgument(factory))
+      this.diag(layer.loc, 'error', 'layer-config',
+        `tf.layers.${factory}() crashes in tfjs without a config object (it reads its options from it): write tf.layers.${factory}({})`, this.interp.frame);
+    return layer;
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
@@ -139,32 +143,23 @@ export class TfSession {
   /** `tf.input({shape})`: a model input tensor. */
   createInput(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    let problem: string | undefined;
-    if (raw.shape == null && raw.batchShape == null) problem = 'tf.input() needs a shape (e.g. { shape: [224, 224, 3] }) or a batchShape';
-    else if (raw.shape != null && raw.batchShape != null) problem = 'tf.input(): give either shape or batchShape, not both';
-    const cfg = raw.batchShape != null ? { batchInputShape: raw.batchShape } : { inputShape: raw.shape, batchSize: raw.batchSize };
-    return this.inputLayer(raw, cfg, problem, call).nodes[0]!.output;
+    return this.inputLayer(raw, () => inputConfigShape(raw as never), call).nodes[0]!.output;
   }
 
   /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
   createInputLayer(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    const problem = raw.inputShape == null && raw.batchInputShape == null
-      ? 'tf.layers.inputLayer() needs an inputShape (e.g. { inputShape: [28, 28, 1] }) or a batchInputShape' : undefined;
-    return this.inputLayer(raw, raw, problem, call);
+    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), call);
   }
 
-  private inputLayer(raw: Record<string, unknown>, shapeConfig: Record<string, unknown>, problem: string | undefined, call: ts.Node): LayerValue {
+  private inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, call: ts.Node): LayerValue {
     const loc = this.locOf(call);
     let shape: Shape | null = null;
-    if (problem) this.diag(loc, 'error', 'layer-config', problem, this.interp.frame);
-    else {
-      try {
-        shape = declaredInputShape(shapeConfig as never) ?? null;
-      } catch (e) {
-        if (!(e instanceof LayerError)) throw e;
-        this.diag(loc, 'error', 'layer-config', withHint(e), this.interp.frame);
-      }
+    try {
+      shape = shapeOf() ?? null;
+    } catch (e) {
+      if (!(e instanceof LayerError)) throw e;
+      this.diag(loc, 'error', 'layer-config', withHint(e), this.interp.frame);
     }
     const layer = new LayerValue(this, this.nextLayerId++, 'inputLayer', 'InputLayer', findLayerSpec('inputLayer'), raw, undefined,
       typeof raw.name === 'string' ? raw.name : undefined, loc, this.interp.frame, raw);
@@ -231,7 +226,7 @@ export class TfSession {
       if (layer.model) shape = layer.model.inputs[0]?.shape ?? undefined;
       else if (!reported) {
         try {
-          shape = declaredInputShape(layer.rawConfig as never);
+          shape = declaredInputShape(layer.rawConfig as never, layer.className);
         } catch (e) {
           if (!(e instanceof LayerError)) throw e;
           this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'layer-config', withHint(e), layer.frame);

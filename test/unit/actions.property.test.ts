@@ -1,0 +1,80 @@
+/**
+ * Property test over every fixture and every code action offered on it:
+ * - applying the edit gives a file that parses (no syntax errors) and analyses with no new errors;
+ * - a quick fix changes the model's params and MACs by exactly the saving it announces;
+ * - a block refactor keeps every model and the inserted block's layers are analysed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import { analyzeSource, type AnalysisResult, type TextEdit } from '../../server/src/engine';
+import { diskHost } from '../../server/src/cli/disk_host';
+import { blockActions, blockKeeper } from '../../server/src/ide/actions';
+import { callSiteGroups } from '../../server/src/ide/call_sites';
+
+const dirs = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../../examples')];
+const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('_')).map((f) => join(d, f)));
+
+function apply(text: string, edits: TextEdit[]): string {
+  const lines: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lines.push(i + 1);
+  const off = (p: { line: number; character: number }) => lines[p.line]! + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => off(b.range.start) - off(a.range.start))) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  return out;
+}
+
+function syntaxErrors(text: string, file: string): string[] {
+  const r = ts.transpileModule(text, { fileName: file, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022 } });
+  return (r.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+const errors = (r: AnalysisResult) => r.diagnostics.filter((d) => d.severity === 'error').length;
+
+let fixesChecked = 0;
+let blocksChecked = 0;
+
+for (const file of files) {
+  test(`code actions on ${file.split('/').slice(-2).join('/')}`, () => {
+    const text = readFileSync(file, 'utf8');
+    const before = analyzeSource(text, file, diskHost, { advice: true });
+    const totals = new Map(before.models.map((m) => [m.report.name, m.report]));
+    for (const f of before.findings ?? []) {
+      if (!f.fix) continue;
+      const edited = apply(text, f.fix.edits);
+      assert.deepEqual(syntaxErrors(edited, file), [], `${f.fix.title}: syntax`);
+      const after = analyzeSource(edited, file, diskHost);
+      assert.equal(errors(after), errors(before), `${f.fix.title}: new errors ${JSON.stringify(after.diagnostics.filter((d) => d.severity === 'error'))}`);
+      const was = totals.get(f.model)!;
+      const now = after.models.find((m) => m.report.name === f.model)!.report;
+      assert.equal(was.totalParams! - now.totalParams!, f.fix.saving.params, `${f.fix.title}: params`);
+      assert.equal(was.macs! - now.macs!, f.fix.saving.macs, `${f.fix.title}: MACs`);
+      fixesChecked++;
+    }
+    // Block refactors at up to six layer call sites spread over the file.
+    const groups = callSiteGroups(before).filter((g) => g.instances[0]!.layer.outputShape.length === 4);
+    const step = Math.max(1, Math.floor(groups.length / 6));
+    for (let i = 0; i < groups.length; i += step) {
+      const g = groups[i]!;
+      const keep = blockKeeper(before, (t) => analyzeSource(t, file, diskHost));
+      for (const a of blockActions(before, text, g.range, keep)) {
+        const edited = apply(text, a.edits);
+        assert.deepEqual(syntaxErrors(edited, file), [], `${a.title} at line ${g.range.start.line + 1}: syntax`);
+        const after = analyzeSource(edited, file, diskHost);
+        const newErrors = after.diagnostics.filter((d) => d.severity === 'error');
+        assert.equal(newErrors.length, errors(before), `${a.title} at line ${g.range.start.line + 1}: ${newErrors.map((d) => d.message).join('; ')}\n${edited}`);
+        for (const m of before.models) assert.ok(after.models.some((x) => x.report.name === m.report.name), `${a.title}: model ${m.report.name} still analysed`);
+        const grew = after.models.some((m) => m.report.layers.length > (totals.get(m.report.name)?.layers.length ?? Infinity));
+        assert.ok(grew || a.kind === 'refactor.rewrite', `${a.title}: the block adds layers`);
+        blocksChecked++;
+      }
+    }
+  });
+}
+
+test('summary', () => {
+  console.log(`checked ${fixesChecked} quick fixes and ${blocksChecked} block refactors`);
+  assert.ok(fixesChecked > 5 && blocksChecked > 50);
+});
