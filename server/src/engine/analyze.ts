@@ -11,7 +11,7 @@ import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { ModelValue } from './tfjs/values';
-import { type Loc, rangeOf, type EngineDiagnostic } from './source';
+import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
@@ -86,14 +86,31 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   }
   const diagnostics = allDiags.map((d) => d.diagnostic);
   const result: AnalysisResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics } };
+  // The internals design advice needs, kept off the enumerable (serialised) result.
+  Object.defineProperty(result, INTERNALS, { value: { sf: main.sourceFile, pairs } satisfies Internals, enumerable: false });
   if (options.advice) {
-    const reanalyze = (edited: string) => {
-      const again = analyzeSource(edited, fileName, host, { limits: options.limits });
-      return new Map(again.models.map((m) => [m.report.name, { params: m.report.totalParams, macs: m.report.macs }] as const));
-    };
-    result.findings = adviseAll({ sf: main.sourceFile, file, models: pairs, reanalyze });
+    const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits });
+    result.findings = adviseResult(result, text, again);
   }
   return result;
+}
+
+const INTERNALS = Symbol('convlens.internals');
+interface Internals {
+  sf: ts.SourceFile;
+  pairs: { value: ModelValue; report: ModelReport }[];
+}
+
+/**
+ * Design advice for an analysis (by the same call, or later — the language server computes it
+ * after the hints are out). `reanalyze` analyses an edited text, to measure each fix's saving.
+ */
+export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult): Finding[] {
+  const internals = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
+  if (!internals || internals.sf.text !== text) return [];
+  const totals = (edited: string) =>
+    new Map(reanalyze(edited).models.map((m) => [m.report.name, { params: m.report.totalParams, macs: m.report.macs }] as const));
+  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: totals });
 }
 
 // ------------------------------------------------------------------ builders
@@ -105,33 +122,35 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
  */
 function runBuilders(interp: Interpreter, session: TfSession, main: ModuleRecord, observed: Map<ts.Node, { calls: number }>): void {
   const sf = main.sourceFile;
-  const calls = callSites(sf);
-  const candidates = topLevelFunctions(main);
-  const entryFirst = [...candidates].sort((a, b) => Number((calls.get(a.name)?.length ?? 0) > 0) - Number((calls.get(b.name)?.length ?? 0) > 0));
+  // Call sites are needed only for functions nobody called yet, and their arguments only for
+  // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
+  let sites: Map<string, ts.NodeArray<ts.Expression>[]> | undefined;
+  const calls = (key: string) => (sites ??= callSites(sf)).get(key);
+  const called = (key: string) => mentionsCall(sf.text, key);
+  const candidates = topLevelFunctions(main).filter((c) => !observed.has(c.closure.node));
+  const entryFirst = candidates.sort((a, b) => Number(called(a.name)) - Number(called(b.name)));
   for (const c of entryFirst) {
     if (observed.has(c.closure.node)) continue;
-    const args = argumentsFor(interp, main, c.closure, calls.get(c.name));
+    const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
     evaluate(interp, session, main, c.closure.node, () => interp.callFunction(c.closure, undefined, args, undefined));
   }
   for (const cls of topLevelClasses(main)) {
     let instance: Value;
     evaluate(interp, session, main, cls.node, () => {
-      const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, calls.get(`new ${cls.name}`)) : [];
+      const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`)) : [];
       instance = interp.construct(cls, ctorArgs, undefined);
       return instance;
     });
-    const methods = [...cls.methods.values()].sort(
-      (a, b) => Number((calls.get(`.${short(a.name)}`)?.length ?? 0) > 0) - Number((calls.get(`.${short(b.name)}`)?.length ?? 0) > 0),
-    );
+    const methods = [...cls.methods.values()].sort((a, b) => Number(called(`.${short(a.name)}`)) - Number(called(`.${short(b.name)}`)));
     for (const m of methods) {
       if (observed.has(m.node) || !(instance! instanceof JsObject)) continue;
       if (ts.isGetAccessorDeclaration(m.node)) continue;
-      const args = argumentsFor(interp, main, m, calls.get(`.${short(m.name)}`));
+      const args = argumentsFor(interp, main, m, () => calls(`.${short(m.name)}`));
       evaluate(interp, session, main, m.node, () => interp.callFunction(m, instance, args, undefined));
     }
     for (const [, v] of cls.statics.props) {
       if (!(v instanceof Closure) || observed.has(v.node)) continue;
-      const args = argumentsFor(interp, main, v, calls.get(`.${short(v.name)}`));
+      const args = argumentsFor(interp, main, v, () => calls(`.${short(v.name)}`));
       evaluate(interp, session, main, v.node, () => interp.callFunction(v, cls, args, undefined));
     }
   }
@@ -206,6 +225,21 @@ function topLevelClasses(main: ModuleRecord): ClassValue[] {
   return out;
 }
 
+/** Whether the text calls `name(`, `.name(` or `new Name(` anywhere other than in a declaration. */
+function mentionsCall(text: string, key: string): boolean {
+  const esc = (x: string) => x.replace(/[$]/g, '\\$&');
+  const re = key.startsWith('.')
+    ? new RegExp(`\\.${esc(key.slice(1))}\\s*\\(`, 'g')
+    : key.startsWith('new ')
+      ? new RegExp(`\\bnew\\s+${esc(key.slice(4))}\\s*\\(`, 'g')
+      : new RegExp(`(?<![\\w$.])${esc(key)}\\s*\\(`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 9), m.index);
+    if (!/function\s*$/.test(before)) return true;
+  }
+  return false;
+}
+
 /** Call expressions of the file by callee: 'build' for build(...), '.build' for x.build(...), 'new Net' for new Net(...). */
 function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]> {
   const map = new Map<string, ts.NodeArray<ts.Expression>[]>();
@@ -231,8 +265,10 @@ function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]
  * default takes the argument of the single call site in this file, evaluated in module scope, or
  * becomes Unknown with the reason kept for hovers.
  */
-function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, sites: ts.NodeArray<ts.Expression>[] | undefined): Value[] {
+function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
   const params = fn.node.parameters;
+  if (params.every((p) => p.initializer || p.questionToken || p.dotDotDotToken)) return [];
+  const sites = sitesOf();
   const single = sites && sites.length === 1 ? sites[0] : undefined;
   const args: Value[] = [];
   params.forEach((p, i) => {
@@ -306,11 +342,17 @@ function declarationLoc(c: Closure): Loc {
 // ------------------------------------------------------------------ diagnostics
 
 function makePlacer(interp: Interpreter): Placer {
+  // Many reports share a Loc object (a layer's range in the table and in the graph, a helper's call
+  // site in every layer's chain): compute each once.
+  const memo = new WeakMap<Loc, Range>();
   return {
     range(loc: Loc) {
+      let r = memo.get(loc);
+      if (r) return r;
       const rec = interp.modules.get(loc.file);
-      if (!rec) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-      return rangeOf(loc, rec.sourceFile);
+      r = rec ? rangeOf(loc, rec.sourceFile) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      memo.set(loc, r);
+      return r;
     },
   };
 }

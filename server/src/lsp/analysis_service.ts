@@ -1,114 +1,107 @@
 /**
- * Analysis results per document version, computed on a worker thread.
- * - cached per (uri, version); a newer version supersedes queued work for the same document;
+ * The main thread's side of the analysis worker.
+ * - analyses are per (uri, version); a newer version supersedes queued work for the same document;
+ * - feature queries run in the worker against the analysis of that version (FIFO order guarantees
+ *   the analysis is there first); only their small answers come back;
  * - a dependency edit (an imported helper file) invalidates the documents that loaded it;
  * - a worker that crashes or runs past the time cap is replaced, and the failure is reported.
  */
 import { Worker } from 'node:worker_threads';
-import type { AnalysisResult, Range } from '../engine';
-import type { Action } from '../ide/actions';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { Diagnostic } from '../engine';
+import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './protocol';
 
-export interface Analysis {
-  uri: string;
-  version: number;
-  result: AnalysisResult;
-  /** Files the analysis read (imports): editing one of them makes this analysis stale. */
-  files: string[];
-  ms: number;
+export class AnalysisFailed extends Error {
+  constructor(
+    message: string,
+    /** The document moved on (superseded or stale): not worth telling the user. */
+    readonly stale = false,
+  ) {
+    super(message);
+  }
 }
 
-export class AnalysisFailed extends Error {}
+type Ok = WorkerResponse & { ok: true };
 
 interface Job {
   req: WorkerRequest;
   uri: string;
-  version: number;
-  resolve: (msg: WorkerResponse & { ok: true }) => void;
+  resolve: (msg: Ok) => void;
   reject: (e: Error) => void;
 }
 
-interface CacheEntry {
+interface DocState {
   version: number;
-  promise: Promise<Analysis>;
-  done?: Analysis;
+  analysis: Promise<AnalyzeSummary>;
+  summary?: AnalyzeSummary;
+  advice?: Promise<Diagnostic[]>;
 }
+
+type Payload<R> = R extends { kind: 'analyze' } ? Omit<R, 'id'> : R extends { kind: infer K } ? { kind: K } & Omit<R, 'id' | 'kind'> : never;
 
 export class AnalysisService {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
   private running: { job: Job; timer: NodeJS.Timeout } | undefined;
   private nextId = 1;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly docs = new Map<string, DocState>();
 
   constructor(
     private readonly workerFile: string,
-    private readonly options: () => { maxSteps: number; timeoutMs: number; advice: boolean },
+    private readonly options: () => { maxSteps: number; timeoutMs: number },
     private readonly log: (msg: string) => void,
   ) {}
 
-  /** The analysis of this exact version, computing it if needed. */
-  get(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<Analysis> {
-    const cached = this.cache.get(uri);
-    if (cached && cached.version === version) return cached.promise;
+  /** Analyse this version (once); resolves with its diagnostics summary. */
+  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<AnalyzeSummary> {
+    const st = this.docs.get(uri);
+    if (st && st.version === version) return st.analysis;
     this.dropQueued(uri);
-    const opts = this.options();
-    const promise = this.enqueue(uri, version, { kind: 'analyze', id: this.nextId++, path, text, overlays: overlays(), maxSteps: opts.maxSteps, advice: opts.advice }).then(
-      (msg): Analysis => {
-        if (msg.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
-        return { uri, version, result: msg.result, files: msg.files, ms: msg.ms };
-      },
-    );
-    const entry: CacheEntry = { version, promise };
-    promise.then(
-      (a) => {
-        entry.done = a;
+    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps }).then((m) => {
+      if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
+      return m.summary;
+    });
+    const entry: DocState = { version, analysis };
+    analysis.then(
+      (s) => {
+        entry.summary = s;
       },
       () => {
-        if (this.cache.get(uri) === entry) this.cache.delete(uri);
+        if (this.docs.get(uri) === entry) this.docs.delete(uri);
       },
     );
-    this.cache.set(uri, entry);
-    return promise;
+    this.docs.set(uri, entry);
+    return analysis;
   }
 
-  /** Block refactors at a range of this version, each validated by analysing the edited text. */
-  async blocks(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, range: Range): Promise<Action[]> {
-    const opts = this.options();
-    const msg = await this.enqueue(uri, version, { kind: 'blocks', id: this.nextId++, path, text, overlays: overlays(), maxSteps: opts.maxSteps, range });
-    return msg.kind === 'blocks' ? msg.actions : [];
+  /** Design advice for the analysed version (its fixes are measured by re-analysis: slower). */
+  advise(uri: string, version: number): Promise<Diagnostic[]> {
+    const st = this.docs.get(uri);
+    if (!st || st.version !== version) return Promise.reject(new AnalysisFailed('stale', true));
+    st.advice ??= st.analysis.then(() =>
+      this.send(uri, { kind: 'advise', uri, version }).then((m) => (m.kind === 'advise' ? m.diagnostics : [])),
+    );
+    return st.advice;
   }
 
-  /** Queued jobs for an older version of this document will never be wanted: drop them. */
-  private dropQueued(uri: string): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const j = this.queue[i]!;
-      if (j.uri === uri) {
-        this.queue.splice(i, 1);
-        j.reject(new AnalysisFailed('superseded by a newer version'));
-      }
-    }
+  /** A feature query against this version's analysis, answered by the worker. */
+  async query<T>(uri: string, version: number, query: Query): Promise<T> {
+    const st = this.docs.get(uri);
+    if (!st || st.version !== version) throw new AnalysisFailed('stale', true);
+    await st.analysis;
+    const m = await this.send(uri, { kind: 'query', uri, version, query });
+    return (m.kind === 'query' ? m.value : null) as T;
   }
 
-  private enqueue(uri: string, version: number, req: WorkerRequest): Promise<WorkerResponse & { ok: true }> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, uri, version, resolve, reject });
-      this.pump();
-    });
+  latestVersion(uri: string): number | undefined {
+    return this.docs.get(uri)?.version;
   }
 
-  /** The newest finished analysis, whatever its version (for a quick answer while typing). */
-  latest(uri: string): Analysis | undefined {
-    return this.cache.get(uri)?.done;
-  }
-
-  /** Forget cached analyses that read `path` (an imported file changed). Returns their URIs. */
+  /** Forget analyses that read `path` (an imported file changed). Returns their URIs. */
   invalidateDependents(path: string, except: string): string[] {
     const out: string[] = [];
-    for (const [uri, e] of this.cache) {
-      if (uri === except || !e.done) continue;
-      if (e.done.files.includes(path)) {
-        this.cache.delete(uri);
+    for (const [uri, st] of this.docs) {
+      if (uri !== except && st.summary?.files.includes(path)) {
+        this.docs.delete(uri);
         out.push(uri);
       }
     }
@@ -116,16 +109,37 @@ export class AnalysisService {
   }
 
   forget(uri: string): void {
-    this.cache.delete(uri);
+    const st = this.docs.get(uri);
+    this.docs.delete(uri);
+    if (st) void this.send(uri, { kind: 'forget', uri, version: st.version }).catch(() => undefined);
   }
 
   clear(): void {
-    this.cache.clear();
+    this.docs.clear();
   }
 
   dispose(): void {
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  /** Queued analyses of an older version of this document will never be wanted: drop them. */
+  private dropQueued(uri: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const j = this.queue[i]!;
+      if (j.uri === uri && j.req.kind !== 'forget') {
+        this.queue.splice(i, 1);
+        j.reject(new AnalysisFailed('superseded by a newer version', true));
+      }
+    }
+  }
+
+  private send(uri: string, payload: Payload<WorkerRequest>): Promise<Ok> {
+    const req = { ...payload, id: this.nextId++ } as WorkerRequest;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, uri, resolve, reject });
+      this.pump();
+    });
   }
 
   private ensureWorker(): Worker {
@@ -143,13 +157,16 @@ export class AnalysisService {
   private pump(): void {
     if (this.running || !this.queue.length) return;
     const job = this.queue.shift()!;
+    const timeoutMs = this.options().timeoutMs;
     const timer = setTimeout(() => {
-      this.log(`analysis of ${job.uri} exceeded ${this.options().timeoutMs} ms; restarting the worker`);
+      this.log(`${job.req.kind} of ${job.uri} exceeded ${timeoutMs} ms; restarting the analysis worker`);
       const w = this.worker;
       this.worker = undefined;
+      // The new worker has no analyses: every document must be analysed again.
+      this.docs.clear();
       void w?.terminate();
-      this.finish(undefined, new AnalysisFailed(`analysis timed out after ${this.options().timeoutMs} ms`));
-    }, this.options().timeoutMs);
+      this.finish(undefined, new AnalysisFailed(`ConvLens stopped analysing this file after ${timeoutMs} ms (convlens.analysis.timeoutMs)`));
+    }, timeoutMs);
     this.running = { job, timer };
     this.ensureWorker().postMessage(job.req);
   }
@@ -158,8 +175,9 @@ export class AnalysisService {
     const r = this.running;
     if (!r || r.job.req.id !== msg.id) return;
     if (msg.ok) this.finish(msg);
+    else if (msg.stale) this.finish(undefined, new AnalysisFailed('stale', true));
     else {
-      this.log(`analysis failed for ${r.job.uri}: ${msg.error}`);
+      this.log(`${r.job.req.kind} failed for ${r.job.uri}: ${msg.error}`);
       this.finish(undefined, new AnalysisFailed(`ConvLens could not analyse this file: ${msg.error.split('\n')[0]}`));
     }
   }
@@ -167,10 +185,11 @@ export class AnalysisService {
   private onWorkerDeath(why: string): void {
     this.log(why);
     this.worker = undefined;
+    this.docs.clear();
     if (this.running) this.finish(undefined, new AnalysisFailed(why));
   }
 
-  private finish(msg: (WorkerResponse & { ok: true }) | undefined, err?: Error): void {
+  private finish(msg: Ok | undefined, err?: Error): void {
     const r = this.running;
     if (!r) return;
     clearTimeout(r.timer);

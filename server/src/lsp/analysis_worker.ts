@@ -1,25 +1,53 @@
 /**
- * The analysis worker thread: runs the engine off the server's main thread, so a big file never
- * blocks hovers or hints of other documents, and a runaway analysis can be terminated.
+ * The analysis worker thread: runs the engine off the server's main thread, keeps each document's
+ * latest analysis, and answers feature queries from it. A big file never blocks other requests on
+ * the main thread, and a runaway analysis can be terminated.
  */
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { analyzeSource, type AnalysisHost, type AnalysisResult } from '../engine';
-import { blockActions, blockKeeper } from '../ide/actions';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
+import { inlayHints } from '../ide/hints';
+import { hoverAt } from '../ide/hover';
+import { codeLenses } from '../ide/lenses';
+import { documentSymbols } from '../ide/symbols';
+import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
+import { adviseResult } from '../engine/analyze';
+import type { Query, WorkerRequest, WorkerResponse } from './protocol';
+
+interface Entry {
+  version: number;
+  path: string;
+  text: string;
+  host: AnalysisHost;
+  maxSteps: number;
+  result: AnalysisResult;
+  findings?: Finding[];
+}
 
 export function runAnalysisWorker(): void {
   const port = parentPort;
   if (!port) return;
-  // The last analysis per file: block requests usually follow the analysis of the same text.
-  const last = new Map<string, { text: string; result: AnalysisResult }>();
+  const docs = new Map<string, Entry>();
   port.on('message', (req: WorkerRequest) => {
-    const t0 = performance.now();
+    let msg: WorkerResponse;
+    try {
+      msg = handle(docs, req);
+    } catch (e) {
+      msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+    }
+    port.postMessage(msg);
+  });
+}
+
+function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
+  const t0 = performance.now();
+  if (req.kind === 'analyze') {
     const files = new Set<string>();
+    const overlays = req.overlays;
     const host: AnalysisHost = {
       readFile(p: string): string | undefined {
         files.add(p);
-        const overlay = req.overlays[p];
+        const overlay = overlays[p];
         if (overlay !== undefined) return overlay;
         try {
           return readFileSync(p, 'utf8');
@@ -28,22 +56,53 @@ export function runAnalysisWorker(): void {
         }
       },
     };
-    const limits = { maxSteps: req.maxSteps };
-    let msg: WorkerResponse;
-    try {
-      if (req.kind === 'analyze') {
-        const result = analyzeSource(req.text, req.path, host, { limits, advice: req.advice });
-        last.set(req.path, { text: req.text, result });
-        msg = { id: req.id, ok: true, kind: 'analyze', result, files: [...files], ms: performance.now() - t0 };
-      } else {
-        const cached = last.get(req.path);
-        const before = cached && cached.text === req.text ? cached.result : analyzeSource(req.text, req.path, host, { limits });
-        const keep = blockKeeper(before, (t) => analyzeSource(t, req.path, host, { limits }));
-        msg = { id: req.id, ok: true, kind: 'blocks', actions: blockActions(before, req.text, req.range, keep), ms: performance.now() - t0 };
-      }
-    } catch (e) {
-      msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+    const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps } });
+    docs.set(req.uri, { version: req.version, path: req.path, text: req.text, host, maxSteps: req.maxSteps, result });
+    return {
+      id: req.id,
+      ok: true,
+      kind: 'analyze',
+      summary: { diagnostics: result.diagnostics, files: [...files], models: result.models.map((m) => m.report.name), ms: performance.now() - t0 },
+    };
+  }
+  if (req.kind === 'forget') {
+    docs.delete(req.uri);
+    return { id: req.id, ok: true, kind: 'forget' };
+  }
+  const e = docs.get(req.uri);
+  if (!e || e.version !== req.version) return { id: req.id, ok: false, stale: true, error: `no analysis of version ${req.version}` };
+  const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
+  if (req.kind === 'advise') {
+    e.findings ??= adviseResult(e.result, e.text, analyse);
+    e.result.findings = e.findings;
+    return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
+  }
+  return { id: req.id, ok: true, kind: 'query', value: answer(e, req.query, analyse) };
+}
+
+function answer(e: Entry, q: Query, analyse: (t: string) => AnalysisResult): unknown {
+  const r = e.result;
+  switch (q.what) {
+    case 'hints':
+      return inlayHints(r, q.options, q.range);
+    case 'hover':
+      return hoverAt(r, q.position) ?? null;
+    case 'lenses':
+      return codeLenses(r, q.uri);
+    case 'symbols':
+      return documentSymbols(r);
+    case 'quickfixes':
+      return quickFixes(r, q.range, q.only);
+    case 'blocks':
+      if (!wants(q.only, 'refactor.insert') && !wants(q.only, 'refactor.rewrite')) return [];
+      return blockActions(r, e.text, q.range, blockKeeper(r, analyse)).filter((a) => wants(q.only, a.kind));
+    case 'graph': {
+      const models = q.model ? r.models.filter((m) => m.report.name === q.model) : r.models;
+      return { version: e.version, models: models.map((m) => ({ report: m.report, graph: m.graph })), diagnostics: r.diagnostics };
     }
-    port.postMessage(msg);
-  });
+    case 'profile': {
+      const models = q.model ? r.models.filter((m) => m.report.name === q.model) : r.models;
+      return { ...r.report, models: models.map((m) => m.report) };
+    }
+  }
 }

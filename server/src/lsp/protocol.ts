@@ -1,25 +1,41 @@
-/** Messages between the language server's main thread and its analysis worker thread. */
-import type { AnalysisResult, Range } from '../engine';
-import type { Action } from '../ide/actions';
+/**
+ * Messages between the language server's main thread and its analysis worker thread. The worker
+ * keeps each document's analysis and answers feature queries from it, so only small answers cross
+ * the thread boundary (a DenseNet report is half a megabyte; cloning it took longer than analysing).
+ */
+import type { Diagnostic, Position, Range } from '../engine';
 
-interface Common {
-  id: number;
-  path: string;
-  text: string;
-  /** Unsaved text of other open documents, by path: imports see what the editor sees. */
-  overlays: Record<string, string>;
-  maxSteps: number;
-}
+export type Query =
+  | { what: 'hints'; range: Range; options: { shape: boolean; params: boolean; macs: boolean } }
+  | { what: 'hover'; position: Position }
+  | { what: 'lenses'; uri: string }
+  | { what: 'symbols' }
+  | { what: 'quickfixes'; range: Range; only?: string[] }
+  | { what: 'blocks'; range: Range; only?: string[] }
+  | { what: 'graph'; model?: string }
+  | { what: 'profile'; model?: string };
 
 export type WorkerRequest =
-  | (Common & { kind: 'analyze'; advice: boolean })
-  /** Block refactors at a range, each checked by analysing the edited file. */
-  | (Common & { kind: 'blocks'; range: Range });
+  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number }
+  /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
+  | { kind: 'advise'; id: number; uri: string; version: number }
+  | { kind: 'query'; id: number; uri: string; version: number; query: Query }
+  | { kind: 'forget'; id: number; uri: string; version: number };
+
+export interface AnalyzeSummary {
+  diagnostics: Diagnostic[];
+  /** Files the analysis read (imports): editing one of them makes this analysis stale. */
+  files: string[];
+  models: string[];
+  ms: number;
+}
 
 export type WorkerResponse =
-  | { id: number; ok: true; kind: 'analyze'; result: AnalysisResult; files: string[]; ms: number }
-  | { id: number; ok: true; kind: 'blocks'; actions: Action[]; ms: number }
-  | { id: number; ok: false; error: string };
+  | { id: number; ok: true; kind: 'analyze'; summary: AnalyzeSummary }
+  | { id: number; ok: true; kind: 'advise'; diagnostics: Diagnostic[]; ms: number }
+  | { id: number; ok: true; kind: 'query'; value: unknown }
+  | { id: number; ok: true; kind: 'forget' }
+  | { id: number; ok: false; error: string; stale?: boolean };
 
 /** Custom requests the client and panel use. */
 export const ModelGraphRequest = 'convlens/modelGraph';

@@ -15,21 +15,21 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
-  type CancellationToken,
   type Connection,
   type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from './uri';
-import type { AnalysisResult, Diagnostic } from '../engine';
-import { AnalysisFailed, AnalysisService, type Analysis } from './analysis_service';
+import type { Diagnostic } from '../engine';
+import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import { ModelGraphRequest, type ModelRequestParams, ProfileRequest } from './protocol';
-import { inlayHints } from '../ide/hints';
-import { hoverAt } from '../ide/hover';
-import { codeLenses } from '../ide/lenses';
-import { documentSymbols, type Symbol as IdeSymbol } from '../ide/symbols';
-import { quickFixes, wants } from '../ide/actions';
+import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query } from './protocol';
+import type { Hint } from '../ide/hints';
+import type { HoverResult } from '../ide/hover';
+import type { Lens } from '../ide/lenses';
+import type { Symbol as IdeSymbol } from '../ide/symbols';
+import type { Action } from '../ide/actions';
 
 const LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
@@ -42,7 +42,7 @@ export function startServer(workerFile: string): Connection {
 
   const service = new AnalysisService(
     workerFile,
-    () => ({ maxSteps: settings.analysis.maxSteps, timeoutMs: settings.analysis.timeoutMs, advice: settings.advice.enabled }),
+    () => ({ maxSteps: settings.analysis.maxSteps, timeoutMs: settings.analysis.timeoutMs }),
     log,
   );
 
@@ -53,18 +53,24 @@ export function startServer(workerFile: string): Connection {
     return o;
   };
 
-  /** The analysis of the document's current version; undefined if it is gone or failed. */
-  async function analysisOf(uri: string): Promise<Analysis | undefined> {
+  /** Analyse the document's current version if needed. */
+  function analyze(uri: string) {
     const doc = documents.get(uri);
     if (!doc || !LANGUAGES.has(doc.languageId)) return undefined;
+    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays) };
+  }
+
+  /** Answer a feature query from the current version's analysis; null when it moved on or failed. */
+  async function ask<T>(uri: string, query: Query): Promise<T | null> {
+    const a = analyze(uri);
+    if (!a) return null;
     try {
-      return await service.get(uri, doc.version, pathOf(uri), doc.getText(), overlays);
+      await a.summary;
+      return await service.query<T>(uri, a.doc.version, query);
     } catch (e) {
       if (e instanceof AnalysisFailed) {
-        // A newer version superseded this one: answer from whatever finished last.
-        if (/superseded/.test(e.message)) return service.latest(uri);
-        connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [failureDiagnostic(e.message)] });
-        return undefined;
+        if (!e.stale) connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: [failureDiagnostic(e.message)] });
+        return null;
       }
       throw e;
     }
@@ -119,14 +125,26 @@ export function startServer(workerFile: string): Connection {
     clearTimeout(timers.get(uri));
     timers.set(uri, setTimeout(() => void publish(uri), delay));
   }
+  /** Shape errors as soon as the analysis is done, then again with the design advice. */
   async function publish(uri: string): Promise<void> {
     timers.delete(uri);
-    const doc = documents.get(uri);
-    if (!doc) return;
-    const a = await analysisOf(uri);
-    if (!a || documents.get(uri)?.version !== a.version) return;
-    const diagnostics = settings.diagnostics.enabled ? toLspDiagnostics(a.result, settings) : [];
-    connection.sendDiagnostics({ uri, version: a.version, diagnostics });
+    const a = analyze(uri);
+    if (!a) return;
+    const version = a.doc.version;
+    const current = () => documents.get(uri)?.version === version;
+    try {
+      const summary = await a.summary;
+      if (!current()) return;
+      const fileUri = uri;
+      const engine = settings.diagnostics.enabled ? summary.diagnostics : [];
+      connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, fileUri) });
+      if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
+      const advice = await service.advise(uri, version);
+      if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, fileUri) });
+    } catch (e) {
+      if (!(e instanceof AnalysisFailed)) throw e;
+      if (!e.stale && current()) connection.sendDiagnostics({ uri, version, diagnostics: [failureDiagnostic(e.message)] });
+    }
   }
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));
@@ -143,39 +161,32 @@ export function startServer(workerFile: string): Connection {
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  // ---- features
+  // ---- features: answered by the worker from the document's analysis
   connection.languages.inlayHint.on(async (params, token) => {
     if (!settings.inlayHints.enabled) return [];
-    const a = await analysisOf(params.textDocument.uri);
-    if (!a || token.isCancellationRequested) return null;
-    return inlayHints(a.result, settings.inlayHints, params.range).map((h) => ({
-      position: h.position,
-      label: h.label,
-      kind: InlayHintKind.Type,
-      paddingLeft: true,
-      tooltip: h.tooltip,
-    }));
+    const hints = await ask<Hint[]>(params.textDocument.uri, { what: 'hints', range: params.range, options: settings.inlayHints });
+    if (!hints || token.isCancellationRequested) return null;
+    return hints.map((h) => ({ position: h.position, label: h.label, kind: InlayHintKind.Type, paddingLeft: true, tooltip: h.tooltip }));
   });
 
   connection.onHover(async (params, token) => {
     if (!settings.hover.enabled) return null;
-    const a = await analysisOf(params.textDocument.uri);
-    if (!a || token.isCancellationRequested) return null;
-    const h = hoverAt(a.result, params.position);
-    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+    const h = await ask<HoverResult | null>(params.textDocument.uri, { what: 'hover', position: params.position });
+    if (!h || token.isCancellationRequested) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range };
   });
 
   connection.onCodeLens(async (params, token) => {
     if (!settings.codeLens.enabled) return [];
-    const a = await analysisOf(params.textDocument.uri);
-    if (!a || token.isCancellationRequested) return null;
-    return codeLenses(a.result, params.textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.args } }));
+    const lenses = await ask<Lens[]>(params.textDocument.uri, { what: 'lenses', uri: params.textDocument.uri });
+    if (!lenses || token.isCancellationRequested) return null;
+    return lenses.map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.args } }));
   });
 
   connection.onDocumentSymbol(async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri);
-    if (!a || token.isCancellationRequested) return null;
-    const conv = (s: IdeSymbol): import('vscode-languageserver/node').DocumentSymbol => ({
+    const symbols = await ask<IdeSymbol[]>(params.textDocument.uri, { what: 'symbols' });
+    if (!symbols || token.isCancellationRequested) return null;
+    const conv = (s: IdeSymbol): DocumentSymbol => ({
       name: s.name,
       detail: s.detail,
       kind: s.kind === 'model' ? SymbolKind.Class : SymbolKind.Field,
@@ -183,26 +194,18 @@ export function startServer(workerFile: string): Connection {
       selectionRange: s.selectionRange,
       children: s.children.map(conv),
     });
-    return documentSymbols(a.result).map(conv);
+    return symbols.map(conv);
   });
 
   connection.onCodeAction(async (params, token) => {
     const uri = params.textDocument.uri;
-    const doc = documents.get(uri);
-    const a = await analysisOf(uri);
-    if (!a || !doc || token.isCancellationRequested) return null;
     const only = params.context.only;
-    const actions = quickFixes(a.result, params.range, only);
-    if (wants(only, 'refactor.insert') || wants(only, 'refactor.rewrite')) {
-      try {
-        const blocks = await service.blocks(uri, doc.version, pathOf(uri), doc.getText(), overlays, params.range);
-        actions.push(...blocks.filter((b) => wants(only, b.kind)));
-      } catch (e) {
-        if (!(e instanceof AnalysisFailed)) throw e;
-      }
-    }
+    const a = analyze(uri);
+    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version).catch(() => undefined);
+    const fixes = (await ask<Action[]>(uri, { what: 'quickfixes', range: params.range, only })) ?? [];
+    const blocks = (await ask<Action[]>(uri, { what: 'blocks', range: params.range, only })) ?? [];
     if (token.isCancellationRequested) return null;
-    return actions.map((ca) => ({
+    return [...fixes, ...blocks].map((ca) => ({
       title: ca.title,
       kind: ca.kind,
       isPreferred: ca.preferred,
@@ -213,22 +216,11 @@ export function startServer(workerFile: string): Connection {
   });
 
   // ---- custom requests for the panel and the commands
-  const modelRequest = async (params: ModelRequestParams, token: CancellationToken) => {
-    const a = await analysisOf(params.uri);
-    if (!a || token.isCancellationRequested) return null;
-    const models = params.model ? a.result.models.filter((m) => m.report.name === params.model) : a.result.models;
-    return { a, models };
-  };
-  connection.onRequest(ModelGraphRequest, async (params: ModelRequestParams, token: CancellationToken) => {
-    const r = await modelRequest(params, token);
-    if (!r) return null;
-    return { uri: params.uri, version: r.a.version, models: r.models.map((m) => ({ report: m.report, graph: m.graph })), diagnostics: r.a.result.diagnostics };
+  connection.onRequest(ModelGraphRequest, async (params: ModelRequestParams) => {
+    const g = await ask<Record<string, unknown>>(params.uri, { what: 'graph', model: params.model });
+    return g ? { uri: params.uri, ...g } : null;
   });
-  connection.onRequest(ProfileRequest, async (params: ModelRequestParams, token: CancellationToken) => {
-    const r = await modelRequest(params, token);
-    if (!r) return null;
-    return { ...r.a.result.report, models: r.models.map((m) => m.report) };
-  });
+  connection.onRequest(ProfileRequest, (params: ModelRequestParams) => ask(params.uri, { what: 'profile', model: params.model }));
 
   connection.onShutdown(() => service.dispose());
   documents.listen(connection);
@@ -256,12 +248,9 @@ function toLspDiagnostic(d: Diagnostic, fileUri: string): LspDiagnostic {
   };
 }
 
-/** Engine diagnostics plus advice findings, with the user's per-rule severities applied. */
-function toLspDiagnostics(result: AnalysisResult, settings: ServerSettings): LspDiagnostic[] {
+/** Engine diagnostics and advice, with the user's per-rule severities applied. */
+function toLspDiagnostics(all: Diagnostic[], settings: ServerSettings, fileUri: string): LspDiagnostic[] {
   const out: LspDiagnostic[] = [];
-  const fileUri = URI.fromPath(result.file);
-  const all: Diagnostic[] = [...result.diagnostics];
-  if (settings.advice.enabled) for (const f of result.findings ?? []) all.push(f.diagnostic);
   for (const d of all) {
     const override = settings.advice.severity[d.code];
     if (override === 'off') continue;

@@ -26,6 +26,123 @@ import {
 import { getBuiltinProperty, makeGlobals } from './builtins';
 import type { EngineDiagnostic, Loc } from '../source';
 
+// ts.SyntaxKind is a large enum object: hoisting the kinds the interpreter switches on into
+// constants keeps the hot switch statements cheap.
+const SK_AmpersandAmpersandEqualsToken = ts.SyntaxKind.AmpersandAmpersandEqualsToken;
+const SK_AmpersandAmpersandToken = ts.SyntaxKind.AmpersandAmpersandToken;
+const SK_AmpersandEqualsToken = ts.SyntaxKind.AmpersandEqualsToken;
+const SK_AmpersandToken = ts.SyntaxKind.AmpersandToken;
+const SK_ArrayLiteralExpression = ts.SyntaxKind.ArrayLiteralExpression;
+const SK_ArrowFunction = ts.SyntaxKind.ArrowFunction;
+const SK_AsExpression = ts.SyntaxKind.AsExpression;
+const SK_AsteriskAsteriskEqualsToken = ts.SyntaxKind.AsteriskAsteriskEqualsToken;
+const SK_AsteriskAsteriskToken = ts.SyntaxKind.AsteriskAsteriskToken;
+const SK_AsteriskEqualsToken = ts.SyntaxKind.AsteriskEqualsToken;
+const SK_AsteriskToken = ts.SyntaxKind.AsteriskToken;
+const SK_AwaitExpression = ts.SyntaxKind.AwaitExpression;
+const SK_BarBarEqualsToken = ts.SyntaxKind.BarBarEqualsToken;
+const SK_BarBarToken = ts.SyntaxKind.BarBarToken;
+const SK_BarEqualsToken = ts.SyntaxKind.BarEqualsToken;
+const SK_BarToken = ts.SyntaxKind.BarToken;
+const SK_BigIntLiteral = ts.SyntaxKind.BigIntLiteral;
+const SK_BinaryExpression = ts.SyntaxKind.BinaryExpression;
+const SK_Block = ts.SyntaxKind.Block;
+const SK_BreakStatement = ts.SyntaxKind.BreakStatement;
+const SK_CallExpression = ts.SyntaxKind.CallExpression;
+const SK_CaretEqualsToken = ts.SyntaxKind.CaretEqualsToken;
+const SK_CaretToken = ts.SyntaxKind.CaretToken;
+const SK_ClassDeclaration = ts.SyntaxKind.ClassDeclaration;
+const SK_ClassExpression = ts.SyntaxKind.ClassExpression;
+const SK_CommaListExpression = ts.SyntaxKind.CommaListExpression;
+const SK_CommaToken = ts.SyntaxKind.CommaToken;
+const SK_ConditionalExpression = ts.SyntaxKind.ConditionalExpression;
+const SK_ContinueStatement = ts.SyntaxKind.ContinueStatement;
+const SK_DefaultKeyword = ts.SyntaxKind.DefaultKeyword;
+const SK_DeleteExpression = ts.SyntaxKind.DeleteExpression;
+const SK_DoStatement = ts.SyntaxKind.DoStatement;
+const SK_ElementAccessExpression = ts.SyntaxKind.ElementAccessExpression;
+const SK_EnumDeclaration = ts.SyntaxKind.EnumDeclaration;
+const SK_EqualsEqualsEqualsToken = ts.SyntaxKind.EqualsEqualsEqualsToken;
+const SK_EqualsEqualsToken = ts.SyntaxKind.EqualsEqualsToken;
+const SK_EqualsToken = ts.SyntaxKind.EqualsToken;
+const SK_ExclamationEqualsEqualsToken = ts.SyntaxKind.ExclamationEqualsEqualsToken;
+const SK_ExclamationEqualsToken = ts.SyntaxKind.ExclamationEqualsToken;
+const SK_ExclamationToken = ts.SyntaxKind.ExclamationToken;
+const SK_ExportAssignment = ts.SyntaxKind.ExportAssignment;
+const SK_ExportDeclaration = ts.SyntaxKind.ExportDeclaration;
+const SK_ExportKeyword = ts.SyntaxKind.ExportKeyword;
+const SK_ExpressionStatement = ts.SyntaxKind.ExpressionStatement;
+const SK_ExtendsKeyword = ts.SyntaxKind.ExtendsKeyword;
+const SK_FalseKeyword = ts.SyntaxKind.FalseKeyword;
+const SK_ForInStatement = ts.SyntaxKind.ForInStatement;
+const SK_ForOfStatement = ts.SyntaxKind.ForOfStatement;
+const SK_ForStatement = ts.SyntaxKind.ForStatement;
+const SK_FunctionDeclaration = ts.SyntaxKind.FunctionDeclaration;
+const SK_FunctionExpression = ts.SyntaxKind.FunctionExpression;
+const SK_GreaterThanEqualsToken = ts.SyntaxKind.GreaterThanEqualsToken;
+const SK_GreaterThanGreaterThanEqualsToken = ts.SyntaxKind.GreaterThanGreaterThanEqualsToken;
+const SK_GreaterThanGreaterThanGreaterThanEqualsToken = ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken;
+const SK_GreaterThanGreaterThanGreaterThanToken = ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken;
+const SK_GreaterThanGreaterThanToken = ts.SyntaxKind.GreaterThanGreaterThanToken;
+const SK_GreaterThanToken = ts.SyntaxKind.GreaterThanToken;
+const SK_Identifier = ts.SyntaxKind.Identifier;
+const SK_IfStatement = ts.SyntaxKind.IfStatement;
+const SK_ImportDeclaration = ts.SyntaxKind.ImportDeclaration;
+const SK_ImportEqualsDeclaration = ts.SyntaxKind.ImportEqualsDeclaration;
+const SK_InKeyword = ts.SyntaxKind.InKeyword;
+const SK_InstanceOfKeyword = ts.SyntaxKind.InstanceOfKeyword;
+const SK_LabeledStatement = ts.SyntaxKind.LabeledStatement;
+const SK_LessThanEqualsToken = ts.SyntaxKind.LessThanEqualsToken;
+const SK_LessThanLessThanEqualsToken = ts.SyntaxKind.LessThanLessThanEqualsToken;
+const SK_LessThanLessThanToken = ts.SyntaxKind.LessThanLessThanToken;
+const SK_LessThanToken = ts.SyntaxKind.LessThanToken;
+const SK_MinusEqualsToken = ts.SyntaxKind.MinusEqualsToken;
+const SK_MinusMinusToken = ts.SyntaxKind.MinusMinusToken;
+const SK_MinusToken = ts.SyntaxKind.MinusToken;
+const SK_NewExpression = ts.SyntaxKind.NewExpression;
+const SK_NoSubstitutionTemplateLiteral = ts.SyntaxKind.NoSubstitutionTemplateLiteral;
+const SK_NonNullExpression = ts.SyntaxKind.NonNullExpression;
+const SK_NullKeyword = ts.SyntaxKind.NullKeyword;
+const SK_NumericLiteral = ts.SyntaxKind.NumericLiteral;
+const SK_ObjectLiteralExpression = ts.SyntaxKind.ObjectLiteralExpression;
+const SK_ParenthesizedExpression = ts.SyntaxKind.ParenthesizedExpression;
+const SK_PartiallyEmittedExpression = ts.SyntaxKind.PartiallyEmittedExpression;
+const SK_PercentEqualsToken = ts.SyntaxKind.PercentEqualsToken;
+const SK_PercentToken = ts.SyntaxKind.PercentToken;
+const SK_PlusEqualsToken = ts.SyntaxKind.PlusEqualsToken;
+const SK_PlusPlusToken = ts.SyntaxKind.PlusPlusToken;
+const SK_PlusToken = ts.SyntaxKind.PlusToken;
+const SK_PostfixUnaryExpression = ts.SyntaxKind.PostfixUnaryExpression;
+const SK_PrefixUnaryExpression = ts.SyntaxKind.PrefixUnaryExpression;
+const SK_PrivateKeyword = ts.SyntaxKind.PrivateKeyword;
+const SK_PropertyAccessExpression = ts.SyntaxKind.PropertyAccessExpression;
+const SK_ProtectedKeyword = ts.SyntaxKind.ProtectedKeyword;
+const SK_PublicKeyword = ts.SyntaxKind.PublicKeyword;
+const SK_QuestionQuestionEqualsToken = ts.SyntaxKind.QuestionQuestionEqualsToken;
+const SK_QuestionQuestionToken = ts.SyntaxKind.QuestionQuestionToken;
+const SK_ReadonlyKeyword = ts.SyntaxKind.ReadonlyKeyword;
+const SK_ReturnStatement = ts.SyntaxKind.ReturnStatement;
+const SK_SatisfiesExpression = ts.SyntaxKind.SatisfiesExpression;
+const SK_SlashEqualsToken = ts.SyntaxKind.SlashEqualsToken;
+const SK_SlashToken = ts.SyntaxKind.SlashToken;
+const SK_SpreadElement = ts.SyntaxKind.SpreadElement;
+const SK_StaticKeyword = ts.SyntaxKind.StaticKeyword;
+const SK_StringLiteral = ts.SyntaxKind.StringLiteral;
+const SK_SuperKeyword = ts.SyntaxKind.SuperKeyword;
+const SK_SwitchStatement = ts.SyntaxKind.SwitchStatement;
+const SK_TemplateExpression = ts.SyntaxKind.TemplateExpression;
+const SK_ThisKeyword = ts.SyntaxKind.ThisKeyword;
+const SK_ThrowStatement = ts.SyntaxKind.ThrowStatement;
+const SK_TildeToken = ts.SyntaxKind.TildeToken;
+const SK_TrueKeyword = ts.SyntaxKind.TrueKeyword;
+const SK_TryStatement = ts.SyntaxKind.TryStatement;
+const SK_TypeAssertionExpression = ts.SyntaxKind.TypeAssertionExpression;
+const SK_TypeOfExpression = ts.SyntaxKind.TypeOfExpression;
+const SK_Unknown = ts.SyntaxKind.Unknown;
+const SK_VariableStatement = ts.SyntaxKind.VariableStatement;
+const SK_VoidExpression = ts.SyntaxKind.VoidExpression;
+const SK_WhileStatement = ts.SyntaxKind.WhileStatement;
+
 /** break / continue / return travelling up through statements. */
 class Signal {
   constructor(
@@ -46,14 +163,26 @@ export class UserThrow extends Error {
 }
 
 /** One user-function call on the interpreter's stack: what call chains and graph groups are made of. */
-export interface Frame {
-  readonly id: number;
-  readonly parent: Frame | undefined;
-  /** The function's name as the user sees it ('inceptionBlock', 'ResNet.build'). */
-  readonly name: string;
-  /** The call expression that entered this frame (undefined for an entry point the engine calls). */
-  readonly callLoc: Loc | undefined;
-  readonly closure: Closure | undefined;
+export class Frame {
+  private loc: Loc | undefined | null = null;
+  constructor(
+    readonly id: number,
+    readonly parent: Frame | undefined,
+    /** The function's name as the user sees it ('inceptionBlock', 'ResNet.build'). */
+    readonly name: string,
+    readonly closure: Closure | undefined,
+    private readonly callNode: ts.Node | undefined,
+    private readonly callerModule: ModuleRecord | undefined,
+  ) {}
+  /** The call expression that entered this frame (undefined for an entry point the engine calls); computed on demand. */
+  get callLoc(): Loc | undefined {
+    if (this.loc === null) {
+      const n = this.callNode;
+      const rec = this.callerModule;
+      this.loc = n && rec && n.pos >= 0 ? { file: rec.path, start: n.getStart(rec.sourceFile), end: n.end } : undefined;
+    }
+    return this.loc;
+  }
 }
 
 /** Packages the host library model provides ('@tensorflow/tfjs' → the tf namespace). */
@@ -62,8 +191,6 @@ export type PackageResolver = (spec: string) => Value | undefined;
 /** Called after every user-function call, so the analysis can see which calls produced models. */
 export type CallObserver = (fn: Closure, args: Value[], result: Value, callNode: ts.Node | undefined) => void;
 
-const THIS = '%this';
-const HOME = '%home';
 
 export class Interpreter {
   readonly diagnostics: EngineDiagnostic[] = [];
@@ -99,7 +226,6 @@ export class Interpreter {
   private evaluateModule(rec: ModuleRecord): void {
     rec.status = 'evaluating';
     const scope = rec.scope;
-    scope.declare(THIS, undefined);
     const stmts = rec.sourceFile.statements;
     this.collectExports(rec);
     this.hoist(stmts, scope, rec);
@@ -205,54 +331,54 @@ export class Interpreter {
   exec(s: ts.Statement, scope: Scope, rec: ModuleRecord): Completion {
     this.charge(s);
     switch (s.kind) {
-      case ts.SyntaxKind.ExpressionStatement:
+      case SK_ExpressionStatement:
         this.eval((s as ts.ExpressionStatement).expression, scope, rec);
         return undefined;
-      case ts.SyntaxKind.VariableStatement:
+      case SK_VariableStatement:
         this.execVarList((s as ts.VariableStatement).declarationList, scope, rec);
         return undefined;
-      case ts.SyntaxKind.ReturnStatement: {
+      case SK_ReturnStatement: {
         const e = (s as ts.ReturnStatement).expression;
         return new Signal('return', undefined, e ? this.eval(e, scope, rec) : undefined);
       }
-      case ts.SyntaxKind.IfStatement: {
+      case SK_IfStatement: {
         const st = s as ts.IfStatement;
         const c = truthy(this.eval(st.expression, scope, rec));
         // An unknown condition takes the `then` branch: builders usually guard optional layers that way.
         if (c === true || isUnknown(c)) return this.execSub(st.thenStatement, scope, rec);
         return st.elseStatement ? this.execSub(st.elseStatement, scope, rec) : undefined;
       }
-      case ts.SyntaxKind.Block:
+      case SK_Block:
         return this.execBlock((s as ts.Block).statements, new Scope(scope), rec);
-      case ts.SyntaxKind.ForStatement:
+      case SK_ForStatement:
         return this.execFor(s as ts.ForStatement, scope, rec, undefined);
-      case ts.SyntaxKind.ForOfStatement:
+      case SK_ForOfStatement:
         return this.execForOf(s as ts.ForOfStatement, scope, rec, undefined);
-      case ts.SyntaxKind.ForInStatement:
+      case SK_ForInStatement:
         return this.execForIn(s as ts.ForInStatement, scope, rec, undefined);
-      case ts.SyntaxKind.WhileStatement:
+      case SK_WhileStatement:
         return this.execWhile(s as ts.WhileStatement, scope, rec, undefined);
-      case ts.SyntaxKind.DoStatement:
+      case SK_DoStatement:
         return this.execDo(s as ts.DoStatement, scope, rec, undefined);
-      case ts.SyntaxKind.BreakStatement: {
+      case SK_BreakStatement: {
         const l = (s as ts.BreakStatement).label;
         return l ? new Signal('break', l.text, undefined) : BREAK;
       }
-      case ts.SyntaxKind.ContinueStatement: {
+      case SK_ContinueStatement: {
         const l = (s as ts.ContinueStatement).label;
         return l ? new Signal('continue', l.text, undefined) : CONTINUE;
       }
-      case ts.SyntaxKind.LabeledStatement:
+      case SK_LabeledStatement:
         return this.execLabeled(s as ts.LabeledStatement, scope, rec);
-      case ts.SyntaxKind.SwitchStatement:
+      case SK_SwitchStatement:
         return this.execSwitch(s as ts.SwitchStatement, scope, rec);
-      case ts.SyntaxKind.ThrowStatement:
+      case SK_ThrowStatement:
         throw new UserThrow(this.eval((s as ts.ThrowStatement).expression, scope, rec));
-      case ts.SyntaxKind.TryStatement:
+      case SK_TryStatement:
         return this.execTry(s as ts.TryStatement, scope, rec);
-      case ts.SyntaxKind.FunctionDeclaration:
+      case SK_FunctionDeclaration:
         return undefined; // hoisted
-      case ts.SyntaxKind.ClassDeclaration: {
+      case SK_ClassDeclaration: {
         const c = s as ts.ClassDeclaration;
         const cls = this.makeClass(c, scope, rec);
         if (c.name) {
@@ -262,24 +388,24 @@ export class Interpreter {
         this.exportDeclared(s, c.name?.text, cls, rec, scope);
         return undefined;
       }
-      case ts.SyntaxKind.ImportDeclaration:
+      case SK_ImportDeclaration:
         this.execImport(s as ts.ImportDeclaration, scope, rec);
         return undefined;
-      case ts.SyntaxKind.ExportDeclaration:
+      case SK_ExportDeclaration:
         this.execExportDeclaration(s as ts.ExportDeclaration, rec);
         return undefined;
-      case ts.SyntaxKind.ExportAssignment: {
+      case SK_ExportAssignment: {
         const ea = s as ts.ExportAssignment;
         rec.exports.set(ea.isExportEquals ? '=' : 'default', { kind: 'value', value: this.eval(ea.expression, scope, rec) });
         return undefined;
       }
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case SK_ImportEqualsDeclaration: {
         const ie = s as ts.ImportEqualsDeclaration;
         if (ts.isExternalModuleReference(ie.moduleReference) && ts.isStringLiteral(ie.moduleReference.expression))
           scope.declare(ie.name.text, this.requireModule(ie.moduleReference.expression.text, rec, ie));
         return undefined;
       }
-      case ts.SyntaxKind.EnumDeclaration:
+      case SK_EnumDeclaration:
         this.execEnum(s as ts.EnumDeclaration, scope, rec);
         return undefined;
       default:
@@ -637,8 +763,8 @@ export class Interpreter {
   private exportDeclared(s: ts.Node, name: string | undefined, value: Value, rec: ModuleRecord, scope: Scope): void {
     if (scope !== rec.scope) return;
     const mods = ts.canHaveModifiers(s) ? ts.getModifiers(s) : undefined;
-    if (!mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
-    const isDefault = mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (!mods?.some((m) => m.kind === SK_ExportKeyword)) return;
+    const isDefault = mods.some((m) => m.kind === SK_DefaultKeyword);
     if (isDefault) rec.exports.set('default', { kind: 'value', value });
     if (name && !isDefault) rec.exports.set(name, { kind: 'local', local: name });
   }
@@ -647,8 +773,8 @@ export class Interpreter {
   collectExports(rec: ModuleRecord): void {
     for (const s of rec.sourceFile.statements) {
       const mods = ts.canHaveModifiers(s) ? ts.getModifiers(s) : undefined;
-      if (!mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-      const isDefault = mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (!mods?.some((m) => m.kind === SK_ExportKeyword)) continue;
+      const isDefault = mods.some((m) => m.kind === SK_DefaultKeyword);
       if (ts.isFunctionDeclaration(s)) {
         if (isDefault) rec.exports.set('default', { kind: 'local', local: s.name?.text ?? '%default' });
         if (s.name && !isDefault) rec.exports.set(s.name.text, { kind: 'local', local: s.name.text });
@@ -680,7 +806,7 @@ export class Interpreter {
   private makeClass(node: ts.ClassLikeDeclaration, scope: Scope, rec: ModuleRecord): ClassValue {
     const name = node.name?.text ?? 'anonymous class';
     let superClass: ClassValue | undefined;
-    const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const ext = node.heritageClauses?.find((h) => h.token === SK_ExtendsKeyword)?.types[0];
     if (ext) {
       const sc = this.eval(ext.expression, scope, rec);
       if (sc instanceof ClassValue) superClass = sc;
@@ -693,7 +819,7 @@ export class Interpreter {
     for (const m of node.members) {
       const mname = propertyNameText(m.name as ts.PropertyName | undefined);
       if (mname === undefined) continue;
-      const isStatic = !!(ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword));
+      const isStatic = !!(ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === SK_StaticKeyword));
       if (ts.isMethodDeclaration(m) && m.body) {
         const fn = new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls, isStatic);
         if (isStatic) cls.statics.set(mname, fn);
@@ -703,11 +829,10 @@ export class Interpreter {
       }
     }
     // Static fields run at definition time with `this` = the class.
-    const staticScope = new Scope(classScope, true);
-    staticScope.declare(THIS, cls);
+    const staticScope = new Scope(classScope, true, { thisValue: cls, args: [], home: cls });
     for (const m of node.members) {
       if (!ts.isPropertyDeclaration(m)) continue;
-      const isStatic = !!ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+      const isStatic = !!ts.getModifiers(m)?.some((x) => x.kind === SK_StaticKeyword);
       const mname = propertyNameText(m.name);
       if (!isStatic || mname === undefined) continue;
       cls.statics.set(mname, m.initializer ? this.eval(m.initializer, staticScope, rec) : undefined);
@@ -724,12 +849,10 @@ export class Interpreter {
 
   private initInstance(cls: ClassValue, obj: JsObject, args: Value[], callNode: ts.Node | undefined): void {
     const initFields = (): void => {
-      const fs = new Scope(cls.scope, true);
-      fs.declare(THIS, obj);
-      fs.declare(HOME, cls);
+      const fs = new Scope(cls.scope, true, { thisValue: obj, args: [], home: cls });
       for (const m of cls.node.members) {
         if (!ts.isPropertyDeclaration(m)) continue;
-        if (ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) continue;
+        if (ts.getModifiers(m)?.some((x) => x.kind === SK_StaticKeyword)) continue;
         const name = propertyNameText(m.name);
         if (name === undefined) continue;
         obj.set(name, m.initializer ? this.eval(m.initializer, fs, cls.module) : undefined);
@@ -760,27 +883,16 @@ export class Interpreter {
       throw new BudgetExceeded(`analysis stopped: calls nested deeper than ${this.limits.maxCallDepth} (unbounded recursion?)`, callNode ?? fn.node);
     }
     const parentFrame = this.frame;
-    const callerRec = this.currentModule;
-    this.frame = {
-      id: this.nextFrameId++,
-      parent: parentFrame,
-      name: fn.name,
-      callLoc: callNode && callerRec ? this.loc(callNode, callerRec) : undefined,
-      closure: fn,
-    };
+    this.frame = new Frame(this.nextFrameId++, parentFrame, fn.name, fn, callNode, this.currentModule);
     const savedModule = this.currentModule;
     this.currentModule = fn.module;
     try {
       const node = fn.node;
       const rec = fn.module;
-      const scope = new Scope(fn.scope, true);
-      const isArrow = ts.isArrowFunction(node);
-      if (!isArrow) {
-        scope.declare(THIS, thisArg);
-        scope.declare('arguments', args);
-        if (fn.homeClass) scope.declare(HOME, fn.homeClass);
-        if (ctorInfo) scope.declare('%ctor', new CtorState(ctorInfo.cls, ctorInfo.obj, ctorInfo.initFields));
-      }
+      const ctor = ctorInfo ? new CtorState(ctorInfo.cls, ctorInfo.obj, ctorInfo.initFields) : undefined;
+      const scope = ts.isArrowFunction(node)
+        ? new Scope(fn.scope, true)
+        : new Scope(fn.scope, true, { thisValue: thisArg, args, home: fn.homeClass, ctor });
       if (ctorInfo && !ctorInfo.cls.superClass) ctorInfo.initFields();
       const params = node.parameters;
       for (let i = 0; i < params.length; i++) {
@@ -801,10 +913,7 @@ export class Interpreter {
         const c = this.execBlock(body.statements, scope, rec);
         result = c && c.kind === 'return' ? c.value : undefined;
       }
-      if (ctorInfo) {
-        const st = scope.lookup('%ctor')?.value;
-        if (st instanceof CtorState && !st.superCalled && ctorInfo.cls.superClass) ctorInfo.initFields();
-      }
+      if (ctor && !ctor.superCalled && ctor.cls.superClass) ctor.initFields();
       if (this.callObserver && !ctorInfo) this.callObserver(fn, args, result, callNode);
       return result;
     } finally {
@@ -886,7 +995,7 @@ export class Interpreter {
         if (ts.isSpreadElement(el)) return this.assignTo(el.expression, items ? items.slice(i) : new Unknown('rest'), scope, rec);
         let t: ts.Expression = el;
         let def: ts.Expression | undefined;
-        if (ts.isBinaryExpression(el) && el.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        if (ts.isBinaryExpression(el) && el.operatorToken.kind === SK_EqualsToken) {
           t = el.left;
           def = el.right;
         }
@@ -907,7 +1016,7 @@ export class Interpreter {
           if (key === undefined) continue;
           let t: ts.Expression = p.initializer;
           let def: ts.Expression | undefined;
-          if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+          if (ts.isBinaryExpression(t) && t.operatorToken.kind === SK_EqualsToken) {
             def = t.right;
             t = t.left;
           }
@@ -971,53 +1080,53 @@ export class Interpreter {
    */
   eval(e: ts.Expression, scope: Scope, rec: ModuleRecord, hint?: string): Value {
     switch (e.kind) {
-      case ts.SyntaxKind.NumericLiteral:
+      case SK_NumericLiteral:
         return Number((e as ts.NumericLiteral).text);
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SK_StringLiteral:
+      case SK_NoSubstitutionTemplateLiteral:
         return (e as ts.StringLiteral).text;
-      case ts.SyntaxKind.BigIntLiteral:
+      case SK_BigIntLiteral:
         return new Unknown('bigint');
-      case ts.SyntaxKind.TrueKeyword:
+      case SK_TrueKeyword:
         return true;
-      case ts.SyntaxKind.FalseKeyword:
+      case SK_FalseKeyword:
         return false;
-      case ts.SyntaxKind.NullKeyword:
+      case SK_NullKeyword:
         return null;
-      case ts.SyntaxKind.Identifier:
+      case SK_Identifier:
         return this.evalIdentifier(e as ts.Identifier, scope);
-      case ts.SyntaxKind.ThisKeyword:
-        return scope.lookup(THIS)?.value;
-      case ts.SyntaxKind.TemplateExpression:
+      case SK_ThisKeyword:
+        return scope.context()?.thisValue;
+      case SK_TemplateExpression:
         return this.evalTemplate(e as ts.TemplateExpression, scope, rec);
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.PartiallyEmittedExpression:
+      case SK_ParenthesizedExpression:
+      case SK_AsExpression:
+      case SK_TypeAssertionExpression:
+      case SK_NonNullExpression:
+      case SK_SatisfiesExpression:
+      case SK_PartiallyEmittedExpression:
         return this.eval((e as ts.ParenthesizedExpression).expression, scope, rec, hint);
-      case ts.SyntaxKind.AwaitExpression:
+      case SK_AwaitExpression:
         return this.awaitValue(this.eval((e as ts.AwaitExpression).expression, scope, rec));
-      case ts.SyntaxKind.ArrayLiteralExpression:
+      case SK_ArrayLiteralExpression:
         return this.evalArray(e as ts.ArrayLiteralExpression, scope, rec);
-      case ts.SyntaxKind.ObjectLiteralExpression:
+      case SK_ObjectLiteralExpression:
         return this.evalObject(e as ts.ObjectLiteralExpression, scope, rec);
-      case ts.SyntaxKind.PropertyAccessExpression:
+      case SK_PropertyAccessExpression:
         return this.evalPropertyAccess(e as ts.PropertyAccessExpression, scope, rec);
-      case ts.SyntaxKind.ElementAccessExpression:
+      case SK_ElementAccessExpression:
         return this.evalElementAccess(e as ts.ElementAccessExpression, scope, rec);
-      case ts.SyntaxKind.CallExpression:
+      case SK_CallExpression:
         return this.evalCall(e as ts.CallExpression, scope, rec);
-      case ts.SyntaxKind.NewExpression:
+      case SK_NewExpression:
         return this.evalNew(e as ts.NewExpression, scope, rec);
-      case ts.SyntaxKind.BinaryExpression:
+      case SK_BinaryExpression:
         return this.evalBinary(e as ts.BinaryExpression, scope, rec);
-      case ts.SyntaxKind.PrefixUnaryExpression:
+      case SK_PrefixUnaryExpression:
         return this.evalPrefix(e as ts.PrefixUnaryExpression, scope, rec);
-      case ts.SyntaxKind.PostfixUnaryExpression:
+      case SK_PostfixUnaryExpression:
         return this.evalPostfix(e as ts.PostfixUnaryExpression, scope, rec);
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SK_ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         const t = truthy(this.eval(c.condition, scope, rec));
         if (isUnknown(t)) {
@@ -1027,22 +1136,22 @@ export class Interpreter {
         }
         return this.eval(t ? c.whenTrue : c.whenFalse, scope, rec, hint);
       }
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression: {
+      case SK_ArrowFunction:
+      case SK_FunctionExpression: {
         const f = e as ts.ArrowFunction | ts.FunctionExpression;
         const name = (ts.isFunctionExpression(f) && f.name?.text) || hint || 'anonymous function';
         return new Closure(f, scope, rec, name);
       }
-      case ts.SyntaxKind.ClassExpression:
+      case SK_ClassExpression:
         return this.makeClass(e as ts.ClassExpression, scope, rec);
-      case ts.SyntaxKind.TypeOfExpression: {
+      case SK_TypeOfExpression: {
         const v = this.eval((e as ts.TypeOfExpression).expression, scope, rec);
         return isUnknown(v) ? v : typeOf(v);
       }
-      case ts.SyntaxKind.VoidExpression:
+      case SK_VoidExpression:
         this.eval((e as ts.VoidExpression).expression, scope, rec);
         return undefined;
-      case ts.SyntaxKind.DeleteExpression: {
+      case SK_DeleteExpression: {
         const t = skipOuterExpressions((e as ts.DeleteExpression).expression);
         if (ts.isPropertyAccessExpression(t)) {
           const o = this.eval(t.expression, scope, rec);
@@ -1050,12 +1159,12 @@ export class Interpreter {
         }
         return true;
       }
-      case ts.SyntaxKind.SpreadElement:
+      case SK_SpreadElement:
         return this.eval((e as ts.SpreadElement).expression, scope, rec);
-      case ts.SyntaxKind.CommaListExpression:
+      case SK_CommaListExpression:
         return undefined;
-      case ts.SyntaxKind.SuperKeyword:
-        return scope.lookup(HOME)?.value;
+      case SK_SuperKeyword:
+        return scope.context()?.home;
       default:
         // Regex, tagged templates, yield, JSX, missing nodes of half-typed code: unknown.
         return new Unknown(e.pos < 0 || e.end <= e.pos ? 'incomplete code' : `${ts.SyntaxKind[e.kind]} is not analysed`);
@@ -1075,6 +1184,7 @@ export class Interpreter {
     if (name === 'undefined') return undefined;
     const b = scope.lookup(name);
     if (b) return b.value;
+    if (name === 'arguments') return scope.context()?.args;
     if (name === '') return new Unknown('incomplete code');
     return new Unknown(`'${name}' is not defined here`);
   }
@@ -1131,9 +1241,9 @@ export class Interpreter {
   }
 
   private evalPropertyAccess(e: ts.PropertyAccessExpression, scope: Scope, rec: ModuleRecord): Value {
-    if (e.expression.kind === ts.SyntaxKind.SuperKeyword) {
-      const home = scope.lookup(HOME)?.value;
-      if (home instanceof ClassValue && home.superClass) return home.superClass.findMethod(e.name.text);
+    if (e.expression.kind === SK_SuperKeyword) {
+      const home = scope.context()?.home;
+      if (home?.superClass) return home.superClass.findMethod(e.name.text);
       return new Unknown('super outside a class');
     }
     const obj = this.eval(e.expression, scope, rec);
@@ -1169,7 +1279,7 @@ export class Interpreter {
   private evalCall(e: ts.CallExpression, scope: Scope, rec: ModuleRecord): Value {
     const callee = skipOuterExpressions(e.expression);
     // super(...) inside a constructor
-    if (callee.kind === ts.SyntaxKind.SuperKeyword) return this.evalSuperCall(e, scope, rec);
+    if (callee.kind === SK_SuperKeyword) return this.evalSuperCall(e, scope, rec);
     // require('x')
     if (ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require') && e.arguments.length === 1) {
       const a = e.arguments[0]!;
@@ -1180,10 +1290,10 @@ export class Interpreter {
     let calleeName: string | undefined;
     if (ts.isPropertyAccessExpression(callee)) {
       calleeName = callee.name.text;
-      if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
-        const home = scope.lookup(HOME)?.value;
-        fn = home instanceof ClassValue && home.superClass ? home.superClass.findMethod(calleeName) : undefined;
-        thisArg = scope.lookup(THIS)?.value;
+      if (callee.expression.kind === SK_SuperKeyword) {
+        const ctx = scope.context();
+        fn = ctx?.home?.superClass ? ctx.home.superClass.findMethod(calleeName) : undefined;
+        thisArg = ctx?.thisValue;
       } else {
         thisArg = this.eval(callee.expression, scope, rec);
         if (callee.questionDotToken && (thisArg === null || thisArg === undefined)) return undefined;
@@ -1209,7 +1319,7 @@ export class Interpreter {
   }
 
   private evalSuperCall(e: ts.CallExpression, scope: Scope, rec: ModuleRecord): Value {
-    const st = scope.lookup('%ctor')?.value;
+    const st = scope.context()?.ctor;
     const args = this.evalArgs(e.arguments, scope, rec);
     if (!(st instanceof CtorState) || isUnknown(args)) return undefined;
     const sup = st.cls.superClass;
@@ -1242,25 +1352,25 @@ export class Interpreter {
 
   private evalPrefix(e: ts.PrefixUnaryExpression, scope: Scope, rec: ModuleRecord): Value {
     const op = e.operator;
-    if (op === ts.SyntaxKind.PlusPlusToken || op === ts.SyntaxKind.MinusMinusToken) {
+    if (op === SK_PlusPlusToken || op === SK_MinusMinusToken) {
       const old = toNumber(this.eval(e.operand, scope, rec));
-      const nv = isUnknown(old) ? old : old + (op === ts.SyntaxKind.PlusPlusToken ? 1 : -1);
+      const nv = isUnknown(old) ? old : old + (op === SK_PlusPlusToken ? 1 : -1);
       this.assignTo(e.operand, nv, scope, rec);
       return nv;
     }
     const v = this.eval(e.operand, scope, rec);
     switch (op) {
-      case ts.SyntaxKind.ExclamationToken: {
+      case SK_ExclamationToken: {
         const t = truthy(v);
         return isUnknown(t) ? t : !t;
       }
-      case ts.SyntaxKind.MinusToken: {
+      case SK_MinusToken: {
         const n = toNumber(v);
         return isUnknown(n) ? n : -n;
       }
-      case ts.SyntaxKind.PlusToken:
+      case SK_PlusToken:
         return toNumber(v);
-      case ts.SyntaxKind.TildeToken: {
+      case SK_TildeToken: {
         const n = toNumber(v);
         return isUnknown(n) ? n : ~n;
       }
@@ -1270,7 +1380,7 @@ export class Interpreter {
 
   private evalPostfix(e: ts.PostfixUnaryExpression, scope: Scope, rec: ModuleRecord): Value {
     const old = toNumber(this.eval(e.operand, scope, rec));
-    const nv = isUnknown(old) ? old : old + (e.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1);
+    const nv = isUnknown(old) ? old : old + (e.operator === SK_PlusPlusToken ? 1 : -1);
     this.assignTo(e.operand, nv, scope, rec);
     return old;
   }
@@ -1278,40 +1388,40 @@ export class Interpreter {
   private evalBinary(e: ts.BinaryExpression, scope: Scope, rec: ModuleRecord): Value {
     const op = e.operatorToken.kind;
     switch (op) {
-      case ts.SyntaxKind.EqualsToken: {
+      case SK_EqualsToken: {
         const v = this.eval(e.right, scope, rec, ts.isIdentifier(e.left) ? e.left.text : undefined);
         this.assignTo(e.left, v, scope, rec);
         return v;
       }
-      case ts.SyntaxKind.AmpersandAmpersandToken: {
+      case SK_AmpersandAmpersandToken: {
         const l = this.eval(e.left, scope, rec);
         const t = truthy(l);
         if (isUnknown(t)) return t;
         return t ? this.eval(e.right, scope, rec) : l;
       }
-      case ts.SyntaxKind.BarBarToken: {
+      case SK_BarBarToken: {
         const l = this.eval(e.left, scope, rec);
         const t = truthy(l);
         if (isUnknown(t)) return t;
         return t ? l : this.eval(e.right, scope, rec);
       }
-      case ts.SyntaxKind.QuestionQuestionToken: {
+      case SK_QuestionQuestionToken: {
         const l = this.eval(e.left, scope, rec);
         return l === null || l === undefined ? this.eval(e.right, scope, rec) : l;
       }
-      case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
-      case ts.SyntaxKind.BarBarEqualsToken:
-      case ts.SyntaxKind.QuestionQuestionEqualsToken: {
+      case SK_AmpersandAmpersandEqualsToken:
+      case SK_BarBarEqualsToken:
+      case SK_QuestionQuestionEqualsToken: {
         const l = this.eval(e.left, scope, rec);
         const t = truthy(l);
         const assign =
-          op === ts.SyntaxKind.QuestionQuestionEqualsToken ? l === null || l === undefined : op === ts.SyntaxKind.BarBarEqualsToken ? t === false : t === true;
+          op === SK_QuestionQuestionEqualsToken ? l === null || l === undefined : op === SK_BarBarEqualsToken ? t === false : t === true;
         if (!assign) return l;
         const v = this.eval(e.right, scope, rec);
         this.assignTo(e.left, v, scope, rec);
         return v;
       }
-      case ts.SyntaxKind.CommaToken:
+      case SK_CommaToken:
         this.eval(e.left, scope, rec);
         return this.eval(e.right, scope, rec);
     }
@@ -1323,13 +1433,13 @@ export class Interpreter {
     }
     const l = this.eval(e.left, scope, rec);
     const r = this.eval(e.right, scope, rec);
-    if (op === ts.SyntaxKind.InstanceOfKeyword) {
+    if (op === SK_InstanceOfKeyword) {
       if (l instanceof JsObject && l.cls && r instanceof ClassValue) return l.cls.isSubclassOf(r);
       if (isUnknown(l) || isUnknown(r)) return new Unknown('instanceof on an unknown value');
       if (r instanceof NativeFunction && r.name === 'Array') return Array.isArray(l);
       return false;
     }
-    if (op === ts.SyntaxKind.InKeyword) {
+    if (op === SK_InKeyword) {
       if (r instanceof JsObject) return r.props.has(toStr(l)) || !!r.cls?.findMethod(toStr(l));
       if (Array.isArray(r)) return toStr(l) === 'length' || Number(l) < r.length;
       return new Unknown("'in' on a non-object");
@@ -1369,46 +1479,46 @@ export class ModuleNamespace extends HostObject {
 }
 
 const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
-  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
-  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
-  [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
-  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
-  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
-  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
-  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
-  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
-  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
-  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
-  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+  [SK_PlusEqualsToken]: SK_PlusToken,
+  [SK_MinusEqualsToken]: SK_MinusToken,
+  [SK_AsteriskEqualsToken]: SK_AsteriskToken,
+  [SK_SlashEqualsToken]: SK_SlashToken,
+  [SK_PercentEqualsToken]: SK_PercentToken,
+  [SK_AsteriskAsteriskEqualsToken]: SK_AsteriskAsteriskToken,
+  [SK_LessThanLessThanEqualsToken]: SK_LessThanLessThanToken,
+  [SK_GreaterThanGreaterThanEqualsToken]: SK_GreaterThanGreaterThanToken,
+  [SK_GreaterThanGreaterThanGreaterThanEqualsToken]: SK_GreaterThanGreaterThanGreaterThanToken,
+  [SK_AmpersandEqualsToken]: SK_AmpersandToken,
+  [SK_BarEqualsToken]: SK_BarToken,
+  [SK_CaretEqualsToken]: SK_CaretToken,
 };
 
 export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   switch (op) {
-    case ts.SyntaxKind.EqualsEqualsEqualsToken:
+    case SK_EqualsEqualsEqualsToken:
       return strictEquals(l, r);
-    case ts.SyntaxKind.ExclamationEqualsEqualsToken: {
+    case SK_ExclamationEqualsEqualsToken: {
       const x = strictEquals(l, r);
       return isUnknown(x) ? x : !x;
     }
-    case ts.SyntaxKind.EqualsEqualsToken:
+    case SK_EqualsEqualsToken:
       return looseEquals(l, r);
-    case ts.SyntaxKind.ExclamationEqualsToken: {
+    case SK_ExclamationEqualsToken: {
       const x = looseEquals(l, r);
       return isUnknown(x) ? x : !x;
     }
   }
   if (isUnknown(l)) return l;
   if (isUnknown(r)) return r;
-  if (op === ts.SyntaxKind.PlusToken) {
+  if (op === SK_PlusToken) {
     if (typeof l === 'string' || typeof r === 'string' || Array.isArray(l) || Array.isArray(r)) return toStr(l) + toStr(r);
     const a = toNumber(l);
     const b = toNumber(r);
     return isUnknown(a) ? a : isUnknown(b) ? b : a + b;
   }
-  if (op === ts.SyntaxKind.LessThanToken || op === ts.SyntaxKind.GreaterThanToken || op === ts.SyntaxKind.LessThanEqualsToken || op === ts.SyntaxKind.GreaterThanEqualsToken) {
+  if (op === SK_LessThanToken || op === SK_GreaterThanToken || op === SK_LessThanEqualsToken || op === SK_GreaterThanEqualsToken) {
     if (typeof l === 'string' && typeof r === 'string') {
-      return op === ts.SyntaxKind.LessThanToken ? l < r : op === ts.SyntaxKind.GreaterThanToken ? l > r : op === ts.SyntaxKind.LessThanEqualsToken ? l <= r : l >= r;
+      return op === SK_LessThanToken ? l < r : op === SK_GreaterThanToken ? l > r : op === SK_LessThanEqualsToken ? l <= r : l >= r;
     }
   }
   const a = toNumber(l);
@@ -1416,42 +1526,42 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   if (isUnknown(a)) return a;
   if (isUnknown(b)) return b;
   switch (op) {
-    case ts.SyntaxKind.MinusToken:
+    case SK_MinusToken:
       return a - b;
-    case ts.SyntaxKind.AsteriskToken:
+    case SK_AsteriskToken:
       return a * b;
-    case ts.SyntaxKind.SlashToken:
+    case SK_SlashToken:
       return a / b;
-    case ts.SyntaxKind.PercentToken:
+    case SK_PercentToken:
       return a % b;
-    case ts.SyntaxKind.AsteriskAsteriskToken:
+    case SK_AsteriskAsteriskToken:
       return a ** b;
-    case ts.SyntaxKind.LessThanToken:
+    case SK_LessThanToken:
       return a < b;
-    case ts.SyntaxKind.GreaterThanToken:
+    case SK_GreaterThanToken:
       return a > b;
-    case ts.SyntaxKind.LessThanEqualsToken:
+    case SK_LessThanEqualsToken:
       return a <= b;
-    case ts.SyntaxKind.GreaterThanEqualsToken:
+    case SK_GreaterThanEqualsToken:
       return a >= b;
-    case ts.SyntaxKind.LessThanLessThanToken:
+    case SK_LessThanLessThanToken:
       return a << b;
-    case ts.SyntaxKind.GreaterThanGreaterThanToken:
+    case SK_GreaterThanGreaterThanToken:
       return a >> b;
-    case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+    case SK_GreaterThanGreaterThanGreaterThanToken:
       return a >>> b;
-    case ts.SyntaxKind.AmpersandToken:
+    case SK_AmpersandToken:
       return a & b;
-    case ts.SyntaxKind.BarToken:
+    case SK_BarToken:
       return a | b;
-    case ts.SyntaxKind.CaretToken:
+    case SK_CaretToken:
       return a ^ b;
   }
   return new Unknown(`operator ${ts.tokenToString(op) ?? op} is not analysed`);
 }
 
 function isParamPropertyModifier(k: ts.SyntaxKind): boolean {
-  return k === ts.SyntaxKind.PublicKeyword || k === ts.SyntaxKind.PrivateKeyword || k === ts.SyntaxKind.ProtectedKeyword || k === ts.SyntaxKind.ReadonlyKeyword;
+  return k === SK_PublicKeyword || k === SK_PrivateKeyword || k === SK_ProtectedKeyword || k === SK_ReadonlyKeyword;
 }
 
 export function skipOuterExpressions(e: ts.Expression): ts.Expression {
@@ -1478,4 +1588,4 @@ export function bindingNames(n: ts.BindingName): string[] {
 }
 
 /** Stands in for a node where a native function is called by the engine itself. */
-const dummyNode = { pos: -1, end: -1, kind: ts.SyntaxKind.Unknown } as unknown as ts.Node;
+const dummyNode = { pos: -1, end: -1, kind: SK_Unknown } as unknown as ts.Node;

@@ -1,4 +1,12 @@
-import type { Value } from './values';
+import type { ClassValue, HostObject, Value } from './values';
+
+/** What a non-arrow function call binds: `this`, `arguments`, the class for `super`, constructor state. */
+export interface FunctionContext {
+  thisValue: Value;
+  args: Value[];
+  home?: ClassValue;
+  ctor?: HostObject;
+}
 
 interface Binding {
   value: Value;
@@ -12,7 +20,15 @@ export class Scope {
     readonly parent: Scope | undefined,
     /** Function and module scopes collect `var` declarations; block scopes do not. */
     readonly isFunctionScope = false,
+    /** Set on the scope of a non-arrow function call (arrows see their parent's). */
+    readonly fn?: FunctionContext,
   ) {}
+
+  /** The nearest enclosing function context: what `this`, `arguments` and `super` mean here. */
+  context(): FunctionContext | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.fn) return s.fn;
+    return undefined;
+  }
 
   declare(name: string, value: Value, constant = false): void {
     this.vars.set(name, { value, constant });

@@ -33,7 +33,9 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     list.push(n);
   }
   const names = displayNames(layerOrder);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, model.frame));
+  const stops = ancestors(model.frame);
+  const chains = new Map<Frame, CallSite[]>();
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   let total: number | null = 0;
@@ -69,7 +71,7 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, modelFrame: Frame | undefined): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
   const first = nodes[0]!;
   const weights = layer.weights ?? [];
   const params = layer.weights ? totalParams(weights) : null;
@@ -97,7 +99,7 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     family: layer.className === 'InputLayer' ? 'input' : (layer.spec?.family ?? 'other'),
     weights,
     applications: nodes.length,
-    chain: callChain(layer.frame, modelFrame, placer),
+    chain: chainOf(layer.frame),
   };
   if (layer.name) r.name = layer.name;
   const a = first.applyLoc;
@@ -134,11 +136,16 @@ export function describe(layer: LayerValue): string {
 }
 
 /** The helper calls that made a layer, innermost first, stopping at the model's own builder. */
-function callChain(frame: Frame | undefined, stopAt: Frame | undefined, placer: Placer): CallSite[] {
-  const out: CallSite[] = [];
-  const stops = ancestors(stopAt);
-  for (let f = frame; f && !stops.has(f); f = f.parent) if (f.callLoc) out.push({ name: f.name, range: placer.range(f.callLoc), file: f.callLoc.file });
-  return out;
+function callChain(frame: Frame | undefined, stops: Set<Frame>, placer: Placer, memo: Map<Frame, CallSite[]>): CallSite[] {
+  if (!frame || stops.has(frame)) return [];
+  let chain = memo.get(frame);
+  if (!chain) {
+    const rest = callChain(frame.parent, stops, placer, memo);
+    const loc = frame.callLoc;
+    chain = loc ? [{ name: frame.name, range: placer.range(loc), file: loc.file }, ...rest] : rest;
+    memo.set(frame, chain);
+  }
+  return chain;
 }
 
 function ancestors(f: Frame | undefined): Set<Frame> {
@@ -147,8 +154,16 @@ function ancestors(f: Frame | undefined): Set<Frame> {
   return s;
 }
 
+const snakeMemo = new Map<string, string>();
+
 /** Keras's layer-name convention: MaxPooling2D → max_pooling2d, Conv2DTranspose → conv2d_transpose. */
 function snake(className: string): string {
+  let s = snakeMemo.get(className);
+  if (s === undefined) snakeMemo.set(className, (s = snakeCase(className)));
+  return s;
+}
+
+function snakeCase(className: string): string {
   return className
     .replace(/(\d)D(?=[A-Z]|$)/g, '$1d')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')

@@ -551,6 +551,9 @@ function layersLiteralElements(call: ts.Node): ts.Node[] | undefined {
   return undefined;
 }
 
+/** Functional models do not change once made: their node lists are computed once. */
+const functionalNodes = new WeakMap<ModelValue, LayerNode[]>();
+
 /** The nodes of a model, inputs first, in creation (= topological) order. */
 export function modelNodes(model: ModelValue): LayerNode[] {
   if (model.kind === 'sequential') {
@@ -558,6 +561,12 @@ export function modelNodes(model: ModelValue): LayerNode[] {
     const out = first && !model.sequence.includes(first) ? [first] : [];
     return out.concat(model.sequence);
   }
+  let cached = functionalNodes.get(model);
+  if (!cached) functionalNodes.set(model, (cached = collectNodes(model)));
+  return cached;
+}
+
+function collectNodes(model: ModelValue): LayerNode[] {
   const seen = new Set<LayerNode>();
   const stack: LayerNode[] = [];
   for (const o of model.outputs) if (o.node) stack.push(o.node);

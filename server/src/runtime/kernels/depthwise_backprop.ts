@@ -51,24 +51,7 @@ export function depthwiseBackpropInput(tf: Tf, backendName: string, args: Args):
   const [kh, kw, c, m] = filterShape;
   const [b, h, w] = inputShape;
 
-  // dy on the stride grid: [B, OH·s, OW·s, C·m] with zeros between samples.
-  let spread = dy;
-  if (g.strideH > 1 || g.strideW > 1) {
-    const six = k.reshape(dy, [b, g.outH, 1, g.outW, 1, c * m]);
-    const padded = k.run('PadV2', { x: six }, {
-      paddings: [[0, 0], [0, 0], [0, g.strideH - 1], [0, 0], [0, g.strideW - 1], [0, 0]],
-      constantValue: 0,
-    } as unknown as NamedAttrMap);
-    spread = k.reshape(padded, [b, g.outH * g.strideH, g.outW * g.strideW, c * m]);
-  }
-  // Output row h reads spread[h + pt − i·d]; with the filter flipped that is a forward correlation
-  // over spread padded by (KH−1)·d − pt on top. Negative padding becomes a crop.
-  const top = (kh - 1) * g.dilationH - g.padTop;
-  const left = (kw - 1) * g.dilationW - g.padLeft;
-  const bottom = h + (kh - 1) * g.dilationH - top - spread.shape[1]!;
-  const right = w + (kw - 1) * g.dilationW - left - spread.shape[2]!;
-  const framed = frame(k, spread, top, bottom, left, right);
-
+  const framed = k.frameForInputGrad(k.spread(dy, g.strideH, g.strideW), h, w, kh, kw, g);
   const flipped = k.run('Reverse', { x: filter }, { dims: [0, 1] });
   const perOut = k.reshape(flipped, [kh, kw, c * m, 1]);
   const conv = k.run('DepthwiseConv2dNative', { x: framed, filter: perOut }, {
@@ -80,24 +63,4 @@ export function depthwiseBackpropInput(tf: Tf, backendName: string, args: Args):
   if (m === 1) return k.finish(conv);
   const split = k.reshape(conv, [b, h, w, c, m]);
   return k.finish(k.run('Sum', { x: split }, { axis: [4], keepDims: false }));
-}
-
-/** Pads (positive amounts) or crops (negative amounts) the two spatial axes. */
-function frame(k: KernelScope, x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
-  let t = x;
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [b, h, w, ch] = t.shape as [number, number, number, number];
-    const y0 = Math.max(0, -top);
-    const x0 = Math.max(0, -left);
-    const hh = h - y0 - Math.max(0, -bottom);
-    const ww = w - x0 - Math.max(0, -right);
-    t = k.run('Slice', { x: t }, { begin: [0, y0, x0, 0], size: [b, hh, ww, ch] });
-  }
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    t = k.run('PadV2', { x: t }, {
-      paddings: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
-      constantValue: 0,
-    } as unknown as NamedAttrMap);
-  }
-  return t;
 }

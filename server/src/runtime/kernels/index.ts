@@ -1,11 +1,13 @@
 /**
  * Training kernels ConvLens registers (public `tf.registerKernel`) so the pure-JS backends can
- * train: wasm has no Conv2DBackpropFilter and no depthwise gradients; the cpu backend's
- * Conv2DBackpropFilter is a JS loop, seconds per call. Native backends (tfjs-node) need none.
+ * train: wasm has no Conv2DBackpropFilter and no depthwise gradients, and its Conv2DBackpropInput
+ * is a plain loop; the cpu backend's Conv2DBackpropFilter is a JS loop, seconds per call. Native backends (tfjs-node) need none.
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf } from '../tf_types';
+import { batchNormGradConfig } from './batch_norm_grad';
 import { conv2dBackpropFilter } from './conv2d_backprop_filter';
+import { conv2dBackpropInput } from './conv2d_backprop_input';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise_backprop';
 
 type Impl = (tf: Tf, backendName: string, args: Parameters<KernelFunc>[0]) => ReturnType<KernelFunc>;
@@ -14,6 +16,7 @@ type Impl = (tf: Tf, backendName: string, args: Parameters<KernelFunc>[0]) => Re
 const PLAN: Record<string, Record<string, Impl>> = {
   wasm: {
     Conv2DBackpropFilter: conv2dBackpropFilter,
+    Conv2DBackpropInput: conv2dBackpropInput,
     DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
     DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
   },
@@ -23,6 +26,7 @@ const PLAN: Record<string, Record<string, Impl>> = {
 };
 
 const stock = new Map<string, KernelConfig>();
+const gradientReplaced = new WeakSet<object>();
 
 /** Registers ConvLens's kernels for `backendName`; returns their names. Idempotent. */
 export function registerTrainingKernels(tf: Tf, backendName: string): string[] {
@@ -49,6 +53,12 @@ export function registerTrainingKernels(tf: Tf, backendName: string): string[] {
     tf.registerKernel(config);
     names.push(kernelName);
   }
+  // Gradients are registered per tfjs instance, not per backend: the pure-JS backends share one.
+  if (!gradientReplaced.has(tf)) {
+    gradientReplaced.add(tf);
+    tf.registerGradient(batchNormGradConfig(tf) as unknown as Parameters<Tf['registerGradient']>[0]);
+  }
+  names.push('FusedBatchNorm gradient (broadcast instead of Tile)');
   return names;
 }
 
