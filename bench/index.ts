@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: every benchmark, printed as figures and ratios measured in this one run.
+ * Never a pass/fail timer (DESIGN.md): goals are printed beside the figures for the reader.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+async function section(title: string, run: () => Promise<void>): Promise<void> {
+  console.log(`\n## ${title}`);
+  const t0 = performance.now();
+  try {
+    await run();
+  } catch (e) {
+    console.log(`  failed: ${(e as Error).stack ?? e}`);
+  }
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (k: string) => !only.length || only.includes(k);
+  console.log(`ConvLens benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+
+  if (want('catalogue'))
+    await section('Layer catalogue: shape + params evaluations per second vs tfjs computeOutputShape', async () => {
+      const { benchCatalogue } = await import('./catalogue.bench');
+      const r = await benchCatalogue();
+      console.log(`  ${r.configs} valid configs: ours ${Math.round(r.ours).toLocaleString('en-US')}/s (validate + shape + weights + MACs + RF), tfjs ${Math.round(r.tfjs).toLocaleString('en-US')}/s (shape only) — ratio ${r.ratio.toFixed(2)}×`);
+    });
+
+  if (want('engine'))
+    await section('Engine: full analysis (goal ≤ 3× ts.createSourceFile, ≥ 100× faster than tfjs building the model)', async () => {
+      const { benchEngine } = await import('./engine.bench');
+      const { rows, rssMB } = await benchEngine();
+      for (const r of rows)
+        console.log(
+          `  ${r.model.padEnd(12)} ${String(r.layers).padStart(4)} layers: ${r.analysisMs.toFixed(2)} ms median = ${r.parseRatio.toFixed(1)}× createSourceFile (${r.parseMs.toFixed(2)} ms); tfjs build ${r.tfjsBuildMs.toFixed(0)} ms = ${r.tfjsRatio.toFixed(0)}× slower than us`,
+        );
+      console.log(`  process RSS ${rssMB.toFixed(0)} MB (tfjs models built in-process included)`);
+    });
+
+  if (want('lsp'))
+    await section('Language server: didChange → fresh inlay hints, DenseNet-121 (goal p95 ≤ 50 ms)', async () => {
+      const { benchLsp } = await import('./lsp.bench');
+      const r = await benchLsp();
+      console.log(`  ${r.hints} hints: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`);
+    });
+
+  if (want('webview') && existsSync(resolve(__dirname, 'webview.bench.ts')))
+    await section('Panel: layout + first paint in headless Chromium (goals ≤ 0.5 s / 1 s / 3 s)', async () => {
+      const mod = (await import('./webview.bench')) as { benchWebview: () => Promise<Record<string, number>> };
+      const r = await mod.benchWebview();
+      for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
+  if (want('runtime') && existsSync(resolve(__dirname, 'runtime.bench.ts')))
+    await section('Runtime: training throughput on the reference CNN (goal ≥ 250 img/s on wasm; harness overhead ≤ 5%)', async () => {
+      const mod = (await import('./runtime.bench')) as { benchRuntime: () => Promise<Record<string, number>> };
+      const r = await mod.benchRuntime();
+      for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+}
+
+void main();
