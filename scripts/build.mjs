@@ -1,33 +1,42 @@
-// Bundles every output into dist/ with esbuild. Usage: node scripts/build.mjs [--watch] [--minify]
+// Bundles every output into dist/ with esbuild.
+//   node scripts/build.mjs            development build (source maps; tfjs resolved from node_modules)
+//   node scripts/build.mjs --vsix     what the .vsix ships: minified, tfjs and its wasm backend bundled
+//                                     into the training worker, the .wasm binaries copied beside it
+//   node scripts/build.mjs --watch
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
-const minify = process.argv.includes('--minify');
+const vsix = process.argv.includes('--vsix');
+const minify = vsix || process.argv.includes('--minify');
 
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: 'linked',
+  sourcemap: vsix ? false : 'linked',
   minify,
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  // tfjs is loaded at run time by the training worker only (it picks the backend package there).
-  external: ['vscode', '@tensorflow/*'],
+  external: ['vscode'],
 };
+const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: vsix ? false : 'linked', minify, logLevel: 'warning' };
+// The native tfjs backends are never bundled: they are found at run time in the user's project.
+const nativeTfjs = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
 const outputs = [
-  // The library and the CLI load typescript from node_modules (a dependency); the server bundles it for the .vsix.
-  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript'] },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, external: [...node.external, 'typescript'] },
+  // The library and the CLI load typescript and tfjs from node_modules (dependencies of the npm package).
+  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  // The extension ships no node_modules: the server bundles typescript, the worker bundles tfjs.
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', ...node },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },
-  { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node },
-  { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'linked', minify, logLevel: 'warning' },
-  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify, logLevel: 'warning' },
+  { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node, external: [...node.external, ...(vsix ? nativeTfjs : ['@tensorflow/*'])] },
+  { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', ...browser },
+  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false },
 ].filter((o) => existsSync(o.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });
@@ -37,5 +46,10 @@ if (watch) {
   console.log(`watching ${outputs.length} bundles`);
 } else {
   await Promise.all(outputs.map((o) => esbuild.build(o)));
-  console.log(`built ${outputs.map((o) => o.outfile).join(', ')} in ${Date.now() - t0} ms`);
+  if (vsix) {
+    // The wasm backend loads its binaries from the worker's folder (setWasmPaths).
+    const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+    for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) copyFileSync(join(wasmDir, f), join('dist', f));
+  }
+  console.log(`built ${outputs.map((o) => o.outfile).join(', ')}${vsix ? ' (vsix)' : ''} in ${Date.now() - t0} ms`);
 }

@@ -14,7 +14,7 @@ import { diskHost } from '../../server/src/cli/disk_host';
 import { blockActions, blockKeeper } from '../../server/src/ide/actions';
 import { callSiteGroups } from '../../server/src/ide/call_sites';
 
-const dirs = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../../examples')];
+const dirs = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../fixtures/advice'), resolve(__dirname, '../../examples')];
 const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('_')).map((f) => join(d, f)));
 
 function apply(text: string, edits: TextEdit[]): string {

@@ -108,9 +108,15 @@ interface Internals {
 export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult): Finding[] {
   const internals = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
   if (!internals || internals.sf.text !== text) return [];
-  const totals = (edited: string) =>
-    new Map(reanalyze(edited).models.map((m) => [m.report.name, { params: m.report.totalParams, macs: m.report.macs }] as const));
-  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: totals });
+  const again = (edited: string) => {
+    const r = reanalyze(edited);
+    return {
+      totals: new Map(r.models.map((m) => [m.report.name, { params: m.report.totalParams, macs: m.report.macs }] as const)),
+      errors: r.diagnostics.filter((d) => d.severity === 'error').length,
+    };
+  };
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors });
 }
 
 // ------------------------------------------------------------------ builders

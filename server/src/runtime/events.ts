@@ -181,6 +181,8 @@ export interface WorkerOptions {
   profileBatch?: number;
   /** Profile: repeats per measurement (median taken; default 5). */
   repeats?: number;
+  /** Soft time budget (ms since the worker started): training stops early, the check still reports. */
+  budgetMs?: number;
 }
 
 /** The one-line form of an event on the wire. */

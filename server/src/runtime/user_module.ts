@@ -38,7 +38,7 @@ export function transpile(file: string, exportAlias?: string): string {
           },
         })
       : esbuild.buildSync({ ...common, entryPoints: [file] });
-    return out.outputFiles[0]!.text;
+    return out.outputFiles![0]!.text;
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
     if (errors?.length) {

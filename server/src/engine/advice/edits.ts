@@ -231,3 +231,17 @@ export function applyEdits(text: string, edits: OffsetEdit[]): string {
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
+
+/**
+ * The input-shape keys of a Sequential model's first layer (`inputShape: [32, 32, 3]`), as source
+ * entries: a layer inserted in front of it must carry them, or tfjs cannot build the model.
+ */
+export function inputShapeEntries(sf: ts.SourceFile, call: ts.CallExpression | undefined): [string, string][] {
+  if (!call) return [];
+  const out: [string, string][] = [];
+  for (const key of ['inputShape', 'batchInputShape', 'batchSize', 'inputDim']) {
+    const v = configValueText(sf, call, key);
+    if (v !== undefined) out.push([key, `@raw:${v}`]);
+  }
+  return out;
+}

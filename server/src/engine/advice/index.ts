@@ -55,14 +55,16 @@ export interface Finding {
   fix?: Fix;
 }
 
-/** Totals of each model after an edit, by model name (supplied by analyze.ts). */
-export type Reanalyze = (text: string) => Map<string, { params: number | null; macs: number | null }>;
+/** After an edit: totals of each model by name, and how many errors the file has (supplied by analyze.ts). */
+export type Reanalyze = (text: string) => { totals: Map<string, { params: number | null; macs: number | null }>; errors: number };
 
 export interface AdviceInput {
   sf: ts.SourceFile;
   file: string;
   models: { value: ModelValue; report: ModelReport }[];
   reanalyze: Reanalyze;
+  /** Errors the file has now: a fix that adds any is not offered. */
+  errors: number;
 }
 
 export function adviseAll(input: AdviceInput): Finding[] {
@@ -71,7 +73,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
   const style = detectStyle(sf, text, sampleLayerCall(sf));
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const measured = new Map<string, Map<string, { params: number | null; macs: number | null }>>();
+  const measured = new Map<string, ReturnType<Reanalyze>>();
   for (const { value, report } of input.models) {
     const nodes = modelNodes(value);
     const inModel = new Set(nodes);
@@ -84,7 +86,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
           l.push(n);
         }
     const layers: LayerValue[] = [];
-    for (const n of nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layers.includes(n.layer)) layers.push(n.layer);
     const siteLayers = (l: LayerValue) => layers.filter((x) => sameLoc(x.loc, l.loc));
     const ctx: RuleContext = {
       sf,
@@ -133,8 +135,12 @@ export function adviseAll(input: AdviceInput): Finding[] {
         let saving: Saving | undefined = p.saving ? { ...p.saving, paramsBasis: basis.params, macsBasis: basis.macs } : undefined;
         let fix: Fix | undefined;
         if (p.fix && p.fix.edits.length) {
-          if (!saving) saving = measure(p.fix.edits, report, text, input.reanalyze, measured, basis);
-          fix = { title: p.fix.title(saving), edits: p.fix.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } };
+          const after = reanalysed(p.fix.edits, text, input.reanalyze, measured);
+          // A fix that breaks the file (a helper shared by layers of another shape) is not offered.
+          if (after.errors <= input.errors) {
+            saving ??= savingOf(after, report, basis);
+            fix = { title: p.fix.title(saving), edits: p.fix.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } };
+          }
         }
         // A rule about saving params whose fix does not save any (a helper shared with layers it
         // would not help) says nothing rather than something it cannot deliver.
@@ -159,15 +165,15 @@ function placeIn(n: LayerNode, file: string): Loc | undefined {
   return undefined;
 }
 
-function measure(edits: OffsetEdit[], report: ModelReport, text: string, reanalyze: Reanalyze,
-  cache: Map<string, Map<string, { params: number | null; macs: number | null }>>, basis: { params: number | null; macs: number | null }): Saving | undefined {
+function reanalysed(edits: OffsetEdit[], text: string, reanalyze: Reanalyze, cache: Map<string, ReturnType<Reanalyze>>): ReturnType<Reanalyze> {
   const edited = applyEdits(text, edits);
-  let totals = cache.get(edited);
-  if (!totals) {
-    totals = reanalyze(edited);
-    cache.set(edited, totals);
-  }
-  const after = totals.get(report.name);
+  let r = cache.get(edited);
+  if (!r) cache.set(edited, (r = reanalyze(edited)));
+  return r;
+}
+
+function savingOf(r: ReturnType<Reanalyze>, report: ModelReport, basis: { params: number | null; macs: number | null }): Saving | undefined {
+  const after = r.totals.get(report.name);
   if (!after) return undefined;
   const sub = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   return {

@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { parseSource } from '../syntax/parse';
 import { type OffsetEdit, insertAfter, useSiteOf, type UseSite } from '../advice/edits';
 import { detectStyle, layerCall, sampleLayerCall, type CodeStyle } from '../advice/style';
-import { type BlockKind, blockModelHelper, helperSource } from './templates';
+import { type BlockKind, blockModelHelper, helperSource, withSkipHelper } from './templates';
 import type { Shape } from '../layers/types';
 
 export interface BlockAction {
@@ -93,29 +93,21 @@ function insertBlock(sf: ts.SourceFile, site: UseSite, style: CodeStyle, kind: B
   return edits;
 }
 
-/** Wrap `L.apply(x)` as `add([L.apply(x), shortcut(x)])`: identity, or a 1×1 projection when the shape changes. */
-function wrapResidual(sf: ts.SourceFile, site: UseSite, style: CodeStyle, inS: Shape, outS: Shape): BlockAction | undefined {
+/**
+ * Wrap `L.apply(x)` as `withSkip(x, L.apply(x))`: an identity shortcut, or a 1×1 projection when
+ * the shape changes (decided per call by the helper, so loops and helpers work too).
+ */
+export function wrapResidual(sf: ts.SourceFile, site: UseSite, style: CodeStyle, inS: Shape, outS: Shape): BlockAction | undefined {
   if (site.kind !== 'apply' || !ts.isIdentifier(site.arg)) return undefined;
-  if (inS.length !== 4 || inS.slice(1).some((d) => d === null)) return undefined;
-  const [hi, wi, ci] = [inS[1]!, inS[2]!, inS[3]!];
-  const [ho, wo, co] = [outS[1]!, outS[2]!, outS[3]!];
-  const x = site.arg.text;
-  let shortcut = x;
-  let note = 'identity shortcut';
-  if (hi !== ho || wi !== wo || ci !== co) {
-    const s = Math.round(hi / ho);
-    if (s < 1 || Math.ceil(hi / s) !== ho || Math.ceil(wi / s) !== wo) return undefined;
-    const entries: [string, string | number][] = [['filters', co], ['kernelSize', 1]];
-    if (s > 1) entries.push(['strides', s], ['padding', 'same']);
-    shortcut = `${layerCall(style, 'conv2d', entries)}.apply(${x})`;
-    note = `1×1 projection shortcut${s > 1 ? `, stride ${s}` : ''}`;
+  if (inS.length !== 4 || outS.length !== 4) return undefined;
+  const same = inS.every((d, i) => d === outS[i]);
+  const helper = withSkipHelper(style);
+  const edits: OffsetEdit[] = [{ start: site.call.getStart(sf), end: site.call.end, newText: `withSkip(${site.arg.text}, ${site.call.getText(sf)})` }];
+  if (!declares(sf, helper.name)) {
+    const at = topLevelStart(sf, site);
+    edits.push({ start: at, end: at, newText: `${helper.code}\n` });
   }
-  const callText = site.call.getText(sf);
-  return {
-    kind: 'wrap-residual',
-    title: `Wrap in residual block (${note})`,
-    edits: [{ start: site.call.getStart(sf), end: site.call.end, newText: `${style.layers}add().apply([${callText}, ${shortcut}])` }],
-  };
+  return { kind: 'wrap-residual', title: `Wrap in residual block (${same ? 'identity shortcut' : '1×1 projection shortcut'})`, edits };
 }
 
 function declares(sf: ts.SourceFile, name: string): boolean {

@@ -146,3 +146,31 @@ export function blockModelHelper(style: CodeStyle): { name: string; code: string
     ].join('\n'),
   };
 }
+
+/**
+ * `withSkip(x, y)`: y plus a shortcut from x — x itself when the shapes match, else a 1×1 projection
+ * (stride from the spatial ratio). It adapts per call, so a wrapped layer inside a loop or helper
+ * works for every instance.
+ */
+export function withSkipHelper(style: CodeStyle): { name: string; code: string } {
+  const ty = typing(style);
+  const L = style.layers;
+  const I = style.indentUnit;
+  const s = style.semi;
+  const num = ty.t ? ' as number' : '';
+  const same = `${style.quote}same${style.quote}`;
+  return {
+    name: 'withSkip',
+    code: [
+      '/** Residual connection (ResNet): y + x, with a 1×1 projection of x when the shapes differ. */',
+      `function withSkip(x${ty.t}, y${ty.t})${ty.ret} {`,
+      `${I}const cx = x.shape[x.shape.length - 1]${s}`,
+      `${I}const cy = y.shape[y.shape.length - 1]${num}${s}`,
+      `${I}const strides = Math.max(1, Math.round((x.shape[1]${num}) / (y.shape[1]${num})))${s}`,
+      `${I}const shortcut = cx === cy && strides === 1 ? x : ${L}conv2d({ filters: cy, kernelSize: 1, strides, padding: ${same} }).apply(x)${ty.cast}${s}`,
+      `${I}return ${L}add().apply([y, shortcut])${ty.cast}${s}`,
+      '}',
+      '',
+    ].join('\n'),
+  };
+}

@@ -7,6 +7,9 @@
  */
 import { type Proposal, type Rule, type RuleContext, WEIGHTED } from '../context';
 import type { LayerNode } from '../../tfjs/values';
+import { useSiteOf } from '../edits';
+import { wrapResidual } from '../../blocks/insert';
+import { savingText } from '../wording';
 
 export const PLAIN_DEPTH_LIMIT = 20;
 
@@ -23,12 +26,17 @@ export const deepPlain: Rule = {
       depth.set(n, d);
       if (d === PLAIN_DEPTH_LIMIT && WEIGHTED.has(n.layer.className)) {
         const sequential = ctx.model.kind === 'sequential';
+        // In functional code the layer can be wrapped in a skip connection right here.
+        const site = n.applyLoc.file === ctx.file ? useSiteOf(ctx.sf, n.applyLoc) : undefined;
+        const inS = n.inputs[0]?.shape;
+        const wrap = site && inS && n.output.shape ? wrapResidual(ctx.sf, site, ctx.style, inS, n.output.shape) : undefined;
         return [
           {
             code: this.code,
             severity: 'warning',
             node: n,
             basis: 'model',
+            fix: wrap ? { title: (s) => `${wrap.title} — ${savingText(s)}`, edits: wrap.edits } : undefined,
             message: () =>
               `${PLAIN_DEPTH_LIMIT} conv/dense layers in a row with no skip connection reach this layer: plain networks this deep train worse than shallower ones (ResNet's degradation problem). ` +
               (sequential

@@ -5,6 +5,7 @@
  */
 import { type Proposal, type Rule, type RuleContext, conv2d, producer, round8, spatial } from '../context';
 import { insertBefore, useSiteOf } from '../edits';
+import { firstLayerKeys } from '../first_layer';
 import { layerCall } from '../style';
 import { paramsText, savingText } from '../wording';
 
@@ -34,7 +35,7 @@ export const reduceChannels: Rule = {
       const macsAfter = inS[0] * inS[1] * c.cin * r + outS[0] * outS[1] * k2 * r * c.cout;
       if (1 - after / before < MIN_SAVING || 1 - macsAfter / macsBefore < MIN_SAVING) continue;
       const site = useSiteOf(ctx.sf, n.applyLoc);
-      const edits = site && n.applyLoc.file === ctx.file ? insertBefore(ctx.sf, site, [layerCall(ctx.style, 'conv2d', [['filters', r], ['kernelSize', 1], ['activation', 'relu']])]) : undefined;
+      const edits = site && n.applyLoc.file === ctx.file ? insertBefore(ctx.sf, site, [layerCall(ctx.style, 'conv2d', [...firstLayerKeys(ctx, n), ['filters', r], ['kernelSize', 1], ['activation', 'relu']])]) : undefined;
       const kxk = `${c.kh}×${c.kw}`;
       out.push({
         code: this.code,

@@ -6,6 +6,7 @@
 import { type Proposal, type Rule, type RuleContext, conv2d } from '../context';
 import { configValueText, constructCall, setConfig, insertBefore, useSiteOf } from '../edits';
 import { layerCall, raw } from '../style';
+import { firstLayerKeys } from '../first_layer';
 import { human } from '../../report/format';
 import { paramsText, savingText } from '../wording';
 
@@ -33,7 +34,7 @@ export const stack3x3: Rule = {
         if (c.padding !== 'valid') entries.push(['padding', c.padding]);
         if (!c.useBias) entries.push(['useBias', raw('false')]);
         entries.push(['activation', 'relu']);
-        const extra = Array.from({ length: stack - 1 }, () => layerCall(ctx.style, 'conv2d', entries));
+        const extra = Array.from({ length: stack - 1 }, (_, i) => layerCall(ctx.style, 'conv2d', i === 0 ? [...firstLayerKeys(ctx, n), ...entries] : entries));
         edits = [...insertBefore(ctx.sf, site, extra), ...setConfig(ctx.sf, call, 'kernelSize', '3')];
       }
       out.push({

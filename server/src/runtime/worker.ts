@@ -1,0 +1,154 @@
+/**
+ * The training worker: a separate Node process (dist/worker.js) that loads a tfjs backend, builds
+ * the user's model from their file and runs the sanity check or the measured profile, streaming
+ * JSON lines (events.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
+ * caps and kills it on cancel. Exit code: 0 all checks passed, 1 a check failed, 2 it could not run.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { format } from 'node:util';
+import { analyzeSource } from '../engine';
+import { diskHost } from '../cli/disk_host';
+import { loadBackend } from './backends';
+import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from './events';
+import { profileModel } from './profile_model';
+import { runSanityCheck } from './sanity_check';
+import { buildUserModel, userFrame } from './user_module';
+
+const write = process.stdout.write.bind(process.stdout);
+const started = Date.now();
+
+function emit(e: WorkerEvent): void {
+  write(`${encodeEvent(e)}\n`);
+}
+
+/** Nothing but events may reach stdout: the user's prints (and tfjs's) become `log` events. */
+function captureOutput(): void {
+  const as = (level: 'log' | 'warn' | 'error') => (...args: unknown[]) => emit({ type: 'log', level, text: format(...args) });
+  console.log = console.info = console.debug = as('log');
+  console.warn = as('warn');
+  console.error = as('error');
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.trim()) emit({ type: 'log', level: 'log', text: text.replace(/\n$/, '') });
+    return true;
+  }) as typeof process.stdout.write;
+}
+
+function finish(code: number): void {
+  // Exit explicitly (the user's code may leave timers behind) once stdout has taken the last line.
+  write('', () => process.exit(code));
+}
+
+function fail(error: RunError): void {
+  emit({ type: 'error', error });
+  finish(2);
+}
+
+/** Exit when the parent goes away (the worker runs in its own process group and would linger). */
+function watchParent(): void {
+  const parent = process.ppid;
+  // The supervisor holds our stdin open; it closes when the supervisor dies, however it dies.
+  if (process.env.CONVLENS_SUPERVISED === '1') {
+    process.stdin.on('end', () => process.exit(3));
+    process.stdin.on('error', () => process.exit(3));
+    process.stdin.resume();
+  }
+  setInterval(() => process.ppid !== parent && process.exit(3), 1000).unref();
+}
+
+function toRunError(stage: RunError['stage'], e: unknown, file?: string): RunError {
+  const err = e as Error & { location?: { file: string; line: number } };
+  const where = err?.location ?? (file ? userFrame(err, file) : undefined);
+  return { stage, message: err?.message ?? String(e), ...(where ? { file: where.file, line: where.line } : {}), ...(err?.stack ? { stack: err.stack } : {}) };
+}
+
+async function main(): Promise<void> {
+  let opts: WorkerOptions;
+  try {
+    opts = JSON.parse(process.argv[2] ?? '') as WorkerOptions;
+    if (!opts.file || (opts.mode !== 'check' && opts.mode !== 'profile')) throw new Error('need { mode: "check" | "profile", file }');
+  } catch (e) {
+    return fail({ stage: 'options', message: `bad worker options: ${(e as Error).message}` });
+  }
+  const file = resolve(opts.file);
+  emit({ type: 'started', pid: process.pid, mode: opts.mode, file, model: opts.model ?? null, time: started });
+
+  let backend;
+  try {
+    backend = await loadBackend({ choice: opts.backend ?? 'auto', projectDir: dirname(file) });
+  } catch (e) {
+    return fail(toRunError('backend', e));
+  }
+  emit({ type: 'backend', backend: backend.name, device: backend.device, attempts: backend.attempts, kernels: backend.kernels, tfjsVersion: backend.tfjsVersion });
+
+  emit({ type: 'phase', phase: 'analyse', message: `reading ${file}` });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail({ stage: 'analyse', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  }
+  const analysis = analyzeSource(text, file, diskHost);
+  const top = analysis.models.filter((m) => !m.report.name.includes(' › '));
+  const available = top.map((m) => m.report.name);
+  const name = opts.model ?? available[0];
+  if (!name) return fail({ stage: 'analyse', message: `no model found in ${file} (ConvLens looks for functions, methods and variables that return tf.sequential() or tf.model())` });
+  const analysed = analysis.models.find((m) => m.report.name === name);
+  if (!analysed) emit({ type: 'log', level: 'warn', text: `ConvLens found no model named '${name}' statically (models: ${available.join(', ') || 'none'}); building it anyway.` });
+
+  emit({ type: 'phase', phase: 'build', message: `building ${name}` });
+  let model;
+  try {
+    ({ model } = await buildUserModel(file, name, backend.module));
+  } catch (e) {
+    return fail(toRunError(/esbuild|Transform failed|Build failed/.test(String((e as Error)?.message)) || (e as { location?: unknown }).location ? 'transpile' : 'build', e, file));
+  }
+
+  try {
+    if (opts.mode === 'check') {
+      const result = await runSanityCheck({
+        tf: backend.tf,
+        model,
+        report: analysed?.report,
+        file,
+        name,
+        backend,
+        steps: opts.steps,
+        batchSize: opts.batchSize,
+        lossFraction: opts.lossFraction,
+        seed: opts.seed,
+        budgetMs: opts.budgetMs,
+        available,
+        emit,
+      });
+      emit({ type: 'result', result });
+      finish(result.passed ? 0 : 1);
+    } else {
+      const result = await profileModel({
+        tf: backend.tf,
+        model,
+        report: analysed?.report,
+        graph: analysed?.graph,
+        file,
+        name,
+        backend,
+        batchSizes: [1, opts.profileBatch ?? 8],
+        repeats: opts.repeats,
+        emit,
+      });
+      emit({ type: 'profile', result });
+      finish(0);
+    }
+  } catch (e) {
+    fail(toRunError(opts.mode === 'check' ? 'train' : 'profile', e, file));
+  }
+}
+
+// Registered before tfjs-backend-wasm loads: its Emscripten glue rethrows uncaught errors and
+// would print its whole minified source. Ours report the error as an event and exit first.
+process.on('uncaughtException', (e) => fail(toRunError('internal', e)));
+process.on('unhandledRejection', (e) => fail(toRunError('internal', e)));
+captureOutput();
+watchParent();
+void main();
