@@ -2,20 +2,28 @@
  * `convlens` — the engine on the command line, for CI and for people without VS Code.
  *   convlens profile FILE [--model NAME] [--json]
  *   convlens lint FILE... [--json]
+ *   convlens view FILE [--model NAME] --out arch.html|arch.svg
+ *   convlens check FILE [--model NAME] [--steps N] [--backend B] [--json]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult, type Report } from '../engine';
+import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
 import { summaryTable } from '../engine/report/table';
 import { parseArgs } from './args';
 import { diskHost } from './disk_host';
 import { displayPath, formatDiagnostic } from './diagnostics';
+import { viewCommand } from './view';
+import { checkCommand } from './check';
 
 const HELP = `convlens — shapes, parameters, MACs and design advice for TensorFlow.js CNNs
 
 Usage:
   convlens profile FILE [--model NAME] [--json]   per-layer table: output shape, params, MACs, receptive field
   convlens lint FILE... [--json]                  shape errors and design advice, compiler-style
+  convlens view FILE [--model NAME] --out F       the architecture as a standalone page (.html) or an SVG
+  convlens check FILE [--model NAME] [--steps N] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--json]
+                                                  train the real model briefly: initial loss, overfit one
+                                                  batch, gradient flow, throughput (runs your code)
   convlens --help | --version
 
 The file is read statically (nothing runs): builders are the functions, arrows, class methods and
@@ -26,10 +34,11 @@ Options:
   --json         machine-readable output (DESIGN.md's report)
   --max-steps N  analysis step budget (default 2,000,000)
 
-Exit status: 0 when no errors were found, 1 when the code has shape errors, 2 on bad usage.
+Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
+fails), 2 on bad usage.
 `;
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout']));
   if (args.flags.has('version')) {
     console.log(VERSION);
@@ -44,6 +53,10 @@ export function main(argv: string[]): number {
       return profile(args.positional, args.flags);
     case 'lint':
       return lint(args.positional, args.flags);
+    case 'view':
+      return viewCommand(args.positional, args.flags);
+    case 'check':
+      return checkCommand(args.positional, args.flags);
     default:
       console.error(`convlens: unknown command '${args.command}'\n\n${HELP}`);
       return 2;
@@ -63,7 +76,10 @@ function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisR
     return undefined;
   }
   const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {});
+  return analyzeSource(text, path, diskHost, {
+    ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
+    advice: flags.has('advice'),
+  });
 }
 
 function selectModels(report: Report, flags: Map<string, string | true>): Report | undefined {
@@ -88,7 +104,7 @@ function profile(files: string[], flags: Map<string, string | true>): number {
   if (!report) return 2;
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (flags.has('json')) {
-    console.log(JSON.stringify(report, null, 2));
+    console.log(JSON.stringify(report, jsonReplacer, 2));
     return errors.length ? 1 : 0;
   }
   if (!report.models.length) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
@@ -101,6 +117,8 @@ function profile(files: string[], flags: Map<string, string | true>): number {
 }
 
 function lint(files: string[], flags: Map<string, string | true>): number {
+  // lint runs the design rules too.
+  flags.set('advice', true);
   if (!files.length) {
     console.error('convlens lint: give at least one FILE (see --help)');
     return 2;
@@ -114,11 +132,30 @@ function lint(files: string[], flags: Map<string, string | true>): number {
       continue;
     }
     if (result.diagnostics.some((d) => d.severity === 'error')) status = Math.max(status, 1);
-    if (flags.has('json')) all.push({ file: result.file, diagnostics: result.diagnostics });
-    else for (const d of result.diagnostics) console.log(formatDiagnostic(result.file, d));
+    const advice = (result.findings ?? []).map((f) => ({ ...f.diagnostic, fix: f.fix ? { title: f.fix.title, saving: f.fix.saving } : undefined }));
+    const diags: (Diagnostic & { fix?: { title: string } })[] = [...result.diagnostics, ...advice].sort((a, b) => a.range.start.line - b.range.start.line);
+    if (flags.has('json')) all.push({ file: result.file, diagnostics: diags });
+    else
+      for (const d of diags) {
+        console.log(formatDiagnostic(result.file, d));
+        if (d.fix) console.log(`  fix: ${d.fix.title}`);
+      }
   }
   if (flags.has('json')) console.log(JSON.stringify(all, null, 2));
   return status;
 }
 
-process.exitCode = main(process.argv.slice(2));
+/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
+function jsonReplacer(key: string, value: unknown): unknown {
+  return key === 'weights' || key === 'chain' ? undefined : value;
+}
+
+void main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    console.error(`convlens: internal error: ${e.stack ?? e.message}`);
+    process.exitCode = 2;
+  },
+);
