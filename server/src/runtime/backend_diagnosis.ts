@@ -40,10 +40,10 @@ export const PACKAGE: Record<BackendName, string> = {
 };
 
 /** tfjs-node-gpu 4.x ships libtensorflow 2.9.1, built against these (tfjs issues 8269, 8362, 8505). */
-export const CUDA_REQUIREMENT = 'CUDA 11.2 and cuDNN 8.1 (NVIDIA driver >= 450)';
+export const CUDA_REQUIREMENT = 'CUDA 11.2 and cuDNN 8.1 (NVIDIA driver 450 or newer)';
 
 const INSTALL_HINT: Partial<Record<BackendName, string>> = {
-  'tfjs-node-gpu': `run \`npm install @tensorflow/tfjs-node-gpu\` in your project (Linux x64 with an NVIDIA GPU, ${CUDA_REQUIREMENT})`,
+  'tfjs-node-gpu': `run \`npm install @tensorflow/tfjs-node-gpu\` in your project (needs Linux x64, an NVIDIA GPU, ${CUDA_REQUIREMENT})`,
   'tfjs-node': 'run `npm install @tensorflow/tfjs-node` in your project for native TensorFlow on the CPU (several times faster than wasm)',
   wasm: 'reinstall ConvLens (its @tensorflow/tfjs-backend-wasm dependency is missing)',
 };

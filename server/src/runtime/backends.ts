@@ -7,10 +7,12 @@
  * stderr (as warnings, then silently runs on the CPU), and a broken addon can crash the process.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   BACKEND_ORDER,
+  CUDA_REQUIREMENT,
   PACKAGE,
   describeAttempts,
   diagnoseGpuLog,
@@ -53,6 +55,21 @@ export interface LoadedBackend {
 }
 
 const own = createRequire(__filename);
+
+/**
+ * ConvLens's own tfjs. Static requires, so that the .vsix build bundles tfjs and the wasm backend
+ * into dist/worker.js (the extension ships no node_modules); the development build resolves them
+ * from node_modules.
+ */
+function bundledTfjs(): Tf {
+  return require('@tensorflow/tfjs') as Tf;
+}
+
+/** The .wasm binaries: next to the worker in the .vsix, in the package folder otherwise. */
+function wasmBinariesDir(): string {
+  if (existsSync(join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
+  return dirname(own.resolve('@tensorflow/tfjs-backend-wasm'));
+}
 
 export async function loadBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
   const choice = options.choice ?? 'auto';
@@ -138,7 +155,15 @@ async function tryNative(name: 'tfjs-node-gpu' | 'tfjs-node', options: BackendOp
   const found = resolvePackage(pkg, options.projectDir, options.projectOnly);
   if ('error' in found) {
     const a = diagnoseRequireError(name, found.error);
-    if (a.kind === 'not-installed') a.reason = `${pkg} is not installed${options.projectDir ? ` (looked from ${options.projectDir} up, and in ConvLens's own install)` : ''}.`;
+    if (a.kind === 'not-installed') {
+      a.reason = `${pkg} is not installed${options.projectDir ? ` (looked from ${options.projectDir} up, and in ConvLens's own install)` : ''}.`;
+      const gpu = name === 'tfjs-node-gpu' ? nvidiaGpu() : undefined;
+      if (gpu) {
+        a.reason += ` This machine has an NVIDIA GPU (${gpu}) it could train on.`;
+        const cuda = cudaLibraryGap(ldconfigList());
+        if (cuda) a.fix = `${a.fix}; ${cuda}`;
+      }
+    }
     return { attempt: a };
   }
   const probe = probeNative(found.path, options.probeTimeoutMs);
@@ -150,9 +175,16 @@ async function tryNative(name: 'tfjs-node-gpu' | 'tfjs-node', options: BackendOp
     return { attempt: { ...diagnoseRequireError(name, e as Error), packagePath: found.path } };
   }
   const tf = mod as unknown as Tf;
-  quiet(tf);
-  if (!(await tf.setBackend('tensorflow'))) {
-    return { attempt: { backend: name, status: 'failed', kind: 'init-failed', reason: `${pkg} loaded but its 'tensorflow' backend did not initialise.`, packagePath: found.path } };
+  let ok = false;
+  let why = '';
+  try {
+    quiet(tf);
+    ok = await tf.setBackend('tensorflow');
+  } catch (e) {
+    why = `: ${(e as Error).message}`;
+  }
+  if (!ok) {
+    return { attempt: { backend: name, status: 'failed', kind: 'init-failed', reason: `${pkg} loaded but its 'tensorflow' backend did not initialise${why}.`, packagePath: found.path } };
   }
   const usingGpu = name === 'tfjs-node-gpu' && !!(tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
   const gpuProblem = name === 'tfjs-node-gpu' ? diagnoseGpuLog(usingGpu, probe.stderr) : undefined;
@@ -171,9 +203,9 @@ async function tryWasm(options: BackendOptions): Promise<Outcome> {
   let wasm: { setWasmPaths(prefix: string): void };
   let wasmDir: string;
   try {
-    tf = own('@tensorflow/tfjs') as Tf;
-    wasm = own('@tensorflow/tfjs-backend-wasm') as typeof wasm;
-    wasmDir = dirname(own.resolve('@tensorflow/tfjs-backend-wasm'));
+    tf = bundledTfjs();
+    wasm = require('@tensorflow/tfjs-backend-wasm') as typeof wasm;
+    wasmDir = wasmBinariesDir();
   } catch (e) {
     return { attempt: diagnoseRequireError('wasm', e as Error) };
   }
@@ -203,7 +235,7 @@ async function tryWasm(options: BackendOptions): Promise<Outcome> {
 }
 
 async function tryCpu(options: BackendOptions): Promise<Outcome> {
-  const tf = own('@tensorflow/tfjs') as Tf;
+  const tf = bundledTfjs();
   quiet(tf);
   await tf.setBackend('cpu');
   const kernels = options.kernels === false ? [] : registerTrainingKernels(tf, 'cpu');
@@ -211,6 +243,48 @@ async function tryCpu(options: BackendOptions): Promise<Outcome> {
     attempt: { backend: 'cpu', status: 'used', reason: `plain JavaScript${kernels.length ? `; ConvLens training kernels: ${kernels.join(', ')}` : ''}` },
     loaded: { name: 'cpu', tf, device: 'cpu', kernels, tfjsVersion: tf.version_core, module: tf as unknown as Record<string, unknown> },
   };
+}
+
+/**
+ * An NVIDIA GPU this process could use, from the kernel driver's files (Linux): no CUDA and no
+ * tfjs package needed to tell. Undefined when there is none or the platform does not say.
+ */
+export function nvidiaGpu(root = '/'): string | undefined {
+  try {
+    const devices = readdirSync(join(root, 'dev')).filter((d) => /^nvidia\d+$/.test(d));
+    if (!devices.length) return undefined;
+    const versionFile = join(root, 'proc/driver/nvidia/version');
+    const driver = existsSync(versionFile) ? /Kernel Module(?: for \S+)?\s+([\d.]+)/.exec(readFileSync(versionFile, 'utf8'))?.[1] : undefined;
+    return `${devices.length} device${devices.length > 1 ? 's' : ''}${driver ? `, driver ${driver}` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The shared-library cache (`ldconfig -p`), where CUDA installs register; '' when unavailable. */
+function ldconfigList(): string {
+  if (process.platform !== 'linux') return '';
+  for (const bin of ['ldconfig', '/sbin/ldconfig', '/usr/sbin/ldconfig']) {
+    const r = spawnSync(bin, ['-p'], { encoding: 'utf8', timeout: 5000 });
+    if (r.status === 0 && r.stdout) return r.stdout;
+  }
+  return '';
+}
+
+/**
+ * When the CUDA/cuDNN the system has are not the ones tfjs-node-gpu 4.x loads (libcudart.so.11.0,
+ * libcudnn.so.8), say so before the user installs it: a CUDA 12/13 or cuDNN 9 machine otherwise
+ * ends up on the CPU with only a warning in TensorFlow's log.
+ */
+export function cudaLibraryGap(ldconfig: string): string | undefined {
+  const found = (re: RegExp) => [...new Set([...ldconfig.matchAll(re)].map((m) => m[1]!))].sort();
+  const cudart = found(/\b(libcudart\.so\.[\d.]+)/g);
+  const cudnn = found(/\b(libcudnn\.so\.[\d.]+)/g);
+  if (!cudart.length && !cudnn.length) return undefined;
+  const missing = [!cudart.includes('libcudart.so.11.0') && 'libcudart.so.11.0', !cudnn.includes('libcudnn.so.8') && 'libcudnn.so.8'].filter(Boolean);
+  if (!missing.length) return undefined;
+  const has = [...cudart, ...cudnn].join(', ') || 'none of them';
+  return `note that this machine has ${has} but not ${missing.join(' or ')}, which tfjs-node-gpu 4.x loads: install ${CUDA_REQUIREMENT} alongside`;
 }
 
 /** tfjs prints a "you are running in Node.js" banner and similar warnings unless PROD is set. */

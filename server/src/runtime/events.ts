@@ -125,6 +125,8 @@ export interface RunError {
   /** Where it failed: the user's code, the environment, or ConvLens. */
   stage: 'options' | 'backend' | 'analyse' | 'transpile' | 'build' | 'train' | 'profile' | 'internal';
   message: string;
+  /** Set when the cause is memory (e.g. the 4 GiB WebAssembly address space), for the supervisor's verdict. */
+  kind?: 'out-of-memory';
   /** Source position in the user's file when the error points there. */
   file?: string;
   line?: number;

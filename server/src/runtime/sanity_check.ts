@@ -137,6 +137,9 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
       losses.push(loss);
       peakBytes = Math.max(peakBytes, tf.memory().numBytes);
       emit({ type: 'step', step: s, total: steps, loss, ms });
+      // tfjs's awaits on wasm/cpu resolve as microtasks: without a macrotask turn the event loop
+      // never polls (no parent-death check, no child reaping) for the whole loop.
+      await new Promise((r) => setImmediate(r));
       if (!Number.isFinite(loss)) break;
       if (input.budgetMs !== undefined && Date.now() - started > input.budgetMs && s < steps) {
         stoppedEarly = true;

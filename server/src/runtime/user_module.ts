@@ -1,66 +1,92 @@
 /**
- * Runs the user's model file for real: bundle it with esbuild (its local imports included, npm
- * packages left to Node), bind every '@tensorflow/tfjs*' import to the tfjs of the loaded backend,
- * evaluate it, and call the builder the engine named. This executes the user's code: callers run
- * it only in a trusted workspace, and only inside the worker process.
+ * Runs the user's model file for real: compile it and its local imports with TypeScript's
+ * transpileModule (already in the worker: the engine parses with it; no native bundler to ship),
+ * bind every '@tensorflow/tfjs*' import to the tfjs of the loaded backend, evaluate it, and call
+ * the builder the engine named. This executes the user's code: callers run it only in a trusted
+ * workspace, and only inside the worker process.
  */
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { runInThisContext } from 'node:vm';
+import ts from 'typescript';
 import type { LayersModel } from './tf_types';
+import { isRelativeSpecifier, resolveRelative } from '../engine/interp/modules';
 
-const own = createRequire(__filename);
+const TFJS = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
-/** Bundled code; esbuild is loaded at run time (its API cannot be bundled into dist/worker.js). */
-export function transpile(file: string, exportAlias?: string): string {
-  const esbuild = own('esbuild') as typeof import('esbuild');
-  const common = {
-    bundle: true,
-    write: false,
-    platform: 'node' as const,
-    format: 'cjs' as const,
-    target: 'node20',
-    packages: 'external' as const,
-    sourcemap: 'inline' as const,
-    sourcesContent: false,
-    logLevel: 'silent' as const,
-  };
-  try {
-    const out = exportAlias
-      ? esbuild.buildSync({
-          ...common,
-          stdin: {
-            contents: `${readFileSync(file, 'utf8')}\nexport { ${exportAlias} as __convlens_builder__ };\n`,
-            resolveDir: dirname(file),
-            sourcefile: file,
-            loader: /\.[cm]?tsx?$/.test(file) ? 'ts' : 'js',
-          },
-        })
-      : esbuild.buildSync({ ...common, entryPoints: [file] });
-    return out.outputFiles![0]!.text;
-  } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
-    if (errors?.length) {
-      const first = errors[0]!;
-      const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
-      throw Object.assign(new Error(`${where}${first.text}`), { location: first.location });
-    }
-    throw e;
+/** A syntax error in the user's code, with where it is. */
+export class TranspileError extends Error {
+  constructor(
+    message: string,
+    readonly location: { file: string; line: number },
+  ) {
+    super(message);
   }
 }
 
-/** Evaluates bundled CommonJS code; tfjs imports get `tfModule`, other packages resolve from the user's folder. */
-export function evaluate(code: string, file: string, tfModule: Record<string, unknown>): Record<string, unknown> {
-  const userRequire = createRequire(file);
-  const req = (id: string): unknown => (/^@tensorflow\/tfjs(-[a-z-]+)?$/.test(id) ? tfModule : userRequire(id));
-  const module = { exports: {} as Record<string, unknown> };
+/** CommonJS for one file, with an inline source map so stack traces point at the user's lines. */
+export function transpile(file: string, text: string): string {
+  const out = ts.transpileModule(text, {
+    fileName: file,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      allowJs: true,
+      inlineSourceMap: true,
+      inlineSources: false,
+    },
+  });
+  const err = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (err && err.file && err.start !== undefined) {
+    const { line, character } = err.file.getLineAndCharacterOfPosition(err.start);
+    throw new TranspileError(`${file}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(err.messageText, ' ')}`, { file, line: line + 1 });
+  }
+  return out.outputText;
+}
+
+/**
+ * Loads the user's file as a module at its own path (Node's source-map support puts their file and
+ * line in stack traces). Relative imports of local .ts/.js files load the same way; tfjs imports get
+ * `tfModule`; other packages resolve from the user's folder. `extraExport` adds
+ * `export { name as __convlens_builder__ }` to reach a builder the file does not export.
+ */
+export function loadUserModule(file: string, tfModule: Record<string, unknown>, extraExport?: string): Record<string, unknown> {
+  type Internal = Module & { _compile(code: string, filename: string): void; require(id: string): unknown; paths: string[] };
+  const Ctor = Module as unknown as { new (id: string, parent?: unknown): Internal; _nodeModulePaths(dir: string): string[] };
+  const loaded = new Map<string, Internal>();
   process.setSourceMapsEnabled(true);
-  const fn = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file }) as (
-    e: unknown, r: unknown, m: unknown, f: string, d: string,
-  ) => void;
-  fn(module.exports, req, module, file, dirname(file));
-  return module.exports;
+  const load = (path: string, text: string): Internal => {
+    const cached = loaded.get(path);
+    if (cached) return cached; // import cycles see the partial exports, as in Node
+    const m = new Ctor(path);
+    loaded.set(path, m);
+    m.filename = path;
+    m.paths = Ctor._nodeModulePaths(dirname(path));
+    const nodeRequire = createRequire(path);
+    m.require = (id: string): unknown => {
+      if (TFJS.test(id)) return tfModule;
+      if (isRelativeSpecifier(id)) {
+        const found = resolveRelative(path, id, { readFile: (p) => tryRead(p) });
+        if (found && /\.[cm]?[jt]sx?$/.test(found.path)) return load(found.path, found.text).exports;
+      }
+      return nodeRequire(id);
+    };
+    m._compile(transpile(path, text), path);
+    m.loaded = true;
+    return m;
+  };
+  const text = readFileSync(file, 'utf8') + (extraExport ? `\nexport { ${extraExport} as __convlens_builder__ };\n` : '');
+  return load(file, text).exports as Record<string, unknown>;
+}
+
+function tryRead(p: string): string | undefined {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Owner and method of a model name: 'resNet50' → ['resNet50'], 'ResNet.build' → ['ResNet', 'build']. */
@@ -89,12 +115,12 @@ export interface BuiltModel {
 export async function buildUserModel(file: string, name: string, tfModule: Record<string, unknown>): Promise<BuiltModel> {
   const [owner, method] = splitName(name);
   if (name.includes(' › ')) throw new Error(`'${name}' is a sub-model built inside another builder; check its parent model instead`);
-  let exports = evaluate(transpile(file), file, tfModule);
+  let exports = loadUserModule(file, tfModule);
   let value = lookup(exports, owner);
   let via = 'export';
   if (value === undefined) {
-    // Not exported: re-bundle with an extra export of the top-level binding.
-    exports = evaluate(transpile(file, owner), file, tfModule);
+    // Not exported: load again with an extra export of the top-level binding.
+    exports = loadUserModule(file, tfModule, owner);
     value = exports.__convlens_builder__;
     via = 'top-level binding';
   }

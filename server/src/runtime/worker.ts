@@ -13,7 +13,7 @@ import { loadBackend } from './backends';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from './events';
 import { profileModel } from './profile_model';
 import { runSanityCheck } from './sanity_check';
-import { buildUserModel, userFrame } from './user_module';
+import { TranspileError, buildUserModel, userFrame } from './user_module';
 
 const write = process.stdout.write.bind(process.stdout);
 const started = Date.now();
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   try {
     ({ model } = await buildUserModel(file, name, backend.module));
   } catch (e) {
-    return fail(toRunError(/esbuild|Transform failed|Build failed/.test(String((e as Error)?.message)) || (e as { location?: unknown }).location ? 'transpile' : 'build', e, file));
+    return fail(toRunError(e instanceof TranspileError ? 'transpile' : 'build', e, file));
   }
 
   try {
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
         batchSize: opts.batchSize,
         lossFraction: opts.lossFraction,
         seed: opts.seed,
-        budgetMs: opts.budgetMs,
+        // The budget counts from the worker's start; loading and building have used part of it.
+        budgetMs: opts.budgetMs === undefined ? undefined : opts.budgetMs - (Date.now() - started),
         available,
         emit,
       });
@@ -141,8 +142,26 @@ async function main(): Promise<void> {
       finish(0);
     }
   } catch (e) {
-    fail(toRunError(opts.mode === 'check' ? 'train' : 'profile', e, file));
+    const err = toRunError(opts.mode === 'check' ? 'train' : 'profile', e, file);
+    if (backend.name === 'wasm' && WASM_OOM.test(err.message)) {
+      err.kind = 'out-of-memory';
+      err.message = wasmOutOfMemory(model.countParams(), err.message);
+    }
+    fail(err);
   }
+}
+
+/** How wasm reports running out of its address space (a 32-bit heap: 4 GiB at most). */
+const WASM_OOM = /memory access out of bounds|Cannot enlarge memory|Aborted\(OOM\)|Out of memory|could not allocate memory/i;
+
+function wasmOutOfMemory(params: number, original: string): string {
+  // Training keeps weights, their gradients and Adam's two moments: 16 bytes per parameter.
+  const gib = (params * 16) / 2 ** 30;
+  return (
+    `the WebAssembly backend ran out of memory (${original}): its 32-bit heap (4 GiB at most) could not hold the training ` +
+    `state of ${(params / 1e6).toFixed(1)}M parameters, about ${gib.toFixed(1)} GiB for weights, gradients and Adam's two moments ` +
+    'plus the activations and temporaries of each step. Install @tensorflow/tfjs-node (or -gpu) in your project, or check a smaller model or batch (--batch).'
+  );
 }
 
 // Registered before tfjs-backend-wasm loads: its Emscripten glue rethrows uncaught errors and

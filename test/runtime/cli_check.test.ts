@@ -1,0 +1,84 @@
+/**
+ * `convlens check` end to end (worker process included): JSON and human output, exit codes, the
+ * bundled examples, and errors in the user's file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { checkCommand } from '../../server/src/cli/check';
+import { repoRoot, workerBundle } from './worker_bundle';
+
+async function run(args: string[], flags: Record<string, string | true>): Promise<{ code: number; out: string; err: string }> {
+  process.env.CONVLENS_WORKER = workerBundle();
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log, error = console.error, write = process.stderr.write;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await checkCommand(args.map((a) => join(repoRoot, a)), new Map(Object.entries(flags)));
+    return { code, out: out.join('\n'), err: err.join('') };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stderr.write = write;
+  }
+}
+
+test('--json on a healthy model: exit 0 and the documented fields', async () => {
+  const r = await run(['test/fixtures/runtime/tiny_cnn.ts'], { json: true, steps: '25', batch: '8' });
+  assert.equal(r.code, 0, r.out);
+  const j = JSON.parse(r.out);
+  // auto: wasm here; tfjs-node(-gpu) where ConvLens's optional dependencies installed.
+  assert.ok(['wasm', 'tfjs-node', 'tfjs-node-gpu'].includes(j.backend), j.backend);
+  assert.equal(j.passed, true);
+  assert.deepEqual(j.checks.map((c: { id: string }) => c.id), ['forward-shape', 'finite-output', 'initial-loss', 'overfit', 'gradient-flow', 'throughput']);
+  assert.ok(j.checks.every((c: { passed: boolean; message: string }) => c.passed && c.message.length > 10));
+  assert.equal(j.losses.length, 26);
+  assert.ok(j.imagesPerSecond > 0);
+  assert.deepEqual(Object.keys(j.gradients[0]).filter((k) => ['layerIndex', 'range', 'norm'].includes(k)).sort(), ['layerIndex', 'norm', 'range']);
+  assert.deepEqual(j.backendDiagnosis.map((l: string) => l.split(':')[0]), ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+  assert.ok(j.backendDiagnosis.some((l: string) => l.startsWith(`${j.backend}: used`)));
+  assert.equal(j.outcome.reason, 'done');
+});
+
+test('a model that cannot learn: exit 1 and a verdict per check', async () => {
+  const r = await run(['test/fixtures/runtime/cannot_learn.ts'], { model: 'deadRelu', steps: '10', batch: '8', backend: 'wasm' });
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^ConvLens check: .*cannot_learn\.ts › deadRelu$/m);
+  assert.match(r.out, /^Backend: wasm \(cpu\)$/m);
+  assert.match(r.out, /^PASS {2}Output shape/m);
+  assert.match(r.out, /^FAIL {2}Overfit one batch +The loss only fell from/m);
+  assert.match(r.out, /^FAIL {2}Gradient flow +.*dead \(zero gradient\)/m);
+  assert.match(r.out, /conv2d_Conv2D\d+:24 .* dead/);
+  assert.match(r.out, /2 of 6 checks failed\./);
+  assert.match(r.err, /step 10\/10 +loss/);
+});
+
+test('the bundled examples run', async () => {
+  const r = await run(['examples/resnet20_cifar.ts'], { json: true, steps: '2', batch: '4', backend: 'wasm' });
+  const j = JSON.parse(r.out);
+  assert.equal(j.model, 'resnet20');
+  assert.equal(j.checks.find((c: { id: string }) => c.id === 'forward-shape').status, 'pass');
+  assert.equal(j.checks.find((c: { id: string }) => c.id === 'gradient-flow').status, 'pass');
+  assert.equal(j.gradients.length, 43);
+  assert.ok(j.gradients.every((g: { layerIndex: number | null }) => g.layerIndex !== null));
+});
+
+test("an error in the user's file: exit 2, with file and line", async () => {
+  const r = await run(['test/fixtures/runtime/misbehaving.ts'], { model: 'throws', backend: 'wasm' });
+  assert.equal(r.code, 2);
+  assert.match(r.out, /Could not complete: could not run \(build\): filters must be positive at .*misbehaving\.ts:32/);
+  const j = JSON.parse((await run(['test/fixtures/runtime/misbehaving.ts'], { model: 'throws', backend: 'wasm', json: true })).out);
+  assert.equal(j.passed, false);
+  assert.equal(j.outcome.reason, 'failed');
+  assert.equal(j.outcome.error.line, 32);
+});
+
+test('bad usage: exit 2', async () => {
+  assert.equal((await run([], {})).code, 2);
+  assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { backend: 'tpu' })).code, 2);
+  assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { steps: 'many' })).code, 2);
+  assert.equal((await run(['test/fixtures/runtime/nope.ts'], {})).code, 2);
+});

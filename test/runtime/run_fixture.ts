@@ -1,0 +1,32 @@
+/** Runs the sanity check in this process on a fixture model, the way the worker does. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeSource } from '../../server/src/engine';
+import { diskHost } from '../../server/src/cli/disk_host';
+import { loadBackend } from '../../server/src/runtime/backends';
+import type { BackendName, CheckResult, WorkerEvent } from '../../server/src/runtime/events';
+import { runSanityCheck, type SanityInput } from '../../server/src/runtime/sanity_check';
+import { buildUserModel } from '../../server/src/runtime/user_module';
+import { repoRoot } from './worker_bundle';
+
+export async function checkFixture(
+  relFile: string,
+  name: string,
+  opts: Partial<Pick<SanityInput, 'steps' | 'batchSize' | 'lossFraction' | 'seed'>> & { backend?: BackendName } = {},
+): Promise<{ result: CheckResult; events: WorkerEvent[] }> {
+  const file = join(repoRoot, relFile);
+  const { backend = 'wasm', ...rest } = opts;
+  const be = await loadBackend({ choice: backend });
+  const analysis = analyzeSource(readFileSync(file, 'utf8'), file, diskHost);
+  const report = analysis.models.find((m) => m.report.name === name)?.report;
+  const { model } = await buildUserModel(file, name, be.module);
+  const events: WorkerEvent[] = [];
+  try {
+    const result = await runSanityCheck({ tf: be.tf, model, report, file, name, backend: be, seed: 1, ...rest, emit: (e) => events.push(e) });
+    return { result, events };
+  } finally {
+    model.dispose();
+  }
+}
+
+export const verdictOf = (r: CheckResult, id: string) => r.checks.find((c) => c.id === id)!;
