@@ -21,7 +21,8 @@ Usage:
   convlens profile FILE [--model NAME] [--json]   per-layer table: output shape, params, MACs, receptive field
   convlens lint FILE... [--json]                  shape errors and design advice, compiler-style
   convlens view FILE [--model NAME] --out F       the architecture as a standalone page (.html) or an SVG
-  convlens check FILE [--model NAME] [--steps N] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--json]
+  convlens check FILE [--model NAME] [--steps N] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu]
+                 [--batch N] [--timeout S] [--memory MB] [--json]
                                                   train the real model briefly: initial loss, overfit one
                                                   batch, gradient flow, throughput (runs your code)
   convlens --help | --version
@@ -39,7 +40,7 @@ fails), 2 on bad usage.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout']));
+  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory']));
   if (args.flags.has('version')) {
     console.log(VERSION);
     return 0;

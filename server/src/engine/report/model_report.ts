@@ -270,24 +270,31 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       g.params = add(g.params, n.params);
     }
   }
-  const seenIn = new Set<string>();
-  const seenOut = new Set<string>();
+  const chainSets = new Map<string | undefined, Set<string>>();
+  const chainSet = (gid: string | undefined): Set<string> => {
+    let c = chainSets.get(gid);
+    if (!c) chainSets.set(gid, (c = new Set(chain(gid))));
+    return c;
+  };
+  // Each boundary tensor is listed once per group, however many edges carry it.
+  const seen = new Map<string, Set<string>>();
+  const once = (key: string, source: string): boolean => {
+    let s = seen.get(key);
+    if (!s) seen.set(key, (s = new Set()));
+    if (s.has(source)) return false;
+    s.add(source);
+    return true;
+  };
   const lastNode = new Map<string, GraphNode>();
   for (const n of gnodes) for (const gid of chain(n.groupId)) lastNode.set(gid, n);
   for (const e of edges) {
-    const src = new Set(chain(groupOfNode.get(e.source)));
-    const dst = chain(groupOfNode.get(e.target));
-    const dstSet = new Set(dst);
-    for (const gid of dst)
-      if (!src.has(gid) && !seenIn.has(`${gid}|${e.source}`)) {
-        seenIn.add(`${gid}|${e.source}`);
-        byId.get(gid)!.inputShapes.push(e.shape ?? []);
-      }
-    for (const gid of src)
-      if (!dstSet.has(gid) && !seenOut.has(`${gid}|${e.source}`)) {
-        seenOut.add(`${gid}|${e.source}`);
-        byId.get(gid)!.outputShapes.push(e.shape ?? []);
-      }
+    const sg = groupOfNode.get(e.source);
+    const tg = groupOfNode.get(e.target);
+    if (sg === tg) continue;
+    const src = chainSet(sg);
+    const dst = chainSet(tg);
+    for (const gid of dst) if (!src.has(gid) && once(`i${gid}`, e.source)) byId.get(gid)!.inputShapes.push(e.shape ?? []);
+    for (const gid of src) if (!dst.has(gid) && once(`o${gid}`, e.source)) byId.get(gid)!.outputShapes.push(e.shape ?? []);
   }
   for (const g of byId.values()) {
     // A group that holds the model output has no outgoing edge: its last node is its output.
