@@ -53,11 +53,16 @@ for (const file of files) {
       assert.equal(was.macs! - now.macs!, f.fix.saving.macs, `${f.fix.title}: MACs`);
       fixesChecked++;
     }
-    // Block refactors at up to six layer call sites spread over the file.
-    const groups = callSiteGroups(before).filter((g) => g.instances[0]!.layer.outputShape.length === 4);
-    const step = Math.max(1, Math.floor(groups.length / 6));
-    for (let i = 0; i < groups.length; i += step) {
-      const g = groups[i]!;
+    // Block refactors at up to six places of each kind spread over the file: layer calls, places a
+    // layer made elsewhere is used (list entries), and helper calls returning a tensor.
+    const spread = <T>(xs: T[]) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / 6)) === 0);
+    const places = [
+      ...spread(callSiteGroups(before).filter((g) => g.instances[0]!.layer.outputShape.length === 4).map((g) => g.range)),
+      ...spread(before.models.flatMap((m) => m.report.layers.filter((l) => l.useFile === file && l.outputShape.length === 4).map((l) => l.useRange))),
+      ...spread(before.models.flatMap((m) => m.graph.groups.filter((gr) => gr.range && gr.file === file).map((gr) => gr.range!))),
+    ];
+    for (const range of places) {
+      const g = { range };
       const keep = blockKeeper(before, (t) => analyzeSource(t, file, diskHost));
       for (const a of blockActions(before, text, g.range, keep)) {
         const edited = apply(text, a.edits);

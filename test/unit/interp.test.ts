@@ -180,3 +180,9 @@ test('exponential work is cut off by the step budget', () => {
   assert.ok(diagnostics.some((d) => d.code === 'analysis-budget' && /50,000 steps/.test(d.message)));
   assert.ok(Date.now() - t0 < 5000);
 });
+
+test('string helpers used to build layer names: fromCharCode, charCodeAt, padStart', () => {
+  const { get } = run(`const block = String.fromCharCode('a'.charCodeAt(0) + 2); const name = 'res' + 4 + block + '_' + String(7).padStart(3, '0');`);
+  assert.equal(get('block'), 'c');
+  assert.equal(get('name'), 'res4c_007');
+});

@@ -1,13 +1,14 @@
 /**
- * `convlens view FILE [--model NAME] [--expand] --out arch.html|arch.svg`
+ * `convlens view FILE [--model NAME] [--expand] [--dark] --out arch.html|arch.svg`
  *
  * .html: the panel itself as one standalone page (script, styles, layout worker and the analysis
  * inlined; strict CSP; opens with no network). .svg: the same drawing code as the panel's export,
- * laid out here in Node. Exit status: 0 written, 1 written but the model has shape errors (or no
- * model was found), 2 bad usage or unreadable input.
+ * laid out here in Node (big models at block level unless --expand; light colours unless --dark).
+ * Exit status: 0 written, 1 written but the model has shape errors (or no model was found),
+ * 2 bad usage or unreadable input.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeSource, type AnalysisResult } from '../engine';
 import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks } from '../../../webview/src/graph/collapse';
@@ -95,7 +96,7 @@ export async function svgOf(graph: Parameters<typeof renderSvg>[0], report: Para
 
 /** The bundles sit next to the running CLI (dist/cli.js); from sources (tsx), in dist/. */
 function readAssets(): { script: string; style: string; worker: string } | undefined {
-  for (const dir of [__dirname, resolve(__dirname, '../../../dist'), join(dirname(process.argv[1] ?? '.'), '.')]) {
+  for (const dir of [__dirname, resolve(__dirname, '../../../dist')]) {
     const p = (n: string) => join(dir, n);
     if (!existsSync(p('webview.js')) || !existsSync(p('layout_worker.js')) || !existsSync(p('webview.css'))) continue;
     return { script: readFileSync(p('webview.js'), 'utf8'), style: readFileSync(p('webview.css'), 'utf8'), worker: readFileSync(p('layout_worker.js'), 'utf8') };

@@ -3,10 +3,10 @@
  * any layer call the block refactors (inception, residual, bottleneck, dense + transition, VGG,
  * wrap in residual) fitted to the tensor there.
  */
-import type { AnalysisResult, Diagnostic, Range, TextEdit } from '../engine';
+import type { AnalysisResult, Diagnostic, Range, Shape, TextEdit } from '../engine';
 import { planBlocks } from '../engine/blocks/insert';
 import { applyEdits as applyOffsetEdits } from '../engine/advice/edits';
-import { callSiteGroups, cmpPos, groupAt } from './call_sites';
+import { callSiteGroups, cmpPos, contains, groupAt } from './call_sites';
 
 export interface Action {
   title: string;
@@ -43,17 +43,16 @@ export function quickFixes(result: AnalysisResult, range: Range, only?: string[]
  * later layer (a shared layer, a skip of the old size) is not offered.
  */
 export function blockActions(result: AnalysisResult, text: string, range: Range, keep?: (edited: string) => boolean): Action[] {
-  const g = groupAt(callSiteGroups(result), range.start);
-  if (!g) return [];
-  const layer = g.instances[0]!.layer;
-  if (layer.useFile !== result.file || layer.error) return [];
+  const target = blockTarget(result, range);
+  if (!target) return [];
   const offsets = lineOffsets(text);
   const toOffset = (p: { line: number; character: number }) => (offsets[p.line] ?? text.length) + p.character;
   const plans = planBlocks(text, result.file, {
-    useStart: toOffset(layer.useRange.start),
-    useEnd: toOffset(layer.useRange.end),
-    outputShape: layer.outputShape,
-    inputShape: layer.inputShapes.length === 1 ? layer.inputShapes[0] : undefined,
+    useStart: toOffset(target.range.start),
+    useEnd: toOffset(target.range.end),
+    outputShape: target.outputShape,
+    inputShape: target.inputShape,
+    expression: target.expression,
   });
   const toPos = (off: number) => {
     let lo = 0;
@@ -75,6 +74,43 @@ export function blockActions(result: AnalysisResult, text: string, range: Range,
     });
   }
   return out;
+}
+
+interface BlockTarget {
+  range: Range;
+  outputShape: Shape;
+  inputShape?: Shape;
+  expression?: boolean;
+}
+
+/**
+ * What a block at the cursor goes after: a layer built by exactly this call; else a layer used
+ * here (a list entry calling a factory helper); else a helper call returning a tensor
+ * (`x = convBlock(x, 64)`). A layer call inside a shared helper is ambiguous (the block would follow
+ * every layer the helper builds): the helper's call sites are where to insert.
+ */
+function blockTarget(result: AnalysisResult, range: Range): BlockTarget | undefined {
+  const p = range.start;
+  const g = groupAt(callSiteGroups(result), p);
+  if (g) {
+    const layer = g.instances[0]!.layer;
+    if (g.instances.length > 1 || layer.useFile !== result.file || layer.error) return undefined;
+    return { range: layer.useRange, outputShape: layer.outputShape, inputShape: layer.inputShapes.length === 1 ? layer.inputShapes[0] : undefined };
+  }
+  for (const { report } of result.models)
+    for (const l of report.layers)
+      if (l.useFile === result.file && contains(l.useRange, p) && !l.error)
+        return { range: l.useRange, outputShape: l.outputShape, inputShape: l.inputShapes.length === 1 ? l.inputShapes[0] : undefined };
+  for (const { graph } of result.models) {
+    const here = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
+    // The innermost call under the cursor; one run of it (a call inside a loop runs several times).
+    const gr = here.sort((a, b) => cmpPos(b.range!.start, a.range!.start))[0];
+    if (gr && here.filter((x) => x.range && gr.range && cmpPos(x.range.start, gr.range.start) === 0 && cmpPos(x.range.end, gr.range.end) === 0).length === 1) {
+      const out = gr.outputShapes[0];
+      if (out && gr.outputShapes.length === 1) return { range: gr.range!, outputShape: out, expression: true };
+    }
+  }
+  return undefined;
 }
 
 /** The keep-check: the edited file still has every model, no new errors, and (for inserts) more layers. */

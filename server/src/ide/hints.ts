@@ -86,31 +86,47 @@ export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Ra
   return out.sort((a, b) => cmpPos(a.position, b.position));
 }
 
+/** VS Code cuts inlay hints longer than this (editor.inlayHints.maximumLength's default). */
+export const MAX_HINT = 43;
+
+/**
+ * `→ 56×56×256 · 70.1k params`, or for several instances `→ 224×224×64…14×14×512 (×12) · 1.79k–2.36M`.
+ * The richest form that fits in MAX_HINT characters wins; the hover has the rest.
+ */
 function labelOf(items: Item[], opts: HintOptions): string {
-  const parts: string[] = [];
   const n = items.length;
-  if (opts.shape) {
-    const shapes = [...new Set(items.map((i) => shapeCompact(i.shape)))];
-    let s = shapes.length === 1 ? shapes[0]! : `${shapes[0]} … ${shapes[shapes.length - 1]}`;
-    if (items.some((i) => i.error)) s += ' ⚠';
-    parts.push(n > 1 ? `×${n} → ${s}` : `→ ${s}`);
-  } else if (n > 1) parts.push(`×${n}`);
+  const shapes = [...new Set(items.map((i) => shapeCompact(i.shape)))];
+  const warn = items.some((i) => i.error) ? ' ⚠' : '';
+  const count = n > 1 ? ` (×${n})` : '';
+  const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
+  const shapePart = opts.shape ? `→ ${shapeRange}${warn}${count}` : n > 1 ? `×${n}` : '';
+  let paramPart = '';
   if (opts.params) {
     const ps = items.map((i) => i.params);
-    if (ps.some((p) => p === null)) parts.push('? params');
+    if (ps.some((p) => p === null)) paramPart = '? params';
     else {
       const nums = ps as number[];
       const lo = Math.min(...nums);
       const hi = Math.max(...nums);
-      if (hi > 0) parts.push(lo === hi ? `${human(lo)} params` : `${human(lo)}–${human(hi)} params`);
+      if (hi > 0) paramPart = lo === hi ? `${human(lo)} params` : `${human(lo)}–${human(hi)} params`;
     }
   }
+  let macPart = '';
   if (opts.macs) {
     const ms = items.map((i) => i.macs);
     if (!ms.some((m) => m === null)) {
       const total = (ms as number[]).reduce((a, b) => a + b, 0);
-      if (total > 0) parts.push(`${human(total)} MACs`);
+      if (total > 0) macPart = `${human(total)} MACs`;
     }
   }
-  return parts.join(' · ');
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
+  const candidates = [
+    join(shapePart, paramPart, macPart),
+    join(shapePart, paramPart.replace(' params', ''), macPart),
+    join(shapePart, paramPart),
+    join(shapePart, paramPart.replace(' params', '')),
+    shapePart,
+    opts.shape ? `→ ${shapes[shapes.length - 1]}${warn}${count}` : shapePart,
+  ];
+  return candidates.find((c) => c.length <= MAX_HINT) ?? candidates[candidates.length - 1]!;
 }

@@ -73,7 +73,7 @@ function blockCard(groups: GraphGroup[], nodes: GraphNode[], model: ModelReport)
   let macs: number | null = 0;
   for (const n of inside) macs = macs === null || n.macs === null ? null : macs + n.macs;
   const lines = [
-    `**${g.label}(…)** — block of ${inside.length} layers${groups.length > 1 ? ` (this call runs ${groups.length} times)` : ''}`,
+    `**${g.label}(…)** — block of ${inside.length} layer${inside.length === 1 ? '' : 's'}${groups.length > 1 ? ` (this call runs ${groups.length} times)` : ''}`,
     '',
     `\`${g.inputShapes.map(shapeText).join(' + ') || '?'}\` → \`${g.outputShapes.map(shapeText).join(', ') || '?'}\``,
     '',

@@ -32,6 +32,11 @@ export interface Proposal {
    * call builds one per helper call); 'model' — the model's totals.
    */
   basis: 'site' | 'model';
+  /**
+   * Where the finding shows and what 'site' means when it is not the layer's own call: a helper
+   * call (offsets in the analysed file) and the layers built through it.
+   */
+  at?: { start: number; end: number; layers: LayerValue[] };
   /** The rule exists to save params: drop the finding if the fix does not (a helper shared by layers it would not help). */
   mustSave?: boolean;
 }

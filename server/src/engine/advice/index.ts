@@ -105,7 +105,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
       if (p.basis === 'model') return { params: report.totalParams, macs: report.macs };
       let params: number | null = 0;
       let macs: number | null = 0;
-      for (const l of siteLayers(p.node.layer)) {
+      for (const l of p.at?.layers ?? siteLayers(p.node.layer)) {
         const lp = l.weights ? totalParams(l.weights) : null;
         params = params === null || lp === null ? null : params + lp;
         for (const n of l.nodes) if (inModel.has(n)) macs = macs === null || n.macs === null ? null : macs + n.macs;
@@ -125,7 +125,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
         void e;
       }
       for (const p of proposals) {
-        const loc = placeIn(p.node, file);
+        const loc = p.at ? { file, start: p.at.start, end: p.at.end } : placeIn(p.node, file);
         if (!loc) continue;
         const key = `${rule.code}:${report.name}:${loc.start}:${loc.end}`;
         if (seen.has(key)) continue; // a helper's layer flagged once per call site

@@ -6,7 +6,10 @@
  */
 import ts from 'typescript';
 import { parseSource } from '../syntax/parse';
-import { type OffsetEdit, insertAfter, useSiteOf, type UseSite } from '../advice/edits';
+import { type OffsetEdit, insertAfter, nodeAt, useSiteOf, type UseSite } from '../advice/edits';
+
+/** Where a block goes: after a layer's application, or around a helper call that returns a tensor. */
+type Site = UseSite | { kind: 'expr'; call: ts.Expression };
 import { detectStyle, layerCall, sampleLayerCall, type CodeStyle } from '../advice/style';
 import { type BlockKind, blockModelHelper, helperSource, withSkipHelper } from './templates';
 import type { Shape } from '../layers/types';
@@ -27,6 +30,8 @@ export interface BlockTarget {
   outputShape: Shape;
   /** The layer's input shape, for wrapping it in a residual connection. */
   inputShape?: Shape;
+  /** The range is a helper call returning a tensor (`x = convBlock(x, 64)`), not a layer's use. */
+  expression?: boolean;
 }
 
 export function planBlocks(text: string, fileName: string, target: BlockTarget): BlockAction[] {
@@ -34,11 +39,15 @@ export function planBlocks(text: string, fileName: string, target: BlockTarget):
   if (s.length !== 4 || s.slice(1).some((d) => d === null)) return [];
   const [h, w, c] = [s[1]!, s[2]!, s[3]!];
   const sf = parseSource(text, fileName);
-  const site = useSiteOf(sf, { file: fileName, start: target.useStart, end: target.useEnd });
+  const loc = { file: fileName, start: target.useStart, end: target.useEnd };
+  let site: Site | undefined;
+  if (target.expression) {
+    const n = nodeAt(sf, loc);
+    site = n && ts.isExpression(n) ? { kind: 'expr', call: n } : undefined;
+  } else site = useSiteOf(sf, loc);
   if (!site) return [];
   const style = detectStyle(sf, text, sampleLayerCall(sf));
-  const functional = site.kind === 'apply';
-  if (!functional && !style.tf) return planVggOnly(sf, site, style, h, w, c);
+  if (site.kind !== 'apply' && site.kind !== 'expr' && !style.tf) return planVggOnly(sf, site, style, h, w, c);
   const out: BlockAction[] = [];
   const add = (kind: BlockKind, title: string, call: (input: string) => string) => {
     const edits = insertBlock(sf, site, style, kind, call, [h, w, c]);
@@ -57,10 +66,10 @@ export function planBlocks(text: string, fileName: string, target: BlockTarget):
   if (h >= 2 && w >= 2) add('dense', `Insert dense block + transition (4 layers, k = ${k}: ${c} → ${c + 4 * k} → ${Math.floor((c + 4 * k) / 2)} channels, /2)`, (x) => `transitionBlock(denseBlock(${x}, 4, ${k}))`);
   const vf = c < 512 ? Math.min(512, 2 * c) : c;
   if (h >= 2 && w >= 2) {
-    if (functional) add('vgg', `Insert VGG block (2 × 3×3 conv, ${vf} channels, /2)`, (x) => `vggBlock(${x}, ${vf})`);
+    if (site.kind === 'apply' || site.kind === 'expr') add('vgg', `Insert VGG block (2 × 3×3 conv, ${vf} channels, /2)`, (x) => `vggBlock(${x}, ${vf})`);
     else out.push(...planVggOnly(sf, site, style, h, w, c));
   }
-  if (functional && target.inputShape) {
+  if (site.kind === 'apply' && target.inputShape) {
     const wrap = wrapResidual(sf, site, style, target.inputShape, s);
     if (wrap) out.push(wrap);
   }
@@ -76,12 +85,12 @@ function planVggOnly(sf: ts.SourceFile, site: UseSite, style: CodeStyle, h: numb
 }
 
 /** Insert the helper(s) once, and call the block on the layer's output. */
-function insertBlock(sf: ts.SourceFile, site: UseSite, style: CodeStyle, kind: BlockKind, call: (input: string) => string, shape: number[]): OffsetEdit[] | undefined {
+function insertBlock(sf: ts.SourceFile, site: Site, style: CodeStyle, kind: BlockKind, call: (input: string) => string, shape: number[]): OffsetEdit[] | undefined {
   const helpers = helperSource(kind, style);
   const edits: OffsetEdit[] = [];
   const anchor = topLevelStart(sf, site);
   let helperText = '';
-  if (site.kind === 'apply') {
+  if (site.kind === 'apply' || site.kind === 'expr') {
     for (const h of helpers) if (!declares(sf, h.name)) helperText += `${h.code}\n`;
     edits.push({ start: site.call.getStart(sf), end: site.call.end, newText: call(site.call.getText(sf)) });
   } else {
@@ -116,7 +125,7 @@ function declares(sf: ts.SourceFile, name: string): boolean {
 }
 
 /** Start of the top-level statement holding the site, before its leading comments. */
-function topLevelStart(sf: ts.SourceFile, site: UseSite): number {
+function topLevelStart(sf: ts.SourceFile, site: Site): number {
   const pos = site.kind === 'add' ? site.statement.getStart(sf) : site.kind === 'element' ? site.element.getStart(sf) : site.call.getStart(sf);
   const stmt = sf.statements.find((s) => s.getStart(sf) <= pos && pos < s.end);
   if (!stmt) return 0;

@@ -246,6 +246,7 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
   if (obj instanceof NativeFunction) {
     if (obj.name === 'Array') return arrayStaticsOf.get(key);
     if (obj.name === 'Number') return NUMBER_STATICS[key];
+    if (obj.name === 'String') return STRING_STATICS[key];
     if (key === 'name') return obj.name;
     if (key === 'call') return fn('call', (i, self, [thisArg, ...rest], call) => i.callFunction(self, thisArg, rest, call));
     if (key === 'apply') return fn('apply', (i, self, [thisArg, arr], call) => i.callFunction(self, thisArg, Array.isArray(arr) ? arr : [], call));
@@ -435,7 +436,31 @@ function strMethod(name: string, impl: (self: string, args: Value[]) => Value): 
   });
 }
 
+const STRING_STATICS: Record<string, NativeFunction> = {
+  fromCharCode: fn('String.fromCharCode', (_i, _t, args) => {
+    const xs = numArgs(args);
+    return isUnknown(xs) ? xs : String.fromCharCode(...xs);
+  }),
+  fromCodePoint: fn('String.fromCodePoint', (_i, _t, args) => {
+    const xs = numArgs(args);
+    if (isUnknown(xs)) return xs;
+    try {
+      return String.fromCodePoint(...xs);
+    } catch {
+      return new Unknown('invalid code point');
+    }
+  }),
+};
+
 const STRING_METHODS: Record<string, NativeFunction> = {
+  charCodeAt: strMethod('charCodeAt', (s, [n]) => s.charCodeAt(Number(n ?? 0))),
+  codePointAt: strMethod('codePointAt', (s, [n]) => s.codePointAt(Number(n ?? 0))),
+  at: strMethod('at', (s, [n]) => s.at(Number(n ?? 0))),
+  lastIndexOf: strMethod('lastIndexOf', (s, [p]) => s.lastIndexOf(toStr(p))),
+  trimStart: strMethod('trimStart', (s) => s.trimStart()),
+  trimEnd: strMethod('trimEnd', (s) => s.trimEnd()),
+  replaceAll: strMethod('replaceAll', (s, [a, b]) => (typeof a === 'string' && typeof b === 'string' ? s.split(a).join(b) : s)),
+  localeCompare: strMethod('localeCompare', (s, [o]) => s.localeCompare(toStr(o))),
   toUpperCase: strMethod('toUpperCase', (s) => s.toUpperCase()),
   toLowerCase: strMethod('toLowerCase', (s) => s.toLowerCase()),
   trim: strMethod('trim', (s) => s.trim()),

@@ -171,8 +171,10 @@ export class Frame {
     /** The function's name as the user sees it ('inceptionBlock', 'ResNet.build'). */
     readonly name: string,
     readonly closure: Closure | undefined,
-    private readonly callNode: ts.Node | undefined,
-    private readonly callerModule: ModuleRecord | undefined,
+    /** The call expression (in `callerModule`'s tree) and the argument values it passed. */
+    readonly callNode: ts.Node | undefined,
+    readonly callerModule: ModuleRecord | undefined,
+    readonly args: readonly Value[] = [],
   ) {}
   /** The call expression that entered this frame (undefined for an entry point the engine calls); computed on demand. */
   get callLoc(): Loc | undefined {
@@ -883,7 +885,7 @@ export class Interpreter {
       throw new BudgetExceeded(`analysis stopped: calls nested deeper than ${this.limits.maxCallDepth} (unbounded recursion?)`, callNode ?? fn.node);
     }
     const parentFrame = this.frame;
-    this.frame = new Frame(this.nextFrameId++, parentFrame, fn.name, fn, callNode, this.currentModule);
+    this.frame = new Frame(this.nextFrameId++, parentFrame, fn.name, fn, callNode, this.currentModule, args);
     const savedModule = this.currentModule;
     this.currentModule = fn.module;
     try {

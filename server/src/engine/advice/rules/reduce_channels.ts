@@ -6,6 +6,7 @@
 import { type Proposal, type Rule, type RuleContext, conv2d, producer, round8, spatial } from '../context';
 import { insertBefore, useSiteOf } from '../edits';
 import { firstLayerKeys } from '../first_layer';
+import { helperCallInput } from '../helper_call';
 import { layerCall } from '../style';
 import { paramsText, savingText } from '../wording';
 
@@ -34,17 +35,34 @@ export const reduceChannels: Rule = {
       const macsBefore = outS[0] * outS[1] * k2 * c.cin * c.cout;
       const macsAfter = inS[0] * inS[1] * c.cin * r + outS[0] * outS[1] * k2 * r * c.cout;
       if (1 - after / before < MIN_SAVING || 1 - macsAfter / macsBefore < MIN_SAVING) continue;
-      const site = useSiteOf(ctx.sf, n.applyLoc);
-      const edits = site && n.applyLoc.file === ctx.file ? insertBefore(ctx.sf, site, [layerCall(ctx.style, 'conv2d', [...firstLayerKeys(ctx, n), ['filters', r], ['kernelSize', 1], ['activation', 'relu']])]) : undefined;
+      const reduce = layerCall(ctx.style, 'conv2d', [...firstLayerKeys(ctx, n), ['filters', r], ['kernelSize', 1], ['activation', 'relu']]);
       const kxk = `${c.kh}×${c.kw}`;
+      let edits;
+      let where: Proposal['at'];
+      let cins = [c.cin];
+      const h = ctx.siteLayers(n.layer).length > 1 ? helperCallInput(ctx, n) : undefined;
+      if (h) {
+        // A shared helper builds this conv: reduce the tensor passed at this helper call only.
+        const cast = ctx.style.typescript && ctx.style.tensorType ? ` as ${ctx.style.tensorType}` : '';
+        edits = [{ start: h.arg.getStart(ctx.sf), end: h.arg.end, newText: `${reduce}.apply(${h.arg.getText(ctx.sf)})${cast}` }];
+        where = { start: h.call.getStart(ctx.sf), end: h.call.end, layers: h.nodes.map((m) => m.layer) };
+        cins = h.nodes.map((m) => conv2d(m)?.cin ?? c.cin);
+      } else {
+        const site = useSiteOf(ctx.sf, n.applyLoc);
+        edits = site && n.applyLoc.file === ctx.file ? insertBefore(ctx.sf, site, [reduce]) : undefined;
+      }
+      const lo = Math.min(...cins);
+      const hi = Math.max(...cins);
+      const reads = cins.length > 1 ? `the ${cins.length} ${kxk} convs this call builds read ${lo === hi ? lo : `${lo}–${hi}`} channels directly` : `${kxk} conv reads ${c.cin} channels directly`;
       out.push({
         code: this.code,
         severity: 'warning',
         node: n,
+        at: where,
         basis: 'site',
         mustSave: true,
         message: (s) =>
-          `${kxk} conv reads ${c.cin} channels directly: a 1×1 conv reducing them to ${r} first (GoogLeNet, ResNet bottleneck) ${savingText(s)}`,
+          `${reads}: a 1×1 conv reducing them to ${r} first (GoogLeNet, ResNet bottleneck) ${savingText(s)}`,
         fix: edits ? { title: (s) => `Insert 1×1 reduction to ${r} channels — ${paramsText(s)}`, edits } : undefined,
       });
     }
