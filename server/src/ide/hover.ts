@@ -97,7 +97,7 @@ export function modelCard(m: ModelReport): string {
     '',
     `- **Params** ${exact(m.totalParams)} (${human(m.totalParams)}); trainable ${exact(m.trainableParams)}, non-trainable ${exact(m.nonTrainableParams)}`,
     `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
-    `- **Layers** ${m.layers.length}; deepest path ${m.depth} weighted layers`,
+    `- **Layers** ${m.layers.length}; deepest path ${m.depth} conv/dense layers`,
     `- **Activation memory** ${bytes(m.activationBytes)} (batch 1, float32); weights ${bytes(m.totalParams === null ? null : m.totalParams * 4)}`,
   ].join('\n');
 }

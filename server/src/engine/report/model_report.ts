@@ -182,14 +182,15 @@ function displayNames(layers: LayerValue[]): string[] {
   });
 }
 
-/** Layers with weights along the longest path from an input to an output. */
+/** Conv and dense layers along the longest path from an input to an output (ResNet-50 → 50). */
 function longestPath(nodes: LayerNode[]): number {
   const depth = new Map<LayerNode, number>();
   let best = 0;
   for (const n of nodes) {
     let d = 0;
     for (const i of n.inputs) if (i.node) d = Math.max(d, depth.get(i.node) ?? 0);
-    if (n.layer.weights && n.layer.weights.length) d += 1;
+    const family = n.layer.spec?.family;
+    if (family === 'conv' || family === 'dense' || n.layer.model) d += 1;
     depth.set(n, d);
     best = Math.max(best, d);
   }

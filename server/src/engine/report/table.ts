@@ -30,6 +30,6 @@ export function summaryTable(m: ModelReport, location: string): string {
   out.push(`Non-trainable params: ${exact(m.nonTrainableParams)}`);
   out.push(`MACs (batch 1): ${exact(m.macs)} (${human(m.macs)}); FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)}`);
   out.push(`Activation memory (batch 1, float32): ${bytes(m.activationBytes)}`);
-  out.push(`Input: ${m.inputShapes.map(shapeText).join(', ')} → output: ${m.outputShapes.map(shapeText).join(', ')}; depth ${m.depth} weighted layers`);
+  out.push(`Input: ${m.inputShapes.map(shapeText).join(', ')} → output: ${m.outputShapes.map(shapeText).join(', ')}; depth ${m.depth} (conv/dense layers on the longest path)`);
   return out.join('\n');
 }

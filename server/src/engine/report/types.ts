@@ -85,7 +85,7 @@ export interface ModelReport {
   activationBytes: number | null;
   layers: LayerReport[];
   diagnostics: Diagnostic[];
-  /** Layers with weights along the longest input→output path. */
+  /** Conv/dense layers along the longest input→output path (the number in 'ResNet-50'). */
   depth: number;
 }
 
