@@ -36,7 +36,8 @@ const outputs = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },
   { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node, external: [...node.external, ...(vsix ? nativeTfjs : ['@tensorflow/*'])] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', ...browser },
-  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false },
+  // ELK arrives minified; re-printing it unminified would triple the worker (and every standalone page).
+  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true },
 ].filter((o) => existsSync(o.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });

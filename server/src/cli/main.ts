@@ -20,7 +20,8 @@ const HELP = `convlens — shapes, parameters, MACs and design advice for Tensor
 Usage:
   convlens profile FILE [--model NAME] [--json]   per-layer table: output shape, params, MACs, receptive field
   convlens lint FILE... [--json]                  shape errors and design advice, compiler-style
-  convlens view FILE [--model NAME] --out F       the architecture as a standalone page (.html) or an SVG
+  convlens view FILE [--model NAME] [--expand] [--dark] --out F
+                                                  the architecture as a standalone page (.html) or an SVG
   convlens check FILE [--model NAME] [--steps N] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu]
                  [--batch N] [--timeout S] [--memory MB] [--json]
                                                   train the real model briefly: initial loss, overfit one

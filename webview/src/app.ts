@@ -1,0 +1,476 @@
+/**
+ * The panel: toolbar, tabs (Graph, Profile, Training) and the state that outlives a re-render
+ * (selected model, collapse state and viewport per model), driven by host messages.
+ */
+import type { ModelGraph, ModelReport } from '../../server/src/engine/report/types';
+import { human } from '../../server/src/engine/report/format';
+import { h } from './dom';
+import { exportSvg, svgToPng } from './export';
+import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks, type CollapseState } from './graph/collapse';
+import { GraphView, type Viewport } from './graph/graph_view';
+import { LayoutClient } from './graph/layout_client';
+import { LEGEND, type BasePalette } from './graph/palette';
+import { cursorTargets, searchTargets } from './graph/find';
+import { indexGraph, representative, visibleGraph, type GraphIndex } from './graph/visible';
+import type { Host } from './host';
+import { ProfileView } from './profile/profile_view';
+import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from './protocol';
+import { readPalette } from './theme';
+import { TrainingView } from './training_view';
+
+interface ModelState {
+  collapse: CollapseState;
+  viewport?: Viewport;
+}
+interface Saved {
+  view?: ViewKind;
+  models?: Record<string, ModelState>;
+}
+/** What the current drawing was made from. */
+interface Current {
+  key: string;
+  graph: ModelGraph;
+  report: ModelReport;
+  ix: GraphIndex;
+  keys: Map<string, string>;
+  blocks: Set<string>;
+  collapsed: (groupId: string) => boolean;
+}
+
+const LAYOUT_NOTICE_MS = 150;
+
+export class App {
+  private msg: ModelMessage | undefined;
+  private modelName: string | undefined;
+  private view: ViewKind = 'graph';
+  private states: Record<string, ModelState> = {};
+  private cur: Current | undefined;
+  private shownKey: string | undefined;
+  private cursor: CursorMessage | undefined;
+  private token = 0;
+  private palette: BasePalette;
+  private needInitialView = false;
+  private searchHits: string[] = [];
+  private searchAt = -1;
+  private profileDirty = false;
+  private hostSelected: string | undefined;
+  private hostView: ViewKind | undefined;
+
+  private readonly graphView: GraphView;
+  private readonly profile: ProfileView;
+  private readonly training = new TrainingView();
+  private readonly layouts: LayoutClient;
+
+  // toolbar parts
+  private readonly picker = h('select', { class: 'picker', 'aria-label': 'Model', title: 'Model in this file' });
+  private readonly tabs = new Map<ViewKind, HTMLButtonElement>();
+  private readonly summary = h('span', { class: 'summary' });
+  private readonly problems = h('button', { class: 'problems', type: 'button', hidden: true });
+  private readonly graphTools = h('div', { class: 'tools graph-tools' });
+  private readonly profileTools = h('div', { class: 'tools profile-tools' });
+  private readonly search = h('input', { type: 'search', class: 'search', placeholder: 'Find layer…', title: 'Find layers by name, type or block (Enter: next, Shift+Enter: previous)', 'aria-label': 'Find layer by name or type', spellcheck: 'false' });
+  private readonly searchCount = h('span', { class: 'search-count', 'aria-live': 'polite' });
+  private readonly collapseBtn = h('button', { type: 'button', class: 'collapse-all' });
+  private readonly sections = new Map<ViewKind, HTMLElement>();
+  private readonly notice = h('div', { class: 'notice', hidden: true, role: 'status' });
+  private readonly toast = h('div', { class: 'toast', hidden: true, role: 'status' });
+  private toastTimer = 0;
+  private saveTimer = 0;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: Host,
+  ) {
+    const saved = (host.getState() ?? {}) as Saved;
+    if (saved.models && typeof saved.models === 'object') this.states = saved.models;
+    if (saved.view === 'graph' || saved.view === 'profile') this.view = saved.view;
+    this.palette = readPalette();
+    this.layouts = new LayoutClient(() => host.workerSource());
+    this.graphView = new GraphView({
+      node: (id, ev) => this.onNodeClick(id, ev),
+      group: (id, ev) => this.onGroupClick(id, ev),
+      viewport: (vp) => this.rememberViewport(vp),
+    });
+    this.profile = new ProfileView({
+      reveal: (i) => this.revealLayer(i),
+      copy: (text, what) => this.host.post({ type: 'copy', text, what }),
+    });
+    host.notify = (text) => this.showToast(text);
+    this.build();
+    this.layouts.warmUp();
+    new MutationObserver(() => this.onTheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.onTheme());
+    host.listen((m) => this.onMessage(m));
+    host.post({ type: 'ready' });
+  }
+
+  // ---- building the page
+  private build(): void {
+    const tabBar = h('nav', { class: 'tabs', role: 'tablist' });
+    for (const [v, label] of [
+      ['graph', 'Graph'],
+      ['profile', 'Profile'],
+      ['training', 'Training'],
+    ] as [ViewKind, string][]) {
+      const b = h('button', { type: 'button', role: 'tab', class: `tab tab-${v}`, text: label, onclick: () => this.setView(v) });
+      if (v === 'training') b.hidden = true;
+      this.tabs.set(v, b);
+      tabBar.append(b);
+    }
+    this.picker.addEventListener('change', () => {
+      this.modelName = this.picker.value;
+      this.host.post({ type: 'selectModel', name: this.modelName });
+      this.render();
+    });
+    this.problems.addEventListener('click', () => {
+      const d = this.msg?.diagnostics.find((x) => x.severity === 'error') ?? this.cur?.report.diagnostics.find((x) => x.severity === 'error');
+      if (d) this.host.post({ type: 'reveal', file: this.cur?.report.file ?? '', range: d.range });
+    });
+
+    const btn = (text: string, title: string, onclick: () => void, cls = '') => h('button', { type: 'button', class: cls, text, title, 'aria-label': title, onclick });
+    this.search.addEventListener('input', () => this.runSearch());
+    this.search.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.stepSearch(e.shiftKey ? -1 : 1);
+      } else if (e.key === 'Escape') {
+        this.search.value = '';
+        this.runSearch();
+      }
+    });
+    this.collapseBtn.addEventListener('click', () => this.toggleAllBlocks());
+    this.graphTools.append(
+      h('div', { class: 'search-box' }, this.search, this.searchCount),
+      this.collapseBtn,
+      h(
+        'div',
+        { class: 'group-buttons', role: 'group', 'aria-label': 'Zoom' },
+        btn('−', 'Zoom out (-)', () => this.graphView.zoom(0.8)),
+        btn('Fit', 'Fit the whole graph (0)', () => this.graphView.fit()),
+        btn('+', 'Zoom in (+)', () => this.graphView.zoom(1.25)),
+      ),
+      h('div', { class: 'group-buttons', role: 'group', 'aria-label': 'Export' }, btn('SVG', 'Export the graph as SVG', () => void this.export('svg')), btn('PNG', 'Export the graph as PNG', () => void this.export('png'))),
+    );
+    this.profileTools.append(
+      btn('Copy Markdown', 'Copy the table as Markdown', () => this.profile.copy('markdown')),
+      btn('Copy CSV', 'Copy the table as CSV', () => this.profile.copy('csv')),
+    );
+    const bar = h('header', { class: 'toolbar' }, this.picker, tabBar, this.summary, this.problems, h('div', { class: 'spacer' }), this.graphTools, this.profileTools);
+
+    const legend = h('div', { class: 'legend', role: 'list', 'aria-label': 'Colours by layer family' });
+    for (const f of LEGEND) legend.append(h('span', { class: 'item' }, h('span', { class: `fam-dot f-${f}` }), f === 'normalization' ? 'norm' : f));
+    legend.append(h('span', { class: 'item' }, h('span', { class: 'fam-dot group' }), 'block'));
+    const hint = h('span', { class: 'hint', text: 'Drag to pan · wheel to zoom · click a layer to reveal its code · click a block to open or close it' });
+    const graphSection = h('section', { class: 'view view-graph' }, h('div', { class: 'graph-area' }, this.graphView.root, this.notice), h('footer', { class: 'footer' }, legend, hint));
+    const profileSection = h('section', { class: 'view view-profile' }, this.profile.root);
+    const trainingSection = h('section', { class: 'view view-training' }, this.training.root);
+    this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection);
+    this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection), this.toast);
+    this.graphView.clear('Waiting for the model…');
+    this.setView(this.view);
+  }
+
+  setView(v: ViewKind): void {
+    this.view = v;
+    for (const [k, b] of this.tabs) {
+      b.setAttribute('aria-selected', String(k === v));
+      b.classList.toggle('active', k === v);
+    }
+    for (const [k, s] of this.sections) s.hidden = k !== v;
+    this.graphTools.hidden = v !== 'graph';
+    this.profileTools.hidden = v !== 'profile';
+    if (v === 'profile') this.showProfile();
+    if (v === 'graph' && this.needInitialView) {
+      this.needInitialView = false;
+      requestAnimationFrame(() => this.graphView.initialView());
+    }
+    this.save();
+  }
+
+  private showProfile(): void {
+    if (!this.profileDirty || !this.cur) return;
+    this.profileDirty = false;
+    this.profile.show(this.cur.report);
+    if (this.cursor) this.applyCursor();
+  }
+
+  // ---- messages
+  private onMessage(m: ToWebview): void {
+    switch (m.type) {
+      case 'model':
+        this.onModel(m);
+        break;
+      case 'cursor':
+        this.cursor = m;
+        this.applyCursor();
+        break;
+      case 'theme':
+        this.onTheme();
+        break;
+      case 'training':
+        this.tabs.get('training')!.hidden = false;
+        this.training.add(m.event);
+        break;
+      case 'requestExport':
+        void this.export(m.format);
+        break;
+    }
+  }
+
+  private onModel(m: ModelMessage): void {
+    const sameDoc = this.msg?.uri === m.uri;
+    this.msg = m;
+    const names = m.models.map((x) => x.report.name);
+    // The host repeats `selected` and `view` on every refresh: act on them when they change, so
+    // an edit does not undo a model or tab the user picked in the panel.
+    const hostSelected = m.selected !== this.hostSelected || !sameDoc ? m.selected : undefined;
+    this.hostSelected = m.selected;
+    if (hostSelected && names.includes(hostSelected)) this.modelName = hostSelected;
+    else if (!sameDoc || !this.modelName || !names.includes(this.modelName)) this.modelName = m.selected && names.includes(m.selected) ? m.selected : names[0];
+    this.picker.replaceChildren(...names.map((n) => h('option', { value: n, text: n })));
+    if (this.modelName) this.picker.value = this.modelName;
+    this.picker.hidden = names.length < 2;
+    if (m.view && (m.view !== this.hostView || !sameDoc) && (m.view !== 'training' || !this.tabs.get('training')!.hidden)) this.setView(m.view);
+    this.hostView = m.view;
+    this.render();
+  }
+
+  private onTheme(): void {
+    this.palette = readPalette();
+    this.graphView.drawMinimap(this.palette);
+  }
+
+  // ---- rendering
+  private modelKey(name: string): string {
+    return `${this.msg?.uri ?? ''}#${name}`;
+  }
+
+  private render(anchor?: string): void {
+    const m = this.msg;
+    const payload = m?.models.find((x) => x.report.name === this.modelName);
+    if (!m || !payload) {
+      this.cur = undefined;
+      this.summary.textContent = '';
+      this.problems.hidden = true;
+      this.graphView.clear(m ? 'No model found in this file: ConvLens looks for tf.sequential() and tf.model() in functions, methods and variables.' : 'Waiting for the model…');
+      this.profile.root.replaceChildren(h('p', { class: 'empty', text: 'No model to profile.' }));
+      return;
+    }
+    // Keep only this render's measures (an editing session renders thousands of times).
+    performance.clearMeasures();
+    const t0 = performance.now();
+    const { graph, report } = payload;
+    const key = this.modelKey(report.name);
+    const ix = indexGraph(graph);
+    const keys = groupKeys(ix);
+    const blocks = repeatedBlocks(ix);
+    const state = (this.states[key] ??= { collapse: defaultCollapse(report.layers.length) });
+    const collapsed = collapsedPredicate(state.collapse, keys, blocks);
+    this.cur = { key, graph, report, ix, keys, blocks, collapsed };
+    this.renderHeader(report);
+    // The table is built when its tab is shown (5,000 rows are not free).
+    this.profileDirty = true;
+    if (this.view === 'profile') this.showProfile();
+    this.updateCollapseButton();
+
+    const visible = visibleGraph(ix, collapsed);
+    // Phases as performance measures (cl:prepare, cl:layout, cl:draw): the benchmark reads them.
+    performance.measure('cl:prepare', { start: t0 });
+    const tLayout = performance.now();
+    const token = ++this.token;
+    const anchorAt = anchor ? this.graphView.screenOf(anchor) : undefined;
+    const timer = setTimeout(() => this.showNotice(`Laying out ${visible.items.length} boxes…`), LAYOUT_NOTICE_MS);
+    this.layouts
+      .layout(visible)
+      .then((res) => {
+        if (!res || token !== this.token) return;
+        performance.measure('cl:layout', { start: tLayout, detail: res.stats });
+        const tDraw = performance.now();
+        const view = anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
+        this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
+        if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
+        this.shownKey = key;
+        this.applyCursor();
+        if (this.search.value) this.runSearch(false);
+        performance.measure('cl:draw', { start: tDraw });
+      })
+      .catch((e: Error) => {
+        if (token === this.token) this.graphView.clear(`The layout failed: ${e.message}`);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        if (token === this.token) this.showNotice('');
+      });
+  }
+
+  private renderHeader(r: ModelReport): void {
+    const parts = [`${human(r.totalParams)} params`, `${human(r.macs)} MACs`, `${r.layers.length} layers`];
+    if (r.depth) parts.push(`depth ${r.depth}`);
+    this.summary.textContent = parts.join(' · ');
+    this.summary.title = `${r.name}: ${r.totalParams?.toLocaleString('en-US') ?? '?'} parameters (${r.trainableParams?.toLocaleString('en-US') ?? '?'} trainable), ${r.macs?.toLocaleString('en-US') ?? '?'} multiply-accumulates for batch 1`;
+    const errors = new Set([...(this.msg?.diagnostics ?? []), ...(r.diagnostics ?? [])].filter((d) => d.severity === 'error').map((d) => `${d.range.start.line}:${d.range.start.character}:${d.message}`)).size;
+    this.problems.hidden = errors === 0;
+    this.problems.textContent = `${errors} error${errors === 1 ? '' : 's'}`;
+    this.problems.title = 'Shape errors in this file: click to go to the first';
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+
+  private showToast(text: string): void {
+    this.toast.textContent = text;
+    this.toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => (this.toast.hidden = true), 3500);
+  }
+
+  // ---- collapse
+  private updateCollapseButton(): void {
+    const c = this.cur;
+    if (!c) return;
+    const st = this.states[c.key]!.collapse;
+    const anyCollapsed = [...c.ix.real].some((g) => c.collapsed(g));
+    this.collapseBtn.disabled = c.blocks.size === 0 && !anyCollapsed;
+    const expand = st.mode === 'blocks' || anyCollapsed;
+    this.collapseBtn.textContent = expand ? 'Expand all' : 'Collapse blocks';
+    this.collapseBtn.title = expand ? 'Show every layer' : `Collapse the ${c.blocks.size} repeated blocks (helper calls) into one box each`;
+    this.collapseBtn.setAttribute('aria-pressed', String(st.mode === 'blocks'));
+  }
+
+  private toggleAllBlocks(): void {
+    const c = this.cur;
+    if (!c) return;
+    const st = this.states[c.key]!.collapse;
+    const anyCollapsed = [...c.ix.real].some((g) => c.collapsed(g));
+    st.mode = st.mode === 'blocks' || anyCollapsed ? 'none' : 'blocks';
+    st.overrides = {};
+    this.states[c.key]!.viewport = undefined;
+    this.shownKey = undefined;
+    this.save();
+    this.render();
+  }
+
+  private onGroupClick(groupId: string, ev: MouseEvent): void {
+    const c = this.cur;
+    if (!c) return;
+    const g = c.ix.groups.get(groupId);
+    if (!g) return;
+    if ((ev.ctrlKey || ev.metaKey) && g.range) {
+      this.host.post({ type: 'reveal', file: g.file ?? c.report.file, range: g.range });
+      return;
+    }
+    const k = c.keys.get(groupId);
+    if (!k) return;
+    this.states[c.key]!.collapse.overrides[k] = !c.collapsed(groupId);
+    this.save();
+    this.render(groupId);
+  }
+
+  // ---- reveal and cursor
+  private onNodeClick(nodeId: string, _ev: MouseEvent): void {
+    const c = this.cur;
+    const n = c?.ix.nodes.get(nodeId);
+    if (!c || !n) return;
+    this.graphView.mark('selected', [nodeId]);
+    if (n.layerIndex === null) {
+      this.host.post({ type: 'reveal', file: n.file, range: n.range });
+      return;
+    }
+    this.profile.select(n.layerIndex);
+    const l = c.report.layers[n.layerIndex]!;
+    this.host.post({ type: 'reveal', file: l.file, range: l.range });
+  }
+
+  private revealLayer(i: number): void {
+    const c = this.cur;
+    const l = c?.report.layers[i];
+    if (!c || !l) return;
+    this.host.post({ type: 'reveal', file: l.file, range: l.range });
+    const ids = c.graph.nodes.filter((n) => n.layerIndex === i).map((n) => representative(c.ix, c.collapsed, n.id));
+    this.graphView.mark('selected', ids);
+  }
+
+  private applyCursor(): void {
+    const c = this.cur;
+    const m = this.cursor;
+    if (!c || !m || m.uri !== this.msg?.uri) return;
+    const { ids, layers } = cursorTargets(c, m.uri, { line: m.line, character: m.character });
+    this.graphView.mark('cursor', ids);
+    this.profile.markCursor(layers);
+    const first = [...ids].find((id) => this.graphView.has(id));
+    if (first && this.view === 'graph') this.graphView.reveal(first, true);
+  }
+
+  // ---- search
+  private runSearch(move = true): void {
+    const c = this.cur;
+    const q = this.search.value.trim().toLowerCase();
+    if (!c || !q) {
+      this.searchHits = [];
+      this.searchAt = -1;
+      this.searchCount.textContent = '';
+      this.graphView.mark('match', []);
+      this.graphView.mark('current', []);
+      return;
+    }
+    const hits = searchTargets(c, q);
+    const geo = this.graphView.current?.geometry;
+    const y = (id: string) => geo?.items[id]?.y ?? geo?.frames[id]?.y ?? 0;
+    this.searchHits = [...hits].filter((id) => this.graphView.has(id)).sort((a, b) => y(a) - y(b));
+    this.graphView.mark('match', this.searchHits);
+    this.searchAt = -1;
+    if (move && this.searchHits.length) this.stepSearch(1);
+    else this.updateSearchCount();
+  }
+
+  private stepSearch(dir: 1 | -1): void {
+    const n = this.searchHits.length;
+    if (!n) return;
+    this.searchAt = (this.searchAt + dir + n) % n;
+    const id = this.searchHits[this.searchAt]!;
+    this.graphView.mark('current', [id]);
+    this.graphView.reveal(id);
+    this.updateSearchCount();
+  }
+
+  private updateSearchCount(): void {
+    const n = this.searchHits.length;
+    this.searchCount.textContent = this.search.value.trim() ? (n ? `${this.searchAt + 1 || '–'}/${n}` : 'none') : '';
+  }
+
+  // ---- export
+  private async export(format: ExportFormat): Promise<void> {
+    const c = this.cur;
+    const layout = this.graphView.current;
+    if (!c || !layout) {
+      this.showToast('Nothing to export yet.');
+      return;
+    }
+    const svg = exportSvg(c.graph, c.report, layout, readPalette());
+    const name = `${c.report.name.replace(/[^\w.-]+/g, '_')}.${format}`;
+    if (format === 'svg') {
+      this.host.post({ type: 'export', format, data: svg, name });
+      return;
+    }
+    try {
+      this.host.post({ type: 'export', format, data: await svgToPng(svg), name });
+    } catch (e) {
+      this.showToast(`PNG export failed: ${(e as Error).message}`);
+    }
+  }
+
+  // ---- persistence
+  private rememberViewport(vp: Viewport): void {
+    const c = this.cur;
+    if (!c || this.shownKey !== c.key) return;
+    this.states[c.key]!.viewport = vp;
+    this.save();
+  }
+
+  private save(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => this.host.setState({ view: this.view === 'training' ? 'graph' : this.view, models: this.states } satisfies Saved), 300);
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * Layered top-to-bottom layout with ELK (elkjs, algorithm "layered"), chunk by chunk (see
+ * chunks.ts). Pure and async: the browser runs it in layout_worker.ts, the CLI runs it in Node.
+ * Why ELK and not dagre: webview/README.md (measured on DenseNet-121).
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { CHUNK_TARGET, chunkGraph, type Chunk } from './chunks';
+import { squeezeBands, tightenFrames } from './compact';
+import { fallbackLayout } from './fallback_layout';
+import { placeLabels } from './labels';
+import { SPACING } from './spacing';
+import type { VisibleGraph } from './visible';
+
+export { SPACING };
+
+export interface Point {
+  x: number;
+  y: number;
+}
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface EdgeGeometry {
+  points: Point[];
+  /** Where the shape label goes (text baseline centre line), when there is room for it. */
+  label?: { x: number; y: number; anchor: 'start' | 'end' };
+}
+export interface Geometry {
+  width: number;
+  height: number;
+  items: Record<string, Box>;
+  frames: Record<string, Box>;
+  edges: Record<string, EdgeGeometry>;
+  chunks: number;
+}
+
+
+/** ELK reads these from each node that has children, so frames repeat them. */
+const SHARED_OPTIONS: Record<string, string> = {
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(SPACING.layer),
+  'elk.spacing.nodeNode': String(SPACING.node),
+  'elk.spacing.edgeNode': String(SPACING.edgeNode),
+  'elk.spacing.edgeEdge': String(SPACING.edgeEdge),
+  'elk.layered.spacing.edgeNodeBetweenLayers': String(SPACING.edgeNode),
+  'elk.layered.spacing.edgeEdgeBetweenLayers': String(SPACING.edgeEdge),
+  // Every branch starts right under its fork (inception's four branches share the top row).
+  'elk.layered.layering.strategy': 'LONGEST_PATH_SOURCE',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+};
+
+const ROOT_OPTIONS: Record<string, string> = {
+  ...SHARED_OPTIONS,
+  // Branches stay in source order (inception's 1×1, 3×3, 5×5, pool from left to right).
+  // Root only: ELK 0.12 crashes in its model-order comparator when frames carry it too.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.padding': '[top=0,left=0,bottom=0,right=0]',
+  'elk.json.shapeCoords': 'ROOT',
+  'elk.json.edgeCoords': 'ROOT',
+};
+
+interface ElkLike {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
+
+let elk: ElkLike | undefined;
+/** Chunk results by their ELK input, so collapse toggles and edits only re-lay what changed. */
+const cache = new Map<string, ElkNode>();
+const CACHE_MAX = 400;
+
+export interface LayoutStats {
+  chunks: number;
+  cached: number;
+  ms: number;
+}
+
+/** Forget laid-out chunks (benchmarks measure layout, not the cache). */
+export function clearLayoutCache(): void {
+  cache.clear();
+}
+
+/** Makes the ELK instance (loads its code); layoutGraph does it on first use otherwise. */
+export function initElk(): void {
+  elk ??= new ELK() as unknown as ElkLike;
+}
+
+/**
+ * Lays out ELK graphs (JSON text, one per chunk). The worker hands chunks to helper workers in
+ * parallel; Node and small graphs run them here, one after another.
+ */
+export type ChunkRunner = (inputs: string[]) => Promise<ElkNode[]>;
+
+export const runLocal: ChunkRunner = async (inputs) => {
+  initElk();
+  const out: ElkNode[] = [];
+  for (const k of inputs) out.push(await layoutChunk(k));
+  return out;
+};
+
+export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET): Promise<Geometry> {
+  const t0 = now();
+  const chunks = chunkGraph(v, chunkTarget);
+  const keys = chunks.map((c) => JSON.stringify(elkChunk(v, c)));
+  const outs = keys.map((k) => cache.get(k));
+  const missing = outs.flatMap((o, i) => (o ? [] : [i]));
+  const fresh = missing.length ? await run(missing.map((i) => keys[i]!)) : [];
+  missing.forEach((i, j) => (outs[i] = fresh[j]));
+  for (const [i, k] of keys.entries()) {
+    cache.delete(k);
+    cache.set(k, outs[i]!);
+  }
+  while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+
+  const geo: Geometry = { width: 0, height: 0, items: {}, frames: {}, edges: {}, chunks: chunks.length };
+  let bottom = -SPACING.chunkGap;
+  chunks.forEach((c, i) => (bottom = place(geo, outs[i]!, c, bottom)));
+  const childrenOf = new Map<string, string[]>();
+  for (const x of [...v.items, ...v.frames]) if (x.parent) (childrenOf.get(x.parent) ?? childrenOf.set(x.parent, []).get(x.parent)!).push(x.id);
+  tightenFrames(geo, v.frames, childrenOf, { top: SPACING.frameTop, side: SPACING.frameSide });
+  squeezeBands(geo, SPACING.maxGap, SPACING.edgeEdge / 2 + 2);
+  placeLabels(v, geo);
+  normalise(geo);
+  if (stats) Object.assign(stats, { chunks: chunks.length, cached: chunks.length - missing.length, ms: now() - t0 });
+  return geo;
+}
+
+/**
+ * ELK with our options; if it throws (0.12 has crashed on some option combinations), again
+ * without model order; if that throws too, a plain longest-path layering so the panel still draws.
+ */
+async function layoutChunk(key: string): Promise<ElkNode> {
+  initElk();
+  try {
+    return await elk!.layout(JSON.parse(key) as ElkNode);
+  } catch (e) {
+    console.warn(`ConvLens: ELK failed (${(e as Error).message}); retrying with safe options`);
+  }
+  const safe = JSON.parse(key) as ElkNode;
+  delete safe.layoutOptions!['elk.layered.considerModelOrder.strategy'];
+  try {
+    return await elk!.layout(safe);
+  } catch {
+    return fallbackLayout(JSON.parse(key) as ElkNode);
+  }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+const PLACEHOLDER = '\u0000entry';
+
+/** The ELK graph for one chunk: frames as compound nodes, the entry node as a placeholder on top. */
+function elkChunk(v: VisibleGraph, c: Chunk): ElkNode {
+  const inChunk = new Set(c.items);
+  const frames = new Set(c.frames);
+  const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
+  const nodes = new Map<string, ElkNode>();
+  for (const f of v.frames) {
+    if (!frames.has(f.id)) continue;
+    nodes.set(f.id, {
+      id: f.id,
+      children: [],
+      layoutOptions: {
+        ...SHARED_OPTIONS,
+        'elk.padding': `[top=${SPACING.frameTop},left=${SPACING.frameSide},bottom=${SPACING.frameSide},right=${SPACING.frameSide}]`,
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        // ELK 0.12 swaps a compound node's minimum size under direction DOWN: (height, width).
+        'elk.nodeSize.minimum': `(40,${f.minWidth})`,
+      },
+    });
+  }
+  for (const it of v.items) {
+    if (!inChunk.has(it.id)) continue;
+    const n: ElkNode = { id: it.id, width: it.width, height: it.height };
+    nodes.set(it.id, n);
+  }
+  // Children in the order of their first layer, so model order means source order.
+  const parentOf = (id: string, parent: string | undefined) => (parent && frames.has(parent) ? nodes.get(parent)! : root);
+  for (const f of v.frames) if (frames.has(f.id)) parentOf(f.id, f.parent).children!.push(nodes.get(f.id)!);
+  for (const it of v.items) if (inChunk.has(it.id)) parentOf(it.id, it.parent).children!.push(nodes.get(it.id)!);
+  if (c.entry) {
+    const e = v.items.find((i) => i.id === c.entry)!;
+    root.children!.unshift({ id: PLACEHOLDER, width: e.width, height: e.height });
+  }
+  for (const e of v.edges) {
+    const fromEntry = e.source === c.entry;
+    if (!inChunk.has(e.target) || (!inChunk.has(e.source) && !fromEntry)) continue;
+    const edge: ElkExtendedEdge = {
+      id: e.id,
+      sources: [fromEntry ? PLACEHOLDER : e.source],
+      targets: [e.target],
+    };
+    root.edges!.push(edge);
+  }
+  return root;
+}
+
+/** Copies a chunk's result into the geometry, stacked under what is there; returns the new bottom. */
+function place(geo: Geometry, out: ElkNode, c: Chunk, bottom: number): number {
+  const boxes = new Map<string, Box>();
+  const walk = (n: ElkNode) => {
+    for (const ch of n.children ?? []) {
+      boxes.set(ch.id, { x: ch.x ?? 0, y: ch.y ?? 0, width: ch.width ?? 0, height: ch.height ?? 0 });
+      walk(ch);
+    }
+  };
+  walk(out);
+  let minY = Infinity;
+  for (const [id, b] of boxes) if (id !== PLACEHOLDER) minY = Math.min(minY, b.y);
+  // Align the placeholder with the real entry node; push down if the chunk would overlap.
+  let dx = 0;
+  let dy = bottom + SPACING.chunkGap - minY;
+  const ph = boxes.get(PLACEHOLDER);
+  const entry = c.entry ? geo.items[c.entry] : undefined;
+  if (ph && entry) {
+    dx = entry.x - ph.x;
+    dy = Math.max(entry.y - ph.y, dy);
+  }
+  const frames = new Set(c.frames);
+  let newBottom = bottom;
+  for (const [id, b] of boxes) {
+    if (id === PLACEHOLDER) continue;
+    const moved = { x: b.x + dx, y: b.y + dy, width: b.width, height: b.height };
+    if (frames.has(id)) geo.frames[id] = moved;
+    else geo.items[id] = moved;
+    newBottom = Math.max(newBottom, moved.y + moved.height);
+  }
+  for (const e of out.edges ?? []) {
+    const pts: Point[] = [];
+    for (const s of (e as ElkExtendedEdge).sections ?? []) {
+      const seq = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
+      for (const p of seq) pts.push({ x: p.x + dx, y: p.y + dy });
+    }
+    if (!pts.length) continue;
+    const fromEntry = (e as ElkExtendedEdge).sources[0] === PLACEHOLDER;
+    if (fromEntry && entry && ph) {
+      // The placeholder sat higher than the entry's real position when the chunk was pushed down.
+      const realBottom = entry.y + entry.height;
+      if (pts[0]!.y > realBottom + 0.5) pts.unshift({ x: pts[0]!.x, y: realBottom });
+    }
+    geo.edges[e.id] = { points: pts };
+  }
+  return newBottom;
+}
+
+/** Shift everything so the drawing starts at (margin, margin) and record its size. */
+function normalise(geo: Geometry): void {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const grow = (b: Box) => {
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.width);
+    maxY = Math.max(maxY, b.y + b.height);
+  };
+  for (const b of Object.values(geo.items)) grow(b);
+  for (const b of Object.values(geo.frames)) grow(b);
+  for (const e of Object.values(geo.edges)) for (const p of e.points) grow({ x: p.x, y: p.y, width: 0, height: 0 });
+  if (minX === Infinity) {
+    geo.width = geo.height = 2 * SPACING.margin;
+    return;
+  }
+  const ox = SPACING.margin - minX;
+  const oy = SPACING.margin - minY;
+  const shift = (b: Box) => {
+    b.x += ox;
+    b.y += oy;
+  };
+  Object.values(geo.items).forEach(shift);
+  Object.values(geo.frames).forEach(shift);
+  for (const e of Object.values(geo.edges)) {
+    for (const p of e.points) {
+      p.x += ox;
+      p.y += oy;
+    }
+    if (e.label) {
+      e.label.x += ox;
+      e.label.y += oy;
+    }
+  }
+  geo.width = maxX - minX + 2 * SPACING.margin;
+  geo.height = maxY - minY + 2 * SPACING.margin;
+}

@@ -1,0 +1,95 @@
+/**
+ * The overview in the corner: every box as a coloured rectangle on a canvas (cheap for 5,000
+ * nodes), the visible area as a frame; click or drag to move there. The boxes are drawn once per
+ * layout or theme into an offscreen canvas; viewport changes only blit it and draw the frame.
+ */
+import type { Geometry } from './layout';
+
+const MAX_W = 150;
+const MAX_H = 220;
+/** Very tall graphs (DenseNet: 40:1) are stretched sideways rather than drawn as a hairline. */
+const MIN_W = 48;
+
+export class Minimap {
+  readonly canvas: HTMLCanvasElement;
+  private base = document.createElement('canvas');
+  private sx = 1;
+  private sy = 1;
+  private geo: Geometry | undefined;
+  private frame = { x: 0, y: 0, w: 0, h: 0 };
+  private accent = '#0969da';
+
+  constructor(
+    parent: HTMLElement,
+    private readonly navigate: (graphX: number, graphY: number) => void,
+  ) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'minimap';
+    this.canvas.setAttribute('aria-label', 'Overview: click to move the view');
+    parent.append(this.canvas);
+    const go = (e: PointerEvent) => {
+      const r = this.canvas.getBoundingClientRect();
+      this.navigate((e.clientX - r.left) / this.sx, (e.clientY - r.top) / this.sy);
+    };
+    this.canvas.addEventListener('pointerdown', (e) => {
+      e.stopPropagation();
+      this.canvas.setPointerCapture(e.pointerId);
+      go(e);
+    });
+    this.canvas.addEventListener('pointermove', (e) => {
+      if (this.canvas.hasPointerCapture(e.pointerId)) go(e);
+    });
+  }
+
+  draw(geo: Geometry, colorOf: (id: string) => string, frameColor: string, accent: string): void {
+    this.geo = geo;
+    this.accent = accent;
+    this.sy = Math.min(MAX_W / geo.width, MAX_H / geo.height);
+    this.sx = Math.max(this.sy, Math.min(MAX_W, MIN_W) / geo.width);
+    const w = Math.max(24, Math.ceil(geo.width * this.sx));
+    const h = Math.max(24, Math.ceil(geo.height * this.sy));
+    const dpr = globalThis.devicePixelRatio || 1;
+    for (const c of [this.canvas, this.base]) {
+      c.width = Math.ceil(w * dpr);
+      c.height = Math.ceil(h * dpr);
+    }
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+    const ctx = this.base.getContext('2d')!;
+    ctx.setTransform(dpr * this.sx, 0, 0, dpr * this.sy, 0, 0);
+    ctx.clearRect(0, 0, geo.width, geo.height);
+    ctx.strokeStyle = frameColor;
+    ctx.lineWidth = 1 / this.sy;
+    for (const b of Object.values(geo.frames)) ctx.strokeRect(b.x, b.y, b.width, b.height);
+    for (const [id, b] of Object.entries(geo.items)) {
+      ctx.fillStyle = colorOf(id);
+      // At least one device pixel tall, or thin chains vanish.
+      ctx.fillRect(b.x, b.y, b.width, Math.max(b.height, 1 / this.sy));
+    }
+    this.paint();
+  }
+
+  /** The visible area in graph coordinates. */
+  setView(x: number, y: number, w: number, h: number): void {
+    this.frame = { x, y, w, h };
+    this.paint();
+  }
+
+  setVisible(v: boolean): void {
+    this.canvas.hidden = !v;
+  }
+
+  private paint(): void {
+    if (!this.geo) return;
+    const ctx = this.canvas.getContext('2d')!;
+    const dpr = globalThis.devicePixelRatio || 1;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.base, 0, 0);
+    ctx.setTransform(dpr * this.sx, 0, 0, dpr * this.sy, 0, 0);
+    ctx.strokeStyle = this.accent;
+    ctx.lineWidth = 1.5 / this.sy;
+    const f = this.frame;
+    ctx.strokeRect(f.x, f.y, f.w, f.h);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The graph as it is drawn right now: layer nodes outside collapsed groups, one box per collapsed
+ * group, a frame per expanded group, and edges re-pointed at whatever stands for their ends.
+ * Pure data (no DOM): the main thread builds it, the layout worker and the SVG writer consume it.
+ */
+import type { GraphGroup, GraphNode, ModelGraph, Shape } from '../../../server/src/engine/report/types';
+import { FONT, edgeText, frameHeaderMin, groupSize, layerSize } from './node_content';
+import { textWidth } from './measure';
+
+/** Helper calls that wrap a single layer (a `conv()` around one tf.layers.conv2d) are not drawn as groups. */
+export const MIN_GROUP_NODES = 2;
+
+export interface VisibleItem {
+  /** A graph node id (layer or input) or a group id (collapsed group). */
+  id: string;
+  kind: 'layer' | 'input' | 'group';
+  /** The expanded group whose frame holds it. */
+  parent?: string;
+  width: number;
+  height: number;
+  /** Position of its first node in topological order. */
+  order: number;
+}
+
+export interface VisibleFrame {
+  id: string;
+  parent?: string;
+  /** Width the header text needs. */
+  minWidth: number;
+}
+
+export interface VisibleEdge {
+  id: string;
+  source: string;
+  target: string;
+  /** The graph edges it stands for (one unless an end is a collapsed group). */
+  edgeIds: string[];
+  shape: Shape | null;
+  label: string;
+  labelWidth: number;
+  /** Into a merge layer (add, concatenate, ...): drawn in the merge colour. */
+  merge: boolean;
+}
+
+export interface VisibleGraph {
+  items: VisibleItem[];
+  frames: VisibleFrame[];
+  edges: VisibleEdge[];
+}
+
+/** Indexes over a ModelGraph that every view needs. Build once per model message. */
+export interface GraphIndex {
+  graph: ModelGraph;
+  nodes: Map<string, GraphNode>;
+  groups: Map<string, GraphGroup>;
+  order: Map<string, number>;
+  /** Groups with at least MIN_GROUP_NODES nodes: the ones that can collapse. */
+  real: Set<string>;
+  /** Nearest real ancestor of each real group. */
+  realParent: Map<string, string | undefined>;
+  /** Innermost real group of each node. */
+  nodeGroup: Map<string, string | undefined>;
+  /** Real groups, parents before children. */
+  realOrder: string[];
+}
+
+export function indexGraph(graph: ModelGraph): GraphIndex {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const groups = new Map(graph.groups.map((g) => [g.id, g]));
+  const order = topoOrder(graph);
+  const real = new Set(graph.groups.filter((g) => g.nodeIds.length >= MIN_GROUP_NODES).map((g) => g.id));
+  const nearestReal = (id: string | undefined): string | undefined => {
+    let g = id ? groups.get(id) : undefined;
+    for (let guard = 0; g && !real.has(g.id) && guard < 10_000; guard++) g = g.parentId ? groups.get(g.parentId) : undefined;
+    return g && real.has(g.id) ? g.id : undefined;
+  };
+  const realParent = new Map<string, string | undefined>();
+  for (const id of real) realParent.set(id, nearestReal(groups.get(id)!.parentId));
+  const nodeGroup = new Map<string, string | undefined>();
+  for (const n of graph.nodes) nodeGroup.set(n.id, nearestReal(n.groupId));
+  const depth = (id: string): number => {
+    let d = 0;
+    for (let p = realParent.get(id); p && d < 10_000; p = realParent.get(p)) d++;
+    return d;
+  };
+  const realOrder = [...real].sort((a, b) => depth(a) - depth(b));
+  return { graph, nodes, groups, order, real, realParent, nodeGroup, realOrder };
+}
+
+/** Kahn's order, ties broken by the graph's own node order (which the engine already keeps topological). */
+function topoOrder(graph: ModelGraph): Map<string, number> {
+  const pos = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  const indeg = new Map(graph.nodes.map((n) => [n.id, 0]));
+  const out = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    if (!pos.has(e.source) || !pos.has(e.target)) continue;
+    indeg.set(e.target, indeg.get(e.target)! + 1);
+    (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
+  }
+  const ready = graph.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
+  const order = new Map<string, number>();
+  while (ready.length) {
+    // Smallest original position first: keep the source order among ready nodes.
+    let best = 0;
+    for (let i = 1; i < ready.length; i++) if (pos.get(ready[i]!)! < pos.get(ready[best]!)!) best = i;
+    const id = ready.splice(best, 1)[0]!;
+    order.set(id, order.size);
+    for (const t of out.get(id) ?? []) {
+      const d = indeg.get(t)! - 1;
+      indeg.set(t, d);
+      if (d === 0) ready.push(t);
+    }
+  }
+  // A cycle (never from the engine) keeps its nodes in source order at the end.
+  for (const n of graph.nodes) if (!order.has(n.id)) order.set(n.id, order.size);
+  return order;
+}
+
+/** `collapsed(id)` says whether a real group is collapsed; the outermost collapsed ancestor wins. */
+export function visibleGraph(ix: GraphIndex, collapsed: (groupId: string) => boolean): VisibleGraph {
+  // rep: what stands for each node (itself, or its outermost collapsed group).
+  const hiddenBy = new Map<string, string | undefined>(); // real group -> outermost collapsed group at or above it
+  for (const id of ix.realOrder) {
+    const p = ix.realParent.get(id);
+    const above = p ? hiddenBy.get(p) : undefined;
+    hiddenBy.set(id, above ?? (collapsed(id) ? id : undefined));
+  }
+  const rep = new Map<string, string>();
+  for (const n of ix.graph.nodes) {
+    const g = ix.nodeGroup.get(n.id);
+    rep.set(n.id, (g && hiddenBy.get(g)) || n.id);
+  }
+
+  const items: VisibleItem[] = [];
+  const groupOrder = new Map<string, number>();
+  for (const n of ix.graph.nodes) {
+    const r = rep.get(n.id)!;
+    const o = ix.order.get(n.id)!;
+    if (r === n.id) {
+      const size = layerSize(n);
+      items.push({ id: n.id, kind: n.layerIndex === null ? 'input' : 'layer', parent: ix.nodeGroup.get(n.id), order: o, ...size });
+    } else if (!groupOrder.has(r) || o < groupOrder.get(r)!) groupOrder.set(r, o);
+  }
+  for (const [id, o] of groupOrder) {
+    const g = ix.groups.get(id)!;
+    items.push({ id, kind: 'group', parent: ix.realParent.get(id), order: o, ...groupSize(g, g.nodeIds.length) });
+  }
+  items.sort((a, b) => a.order - b.order);
+
+  const frames: VisibleFrame[] = [];
+  for (const id of ix.realOrder) {
+    if (hiddenBy.get(id)) continue;
+    const g = ix.groups.get(id)!;
+    frames.push({ id, parent: ix.realParent.get(id), minWidth: textWidth(frameHeaderMin(g), FONT.frame, true) + 24 });
+  }
+
+  const edges: VisibleEdge[] = [];
+  const merged = new Map<string, VisibleEdge>();
+  for (const e of ix.graph.edges) {
+    const s = rep.get(e.source);
+    const t = rep.get(e.target);
+    if (!s || !t || s === t) continue;
+    const target = ix.nodes.get(t);
+    const label = edgeText(e.shape);
+    const base = {
+      source: s,
+      target: t,
+      shape: e.shape,
+      label,
+      labelWidth: label ? textWidth(label, FONT.edge) + 6 : 0,
+      merge: target?.family === 'merge',
+    };
+    if (s === e.source && t === e.target) {
+      edges.push({ id: e.id, edgeIds: [e.id], ...base });
+      continue;
+    }
+    const key = `${s}>${t}`;
+    const m = merged.get(key);
+    if (m) m.edgeIds.push(e.id);
+    else {
+      const v: VisibleEdge = { id: `v:${key}`, edgeIds: [e.id], ...base };
+      merged.set(key, v);
+      edges.push(v);
+    }
+  }
+  return { items, frames, edges };
+}
+
+/** What stands for a node in the drawing: itself, or the outermost collapsed group holding it. */
+export function representative(ix: GraphIndex, collapsed: (groupId: string) => boolean, nodeId: string): string {
+  let rep = nodeId;
+  for (let g = ix.nodeGroup.get(nodeId), guard = 0; g && guard < 10_000; g = ix.realParent.get(g), guard++) if (collapsed(g)) rep = g;
+  return rep;
+}
+
+/** What stands for a group: its box or frame, or the outermost collapsed group around it. */
+export function groupRepresentative(ix: GraphIndex, collapsed: (groupId: string) => boolean, groupId: string): string {
+  let rep = groupId;
+  for (let g = ix.realParent.get(groupId), guard = 0; g && guard < 10_000; g = ix.realParent.get(g), guard++) if (collapsed(g)) rep = g;
+  return rep;
+}

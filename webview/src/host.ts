@@ -1,0 +1,132 @@
+/**
+ * The panel's link to whoever shows it: VS Code (acquireVsCodeApi) or the standalone page written
+ * by `convlens view`, where there is no host and the page serves itself (its data is inlined,
+ * exports download, copies go to the clipboard, reveal shows where the layer is).
+ */
+import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from './protocol';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare global {
+  interface Window {
+    acquireVsCodeApi?: () => VsCodeApi;
+  }
+}
+
+export interface Host {
+  readonly standalone: boolean;
+  post(msg: FromWebview): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+  /** Source text of the layout worker, or null when it cannot be had. */
+  workerSource(): Promise<string | null>;
+  /** Messages for the panel, already validated. */
+  listen(onMessage: (m: ToWebview) => void): void;
+  /** A short notice in the panel (standalone page: what the host would have done). */
+  notify?: (text: string) => void;
+}
+
+export function connectHost(script: HTMLScriptElement | null): Host {
+  const api = typeof window.acquireVsCodeApi === 'function' ? window.acquireVsCodeApi() : undefined;
+  return api ? vscodeHost(api, script) : standaloneHost();
+}
+
+function listenWindow(onMessage: (m: ToWebview) => void): void {
+  window.addEventListener('message', (ev: MessageEvent) => {
+    if (isToWebview(ev.data)) onMessage(ev.data);
+    else console.warn('ConvLens: ignored a malformed message', ev.data);
+  });
+}
+
+function vscodeHost(api: VsCodeApi, script: HTMLScriptElement | null): Host {
+  const workerUri = script?.dataset.worker;
+  return {
+    standalone: false,
+    post: (m) => api.postMessage(m),
+    getState: () => api.getState(),
+    setState: (s) => api.setState(s),
+    // A worker cannot start from a vscode-resource URL: fetch its text, start it from a blob.
+    workerSource: async () => {
+      if (!workerUri) return null;
+      try {
+        const r = await fetch(workerUri);
+        return r.ok ? await r.text() : null;
+      } catch {
+        return null;
+      }
+    },
+    listen: listenWindow,
+  };
+}
+
+function readJson(id: string): unknown {
+  const el = document.getElementById(id);
+  if (!el?.textContent) return undefined;
+  try {
+    return JSON.parse(el.textContent);
+  } catch {
+    return undefined;
+  }
+}
+
+function standaloneHost(): Host {
+  let state: unknown;
+  const host: Host = {
+    standalone: true,
+    post: (m) => {
+      switch (m.type) {
+        case 'export':
+          download(m.data, m.name ?? `model.${m.format}`, m.format);
+          break;
+        case 'copy':
+          void navigator.clipboard?.writeText(m.text).then(
+            () => host.notify?.(`Copied ${m.what ?? 'text'} to the clipboard.`),
+            () => host.notify?.('The browser refused clipboard access.'),
+          );
+          break;
+        case 'reveal':
+          host.notify?.(`${m.file.split(/[\\/]/).pop()}:${m.range.start.line + 1}:${m.range.start.character + 1}`);
+          break;
+        default:
+          break;
+      }
+    },
+    getState: () => state,
+    setState: (s) => {
+      state = s;
+    },
+    workerSource: async () => {
+      const code = readJson('convlens-worker');
+      return typeof code === 'string' ? code : null;
+    },
+    listen: (onMessage) => {
+      listenWindow(onMessage);
+      const data = readJson('convlens-data');
+      if (isToWebview(data)) queueMicrotask(() => onMessage(data as ModelMessage));
+    },
+  };
+  return host;
+}
+
+function download(data: string, name: string, format: 'svg' | 'png'): void {
+  const blob = format === 'svg' ? new Blob([data], { type: 'image/svg+xml' }) : dataUrlBlob(data);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function dataUrlBlob(dataUrl: string): Blob {
+  const b64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type: 'image/png' });
+}

@@ -1,0 +1,110 @@
+/**
+ * The panel's HTML documents. Pure string building (no DOM, no Node), called by the extension host
+ * (webviewHtml, with URIs from asWebviewUri) and by `convlens view` (standaloneHtml, everything
+ * inlined). Both carry a strict Content-Security-Policy: scripts only with the per-load nonce, no
+ * remote origins, no eval, workers only from blob: URLs the page made itself.
+ */
+
+export interface WebviewHtmlOptions {
+  scriptUri: string;
+  styleUri: string;
+  /** dist/layout_worker.js; the panel fetches it and starts the worker from a blob: URL. */
+  workerUri?: string;
+  /** webview.cspSource */
+  cspSource: string;
+  nonce: string;
+}
+
+export interface StandaloneHtmlOptions {
+  /** dist/webview.js */
+  script: string;
+  /** dist/webview.css */
+  style: string;
+  /** dist/layout_worker.js */
+  worker: string;
+  /** What the page shows: a `model` message (see protocol.ts). */
+  data: unknown;
+  title?: string;
+  /** Fresh per page when omitted. */
+  nonce?: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The policy shared by both pages; `source` is the webview's resource origin, if any. */
+export function contentSecurityPolicy(nonce: string, source?: string): string {
+  const src = source ? ` ${source}` : '';
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src${src} 'nonce-${nonce}'`,
+    `img-src${src} blob:`,
+    `font-src${src || " 'none'"}`,
+    `connect-src${src || " 'none'"}`,
+    'worker-src blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function webviewHtml(o: WebviewHtmlOptions): string {
+  const worker = o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o.nonce, o.cspSource))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" nonce="${escapeHtml(o.nonce)}" href="${escapeHtml(o.styleUri)}">
+<title>ConvLens</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"${worker}></script>
+</body>
+</html>
+`;
+}
+
+/** JSON that is safe inside a <script> element: no `<` can close it. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Inline script text cannot contain `</script`; `<\/` means the same inside JS strings and regexes. */
+function inlineScript(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+export function standaloneHtml(o: StandaloneHtmlOptions): string {
+  const nonce = o.nonce ?? randomNonce();
+  const title = escapeHtml(o.title ?? 'ConvLens architecture');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ConvLens">
+<title>${title}</title>
+<style nonce="${nonce}">${o.style.replace(/<\/(style)/gi, '<\\/$1')}</style>
+</head>
+<body class="standalone">
+<div id="app"></div>
+<script type="application/json" id="convlens-data">${scriptJson(o.data)}</script>
+<script type="application/json" id="convlens-worker">${scriptJson(o.worker)}</script>
+<script nonce="${nonce}">${inlineScript(o.script)}</script>
+</body>
+</html>
+`;
+}
+
+function randomNonce(): string {
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}

@@ -1,0 +1,226 @@
+/**
+ * Messages between the extension host and the panel, both directions, each with a validator.
+ * The panel renders only what passes `isToWebview`; the host acts only on what passes
+ * `isFromWebview`. Validation is structural and referential (edges point at nodes that exist,
+ * layer indexes are in range) so that nothing the renderer indexes can be missing.
+ */
+import type { Diagnostic, ModelGraph, ModelReport, Range } from '../../server/src/engine/report/types';
+
+export type ViewKind = 'graph' | 'profile' | 'training';
+export type ExportFormat = 'svg' | 'png';
+
+export interface ModelPayload {
+  report: ModelReport;
+  graph: ModelGraph;
+}
+
+// ---- host -> webview
+export interface ModelMessage {
+  type: 'model';
+  uri: string;
+  /** The document version the analysis saw (null when unknown). */
+  version: number | null;
+  models: ModelPayload[];
+  diagnostics: Diagnostic[];
+  /** Model name to show; the first model otherwise. */
+  selected?: string;
+  view?: ViewKind;
+}
+/** The editor cursor moved: highlight the layers whose constructing call contains it. */
+export interface CursorMessage {
+  type: 'cursor';
+  uri: string;
+  line: number;
+  character: number;
+}
+/** The colour theme changed (CSS variables already follow it; canvases repaint). */
+export interface ThemeMessage {
+  type: 'theme';
+}
+/** One event of the training worker (runtime issue); the Training tab appears on the first. */
+export interface TrainingMessage {
+  type: 'training';
+  event: unknown;
+}
+/** The host's Export command: the panel answers with an `export` message. */
+export interface RequestExportMessage {
+  type: 'requestExport';
+  format: ExportFormat;
+}
+export type ToWebview = ModelMessage | CursorMessage | ThemeMessage | TrainingMessage | RequestExportMessage;
+
+// ---- webview -> host
+export interface ReadyMessage {
+  type: 'ready';
+}
+/** Reveal and select `range` in `file` (an absolute path; the analysed document when empty). */
+export interface RevealMessage {
+  type: 'reveal';
+  file: string;
+  range: Range;
+}
+export interface SelectModelMessage {
+  type: 'selectModel';
+  name: string;
+}
+/** `data`: the SVG text, or for PNG a `data:image/png;base64,...` URL. */
+export interface ExportMessage {
+  type: 'export';
+  format: ExportFormat;
+  data: string;
+  /** Suggested file name ('resNet50.svg'). */
+  name?: string;
+}
+export interface CopyMessage {
+  type: 'copy';
+  text: string;
+  /** What was copied, for the host's notification ('profile as Markdown'). */
+  what?: string;
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage;
+
+// ---- validators
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isInt = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+const isNumOrNull = (x: unknown) => x === null || isNum(x);
+const optStr = (x: unknown) => x === undefined || isStr(x);
+const isArr = (x: unknown, item: (y: unknown) => boolean): boolean => Array.isArray(x) && x.every(item);
+
+export function isPosition(x: unknown): boolean {
+  return isObj(x) && isInt(x.line) && isInt(x.character);
+}
+export function isRange(x: unknown): x is Range {
+  return isObj(x) && isPosition(x.start) && isPosition(x.end);
+}
+const isShape = (x: unknown) => Array.isArray(x) && x.every((d) => d === null || isNum(d));
+const isPair = (x: unknown) => x === undefined || (Array.isArray(x) && x.length === 2 && x.every(isNum));
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
+
+export function isDiagnostic(x: unknown): x is Diagnostic {
+  return isObj(x) && isRange(x.range) && SEVERITIES.has(x.severity as string) && isStr(x.code) && isStr(x.message);
+}
+
+function isLayer(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    isStr(x.className) &&
+    isStr(x.displayName) &&
+    isStr(x.label) &&
+    isStr(x.family) &&
+    isStr(x.file) &&
+    isRange(x.range) &&
+    optStr(x.name) &&
+    isArr(x.inputShapes, isShape) &&
+    isShape(x.outputShape) &&
+    isNumOrNull(x.params) &&
+    isNumOrNull(x.macs) &&
+    isNumOrNull(x.activationBytes) &&
+    isPair(x.receptiveField) &&
+    isPair(x.jump) &&
+    (x.trainableParams === undefined || isNumOrNull(x.trainableParams)) &&
+    (x.nonTrainableParams === undefined || isNumOrNull(x.nonTrainableParams)) &&
+    (x.applications === undefined || isNum(x.applications)) &&
+    (x.chain === undefined || isArr(x.chain, (c) => isObj(c) && isStr(c.name))) &&
+    optStr(x.error)
+  );
+}
+
+export function isModelReport(x: unknown): x is ModelReport {
+  return (
+    isObj(x) &&
+    isStr(x.name) &&
+    isStr(x.file) &&
+    isRange(x.range) &&
+    isArr(x.layers, isLayer) &&
+    isArr(x.inputShapes, isShape) &&
+    isArr(x.outputShapes, isShape) &&
+    isNumOrNull(x.totalParams) &&
+    isNumOrNull(x.macs) &&
+    (x.trainableParams === undefined || isNumOrNull(x.trainableParams)) &&
+    (x.activationBytes === undefined || isNumOrNull(x.activationBytes)) &&
+    (x.depth === undefined || isNum(x.depth)) &&
+    (x.diagnostics === undefined || isArr(x.diagnostics, isDiagnostic))
+  );
+}
+
+/** Structure plus references: every id an edge or group names exists; layer indexes are in range. */
+export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
+  if (!isObj(x) || !Array.isArray(x.nodes) || !Array.isArray(x.edges) || !Array.isArray(x.groups)) return false;
+  const ids = new Set<string>();
+  for (const n of x.nodes) {
+    if (!isObj(n) || !isStr(n.id) || ids.has(n.id) || !isStr(n.className) || !isStr(n.label) || !isStr(n.family) || !isRange(n.range) || !isStr(n.file)) return false;
+    if (!(n.layerIndex === null || (isInt(n.layerIndex) && n.layerIndex < layerCount))) return false;
+    if (!(n.outputShape === null || isShape(n.outputShape)) || !isNumOrNull(n.params) || !optStr(n.groupId) || !optStr(n.name) || !optStr(n.error)) return false;
+    ids.add(n.id);
+  }
+  const groupIds = new Set<string>();
+  for (const g of x.groups) {
+    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
+    if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShape) || !isArr(g.outputShapes, isShape) || !isNumOrNull(g.params)) return false;
+    if (g.range !== undefined && !isRange(g.range)) return false;
+    groupIds.add(g.id);
+  }
+  for (const g of x.groups as Obj[]) if (g.parentId !== undefined && !groupIds.has(g.parentId as string)) return false;
+  for (const n of x.nodes as Obj[]) if (n.groupId !== undefined && !groupIds.has(n.groupId as string)) return false;
+  for (const e of x.edges) {
+    if (!isObj(e) || !isStr(e.id) || !isStr(e.source) || !isStr(e.target) || !ids.has(e.source) || !ids.has(e.target)) return false;
+    if (!isInt(e.targetInput) || !(e.shape === null || isShape(e.shape))) return false;
+  }
+  return true;
+}
+
+const VIEWS = new Set<unknown>(['graph', 'profile', 'training']);
+const FORMATS = new Set<unknown>(['svg', 'png']);
+
+export function isModelPayload(x: unknown): x is ModelPayload {
+  return isObj(x) && isModelReport(x.report) && isModelGraph(x.graph, (x.report as ModelReport).layers.length);
+}
+
+export function isToWebview(x: unknown): x is ToWebview {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'model':
+      return (
+        isStr(x.uri) &&
+        (x.version === null || x.version === undefined || isNum(x.version)) &&
+        isArr(x.models, isModelPayload) &&
+        isArr(x.diagnostics, isDiagnostic) &&
+        optStr(x.selected) &&
+        (x.view === undefined || VIEWS.has(x.view))
+      );
+    case 'cursor':
+      return isStr(x.uri) && isInt(x.line) && isInt(x.character);
+    case 'theme':
+      return true;
+    case 'training':
+      return 'event' in x;
+    case 'requestExport':
+      return FORMATS.has(x.format);
+    default:
+      return false;
+  }
+}
+
+/** Exported data may be big (a PNG of DenseNet-121), but not unbounded. */
+const MAX_EXPORT = 64 * 1024 * 1024;
+
+export function isFromWebview(x: unknown): x is FromWebview {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'reveal':
+      return isStr(x.file) && isRange(x.range);
+    case 'selectModel':
+      return isStr(x.name);
+    case 'export':
+      return FORMATS.has(x.format) && isStr(x.data) && x.data.length <= MAX_EXPORT && optStr(x.name) && (x.format === 'svg' ? /^\s*<(\?xml|svg)/.test(x.data) : x.data.startsWith('data:image/png;base64,'));
+    case 'copy':
+      return isStr(x.text) && x.text.length <= MAX_EXPORT && optStr(x.what);
+    default:
+      return false;
+  }
+}
