@@ -13,7 +13,7 @@ import { LEGEND, type BasePalette } from './graph/palette';
 import { cursorTargets, searchTargets } from './graph/find';
 import { indexGraph, representative, visibleGraph, type GraphIndex } from './graph/visible';
 import type { Host } from './host';
-import { ProfileView } from './profile/profile_view';
+import { ProfileView, type MeasuredLatency } from './profile/profile_view';
 import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from './protocol';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
@@ -58,7 +58,9 @@ export class App {
 
   private readonly graphView: GraphView;
   private readonly profile: ProfileView;
-  private readonly training = new TrainingView();
+  private readonly training: TrainingView;
+  /** The mode of the runtime run whose events are arriving ('profile' runs feed the Profile view). */
+  private runMode: 'check' | 'profile' | undefined;
   private readonly layouts: LayoutClient;
 
   // toolbar parts
@@ -91,6 +93,7 @@ export class App {
       group: (id, ev) => this.onGroupClick(id, ev),
       viewport: (vp) => this.rememberViewport(vp),
     });
+    this.training = new TrainingView({ reveal: (file, range) => this.host.post({ type: 'reveal', file, range }) });
     this.profile = new ProfileView({
       reveal: (i) => this.revealLayer(i),
       copy: (text, what) => this.host.post({ type: 'copy', text, what }),
@@ -208,13 +211,28 @@ export class App {
         this.onTheme();
         break;
       case 'training':
-        this.tabs.get('training')!.hidden = false;
-        this.training.add(m.event);
+        this.onTraining(m.event);
         break;
       case 'requestExport':
         void this.export(m.format);
         break;
     }
+  }
+
+  /** Runtime events: a check run fills the Training tab; a profile run adds measured latency. */
+  private onTraining(e: unknown): void {
+    this.runMode = TrainingView.modeOf(e) ?? this.runMode;
+    const ev = e as { type?: string; result?: unknown };
+    if (this.runMode === 'profile') {
+      if (ev.type === 'profile') this.profile.setLatency(measuredLatency(ev.result));
+      return;
+    }
+    const tab = this.tabs.get('training')!;
+    const firstShown = tab.hidden;
+    tab.hidden = false;
+    this.training.add(e);
+    // The host opened the panel for a sanity check before the tab existed: go there now.
+    if (firstShown && this.hostView === 'training') this.setView('training');
   }
 
   private onModel(m: ModelMessage): void {
@@ -473,4 +491,21 @@ export class App {
     clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => this.host.setState({ view: this.view === 'training' ? 'graph' : this.view, models: this.states } satisfies Saved), 300);
   }
+}
+
+/** The runtime's ProfileResult (server/src/runtime/events.ts), read defensively. */
+function measuredLatency(r: unknown): MeasuredLatency | undefined {
+  if (typeof r !== 'object' || r === null) return undefined;
+  const o = r as Record<string, unknown>;
+  const nums = (x: unknown) => (Array.isArray(x) && x.every((v) => typeof v === 'number') ? (x as number[]) : undefined);
+  const batchSizes = nums(o.batchSizes);
+  const totalMs = nums(o.totalMs);
+  if (!batchSizes || !totalMs || typeof o.model !== 'string') return undefined;
+  const byLayer = new Map<number, number[]>();
+  for (const l of Array.isArray(o.layers) ? o.layers : []) {
+    const row = l as Record<string, unknown>;
+    const ms = nums(row.ms);
+    if (typeof row.layerIndex === 'number' && ms) byLayer.set(row.layerIndex, ms);
+  }
+  return { model: o.model, backend: String(o.backend ?? ''), batchSizes, totalMs, byLayer };
 }

@@ -13,9 +13,20 @@ export interface ProfileEvents {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Measured forward latency from the runtime worker (Profile Model in a trusted workspace). */
+export interface MeasuredLatency {
+  model: string;
+  backend: string;
+  batchSizes: number[];
+  totalMs: number[];
+  /** Median ms per batch size, by index into the report's layers. */
+  byLayer: Map<number, number[]>;
+}
+
 export class ProfileView {
   readonly root: HTMLDivElement;
   private report: ModelReport | undefined;
+  private latency: MeasuredLatency | undefined;
   private sort: SortState = { key: 'index', dir: 1 };
   private order: number[] = [];
   private cursor = new Set<number>();
@@ -46,6 +57,12 @@ export class ProfileView {
 
   show(report: ModelReport): void {
     this.report = report;
+    this.render();
+  }
+
+  /** Measured latency arrived (or was cleared): add or drop its column. */
+  setLatency(latency: MeasuredLatency | undefined): void {
+    this.latency = latency;
     this.render();
   }
 
@@ -96,6 +113,13 @@ export class ProfileView {
     if (!r) return;
     this.order = sortedRows(r, this.sort);
     const maxParams = Math.max(1, ...r.layers.map((l) => l.params ?? 0));
+    const lat = this.latency && this.latency.model === r.name ? this.latency : undefined;
+    const latHead = lat ? `<th class="num c-latency" title="Median forward time of the layer alone on ${esc(lat.backend)}">Measured ms (batch ${lat.batchSizes.join(' / ')})</th>` : '';
+    const latCell = (i: number) => {
+      if (!lat) return '';
+      const ms = lat.byLayer.get(i);
+      return `<td class="num c-latency">${ms ? ms.map((x) => (x < 0.1 ? x.toFixed(3) : x.toFixed(2))).join(' / ') : ''}</td>`;
+    };
     const head = COLUMNS.map((c) => {
       const active = c.key === this.sort.key;
       const aria = active ? ` aria-sort="${this.sort.dir === 1 ? 'ascending' : 'descending'}"` : '';
@@ -116,14 +140,18 @@ export class ProfileView {
         return `<td class="${c.numeric ? 'num ' : ''}c-${c.key}">${text}</td>`;
       }).join('');
       const title = l.error ? ` title="${esc(l.error)}"` : '';
-      rows.push(`<tr data-layer-index="${i}" class="${cls}" tabindex="-1"${title}>${cells}</tr>`);
+      rows.push(`<tr data-layer-index="${i}" class="${cls}" tabindex="-1"${title}>${cells}${latCell(i)}</tr>`);
     }
     const t = totals(r);
     const foot = COLUMNS.map((c) => {
       const v = c.key === 'name' ? `Total (${r.layers.length} layers)` : c.key === 'params' ? t.params : c.key === 'share' ? t.share : c.key === 'macs' ? t.macs : c.key === 'memory' ? t.memory : '';
       return `<td class="${c.numeric ? 'num ' : ''}c-${c.key}">${esc(v)}</td>`;
     }).join('');
-    this.root.innerHTML = `<table class="profile"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody><tfoot><tr class="totals">${foot}</tr></tfoot></table>
+    const latFoot = lat ? `<td class="num c-latency">${lat.totalMs.map((x) => x.toFixed(1)).join(' / ')} end to end</td>` : '';
+    const measured = lat
+      ? `<p class="measured">Measured on ${esc(lat.backend)}: forward pass ${lat.totalMs.map((x, k) => `${x.toFixed(1)} ms at batch ${lat.batchSizes[k]}`).join(', ')} (median).</p>`
+      : '';
+    this.root.innerHTML = `${measured}<table class="profile"><thead><tr>${head}${latHead}</tr></thead><tbody>${rows.join('')}</tbody><tfoot><tr class="totals">${foot}${latFoot}</tr></tfoot></table>
 <p class="note">MACs: multiply-accumulates for batch 1 (FLOPs ≈ 2 × MACs). Activation memory: float32 output of each layer, batch 1. Receptive field along the largest path.</p>`;
   }
 }
