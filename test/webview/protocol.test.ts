@@ -80,15 +80,15 @@ describe('the panel ignores malformed messages', { skip: skipReason() }, () => {
     await p.page.context().close();
   });
 
-  test('the Training tab stays hidden until the first training event, then lists events', async () => {
+  test('the Training tab stays hidden until the first training event, then shows it', async () => {
     const p = await openPanel(browser);
     await p.send(fixtureMessage('alexnet'));
     await p.drawn();
     assert.equal(await p.page.isVisible('button.tab-training'), false);
-    await p.send({ type: 'training', event: { kind: 'step', step: 1, loss: 6.9 } });
+    await p.send({ type: 'training', event: { type: 'step', step: 1, total: 50, loss: 6.9, ms: 12 } });
     await p.page.waitForSelector('button.tab-training', { state: 'visible' });
     await p.page.click('button.tab-training');
-    assert.match((await p.page.textContent('.training-view')) ?? '', /"loss":6\.9/);
+    assert.match((await p.page.textContent('.training-view .run-status')) ?? '', /Step 1 of 50 .*loss 6\.9/);
     await p.page.context().close();
   });
 });
