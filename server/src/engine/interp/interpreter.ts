@@ -286,37 +286,14 @@ export class Interpreter {
   // ---------------------------------------------------------------- hoisting
 
   private hoist(stmts: ts.NodeArray<ts.Statement> | readonly ts.Statement[], scope: Scope, rec: ModuleRecord): void {
-    for (const s of stmts) {
-      if (ts.isFunctionDeclaration(s) && s.body) {
-        // `export default function () {}` has no name; it is exported as '%default'.
-        const name = s.name?.text ?? '%default';
-        scope.declare(name, this.makeClosure(s, scope, rec, s.name?.text ?? 'default'));
-      } else if (ts.isVariableStatement(s) && !(s.declarationList.flags & ts.NodeFlags.BlockScoped)) {
-        for (const d of s.declarationList.declarations) this.hoistVarNames(d.name, scope);
-      } else if (ts.isClassDeclaration(s) && s.name) {
-        // Classes are not hoisted in JS, but hoisting a placeholder lets earlier functions refer to them.
-        if (!scope.hasOwn(s.name.text)) scope.declare(s.name.text, undefined);
-      }
-      this.hoistNestedVars(s, scope);
+    const h = hoistingOf(stmts);
+    for (const f of h.functions) {
+      // `export default function () {}` has no name; it is exported as '%default'.
+      scope.declare(f.name?.text ?? '%default', this.makeClosure(f, scope, rec, f.name?.text ?? 'default'));
     }
-  }
-
-  private hoistVarNames(name: ts.BindingName, scope: Scope): void {
-    if (ts.isIdentifier(name)) scope.declareVar(name.text, undefined);
-    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) this.hoistVarNames(el.name, scope);
-  }
-
-  /** `var` inside blocks and loops belongs to the function scope. */
-  private hoistNestedVars(s: ts.Statement, scope: Scope): void {
-    const visit = (n: ts.Node): void => {
-      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-      if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) {
-        for (const d of n.declarations) this.hoistVarNames(d.name, scope);
-      }
-      ts.forEachChild(n, visit);
-    };
-    if (ts.isBlock(s) || ts.isIfStatement(s) || ts.isIterationStatement(s, false) || ts.isTryStatement(s) || ts.isSwitchStatement(s) || ts.isLabeledStatement(s))
-      ts.forEachChild(s, visit);
+    for (const v of h.vars) scope.declareVar(v, undefined);
+    // Classes are not hoisted in JS, but hoisting a placeholder lets earlier functions refer to them.
+    for (const c of h.classes) if (!scope.hasOwn(c)) scope.declare(c, undefined);
   }
 
   // ---------------------------------------------------------------- statements
@@ -350,8 +327,10 @@ export class Interpreter {
         if (c === true || isUnknown(c)) return this.execSub(st.thenStatement, scope, rec);
         return st.elseStatement ? this.execSub(st.elseStatement, scope, rec) : undefined;
       }
-      case SK_Block:
-        return this.execBlock((s as ts.Block).statements, new Scope(scope), rec);
+      case SK_Block: {
+        const stmts = (s as ts.Block).statements;
+        return this.execBlock(stmts, needsScope(stmts) ? new Scope(scope) : scope, rec);
+      }
       case SK_ForStatement:
         return this.execFor(s as ts.ForStatement, scope, rec, undefined);
       case SK_ForOfStatement:
@@ -1587,6 +1566,54 @@ export function bindingNames(n: ts.BindingName): string[] {
   const out: string[] = [];
   for (const el of n.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));
   return out;
+}
+
+interface Hoisting {
+  functions: ts.FunctionDeclaration[];
+  vars: string[];
+  classes: string[];
+}
+
+/** What a statement list hoists, computed once per list (a helper called 58 times is walked once). */
+const hoistCache = new WeakMap<object, Hoisting>();
+
+function hoistingOf(stmts: ts.NodeArray<ts.Statement> | readonly ts.Statement[]): Hoisting {
+  let h = hoistCache.get(stmts);
+  if (h) return h;
+  h = { functions: [], vars: [], classes: [] };
+  const out = h;
+  const varNames = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) out.vars.push(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) varNames(el.name);
+  };
+  // `var` inside blocks and loops belongs to the function scope.
+  const nested = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) for (const d of n.declarations) varNames(d.name);
+    ts.forEachChild(n, nested);
+  };
+  for (const s of stmts) {
+    if (ts.isFunctionDeclaration(s) && s.body) out.functions.push(s);
+    else if (ts.isVariableStatement(s) && !(s.declarationList.flags & ts.NodeFlags.BlockScoped)) for (const d of s.declarationList.declarations) varNames(d.name);
+    else if (ts.isClassDeclaration(s) && s.name) out.classes.push(s.name.text);
+    if (ts.isBlock(s) || ts.isIfStatement(s) || ts.isIterationStatement(s, false) || ts.isTryStatement(s) || ts.isSwitchStatement(s) || ts.isLabeledStatement(s))
+      ts.forEachChild(s, nested);
+  }
+  hoistCache.set(stmts, out);
+  return out;
+}
+
+/** Whether a block declares anything of its own (let, const, class, function): only then does it need a scope. */
+const blockScopeCache = new WeakMap<object, boolean>();
+function needsScope(stmts: ts.NodeArray<ts.Statement>): boolean {
+  let v = blockScopeCache.get(stmts);
+  if (v === undefined) {
+    v = stmts.some(
+      (s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s) || (ts.isVariableStatement(s) && (s.declarationList.flags & ts.NodeFlags.BlockScoped) !== 0),
+    );
+    blockScopeCache.set(stmts, v);
+  }
+  return v;
 }
 
 /** Stands in for a node where a native function is called by the engine itself. */

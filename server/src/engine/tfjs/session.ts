@@ -303,7 +303,7 @@ export class TfSession {
     const last = layer.nodes[layer.nodes.length - 1];
     switch (key) {
       case 'apply':
-        return new NativeFunction('apply', (_i, _t, args, call) => this.applyLayer(layer, args[0], call));
+        return (layer.applyFn ??= new NativeFunction('apply', (_i, _t, args, call) => this.applyLayer(layer, args[0], call)));
       case 'name':
         return layer.name ?? `${layer.factory}_${layer.className}${layer.id}`;
       case 'getClassName':

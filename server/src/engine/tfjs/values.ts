@@ -3,7 +3,7 @@
  * (what `apply`, `add`, `tf.model` do) lives in session.ts; these are the data.
  */
 import type { Frame } from '../interp/interpreter';
-import { type Closure, HostObject, type Value } from '../interp/values';
+import { type Closure, HostObject, type NativeFunction, type Value } from '../interp/values';
 import type { Interpreter } from '../interp/interpreter';
 import type ts from 'typescript';
 import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
@@ -38,6 +38,8 @@ export class LayerValue extends HostObject {
   weights: WeightSpec[] | undefined;
   /** Set when this layer object is a whole model used as a layer. */
   model: ModelValue | undefined;
+  /** `layer.apply`, made once per layer object. */
+  applyFn: NativeFunction | undefined;
 
   constructor(
     readonly session: TfSession,
