@@ -78,8 +78,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const models: AnalyzedModel[] = [];
   const pairs: { value: ModelValue; report: ModelReport }[] = [];
   for (const [model, { name, loc }] of names) {
-    const locs = modelLocKeys(model);
-    const own = allDiags.filter((d) => locs.has(d.key)).map((d) => d.diagnostic);
+    const own = allDiags.length ? allDiags.filter((d) => aboutModel(model, d.loc)).map((d) => d.diagnostic) : [];
     const built = buildModel(model, name, loc, placer, own);
     models.push(built);
     pairs.push({ value: model, report: built.report });
@@ -385,8 +384,8 @@ function dedupe(diags: EngineDiagnostic[]): EngineDiagnostic[] {
   return [...map.values()];
 }
 
-function placeDiagnostics(diags: EngineDiagnostic[], file: string, placer: Placer): { key: string; diagnostic: Diagnostic }[] {
-  const out: { key: string; diagnostic: Diagnostic }[] = [];
+function placeDiagnostics(diags: EngineDiagnostic[], file: string, placer: Placer): { loc: Loc; diagnostic: Diagnostic }[] {
+  const out: { loc: Loc; diagnostic: Diagnostic }[] = [];
   for (const d of diags) {
     let loc = d.loc;
     const related = (d.related ?? []).map((r) => ({ range: placer.range(r.loc), file: r.loc.file === file ? undefined : r.loc.file, message: r.message }));
@@ -400,18 +399,16 @@ function placeDiagnostics(diags: EngineDiagnostic[], file: string, placer: Place
     const diagnostic: Diagnostic = { range: placer.range(loc), severity: d.severity, code: d.code, message: d.message };
     const rel = related.map((r) => (r.file ? r : { range: r.range, message: r.message }));
     if (rel.length) diagnostic.related = rel;
-    out.push({ key: locKey(d.loc), diagnostic });
+    out.push({ loc: d.loc, diagnostic });
   }
   out.sort((a, b) => a.diagnostic.range.start.line - b.diagnostic.range.start.line || a.diagnostic.range.start.character - b.diagnostic.range.start.character);
   return out;
 }
 
-/** Where a model's own diagnostics can sit: its constructor call and its layers' calls. */
-function modelLocKeys(model: ModelValue): Set<string> {
-  const keys = new Set<string>([locKey(model.loc)]);
-  for (const n of modelNodes(model)) {
-    keys.add(locKey(n.layer.loc));
-    keys.add(locKey(n.applyLoc));
-  }
-  return keys;
+/** Whether a diagnostic sits where a model's own problems do: its constructor call or a layer's calls. */
+function aboutModel(model: ModelValue, loc: Loc): boolean {
+  const same = (l: Loc) => l.start === loc.start && l.end === loc.end && l.file === loc.file;
+  if (same(model.loc)) return true;
+  for (const n of modelNodes(model)) if (same(n.layer.loc) || same(n.applyLoc)) return true;
+  return false;
 }
