@@ -181,10 +181,13 @@ test('the quick fix on the flagged 5×5 conv inserts the 1×1 reduction, as anno
     bestShots['e2e-quick-fix.png'] = await wb.screenshot('quickfix-menu');
     await wb.chooseCodeAction(/Insert 1×1 reduction/);
 
-    // The editor text now holds the inserted conv.
+    // The editor text now holds the inserted conv. The rendered line interleaves inlay hints with
+    // the code (a hint follows `.apply(x)`), so look for the inserted call up to its `.apply(`;
+    // the saved file below is compared exactly.
+    const head = inserted!.includes('.apply(') ? inserted!.slice(0, inserted!.indexOf('.apply(')) : inserted!;
     const line = await until('the 1×1 reduction in the editor', async () => {
       const s = await wb.lineText(fix.line);
-      return s.includes(inserted!) && s;
+      return s.includes(head) && s;
     }, 20_000);
     assert.match(line, /conv2d\(\{ filters: 48, kernelSize: 1\b/);
     await wb.screenshot('quickfix-applied');
