@@ -9,20 +9,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource } from '../../server/src/engine';
+import { mulberry32 } from '../helpers/prng';
 
 const SEED = Number(process.env.CONVLENS_FUZZ_SEED ?? 20261127);
 const CASES = Number(process.env.CONVLENS_FUZZ_CASES ?? 5000);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dirs = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../fixtures/broken'), resolve(__dirname, '../../examples')];
 const corpus = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(ts|js)$/.test(f)).map((f) => ({ path: join(d, f), text: readFileSync(join(d, f), 'utf8') })));

@@ -2,6 +2,7 @@
  * Textbook loops for convolution gradients, the reference the fast kernels are checked against.
  * Padding follows TensorFlow's rule (same: total = max((out−1)·s + (k−1)·d + 1 − in, 0), top = ⌊total/2⌋).
  */
+import { mulberry32 } from '../helpers/prng';
 export interface Conv {
   stride: number;
   dilation: number;
@@ -126,14 +127,5 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return scale === 0 ? diff : diff / scale;
 }
 
-/** Small deterministic PRNG (mulberry32) so a failing case can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG so a failing case can be replayed. */
+export const rng = mulberry32;

@@ -4,6 +4,9 @@
  * third are mutated towards something wrong (too-small inputs, wrong ranks, bad values, missing
  * keys, mismatched merges, ...); the oracle (real tfjs), not the generator, decides validity.
  */
+import { mulberry32 } from '../helpers/prng';
+
+export { mulberry32 };
 export type GenShape = (number | null)[];
 export type GenConfig = Record<string, unknown>;
 
@@ -19,17 +22,6 @@ export interface GenCase {
 
 export const SEED = 0x5eed2026;
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class R {
   constructor(readonly next: () => number) {}
