@@ -120,9 +120,13 @@ export function adviseAll(input: AdviceInput): Finding[] {
       try {
         proposals = rule.check(ctx);
       } catch (e) {
-        // A rule bug must never cost the user their hints: skip the rule, keep the rest.
+        // A rule bug must never cost the user their hints: say so on the model, keep the other rules.
         proposals = [];
-        void e;
+        findings.push({
+          model: report.name,
+          layerIndex: -1,
+          diagnostic: { range: report.file === file ? report.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `ConvLens's ${rule.code} rule failed on ${report.name} (a bug in ConvLens, please report it): ${(e as Error).message}` },
+        });
       }
       for (const p of proposals) {
         const loc = p.at ? { file, start: p.at.start, end: p.at.end } : placeIn(p.node, file);

@@ -119,6 +119,26 @@ export function wrapResidual(sf: ts.SourceFile, site: UseSite, style: CodeStyle,
   return { kind: 'wrap-residual', title: `Wrap in residual block (${same ? 'identity shortcut' : '1×1 projection shortcut'})`, edits };
 }
 
+/**
+ * The same for a Sequential model (`model.add(L)`), which cannot branch: the layer moves into a
+ * small functional block with a skip, added as one layer. Its input shape is read from the model
+ * at that point (`model.outputs[0].shape`), so the edit also works inside a loop.
+ */
+export function wrapSequentialResidual(sf: ts.SourceFile, site: UseSite, style: CodeStyle, layerStart: number, layerEnd: number): BlockAction | undefined {
+  if (site.kind !== 'add' || !style.tf) return undefined;
+  const arg = site.call.arguments[0];
+  if (!arg || arg.getStart(sf) !== layerStart || arg.end !== layerEnd) return undefined;
+  const ts_ = style.typescript && style.tensorType;
+  const shape = `${site.model}.outputs[0].shape.slice(1)${ts_ ? ' as number[]' : ''}`;
+  const inner = `${arg.getText(sf)}.apply(x)${ts_ ? ` as ${style.tensorType}` : ''}`;
+  const edits: OffsetEdit[] = [{ start: layerStart, end: layerEnd, newText: `blockModel(${shape}, (x) => withSkip(x, ${inner}))` }];
+  const at = topLevelStart(sf, site);
+  let helpers = '';
+  for (const h of [blockModelHelper(style), withSkipHelper(style)]) if (!declares(sf, h.name)) helpers += `${h.code}\n`;
+  if (helpers) edits.push({ start: at, end: at, newText: helpers });
+  return { kind: 'wrap-residual', title: 'Wrap in residual block (skip connection through a functional block)', edits };
+}
+
 function declares(sf: ts.SourceFile, name: string): boolean {
   return sf.statements.some((s) => (ts.isFunctionDeclaration(s) && s.name?.text === name) ||
     (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)));

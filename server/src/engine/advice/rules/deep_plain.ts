@@ -5,13 +5,20 @@
  * *shortest* chain of conv/dense layers from the input to each layer — skips (add) and
  * concatenations give gradients a short path — and fires once per model where that chain reaches 20.
  */
-import { type Proposal, type Rule, type RuleContext, WEIGHTED } from '../context';
+import { type Proposal, type Rule, type RuleContext, WEIGHTED, spatial } from '../context';
 import type { LayerNode } from '../../tfjs/values';
+import { sameLoc } from '../../source';
 import { useSiteOf } from '../edits';
-import { wrapResidual } from '../../blocks/insert';
+import { wrapResidual, wrapSequentialResidual } from '../../blocks/insert';
 import { savingText } from '../wording';
 
 export const PLAIN_DEPTH_LIMIT = 20;
+
+function keepsSize(n: LayerNode): boolean {
+  const a = spatial(n.inputs[0]?.shape ?? null);
+  const b = spatial(n.output.shape);
+  return !!a && !!b && a[0] === b[0] && a[1] === b[1];
+}
 
 export const deepPlain: Rule = {
   code: 'deep-plain',
@@ -26,10 +33,18 @@ export const deepPlain: Rule = {
       depth.set(n, d);
       if (d === PLAIN_DEPTH_LIMIT && WEIGHTED.has(n.layer.className)) {
         const sequential = ctx.model.kind === 'sequential';
-        // In functional code the layer can be wrapped in a skip connection right here.
-        const site = n.applyLoc.file === ctx.file ? useSiteOf(ctx.sf, n.applyLoc) : undefined;
-        const inS = n.inputs[0]?.shape;
-        const wrap = site && inS && n.output.shape ? wrapResidual(ctx.sf, site, ctx.style, inS, n.output.shape) : undefined;
+        // The fix wraps this layer, or the next one that keeps the spatial size (a skip around a
+        // strided layer would need cropping), in a skip connection.
+        // Every layer the edited call builds (a loop or helper builds several) must keep its size.
+        const allKeepSize = (m: LayerNode) => ctx.nodes.every((o) => !sameLoc(o.layer.loc, m.layer.loc) || keepsSize(o));
+        const target = ctx.nodes.slice(ctx.nodes.indexOf(n)).find((m) => WEIGHTED.has(m.layer.className) && allKeepSize(m));
+        const site = target && target.applyLoc.file === ctx.file ? useSiteOf(ctx.sf, target.applyLoc) : undefined;
+        const inS = target?.inputs[0]?.shape;
+        const wrap =
+          target && site && inS && target.output.shape
+            ? (wrapResidual(ctx.sf, site, ctx.style, inS, target.output.shape) ??
+              (target.layer.loc.file === ctx.file ? wrapSequentialResidual(ctx.sf, site, ctx.style, target.layer.loc.start, target.layer.loc.end) : undefined))
+            : undefined;
         return [
           {
             code: this.code,
@@ -40,7 +55,7 @@ export const deepPlain: Rule = {
             message: () =>
               `${PLAIN_DEPTH_LIMIT} conv/dense layers in a row with no skip connection reach this layer: plain networks this deep train worse than shallower ones (ResNet's degradation problem). ` +
               (sequential
-                ? 'Build the model with the functional API (tf.model) and add residual connections, e.g. with “Insert residual block”.'
+                ? 'A Sequential model cannot branch: wrap layers in residual blocks (functional sub-models with a skip), or build it with tf.model.'
                 : 'Add residual connections (“Wrap in residual block” on a layer), or insert residual blocks.'),
           },
         ];
