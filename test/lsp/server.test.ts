@@ -133,3 +133,20 @@ test('edits re-analyse: a changed filter count changes the hint', async () => {
   const hints = await s.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 999, character: 0 } } });
   assert.ok(hints!.some((h) => String(h.label) === '→ 55×55×48 · 17.5k params'), hints!.map((h) => h.label).join(' | '));
 });
+
+test('an analysis that overruns its time cap is stopped, reported, and the server keeps answering', async () => {
+  // 1 ms: no real analysis fits, so every run is cut off and the worker replaced.
+  const slow = await startServer({ analysis: { timeoutMs: 1 } });
+  try {
+    const { path, text } = load('models/densenet121.ts');
+    const uri = slow.open(path, text);
+    const d = await slow.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'analysis-failed'));
+    const failure = d.diagnostics.find((x) => x.code === 'analysis-failed')!;
+    assert.match(failure.message, /stopped analysing this file after 1 ms/);
+    // Still alive: a request gets an answer (null: no analysis), not a hang or a crash.
+    const hover = await slow.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(hover, null);
+  } finally {
+    await slow.close();
+  }
+});
