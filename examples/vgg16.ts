@@ -1,37 +1,40 @@
-// VGG16 (Simonyan & Zisserman, 2014) as Keras lays it out: 13 3×3 convs in five blocks, a 3-dense head.
-// Sequential, with the layer list given to tf.sequential({layers}). Keras reports 138,357,544 params.
+// VGG16 (Simonyan & Zisserman, 2014) on 224×224×3, 1000 classes — the example `npm run demo`
+// profiles. Written the way a config-driven codebase would: a `vggBlock` helper adds n stacked 3×3
+// convs and a 2×2 max-pool, and a table of (filters, convs) drives it. Keras publishes
+// 138,357,544 params; `convlens profile examples/vgg16.ts` should say the same.
 import * as tf from '@tensorflow/tfjs';
 
-const conv = (filters: number, name: string) =>
-  tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', name });
-const pool = (name: string) => tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name });
+/** VGG's configuration D: filters and the number of 3×3 convs of each block. */
+const BLOCKS: [filters: number, convs: number][] = [
+  [64, 2],
+  [128, 2],
+  [256, 3],
+  [512, 3],
+  [512, 3],
+];
 
-export function vgg16(): tf.Sequential {
-  return tf.sequential({
-    name: 'vgg16',
-    layers: [
-      tf.layers.conv2d({ inputShape: [224, 224, 3], filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', name: 'block1_conv1' }),
-      conv(64, 'block1_conv2'),
-      pool('block1_pool'),
-      conv(128, 'block2_conv1'),
-      conv(128, 'block2_conv2'),
-      pool('block2_pool'),
-      conv(256, 'block3_conv1'),
-      conv(256, 'block3_conv2'),
-      conv(256, 'block3_conv3'),
-      pool('block3_pool'),
-      conv(512, 'block4_conv1'),
-      conv(512, 'block4_conv2'),
-      conv(512, 'block4_conv3'),
-      pool('block4_pool'),
-      conv(512, 'block5_conv1'),
-      conv(512, 'block5_conv2'),
-      conv(512, 'block5_conv3'),
-      pool('block5_pool'),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc1' }),
-      tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc2' }),
-      tf.layers.dense({ units: 1000, activation: 'softmax', name: 'predictions' }),
-    ],
-  });
+function vggBlock(model: tf.Sequential, block: number, filters: number, convs: number, first: boolean): void {
+  for (let i = 1; i <= convs; i++) {
+    model.add(
+      tf.layers.conv2d({
+        ...(first && i === 1 ? { inputShape: [224, 224, 3] } : {}),
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        name: `block${block}_conv${i}`,
+      }),
+    );
+  }
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `block${block}_pool` }));
+}
+
+export function vgg16(numClasses = 1000): tf.Sequential {
+  const model = tf.sequential({ name: 'vgg16' });
+  BLOCKS.forEach(([filters, convs], i) => vggBlock(model, i + 1, filters, convs, i === 0));
+  model.add(tf.layers.flatten({ name: 'flatten' }));
+  model.add(tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc1' }));
+  model.add(tf.layers.dense({ units: 4096, activation: 'relu', name: 'fc2' }));
+  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', name: 'predictions' }));
+  return model;
 }
