@@ -324,8 +324,8 @@ export class Interpreter {
         const st = s as ts.IfStatement;
         const c = truthy(this.eval(st.expression, scope, rec));
         // An unknown condition takes the `then` branch: builders usually guard optional layers that way.
-        if (c === true || isUnknown(c)) return this.execSub(st.thenStatement, scope, rec);
-        return st.elseStatement ? this.execSub(st.elseStatement, scope, rec) : undefined;
+        if (c === true || isUnknown(c)) return this.exec(st.thenStatement, scope, rec);
+        return st.elseStatement ? this.exec(st.elseStatement, scope, rec) : undefined;
       }
       case SK_Block: {
         const stmts = (s as ts.Block).statements;
@@ -395,11 +395,6 @@ export class Interpreter {
     }
   }
 
-  /** A statement in a branch or loop body: function declarations there are block-scoped. */
-  private execSub(s: ts.Statement, scope: Scope, rec: ModuleRecord): Completion {
-    return this.exec(s, scope, rec);
-  }
-
   private execVarList(list: ts.VariableDeclarationList, scope: Scope, rec: ModuleRecord): void {
     const blockScoped = (list.flags & ts.NodeFlags.BlockScoped) !== 0;
     const constant = (list.flags & ts.NodeFlags.Const) !== 0;
@@ -451,7 +446,7 @@ export class Interpreter {
       }
       if (!this.loopGuard(i, s, rec)) break;
       this.charge(s);
-      const r = this.loopCompletion(this.execSub(s.statement, iterScope, rec), label);
+      const r = this.loopCompletion(this.exec(s.statement, iterScope, rec), label);
       if (r === 'break') break;
       if (r && r !== 'continue') return r;
       // `let` in a for head gets a fresh binding per iteration (closures capture each one).
@@ -512,7 +507,7 @@ export class Interpreter {
         const d = init.declarations[0];
         if (d) this.bindPattern(d.name, item, scope, rec, init.flags & ts.NodeFlags.BlockScoped ? 'let' : 'var');
       } else this.assignTo(init, item, scope, rec);
-      const r = this.loopCompletion(this.execSub(s.statement, scope, rec), label);
+      const r = this.loopCompletion(this.exec(s.statement, scope, rec), label);
       if (r === 'break') break;
       if (r && r !== 'continue') return r;
     }
@@ -528,7 +523,7 @@ export class Interpreter {
       }
       if (!this.loopGuard(i, s, rec)) break;
       this.charge(s);
-      const r = this.loopCompletion(this.execSub(s.statement, scope, rec), label);
+      const r = this.loopCompletion(this.exec(s.statement, scope, rec), label);
       if (r === 'break') break;
       if (r && r !== 'continue') return r;
     }
@@ -539,7 +534,7 @@ export class Interpreter {
     for (let i = 1; ; i++) {
       if (!this.loopGuard(i, s, rec)) break;
       this.charge(s);
-      const r = this.loopCompletion(this.execSub(s.statement, scope, rec), label);
+      const r = this.loopCompletion(this.exec(s.statement, scope, rec), label);
       if (r === 'break') break;
       if (r && r !== 'continue') return r;
       const c = truthy(this.eval(s.expression, scope, rec));
@@ -1292,10 +1287,9 @@ export class Interpreter {
     if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
     const args = this.evalArgs(e.arguments, scope, rec);
     if (isUnknown(args)) return args;
-    if (isUnknown(fn)) {
-      // Calling something unknown: still evaluate closures passed in (callbacks may build layers) — no, keep it inert.
-      return fn;
-    }
+    // Calling something unknown yields its Unknown: callbacks passed to it are not run (we cannot
+    // know whether or how often it would call them).
+    if (isUnknown(fn)) return fn;
     return this.callFunction(fn, thisArg, args, e, calleeName);
   }
 
