@@ -54,26 +54,20 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   );
   session = new TfSession(interp);
 
-  // Which user functions were called, and whether a call returned a model.
-  const observed = new Map<ts.Node, { calls: number }>();
+  // Which user functions were called (those need no standalone run), and which returned a model.
+  const observed = new Set<ts.Node>();
   interp.callObserver = (fn, _args, result) => {
-    const o = observed.get(fn.node);
-    if (o) o.calls++;
-    else observed.set(fn.node, { calls: 1 });
+    observed.add(fn.node);
     // The outermost function returning a model names it (inner calls finish first).
     if (result instanceof ModelValue) result.returnedBy = fn;
   };
 
-  const excluded = new Set<ModelValue>();
-  const importedBefore = session.models.length;
   const main = interp.loadModule(file, text);
-  // Models made by other modules' top-level code are theirs to report, not this file's.
-  for (const m of session.models.slice(importedBefore)) if (m.loc.file !== file && !m.frame) excluded.add(m);
-
   runBuilders(interp, session, main, observed);
 
   const placer = makePlacer(interp);
-  const names = nameModels(session.models.filter((m) => !excluded.has(m)), main);
+  // Models made by other modules' own top-level code are theirs to report, not this file's.
+  const names = nameModels(session.models.filter((m) => m.loc.file === file || m.frame), main);
   const allDiags = placeDiagnostics(dedupe(interp.diagnostics), file, placer);
   const models: AnalyzedModel[] = [];
   const pairs: { value: ModelValue; report: ModelReport }[] = [];
@@ -125,7 +119,7 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
  * the file only defines (or exports) are analysed too. Entry points go first: a function called
  * from another one is best analysed through that call, with its real arguments.
  */
-function runBuilders(interp: Interpreter, session: TfSession, main: ModuleRecord, observed: Map<ts.Node, { calls: number }>): void {
+function runBuilders(interp: Interpreter, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>): void {
   const sf = main.sourceFile;
   // Call sites are needed only for functions nobody called yet, and their arguments only for
   // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
