@@ -10,21 +10,15 @@
 import { loadBackend } from '../server/src/runtime/backends';
 import { unregisterTrainingKernels, registerTrainingKernels } from '../server/src/runtime/kernels';
 import { runSanityCheck } from '../server/src/runtime/sanity_check';
+import { buildUserModel } from '../server/src/runtime/user_module';
+import { resolve } from 'node:path';
 import type { LayersModel, Tensor, Tf } from '../server/src/runtime/tf_types';
 
 const BATCH = 32;
 
-function referenceCnn(tf: Tf): LayersModel {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 16, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+/** The runtime tests' reference CNN (test/fixtures/runtime/tiny_cnn.ts), built on the given backend's tfjs. */
+async function referenceCnn(tf: Tf): Promise<LayersModel> {
+  const { model } = await buildUserModel(resolve(__dirname, '../test/fixtures/runtime/tiny_cnn.ts'), 'tinyCnn', tf as unknown as Record<string, unknown>);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   return model;
 }
@@ -82,11 +76,11 @@ export async function benchRuntime(): Promise<Record<string, number>> {
   const harness: number[] = [];
   let checkMs = 0;
   for (let round = 0; round < 3; round++) {
-    const m1 = referenceCnn(tf);
+    const m1 = await referenceCnn(tf);
     const { x, y } = batch(tf);
     fits.push(await fitMs(m1, x, y, steps));
     m1.dispose();
-    const m2 = referenceCnn(tf);
+    const m2 = await referenceCnn(tf);
     const h = await harnessMs(tf, m2, steps);
     harness.push(h.stepMs);
     checkMs = h.checkMs;
@@ -101,7 +95,7 @@ export async function benchRuntime(): Promise<Record<string, number>> {
   out[`whole check incl. forward, gradient passes (ms, ${steps + 2} steps)`] = checkMs;
   out[`bare model.fit for the same ${steps + 2} steps (ms)`] = (steps + 2) * fit;
   {
-    const m = referenceCnn(tf);
+    const m = await referenceCnn(tf);
     const { x, y } = batch(tf);
     out['wasm + ConvLens kernels, trainOnBatch (img/s)'] = ips(await trainOnBatchMs(m, x, y, steps));
     m.dispose();
@@ -112,7 +106,7 @@ export async function benchRuntime(): Promise<Record<string, number>> {
   const cpu = await loadBackend({ choice: 'cpu' });
   tf = cpu.tf;
   {
-    const m = referenceCnn(tf);
+    const m = await referenceCnn(tf);
     const { x, y } = batch(tf);
     out['cpu + ConvLens kernels, trainOnBatch (img/s)'] = ips(await trainOnBatchMs(m, x, y, 4, 1));
     unregisterTrainingKernels(tf, 'cpu');

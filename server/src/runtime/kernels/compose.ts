@@ -5,6 +5,9 @@
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tf_types';
 
+/** What tfjs passes a registered kernel function. */
+export type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
+
 export class KernelScope {
   private readonly made: TensorInfo[] = [];
 

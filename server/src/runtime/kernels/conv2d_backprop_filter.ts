@@ -7,15 +7,15 @@
  *                          strides = d, dilations = s), → [KH,KW,C,O])
  * which runs on XNNPACK (wasm) or the backend's own conv. 1×1 unpadded filters are a plain matmul Xᵀ·dY.
  */
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tf_types';
-import { KernelScope } from './compose';
+import { KernelScope, type KernelArgs } from './compose';
 import { convGeometry } from './geometry';
 
 export function conv2dBackpropFilter(
   tf: Tf,
   backendName: string,
-  args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap },
+  args: KernelArgs,
 ): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = (args.attrs ?? {}) as Record<string, unknown>;

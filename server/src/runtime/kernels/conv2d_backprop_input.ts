@@ -5,15 +5,15 @@
  * = a valid correlation of dy spread on the stride grid (zeros between samples) and framed by
  *   (K−1)·d − pt, with the filter flipped in space and its channel axes swapped.
  */
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tf_types';
-import { KernelScope } from './compose';
+import { KernelScope, type KernelArgs } from './compose';
 import { convGeometry } from './geometry';
 
 export function conv2dBackpropInput(
   tf: Tf,
   backendName: string,
-  args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap },
+  args: KernelArgs,
 ): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = (args.attrs ?? {}) as Record<string, unknown>;

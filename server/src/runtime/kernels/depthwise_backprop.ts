@@ -9,14 +9,12 @@
  *   Spread dy onto the stride grid with zeros, pad, and correlate with the spatially flipped filter
  *   (one output per dy channel), then sum the m channels of each input channel.
  */
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tf_types';
-import { KernelScope } from './compose';
+import { KernelScope, type KernelArgs } from './compose';
 import { convGeometry } from './geometry';
 
-type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
-
-export function depthwiseBackpropFilter(tf: Tf, backendName: string, args: Args): TensorInfo {
+export function depthwiseBackpropFilter(tf: Tf, backendName: string, args: KernelArgs): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = (args.attrs ?? {}) as Record<string, unknown>;
   const filterShape = attrs.filterShape as [number, number, number, number];
@@ -41,7 +39,7 @@ export function depthwiseBackpropFilter(tf: Tf, backendName: string, args: Args)
   return k.finish(k.run('Sum', { x: perBatch }, { axis: [3], keepDims: false }));
 }
 
-export function depthwiseBackpropInput(tf: Tf, backendName: string, args: Args): TensorInfo {
+export function depthwiseBackpropInput(tf: Tf, backendName: string, args: KernelArgs): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = (args.attrs ?? {}) as Record<string, unknown>;
   const inputShape = attrs.inputShape as [number, number, number, number];
