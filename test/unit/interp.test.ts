@@ -7,7 +7,7 @@ import { JsObject, toPlain, type Value } from '../../server/src/engine/interp/va
 import { isUnknown } from '../../server/src/engine/unknown';
 
 function run(code: string, files: Record<string, string> = {}, limits = DEFAULT_LIMITS) {
-  const interp = new Interpreter({ readFile: (p) => files[p] }, () => undefined, limits);
+  const interp = new Interpreter({ host: { readFile: (p) => files[p] }, resolvePackage: () => undefined, limits });
   const rec = interp.loadModule('/m/main.ts', code);
   const get = (name: string): unknown => {
     const v = rec.scope.lookup(name)?.value as Value;

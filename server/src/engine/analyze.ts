@@ -5,7 +5,8 @@
 import ts from 'typescript';
 import { Unknown } from './unknown';
 import { Interpreter } from './interp/interpreter';
-import { DEFAULT_LIMITS, type BudgetLimits } from './interp/budget';
+import type { InterpDriver } from './interp/api';
+import { DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
 import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
 import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
@@ -20,6 +21,8 @@ export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
   /** Run the design rules too (each fix's saving is measured by analysing the edited text). */
   advice?: boolean;
+  /** Checked while the analysis runs: once it reads true, analyzeSource throws AnalysisCancelled within about a millisecond. */
+  cancellation?: CancellationToken;
 }
 
 export interface AnalyzedModel {
@@ -44,23 +47,24 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
-  const interp = new Interpreter(
-    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
-    (spec) => {
+  const interp: InterpDriver = new Interpreter({
+    host: { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    resolvePackage: (spec) => {
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },
     limits,
-  );
+    cancellation: options.cancellation,
+  });
   session = new TfSession(interp);
 
   // Which user functions were called (those need no standalone run), and which returned a model.
   const observed = new Set<ts.Node>();
-  interp.callObserver = (fn, _args, result) => {
+  interp.onCall((fn, _args, result) => {
     observed.add(fn.node);
     // The outermost function returning a model names it (inner calls finish first).
     if (result instanceof ModelValue) result.returnedBy = fn;
-  };
+  });
 
   const main = interp.loadModule(file, text);
   runBuilders(interp, session, main, observed);
@@ -82,7 +86,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   // The internals design advice needs, kept off the enumerable (serialised) result.
   Object.defineProperty(result, INTERNALS, { value: { sf: main.sourceFile, pairs } satisfies Internals, enumerable: false });
   if (options.advice) {
-    const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits });
+    const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits, cancellation: options.cancellation });
     result.findings = adviseResult(result, text, again);
   }
   return result;
@@ -119,7 +123,7 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
  * the file only defines (or exports) are analysed too. Entry points go first: a function called
  * from another one is best analysed through that call, with its real arguments.
  */
-function runBuilders(interp: Interpreter, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>): void {
+function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>): void {
   const sf = main.sourceFile;
   // Call sites are needed only for functions nobody called yet, and their arguments only for
   // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
@@ -163,23 +167,11 @@ function short(qualified: string): string {
  * One standalone evaluation. Diagnostics raised while running a helper out of context (unknown
  * arguments, no model produced) are noise and dropped; budget overruns are kept, they are real.
  */
-function evaluate(interp: Interpreter, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value): void {
+function evaluate(interp: InterpDriver, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value): void {
   const modelsBefore = session.models.length;
   const diagsBefore = interp.diagnostics.length;
-  interp.resetBudget();
-  interp.currentModule = main;
-  interp.frame = undefined;
-  try {
-    run();
-  } catch (e) {
-    interp.frame = undefined;
-    interp.recordAbort(e, at, main);
-  }
-  if (session.models.length === modelsBefore) {
-    const kept = interp.diagnostics.slice(diagsBefore).filter((d) => d.code === 'analysis-budget');
-    interp.diagnostics.length = diagsBefore;
-    interp.diagnostics.push(...kept);
-  }
+  interp.runEntry(at, main, run);
+  if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget');
 }
 
 interface Candidate {
@@ -264,7 +256,7 @@ function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]
  * default takes the argument of the single call site in this file, evaluated in module scope, or
  * becomes Unknown with the reason kept for hovers.
  */
-function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
+function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
   const params = fn.node.parameters;
   if (params.every((p) => p.initializer || p.questionToken || p.dotDotDotToken)) return [];
   const sites = sitesOf();
@@ -273,12 +265,12 @@ function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, site
   params.forEach((p, i) => {
     if (p.dotDotDotToken) return;
     if (p.initializer || p.questionToken) {
-      args.push(single && single[i] ? evalQuietly(interp, main, single[i]!) : undefined);
+      args.push(single && single[i] ? interp.evaluateQuietly(single[i]!, main) : undefined);
       return;
     }
     const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
     if (single && single[i]) {
-      const v = evalQuietly(interp, main, single[i]!);
+      const v = interp.evaluateQuietly(single[i]!, main);
       args.push(v);
       return;
     }
@@ -286,18 +278,6 @@ function argumentsFor(interp: Interpreter, main: ModuleRecord, fn: Closure, site
     args.push(new Unknown(`parameter '${pname}' of ${fn.name} has no default value and ${fn.name} is ${why}`));
   });
   return args;
-}
-
-function evalQuietly(interp: Interpreter, main: ModuleRecord, e: ts.Expression): Value {
-  const before = interp.diagnostics.length;
-  try {
-    interp.resetBudget();
-    return interp.eval(e, main.scope, main);
-  } catch {
-    return new Unknown('argument could not be evaluated');
-  } finally {
-    interp.diagnostics.length = before;
-  }
 }
 
 // ------------------------------------------------------------------ naming
@@ -340,7 +320,7 @@ function declarationLoc(c: Closure): Loc {
 
 // ------------------------------------------------------------------ diagnostics
 
-function makePlacer(interp: Interpreter): Placer {
+function makePlacer(interp: InterpDriver): Placer {
   // Many reports share a Loc object (a layer's range in the table and in the graph, a helper's call
   // site in every layer's chain): compute each once.
   const memo = new WeakMap<Loc, Range>();
@@ -348,7 +328,7 @@ function makePlacer(interp: Interpreter): Placer {
     range(loc: Loc) {
       let r = memo.get(loc);
       if (r) return r;
-      const rec = interp.modules.get(loc.file);
+      const rec = interp.module(loc.file);
       r = rec ? rangeOf(loc, rec.sourceFile) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       memo.set(loc, r);
       return r;
@@ -361,7 +341,7 @@ function locKey(l: Loc): string {
 }
 
 /** The same problem reached through several calls (a helper called nine times) is one diagnostic. */
-function dedupe(diags: EngineDiagnostic[]): EngineDiagnostic[] {
+function dedupe(diags: readonly EngineDiagnostic[]): EngineDiagnostic[] {
   const map = new Map<string, EngineDiagnostic>();
   for (const d of diags) {
     const key = `${locKey(d.loc)}:${d.code}:${d.message}`;

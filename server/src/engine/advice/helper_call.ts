@@ -5,7 +5,7 @@
  * `conv(x, 32, 5)` → `conv(reduce.apply(x), 32, 5)`.
  */
 import ts from 'typescript';
-import type { Frame } from '../interp/interpreter';
+import type { Frame } from '../interp/frame';
 import type { LayerNode } from '../tfjs/values';
 import type { RuleContext } from './context';
 

@@ -31,3 +31,15 @@ export class BudgetExceeded extends Error {
     super(message);
   }
 }
+
+/** Lets a caller stop an analysis that is no longer wanted (the document changed again). */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Thrown out of analyzeSource when its cancellation token fires. */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
+}

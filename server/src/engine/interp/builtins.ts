@@ -5,7 +5,7 @@
 import type ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { Scope } from './scope';
-import type { Interpreter } from './interpreter';
+import type { Interp } from './api';
 import {
   ClassValue,
   Closure,
@@ -52,11 +52,11 @@ function makeMath(): JsObject {
   return m;
 }
 
-function callback(interp: Interpreter, f: Value, args: Value[], call: ts.Node): Value {
+function callback(interp: Interp, f: Value, args: Value[], call: ts.Node): Value {
   return interp.callFunction(f, undefined, args, call);
 }
 
-function arrayFrom(interp: Interpreter, args: Value[], call: ts.Node): Value {
+function arrayFrom(interp: Interp, args: Value[], call: ts.Node): Value {
   const src = args[0];
   const mapFn = args[1];
   let items: Value[];
@@ -158,7 +158,7 @@ class StaticTable extends HostObject {
   ) {
     super();
   }
-  getProperty(_i: Interpreter, key: string): Value {
+  getProperty(_i: Interp, key: string): Value {
     return key in this.table ? this.table[key] : undefined;
   }
 }
@@ -271,11 +271,11 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
 }
 
 /** Array methods. `self` is the array the method was read from (the call's this). */
-function arrayMethod(name: string, impl: (i: Interpreter, self: Value[], args: Value[], call: ts.Node) => Value): NativeFunction {
+function arrayMethod(name: string, impl: (i: Interp, self: Value[], args: Value[], call: ts.Node) => Value): NativeFunction {
   return fn(name, (i, self, args, call) => (Array.isArray(self) ? impl(i, self, args, call) : new Unknown(`${name} on a non-array`)));
 }
 
-function iterCb(i: Interpreter, self: Value[], f: Value, call: ts.Node, each: (r: Value, x: Value, k: number) => boolean | void): void {
+function iterCb(i: Interp, self: Value[], f: Value, call: ts.Node, each: (r: Value, x: Value, k: number) => boolean | void): void {
   if (!isCallable(f)) return;
   for (let k = 0; k < self.length; k++) {
     i.charge(call);
@@ -410,7 +410,7 @@ const ARRAY_METHODS: Record<string, NativeFunction> = {
   toString: arrayMethod('toString', (_i, self) => toStr(self)),
 };
 
-function reduce(i: Interpreter, self: Value[], args: Value[], call: ts.Node, right: boolean): Value {
+function reduce(i: Interp, self: Value[], args: Value[], call: ts.Node, right: boolean): Value {
   const [f, init] = args;
   const items = right ? self.slice().reverse() : self;
   let k = 0;

@@ -8,7 +8,7 @@
 import type ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Scope } from './scope';
-import type { Interpreter } from './interpreter';
+import type { Interp } from './api';
 import type { ModuleRecord } from './modules';
 
 export type Value =
@@ -53,7 +53,7 @@ export class Closure {
   ) {}
 }
 
-export type NativeImpl = (interp: Interpreter, thisArg: Value, args: Value[], call: ts.Node) => Value;
+export type NativeImpl = (interp: Interp, thisArg: Value, args: Value[], call: ts.Node) => Value;
 
 /** A function implemented by the interpreter itself (Math.max, Array.from, tf.layers.conv2d, ...). */
 export class NativeFunction {
@@ -78,6 +78,8 @@ export class ClassValue {
   ) {}
   /** Set right after construction (the constructor closure needs the class as its home). */
   ctor: Closure | undefined;
+  /** What `extends` names when it is not a user class (e.g. tf.layers.Layer). */
+  hostBase: Value;
   findMethod(name: string): Closure | undefined {
     for (let c: ClassValue | undefined = this; c; c = c.superClass) {
       const m = c.methods.get(name);
@@ -104,8 +106,8 @@ export class ClassValue {
  */
 export abstract class HostObject {
   abstract readonly typeName: string;
-  abstract getProperty(interp: Interpreter, key: string, node: ts.Node): Value;
-  setProperty(_interp: Interpreter, _key: string, _value: Value): void {
+  abstract getProperty(interp: Interp, key: string, node: ts.Node): Value;
+  setProperty(_interp: Interp, _key: string, _value: Value): void {
     /* most host objects are read-only; writes are ignored like on a frozen object */
   }
 }

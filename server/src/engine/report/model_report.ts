@@ -4,7 +4,7 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
-import type { Frame } from '../interp/interpreter';
+import type { Frame } from '../interp/frame';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';

@@ -4,7 +4,7 @@
  * an inert stand-in that yields Unknown, so training code around the model never disturbs analysis.
  */
 import { Unknown } from '../unknown';
-import type { Interpreter } from '../interp/interpreter';
+import type { Interp } from '../interp/api';
 import { HostObject, NativeFunction, type Value } from '../interp/values';
 import type { TfSession } from './session';
 
@@ -21,7 +21,7 @@ class LayersNamespace extends HostObject {
   constructor(private readonly session: TfSession) {
     super();
   }
-  getProperty(_i: Interpreter, key: string): Value {
+  getProperty(_i: Interp, key: string): Value {
     let f = this.cache.get(key);
     if (!f) {
       if (key === 'inputLayer') f = new NativeFunction('tf.layers.inputLayer', (_i2, _t, args, call) => this.session.createInputLayer(args, call));
@@ -37,7 +37,7 @@ class OpaqueNamespace extends HostObject {
   constructor(readonly typeName: string) {
     super();
   }
-  getProperty(_i: Interpreter, key: string): Value {
+  getProperty(_i: Interp, key: string): Value {
     return new NativeFunction(`${this.typeName}.${key}`, () => new OpaqueObject(`${this.typeName}.${key}()`));
   }
 }
@@ -47,7 +47,7 @@ export class OpaqueObject extends HostObject {
   constructor(readonly typeName: string) {
     super();
   }
-  getProperty(_i: Interpreter, key: string): Value {
+  getProperty(_i: Interp, key: string): Value {
     return new Unknown(`${this.typeName}.${key}`);
   }
 }
@@ -72,7 +72,7 @@ export class TfNamespace extends HostObject {
       this.members.set(ns, new OpaqueNamespace(`tf.${ns}`));
     this.members.set('default', this);
   }
-  getProperty(_i: Interpreter, key: string): Value {
+  getProperty(_i: Interp, key: string): Value {
     const m = this.members.get(key);
     if (m !== undefined) return m;
     // Tensor maths, backends, I/O: run-time only.

@@ -6,7 +6,8 @@
  */
 import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
-import type { Frame, Interpreter } from '../interp/interpreter';
+import type { Frame } from '../interp/frame';
+import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, inputConfigShape, requiresConfigArgument } from '../layers';
@@ -21,14 +22,12 @@ export class TfSession {
   private nextModelId = 1;
   readonly models: ModelValue[] = [];
 
-  constructor(readonly interp: Interpreter) {}
+  constructor(readonly interp: Interp) {}
 
   // ------------------------------------------------------------ locations and diagnostics
 
   locOf(node: ts.Node): Loc {
-    const rec = this.interp.currentModule;
-    if (!rec || node.pos < 0) return { file: rec?.path ?? '', start: 0, end: 0 };
-    return this.interp.loc(node, rec);
+    return this.interp.locOf(node);
   }
 
   chainOf(frame: Frame | undefined): Loc[] {
@@ -41,7 +40,7 @@ export class TfSession {
     extraRelated: { loc: Loc; message: string }[] = []): void {
     const related = [...extraRelated];
     for (let f = frame; f; f = f.parent) if (f.callLoc) related.push({ loc: f.callLoc, message: `via ${f.name}(...) called here` });
-    this.interp.diagnostics.push({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
+    this.interp.report({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
   }
 
   // ------------------------------------------------------------ layers
@@ -55,13 +54,13 @@ export class TfSession {
       // unapplied layer (the array is taken as a config), and using it as a tensor fails later.
       const layer = this.newLayer(factory, spec, undefined, call);
       this.diag(layer.loc, 'error', 'merge-not-applied',
-        `tf.layers.${factory}([...]) returns a layer in tfjs, not a tensor (unlike Keras): write tf.layers.${factory}().apply([...])`, this.interp.frame);
+        `tf.layers.${factory}([...]) returns a layer in tfjs, not a tensor (unlike Keras): write tf.layers.${factory}().apply([...])`, this.interp.currentFrame());
       return layer;
     }
     const layer = this.newLayer(factory, spec, first, call);
     if (first === undefined && spec && requiresConfigArgument(factory))
       this.diag(layer.loc, 'error', 'layer-config',
-        `tf.layers.${factory}() crashes in tfjs without a config object (it reads its options from it): write tf.layers.${factory}({})`, this.interp.frame);
+        `tf.layers.${factory}() crashes in tfjs without a config object (it reads its options from it): write tf.layers.${factory}({})`, this.interp.currentFrame());
     return layer;
   }
 
@@ -81,10 +80,10 @@ export class TfSession {
     }
     const name = typeof raw.name === 'string' ? raw.name : undefined;
     const layer = new LayerValue(this, this.nextLayerId++, factory, spec?.className ?? factory, spec, config, configError, name, loc,
-      this.interp.frame, raw);
-    if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.frame);
+      this.interp.currentFrame(), raw);
+    if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.currentFrame());
     else if (!spec)
-      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.frame);
+      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.currentFrame());
     return layer;
   }
 
@@ -159,10 +158,10 @@ export class TfSession {
       shape = shapeOf() ?? null;
     } catch (e) {
       if (!(e instanceof LayerError)) throw e;
-      this.diag(loc, 'error', 'layer-config', withHint(e), this.interp.frame);
+      this.diag(loc, 'error', 'layer-config', withHint(e), this.interp.currentFrame());
     }
     const layer = new LayerValue(this, this.nextLayerId++, 'inputLayer', 'InputLayer', findLayerSpec('inputLayer'), raw, undefined,
-      typeof raw.name === 'string' ? raw.name : undefined, loc, this.interp.frame, raw);
+      typeof raw.name === 'string' ? raw.name : undefined, loc, this.interp.currentFrame(), raw);
     this.inputNode(layer, shape, loc);
     return layer;
   }
@@ -193,7 +192,7 @@ export class TfSession {
   }
 
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
-    const frame = this.interp.frame;
+    const frame = this.interp.currentFrame();
     const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
     this.models.push(model);
     return model;
@@ -202,13 +201,13 @@ export class TfSession {
   sequentialAdd(model: ModelValue, item: Value, at: ts.Node): void {
     const loc = this.locOf(at);
     if (isUnknown(item)) {
-      this.diag(loc, 'information', 'unknown-value', `the layer added here is unknown (${item.reason}); shapes after it are unknown`, this.interp.frame);
+      this.diag(loc, 'information', 'unknown-value', `the layer added here is unknown (${item.reason}); shapes after it are unknown`, this.interp.currentFrame());
       model.outputs = [new TensorValue(null, undefined, undefined)];
       return;
     }
     const layer = item instanceof ModelValue ? this.modelAsLayer(item) : item;
     if (!(layer instanceof LayerValue)) {
-      this.diag(loc, 'error', 'not-a-layer', 'model.add() expects a layer (tf.layers.*) or a model', this.interp.frame);
+      this.diag(loc, 'error', 'not-a-layer', 'model.add() expects a layer (tf.layers.*) or a model', this.interp.currentFrame());
       return;
     }
     const prev = model.outputs[0];
@@ -258,7 +257,7 @@ export class TfSession {
     const name = cfg instanceof JsObject && typeof cfg.get('name') === 'string' ? (cfg.get('name') as string) : undefined;
     const model = this.newModel('functional', call, name);
     if (!(cfg instanceof JsObject)) {
-      this.diag(model.loc, 'error', 'model-config', 'tf.model() needs a config { inputs, outputs }', this.interp.frame);
+      this.diag(model.loc, 'error', 'model-config', 'tf.model() needs a config { inputs, outputs }', this.interp.currentFrame());
       return model;
     }
     const collect = (v: Value, what: string): TensorValue[] => {
@@ -266,8 +265,8 @@ export class TfSession {
       const out: TensorValue[] = [];
       for (const t of list) {
         if (t instanceof TensorValue) out.push(t);
-        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
-        else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.frame);
+        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.currentFrame());
+        else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.currentFrame());
       }
       return out;
     };
@@ -275,14 +274,14 @@ export class TfSession {
     model.outputs = collect(cfg.get('outputs'), 'outputs');
     for (const inp of model.inputs)
       if (inp.node && inp.node.layer.className !== 'InputLayer')
-        this.diag(model.loc, 'error', 'model-input', 'model inputs must come from tf.input() (tfjs: "Input layers to a LayersModel must be InputLayer objects")', this.interp.frame);
+        this.diag(model.loc, 'error', 'model-input', 'model inputs must come from tf.input() (tfjs: "Input layers to a LayersModel must be InputLayer objects")', this.interp.currentFrame());
     const missing = disconnectedInputs(model);
     if (missing.length)
       this.diag(model.loc, 'error', 'graph-disconnected',
         `graph disconnected: the outputs depend on ${missing.length === 1 ? 'an input' : `${missing.length} inputs`} not listed in inputs (${missing
           .map((t) => JSON.stringify(t.shape))
           .join(', ')}); add ${missing.length === 1 ? 'it' : 'them'} to inputs`,
-        this.interp.frame, missing.map((t) => ({ loc: t.node!.layer.loc, message: 'this input is missing from tf.model({inputs})' })));
+        this.interp.currentFrame(), missing.map((t) => ({ loc: t.node!.layer.loc, message: 'this input is missing from tf.model({inputs})' })));
     return model;
   }
 
@@ -299,7 +298,7 @@ export class TfSession {
 
   // ------------------------------------------------------------ properties read by user code
 
-  layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+  layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interp): Value {
     const last = layer.nodes[layer.nodes.length - 1];
     switch (key) {
       case 'apply':
@@ -327,7 +326,7 @@ export class TfSession {
     }
   }
 
-  tensorProperty(t: TensorValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+  tensorProperty(t: TensorValue, key: string, _node: ts.Node, _interp: Interp): Value {
     switch (key) {
       case 'shape':
         return shapeValue(t.shape);
@@ -344,7 +343,7 @@ export class TfSession {
     }
   }
 
-  modelProperty(model: ModelValue, key: string, _node: ts.Node, _interp: Interpreter): Value {
+  modelProperty(model: ModelValue, key: string, _node: ts.Node, _interp: Interp): Value {
     const fnv = (name: string, impl: NativeFunction['impl']) => new NativeFunction(name, impl);
     switch (key) {
       case 'add':

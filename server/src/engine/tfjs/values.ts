@@ -2,9 +2,9 @@
  * tfjs objects as the interpreter sees them: layers, symbolic tensors and models. Their behaviour
  * (what `apply`, `add`, `tf.model` do) lives in session.ts; these are the data.
  */
-import type { Frame } from '../interp/interpreter';
+import type { Frame } from '../interp/frame';
 import { type Closure, HostObject, type NativeFunction, type Value } from '../interp/values';
-import type { Interpreter } from '../interp/interpreter';
+import type { Interp } from '../interp/api';
 import type ts from 'typescript';
 import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
 import type { LayerError } from '../layers/types';
@@ -63,7 +63,7 @@ export class LayerValue extends HostObject {
     super();
   }
 
-  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+  getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.layerProperty(this, key, node, interp);
   }
 }
@@ -79,7 +79,7 @@ export class TensorValue extends HostObject {
   ) {
     super();
   }
-  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+  getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.node ? this.node.layer.session.tensorProperty(this, key, node, interp) : undefined;
   }
 }
@@ -112,7 +112,7 @@ export class ModelValue extends HostObject {
     this.typeName = kind === 'sequential' ? 'Sequential' : 'LayersModel';
   }
 
-  getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
+  getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.modelProperty(this, key, node, interp);
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * What code outside the interpreter may ask of it. Host libraries (the JS builtins, the tfjs model)
+ * see `Interp`; the analysis driver (analyze.ts) sees `InterpDriver`. The interpreter's own state —
+ * the call stack, the budget, the module table — stays behind these methods.
+ */
+import type ts from 'typescript';
+import type { EngineDiagnostic, Loc } from '../source';
+import type { BudgetLimits } from './budget';
+import type { Frame } from './frame';
+import type { ModuleRecord } from './modules';
+import type { ClassValue, Closure, JsObject, Value } from './values';
+
+export interface Interp {
+  readonly limits: BudgetLimits;
+  /** Call any callable value (closure, native function); anything else yields Unknown. */
+  callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
+  /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */
+  charge(node: ts.Node): void;
+  /** The user-function call running now (call chains, graph groups); undefined at an entry point's top. */
+  currentFrame(): Frame | undefined;
+  /** Where a node of the module running now is (file + offsets). */
+  locOf(node: ts.Node): Loc;
+  report(diagnostic: EngineDiagnostic): void;
+}
+
+/** Called after every user-function call, so the analysis can see which calls produced models. */
+export type CallObserver = (fn: Closure, args: Value[], result: Value, callNode: ts.Node | undefined) => void;
+
+/** How one entry-point run ended. */
+export type EntryOutcome =
+  | { kind: 'done'; value: Value }
+  /** The user code threw (a guard, or a real failure on this path). */
+  | { kind: 'threw'; value: Value }
+  /** A budget ran out (steps, call depth, layers): what was built so far may be incomplete. */
+  | { kind: 'budget' };
+
+export interface InterpDriver extends Interp {
+  /** Parse and evaluate a module once (its top-level statements each get a fresh step budget). */
+  loadModule(path: string, text: string): ModuleRecord;
+  /** The module loaded from `path`, if any. */
+  module(path: string): ModuleRecord | undefined;
+  /**
+   * Run one entry point (a builder the engine calls itself) with a fresh budget and an empty call
+   * stack; an abort becomes a diagnostic at `at` and the outcome says how it ended.
+   */
+  runEntry(at: ts.Node, rec: ModuleRecord, run: () => Value): EntryOutcome;
+  /** Evaluate an expression in a module's scope, keeping no diagnostics (call-site arguments). */
+  evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
+  construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;
+  onCall(observer: CallObserver): void;
+  readonly diagnostics: readonly EngineDiagnostic[];
+  /** Drop the diagnostics raised since `mark` (diagnostics.length then), keeping those `keep` accepts. */
+  dropDiagnosticsSince(mark: number, keep?: (d: EngineDiagnostic) => boolean): void;
+}

@@ -1,0 +1,384 @@
+/** Expressions: literals, names, operators, member access, calls and `new`. */
+import ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import { propertyNameText } from '../syntax/parse';
+import type { Scope } from './scope';
+import type { ModuleRecord } from './modules';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, toNumber, toStr, truthy, typeOf } from './values';
+import type { Interpreter } from './interpreter';
+import {
+  SK_AmpersandAmpersandEqualsToken, SK_AmpersandAmpersandToken, SK_ArrayLiteralExpression, SK_ArrowFunction,
+  SK_AsExpression, SK_AwaitExpression, SK_BarBarEqualsToken, SK_BarBarToken, SK_BigIntLiteral, SK_BinaryExpression,
+  SK_CallExpression, SK_ClassExpression, SK_CommaListExpression, SK_CommaToken, SK_ConditionalExpression,
+  SK_DeleteExpression, SK_ElementAccessExpression, SK_EqualsToken, SK_ExclamationToken, SK_FalseKeyword,
+  SK_FunctionExpression, SK_Identifier, SK_InKeyword, SK_InstanceOfKeyword, SK_MinusMinusToken, SK_MinusToken,
+  SK_NewExpression, SK_NoSubstitutionTemplateLiteral, SK_NonNullExpression, SK_NullKeyword, SK_NumericLiteral,
+  SK_ObjectLiteralExpression, SK_ParenthesizedExpression, SK_PartiallyEmittedExpression, SK_PlusPlusToken,
+  SK_PlusToken, SK_PostfixUnaryExpression, SK_PrefixUnaryExpression, SK_PropertyAccessExpression,
+  SK_QuestionQuestionEqualsToken, SK_QuestionQuestionToken, SK_SatisfiesExpression, SK_SpreadElement,
+  SK_StringLiteral, SK_SuperKeyword, SK_TemplateExpression, SK_ThisKeyword, SK_TildeToken, SK_TrueKeyword,
+  SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, dummyNode, skipOuterExpressions,
+} from './syntax';
+import { COMPOUND, binaryOp } from './operators';
+import { assignTo } from './patterns';
+import { getProperty } from './properties';
+import { callFunction, construct, constructFunction, evalSuperCall, makeClass } from './functions';
+import { iterate } from './statements';
+import { requireModule } from './module_loader';
+
+/**
+ * Evaluate an expression. `hint` is the name it is being bound to, used to name anonymous
+ * functions (`const block = (x) => ...` is called 'block' in call chains).
+ */
+export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: ModuleRecord, hint?: string): Value {
+  switch (e.kind) {
+    case SK_NumericLiteral:
+      return Number((e as ts.NumericLiteral).text);
+    case SK_StringLiteral:
+    case SK_NoSubstitutionTemplateLiteral:
+      return (e as ts.StringLiteral).text;
+    case SK_BigIntLiteral:
+      return new Unknown('bigint');
+    case SK_TrueKeyword:
+      return true;
+    case SK_FalseKeyword:
+      return false;
+    case SK_NullKeyword:
+      return null;
+    case SK_Identifier:
+      return evalIdentifier(e as ts.Identifier, scope);
+    case SK_ThisKeyword:
+      return scope.context()?.thisValue;
+    case SK_TemplateExpression:
+      return evalTemplate(ip, e as ts.TemplateExpression, scope, rec);
+    case SK_ParenthesizedExpression:
+    case SK_AsExpression:
+    case SK_TypeAssertionExpression:
+    case SK_NonNullExpression:
+    case SK_SatisfiesExpression:
+    case SK_PartiallyEmittedExpression:
+      return evalExpr(ip, (e as ts.ParenthesizedExpression).expression, scope, rec, hint);
+    case SK_AwaitExpression:
+      return awaitValue(ip, evalExpr(ip, (e as ts.AwaitExpression).expression, scope, rec));
+    case SK_ArrayLiteralExpression:
+      return evalArray(ip, e as ts.ArrayLiteralExpression, scope, rec);
+    case SK_ObjectLiteralExpression:
+      return evalObject(ip, e as ts.ObjectLiteralExpression, scope, rec);
+    case SK_PropertyAccessExpression:
+      return evalPropertyAccess(ip, e as ts.PropertyAccessExpression, scope, rec);
+    case SK_ElementAccessExpression:
+      return evalElementAccess(ip, e as ts.ElementAccessExpression, scope, rec);
+    case SK_CallExpression:
+      return evalCall(ip, e as ts.CallExpression, scope, rec);
+    case SK_NewExpression:
+      return evalNew(ip, e as ts.NewExpression, scope, rec);
+    case SK_BinaryExpression:
+      return evalBinary(ip, e as ts.BinaryExpression, scope, rec);
+    case SK_PrefixUnaryExpression:
+      return evalPrefix(ip, e as ts.PrefixUnaryExpression, scope, rec);
+    case SK_PostfixUnaryExpression:
+      return evalPostfix(ip, e as ts.PostfixUnaryExpression, scope, rec);
+    case SK_ConditionalExpression: {
+      const c = e as ts.ConditionalExpression;
+      const t = truthy(evalExpr(ip, c.condition, scope, rec));
+      if (isUnknown(t)) {
+        const a = evalExpr(ip, c.whenTrue, scope, rec);
+        const b = evalExpr(ip, c.whenFalse, scope, rec);
+        return a === b ? a : t;
+      }
+      return evalExpr(ip, t ? c.whenTrue : c.whenFalse, scope, rec, hint);
+    }
+    case SK_ArrowFunction:
+    case SK_FunctionExpression: {
+      const f = e as ts.ArrowFunction | ts.FunctionExpression;
+      const name = (ts.isFunctionExpression(f) && f.name?.text) || hint || 'anonymous function';
+      return new Closure(f, scope, rec, name);
+    }
+    case SK_ClassExpression:
+      return makeClass(ip, e as ts.ClassExpression, scope, rec);
+    case SK_TypeOfExpression: {
+      const v = evalExpr(ip, (e as ts.TypeOfExpression).expression, scope, rec);
+      return isUnknown(v) ? v : typeOf(v);
+    }
+    case SK_VoidExpression:
+      evalExpr(ip, (e as ts.VoidExpression).expression, scope, rec);
+      return undefined;
+    case SK_DeleteExpression: {
+      const t = skipOuterExpressions((e as ts.DeleteExpression).expression);
+      if (ts.isPropertyAccessExpression(t)) {
+        const o = evalExpr(ip, t.expression, scope, rec);
+        if (o instanceof JsObject) o.props.delete(t.name.text);
+      }
+      return true;
+    }
+    case SK_SpreadElement:
+      return evalExpr(ip, (e as ts.SpreadElement).expression, scope, rec);
+    case SK_CommaListExpression:
+      return undefined;
+    case SK_SuperKeyword:
+      return scope.context()?.home;
+    default:
+      // Regex, tagged templates, yield, JSX, missing nodes of half-typed code: unknown.
+      return new Unknown(e.pos < 0 || e.end <= e.pos ? 'incomplete code' : `${ts.SyntaxKind[e.kind]} is not analysed`);
+  }
+}
+
+function awaitValue(ip: Interpreter, v: Value): Value {
+  if (v instanceof HostObject) {
+    const resolved = v.getProperty(ip, '%await', dummyNode);
+    if (resolved !== undefined) return resolved;
+  }
+  return v;
+}
+
+export function evalIdentifier(id: ts.Identifier, scope: Scope): Value {
+  const name = id.text;
+  if (name === 'undefined') return undefined;
+  const b = scope.lookup(name);
+  if (b) return b.value;
+  if (name === 'arguments') return scope.context()?.args;
+  if (name === '') return new Unknown('incomplete code');
+  return new Unknown(`'${name}' is not defined here`);
+}
+
+function evalTemplate(ip: Interpreter, t: ts.TemplateExpression, scope: Scope, rec: ModuleRecord): Value {
+  let s = t.head.text;
+  for (const span of t.templateSpans) {
+    const v = evalExpr(ip, span.expression, scope, rec);
+    if (isUnknown(v)) return v;
+    s += toStr(v) + span.literal.text;
+  }
+  return s;
+}
+
+function evalArray(ip: Interpreter, a: ts.ArrayLiteralExpression, scope: Scope, rec: ModuleRecord): Value {
+  const out: Value[] = [];
+  for (const el of a.elements) {
+    if (ts.isSpreadElement(el)) {
+      const v = iterate(ip, evalExpr(ip, el.expression, scope, rec));
+      if (isUnknown(v)) return v; // unknown length: the whole array is unknown
+      for (const x of v) out.push(x);
+    } else if (ts.isOmittedExpression(el)) out.push(undefined);
+    else out.push(evalExpr(ip, el, scope, rec));
+  }
+  return out;
+}
+
+function evalObject(ip: Interpreter, o: ts.ObjectLiteralExpression, scope: Scope, rec: ModuleRecord): Value {
+  const obj = new JsObject();
+  for (const p of o.properties) {
+    if (ts.isPropertyAssignment(p)) {
+      const key = propertyKey(ip, p.name, scope, rec);
+      if (key !== undefined) obj.set(key, evalExpr(ip, p.initializer, scope, rec, key));
+    } else if (ts.isShorthandPropertyAssignment(p)) {
+      obj.set(p.name.text, evalIdentifier(p.name, scope));
+    } else if (ts.isSpreadAssignment(p)) {
+      const v = evalExpr(ip, p.expression, scope, rec);
+      if (v instanceof JsObject) for (const [k, x] of v.props) obj.set(k, x);
+      else if (Array.isArray(v)) v.forEach((x, i) => obj.set(String(i), x));
+    } else if (ts.isMethodDeclaration(p)) {
+      const key = propertyKey(ip, p.name, scope, rec);
+      if (key !== undefined) obj.set(key, new Closure(p, scope, rec, key));
+    }
+  }
+  return obj;
+}
+
+function propertyKey(ip: Interpreter, name: ts.PropertyName, scope: Scope, rec: ModuleRecord): string | undefined {
+  if (ts.isComputedPropertyName(name)) {
+    const v = evalExpr(ip, name.expression, scope, rec);
+    return isUnknown(v) ? undefined : toStr(v);
+  }
+  return propertyNameText(name);
+}
+
+function evalPropertyAccess(ip: Interpreter, e: ts.PropertyAccessExpression, scope: Scope, rec: ModuleRecord): Value {
+  if (e.expression.kind === SK_SuperKeyword) {
+    const home = scope.context()?.home;
+    if (home?.superClass) return home.superClass.findMethod(e.name.text);
+    return new Unknown('super outside a class');
+  }
+  const obj = evalExpr(ip, e.expression, scope, rec);
+  if (e.questionDotToken && (obj === null || obj === undefined)) return undefined;
+  return getProperty(ip, obj, e.name.text, e);
+}
+
+function evalElementAccess(ip: Interpreter, e: ts.ElementAccessExpression, scope: Scope, rec: ModuleRecord): Value {
+  const obj = evalExpr(ip, e.expression, scope, rec);
+  if (e.questionDotToken && (obj === null || obj === undefined)) return undefined;
+  const key = evalExpr(ip, e.argumentExpression, scope, rec);
+  if (isUnknown(key)) return key;
+  if (Array.isArray(obj) && typeof key === 'number') {
+    // Negative or out-of-range indexes read undefined, as in JS.
+    return obj[key];
+  }
+  return getProperty(ip, obj, typeof key === 'number' ? key : toStr(key), e);
+}
+
+export function evalArgs(ip: Interpreter, args: ts.NodeArray<ts.Expression> | undefined, scope: Scope, rec: ModuleRecord): Value[] | Unknown {
+  const out: Value[] = [];
+  if (!args) return out;
+  for (const a of args) {
+    if (ts.isSpreadElement(a)) {
+      const v = iterate(ip, evalExpr(ip, a.expression, scope, rec));
+      if (isUnknown(v)) return v;
+      for (const x of v) out.push(x);
+    } else out.push(evalExpr(ip, a, scope, rec));
+  }
+  return out;
+}
+
+function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: ModuleRecord): Value {
+  const callee = skipOuterExpressions(e.expression);
+  // super(...) inside a constructor
+  if (callee.kind === SK_SuperKeyword) return evalSuperCall(ip, scope.context()?.ctor, evalArgs(ip, e.arguments, scope, rec), e);
+  // require('x')
+  if (ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require') && e.arguments.length === 1) {
+    const a = e.arguments[0]!;
+    if (ts.isStringLiteral(a)) return requireModule(ip, a.text, rec, e);
+  }
+  let fn: Value;
+  let thisArg: Value = undefined;
+  let calleeName: string | undefined;
+  if (ts.isPropertyAccessExpression(callee)) {
+    calleeName = callee.name.text;
+    if (callee.expression.kind === SK_SuperKeyword) {
+      const ctx = scope.context();
+      fn = ctx?.home?.superClass ? ctx.home.superClass.findMethod(calleeName) : undefined;
+      thisArg = ctx?.thisValue;
+    } else {
+      thisArg = evalExpr(ip, callee.expression, scope, rec);
+      if (callee.questionDotToken && (thisArg === null || thisArg === undefined)) return undefined;
+      fn = getProperty(ip, thisArg, calleeName, callee);
+    }
+  } else if (ts.isElementAccessExpression(callee)) {
+    thisArg = evalExpr(ip, callee.expression, scope, rec);
+    const key = evalExpr(ip, callee.argumentExpression, scope, rec);
+    fn = isUnknown(key) ? key : getProperty(ip, thisArg, typeof key === 'number' ? key : toStr(key), callee);
+    calleeName = isUnknown(key) ? undefined : toStr(key);
+  } else {
+    fn = evalExpr(ip, callee, scope, rec);
+    if (ts.isIdentifier(callee)) calleeName = callee.text;
+  }
+  if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
+  const args = evalArgs(ip, e.arguments, scope, rec);
+  if (isUnknown(args)) return args;
+  // Calling something unknown yields its Unknown: callbacks passed to it are not run (we cannot
+  // know whether or how often it would call them).
+  if (isUnknown(fn)) return fn;
+  return callFunction(ip, fn, thisArg, args, e, calleeName);
+}
+
+function evalNew(ip: Interpreter, e: ts.NewExpression, scope: Scope, rec: ModuleRecord): Value {
+  const ctor = evalExpr(ip, e.expression, scope, rec);
+  const args = evalArgs(ip, e.arguments, scope, rec);
+  if (isUnknown(args)) return args;
+  if (ctor instanceof ClassValue) {
+    ip.charge(e);
+    return construct(ip, ctor, args, e);
+  }
+  if (ctor instanceof NativeFunction) {
+    if (ctor.construct) return ctor.construct(ip, undefined, args, e);
+    return ctor.impl(ip, undefined, args, e);
+  }
+  if (ctor instanceof Closure && !ts.isArrowFunction(ctor.node)) return constructFunction(ip, ctor, args, e);
+  if (isUnknown(ctor)) return ctor;
+  return new Unknown(`cannot construct ${typeOf(ctor)}`);
+}
+
+function evalPrefix(ip: Interpreter, e: ts.PrefixUnaryExpression, scope: Scope, rec: ModuleRecord): Value {
+  const op = e.operator;
+  if (op === SK_PlusPlusToken || op === SK_MinusMinusToken) {
+    const old = toNumber(evalExpr(ip, e.operand, scope, rec));
+    const nv = isUnknown(old) ? old : old + (op === SK_PlusPlusToken ? 1 : -1);
+    assignTo(ip, e.operand, nv, scope, rec);
+    return nv;
+  }
+  const v = evalExpr(ip, e.operand, scope, rec);
+  switch (op) {
+    case SK_ExclamationToken: {
+      const t = truthy(v);
+      return isUnknown(t) ? t : !t;
+    }
+    case SK_MinusToken: {
+      const n = toNumber(v);
+      return isUnknown(n) ? n : -n;
+    }
+    case SK_PlusToken:
+      return toNumber(v);
+    case SK_TildeToken: {
+      const n = toNumber(v);
+      return isUnknown(n) ? n : ~n;
+    }
+  }
+  return new Unknown('unsupported operator');
+}
+
+function evalPostfix(ip: Interpreter, e: ts.PostfixUnaryExpression, scope: Scope, rec: ModuleRecord): Value {
+  const old = toNumber(evalExpr(ip, e.operand, scope, rec));
+  const nv = isUnknown(old) ? old : old + (e.operator === SK_PlusPlusToken ? 1 : -1);
+  assignTo(ip, e.operand, nv, scope, rec);
+  return old;
+}
+
+function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: ModuleRecord): Value {
+  const op = e.operatorToken.kind;
+  switch (op) {
+    case SK_EqualsToken: {
+      const v = evalExpr(ip, e.right, scope, rec, ts.isIdentifier(e.left) ? e.left.text : undefined);
+      assignTo(ip, e.left, v, scope, rec);
+      return v;
+    }
+    case SK_AmpersandAmpersandToken: {
+      const l = evalExpr(ip, e.left, scope, rec);
+      const t = truthy(l);
+      if (isUnknown(t)) return t;
+      return t ? evalExpr(ip, e.right, scope, rec) : l;
+    }
+    case SK_BarBarToken: {
+      const l = evalExpr(ip, e.left, scope, rec);
+      const t = truthy(l);
+      if (isUnknown(t)) return t;
+      return t ? l : evalExpr(ip, e.right, scope, rec);
+    }
+    case SK_QuestionQuestionToken: {
+      const l = evalExpr(ip, e.left, scope, rec);
+      return l === null || l === undefined ? evalExpr(ip, e.right, scope, rec) : l;
+    }
+    case SK_AmpersandAmpersandEqualsToken:
+    case SK_BarBarEqualsToken:
+    case SK_QuestionQuestionEqualsToken: {
+      const l = evalExpr(ip, e.left, scope, rec);
+      const t = truthy(l);
+      const assign =
+        op === SK_QuestionQuestionEqualsToken ? l === null || l === undefined : op === SK_BarBarEqualsToken ? t === false : t === true;
+      if (!assign) return l;
+      const v = evalExpr(ip, e.right, scope, rec);
+      assignTo(ip, e.left, v, scope, rec);
+      return v;
+    }
+    case SK_CommaToken:
+      evalExpr(ip, e.left, scope, rec);
+      return evalExpr(ip, e.right, scope, rec);
+  }
+  const compound = COMPOUND[op];
+  if (compound !== undefined) {
+    const v = binaryOp(compound, evalExpr(ip, e.left, scope, rec), evalExpr(ip, e.right, scope, rec));
+    assignTo(ip, e.left, v, scope, rec);
+    return v;
+  }
+  const l = evalExpr(ip, e.left, scope, rec);
+  const r = evalExpr(ip, e.right, scope, rec);
+  if (op === SK_InstanceOfKeyword) {
+    if (l instanceof JsObject && l.cls && r instanceof ClassValue) return l.cls.isSubclassOf(r);
+    if (isUnknown(l) || isUnknown(r)) return new Unknown('instanceof on an unknown value');
+    if (r instanceof NativeFunction && r.name === 'Array') return Array.isArray(l);
+    return false;
+  }
+  if (op === SK_InKeyword) {
+    if (r instanceof JsObject) return r.props.has(toStr(l)) || !!r.cls?.findMethod(toStr(l));
+    if (Array.isArray(r)) return toStr(l) === 'length' || Number(l) < r.length;
+    return new Unknown("'in' on a non-object");
+  }
+  return binaryOp(op, l, r);
+}

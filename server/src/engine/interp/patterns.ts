@@ -1,0 +1,111 @@
+/** Binding patterns (declarations, parameters) and assignment targets, destructuring included. */
+import ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import { propertyNameText } from '../syntax/parse';
+import type { Scope } from './scope';
+import type { ModuleRecord } from './modules';
+import { JsObject, type Value, toStr, typeOf } from './values';
+import type { Interpreter } from './interpreter';
+import { SK_EqualsToken, nameHint, skipOuterExpressions } from './syntax';
+import { evalExpr } from './expressions';
+import { getProperty, setProperty } from './properties';
+
+export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value, scope: Scope, rec: ModuleRecord, kind: 'var' | 'let' | 'const'): void {
+  if (ts.isIdentifier(name)) {
+    if (kind === 'var') scope.declareVar(name.text, value);
+    else scope.declare(name.text, value, kind === 'const');
+    return;
+  }
+  if (ts.isObjectBindingPattern(name)) {
+    const used: string[] = [];
+    for (const el of name.elements) {
+      if (el.dotDotDotToken) {
+        const rest = new JsObject();
+        if (value instanceof JsObject) for (const [k, v] of value.props) if (!used.includes(k)) rest.set(k, v);
+        bindPattern(ip, el.name, rest, scope, rec, kind);
+        continue;
+      }
+      const keyNode = el.propertyName ?? el.name;
+      let key: string | undefined;
+      if (ts.isComputedPropertyName(keyNode)) key = toStr(evalExpr(ip, keyNode.expression, scope, rec));
+      else key = propertyNameText(keyNode as ts.PropertyName);
+      if (key === undefined) continue;
+      used.push(key);
+      let v = getProperty(ip, value, key, el);
+      if (v === undefined && el.initializer) v = evalExpr(ip, el.initializer, scope, rec, nameHint(el.name));
+      bindPattern(ip, el.name, v, scope, rec, kind);
+    }
+    return;
+  }
+  // Array pattern: `const [, h, w, c] = x.shape`
+  const items = Array.isArray(value) ? value : undefined;
+  name.elements.forEach((el, i) => {
+    if (ts.isOmittedExpression(el)) return;
+    let v: Value;
+    if (el.dotDotDotToken) v = items ? items.slice(i) : new Unknown('rest of an unknown array');
+    else v = items ? items[i] : isUnknown(value) ? value : new Unknown(`cannot destructure ${typeOf(value)}`);
+    if (v === undefined && el.initializer) v = evalExpr(ip, el.initializer, scope, rec, nameHint(el.name));
+    bindPattern(ip, el.name, v, scope, rec, kind);
+  });
+}
+
+export function assignName(ip: Interpreter, name: string, value: Value, scope: Scope): void {
+  const b = scope.lookup(name);
+  if (b) {
+    if (!b.constant) b.value = value;
+  } else ip.globals.declare(name, value); // sloppy-mode global
+}
+
+/** Assignment to an expression target (identifier, member, or destructuring literal). */
+export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, scope: Scope, rec: ModuleRecord): void {
+  target = skipOuterExpressions(target);
+  if (ts.isIdentifier(target)) return assignName(ip, target.text, value, scope);
+  if (ts.isPropertyAccessExpression(target)) {
+    const obj = evalExpr(ip, target.expression, scope, rec);
+    return setProperty(ip, obj, target.name.text, value);
+  }
+  if (ts.isElementAccessExpression(target)) {
+    const obj = evalExpr(ip, target.expression, scope, rec);
+    const key = evalExpr(ip, target.argumentExpression, scope, rec);
+    if (isUnknown(key)) return;
+    return setProperty(ip, obj, typeof key === 'number' ? key : toStr(key), value);
+  }
+  if (ts.isArrayLiteralExpression(target)) {
+    const items = Array.isArray(value) ? value.slice() : undefined;
+    target.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (ts.isSpreadElement(el)) return assignTo(ip, el.expression, items ? items.slice(i) : new Unknown('rest'), scope, rec);
+      let t: ts.Expression = el;
+      let def: ts.Expression | undefined;
+      if (ts.isBinaryExpression(el) && el.operatorToken.kind === SK_EqualsToken) {
+        t = el.left;
+        def = el.right;
+      }
+      let v: Value = items ? items[i] : isUnknown(value) ? value : new Unknown('not an array');
+      if (v === undefined && def) v = evalExpr(ip, def, scope, rec);
+      assignTo(ip, t, v, scope, rec);
+    });
+    return;
+  }
+  if (ts.isObjectLiteralExpression(target)) {
+    for (const p of target.properties) {
+      if (ts.isShorthandPropertyAssignment(p)) {
+        let v = getProperty(ip, value, p.name.text, p);
+        if (v === undefined && p.objectAssignmentInitializer) v = evalExpr(ip, p.objectAssignmentInitializer, scope, rec);
+        assignName(ip, p.name.text, v, scope);
+      } else if (ts.isPropertyAssignment(p)) {
+        const key = propertyNameText(p.name);
+        if (key === undefined) continue;
+        let t: ts.Expression = p.initializer;
+        let def: ts.Expression | undefined;
+        if (ts.isBinaryExpression(t) && t.operatorToken.kind === SK_EqualsToken) {
+          def = t.right;
+          t = t.left;
+        }
+        let v = getProperty(ip, value, key, p);
+        if (v === undefined && def) v = evalExpr(ip, def, scope, rec);
+        assignTo(ip, t, v, scope, rec);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
+import type ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import { ClassValue, HostObject, JsObject, type Value } from './values';
+import { getBuiltinProperty } from './builtins';
+import { dummyNode } from './syntax';
+import type { Interpreter } from './interpreter';
+import { callClosure } from './functions';
+
+export function getProperty(ip: Interpreter, obj: Value, key: string | number, node: ts.Node | undefined, what?: string): Value {
+  if (obj instanceof JsObject) {
+    const k = String(key);
+    if (obj.props.has(k)) return obj.props.get(k);
+    if (obj.cls) {
+      const g = obj.cls.findGetter(k);
+      if (g) return callClosure(ip, g, obj, [], undefined);
+      const m = obj.cls.findMethod(k);
+      if (m) return m;
+    }
+    return getBuiltinProperty(obj, k);
+  }
+  if (Array.isArray(obj)) {
+    if (typeof key === 'number') return obj[key];
+    if (key === 'length') return obj.length;
+    const idx = Number(key);
+    if (Number.isInteger(idx) && idx >= 0 && String(idx) === key) return obj[idx];
+    return getBuiltinProperty(obj, key);
+  }
+  if (obj instanceof HostObject) return obj.getProperty(ip, String(key), node ?? dummyNode);
+  if (obj instanceof ClassValue) {
+    const k = String(key);
+    for (let c: ClassValue | undefined = obj; c; c = c.superClass) if (c.statics.props.has(k)) return c.statics.get(k);
+    if (k === 'name') return obj.name;
+    return undefined;
+  }
+  if (isUnknown(obj)) return obj;
+  if (obj === null || obj === undefined) return new Unknown(`cannot read '${key}' of ${obj}${what ? ` (${what})` : ''}`);
+  return getBuiltinProperty(obj, String(key));
+}
+
+export function setProperty(ip: Interpreter, obj: Value, key: string | number, value: Value): void {
+  if (obj instanceof JsObject) obj.set(String(key), value);
+  else if (Array.isArray(obj)) {
+    if (typeof key === 'number' || /^\d+$/.test(key)) {
+      const i = Number(key);
+      if (i < 1e6) obj[i] = value;
+    } else if (key === 'length' && typeof value === 'number' && value >= 0 && value < 1e6) obj.length = value;
+  } else if (obj instanceof ClassValue) obj.statics.set(String(key), value);
+  else if (obj instanceof HostObject) obj.setProperty(ip, String(key), value);
+}

@@ -1,0 +1,355 @@
+/** Statements: blocks, declarations, control flow and loops (each iteration charged to the budget). */
+import ts from 'typescript';
+import { Unknown, isUnknown } from '../unknown';
+import { propertyNameText } from '../syntax/parse';
+import { Scope } from './scope';
+import type { ModuleRecord } from './modules';
+import { HostObject, JsObject, type Value, strictEquals, truthy, typeOf } from './values';
+import { BREAK, CONTINUE, type Completion, Signal, UserThrow } from './completion';
+import type { Interpreter } from './interpreter';
+import {
+  SK_Block, SK_BreakStatement, SK_ClassDeclaration, SK_ContinueStatement, SK_DoStatement, SK_EnumDeclaration,
+  SK_ExportAssignment, SK_ExportDeclaration, SK_ExpressionStatement, SK_ForInStatement, SK_ForOfStatement,
+  SK_ForStatement, SK_FunctionDeclaration, SK_IfStatement, SK_ImportDeclaration, SK_ImportEqualsDeclaration,
+  SK_LabeledStatement, SK_ReturnStatement, SK_SwitchStatement, SK_ThrowStatement, SK_TryStatement,
+  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, nameHint, needsScope,
+} from './syntax';
+import { evalExpr } from './expressions';
+import { assignName, assignTo, bindPattern } from './patterns';
+import { makeClass, makeClosure } from './functions';
+import { execExportDeclaration, execImport, exportDeclared, requireModule } from './module_loader';
+
+export function hoist(ip: Interpreter, stmts: ts.NodeArray<ts.Statement> | readonly ts.Statement[], scope: Scope, rec: ModuleRecord): void {
+  const h = hoistingOf(stmts);
+  for (const f of h.functions) {
+    // `export default function () {}` has no name; it is exported as '%default'.
+    scope.declare(f.name?.text ?? '%default', makeClosure(f, scope, rec, f.name?.text ?? 'default'));
+  }
+  for (const v of h.vars) scope.declareVar(v, undefined);
+  // Classes are not hoisted in JS, but hoisting a placeholder lets earlier functions refer to them.
+  for (const c of h.classes) if (!scope.hasOwn(c)) scope.declare(c, undefined);
+}
+
+export function execBlock(ip: Interpreter, stmts: ts.NodeArray<ts.Statement>, scope: Scope, rec: ModuleRecord): Completion {
+  for (const s of stmts) if (ts.isFunctionDeclaration(s) && s.name && s.body) scope.declare(s.name.text, makeClosure(s, scope, rec, s.name.text));
+  for (const s of stmts) {
+    const c = exec(ip, s, scope, rec);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+export function exec(ip: Interpreter, s: ts.Statement, scope: Scope, rec: ModuleRecord): Completion {
+  ip.charge(s);
+  switch (s.kind) {
+    case SK_ExpressionStatement:
+      evalExpr(ip, (s as ts.ExpressionStatement).expression, scope, rec);
+      return undefined;
+    case SK_VariableStatement:
+      execVarList(ip, (s as ts.VariableStatement).declarationList, scope, rec);
+      return undefined;
+    case SK_ReturnStatement: {
+      const e = (s as ts.ReturnStatement).expression;
+      return new Signal('return', undefined, e ? evalExpr(ip, e, scope, rec) : undefined);
+    }
+    case SK_IfStatement: {
+      const st = s as ts.IfStatement;
+      const c = truthy(evalExpr(ip, st.expression, scope, rec));
+      // An unknown condition takes the `then` branch: builders usually guard optional layers that way.
+      if (c === true || isUnknown(c)) return exec(ip, st.thenStatement, scope, rec);
+      return st.elseStatement ? exec(ip, st.elseStatement, scope, rec) : undefined;
+    }
+    case SK_Block: {
+      const stmts = (s as ts.Block).statements;
+      return execBlock(ip, stmts, needsScope(stmts) ? new Scope(scope) : scope, rec);
+    }
+    case SK_ForStatement:
+      return execFor(ip, s as ts.ForStatement, scope, rec, undefined);
+    case SK_ForOfStatement:
+      return execForOf(ip, s as ts.ForOfStatement, scope, rec, undefined);
+    case SK_ForInStatement:
+      return execForIn(ip, s as ts.ForInStatement, scope, rec, undefined);
+    case SK_WhileStatement:
+      return execWhile(ip, s as ts.WhileStatement, scope, rec, undefined);
+    case SK_DoStatement:
+      return execDo(ip, s as ts.DoStatement, scope, rec, undefined);
+    case SK_BreakStatement: {
+      const l = (s as ts.BreakStatement).label;
+      return l ? new Signal('break', l.text, undefined) : BREAK;
+    }
+    case SK_ContinueStatement: {
+      const l = (s as ts.ContinueStatement).label;
+      return l ? new Signal('continue', l.text, undefined) : CONTINUE;
+    }
+    case SK_LabeledStatement:
+      return execLabeled(ip, s as ts.LabeledStatement, scope, rec);
+    case SK_SwitchStatement:
+      return execSwitch(ip, s as ts.SwitchStatement, scope, rec);
+    case SK_ThrowStatement:
+      throw new UserThrow(evalExpr(ip, (s as ts.ThrowStatement).expression, scope, rec));
+    case SK_TryStatement:
+      return execTry(ip, s as ts.TryStatement, scope, rec);
+    case SK_FunctionDeclaration:
+      return undefined; // hoisted
+    case SK_ClassDeclaration: {
+      const c = s as ts.ClassDeclaration;
+      const cls = makeClass(ip, c, scope, rec);
+      if (c.name) {
+        if (scope.hasOwn(c.name.text)) assignName(ip, c.name.text, cls, scope);
+        else scope.declare(c.name.text, cls);
+      }
+      exportDeclared(s, c.name?.text, cls, rec, scope);
+      return undefined;
+    }
+    case SK_ImportDeclaration:
+      execImport(ip, s as ts.ImportDeclaration, scope, rec);
+      return undefined;
+    case SK_ExportDeclaration:
+      execExportDeclaration(ip, s as ts.ExportDeclaration, rec);
+      return undefined;
+    case SK_ExportAssignment: {
+      const ea = s as ts.ExportAssignment;
+      rec.exports.set(ea.isExportEquals ? '=' : 'default', { kind: 'value', value: evalExpr(ip, ea.expression, scope, rec) });
+      return undefined;
+    }
+    case SK_ImportEqualsDeclaration: {
+      const ie = s as ts.ImportEqualsDeclaration;
+      if (ts.isExternalModuleReference(ie.moduleReference) && ts.isStringLiteral(ie.moduleReference.expression))
+        scope.declare(ie.name.text, requireModule(ip, ie.moduleReference.expression.text, rec, ie));
+      return undefined;
+    }
+    case SK_EnumDeclaration:
+      execEnum(ip, s as ts.EnumDeclaration, scope, rec);
+      return undefined;
+    default:
+      // Types, interfaces, empty statements, declarations: nothing to run.
+      return undefined;
+  }
+}
+
+export function execVarList(ip: Interpreter, list: ts.VariableDeclarationList, scope: Scope, rec: ModuleRecord): void {
+  const blockScoped = (list.flags & ts.NodeFlags.BlockScoped) !== 0;
+  const constant = (list.flags & ts.NodeFlags.Const) !== 0;
+  for (const d of list.declarations) {
+    const value = d.initializer ? evalExpr(ip, d.initializer, scope, rec, nameHint(d.name)) : undefined;
+    if (!blockScoped && !d.initializer) continue; // `var x;` keeps a hoisted value
+    bindPattern(ip, d.name, value, scope, rec, blockScoped ? (constant ? 'const' : 'let') : 'var');
+  }
+}
+
+// ---------------------------------------------------------------- loops
+
+function loopGuard(ip: Interpreter, iterations: number, node: ts.Node, rec: ModuleRecord): boolean {
+  const runaway = ip.runaway;
+  if (iterations <= ip.limits.maxLoopIterations && !(runaway.has(node) && iterations > 1)) return true;
+  if (runaway.has(node)) return false;
+  runaway.add(node);
+  ip.reportAt(node, rec, 'warning', 'analysis-budget',
+    `analysis stopped: loop did not finish within ${ip.limits.maxLoopIterations.toLocaleString('en-US')} iterations; shapes after it may be incomplete`);
+  return false;
+}
+
+/** Handles a loop body's completion. Returns 'break' to leave the loop, a Signal to propagate, or undefined. */
+function loopCompletion(c: Completion, label: string | undefined): Completion | 'break' | 'continue' {
+  if (!c) return undefined;
+  if (c.kind === 'break' && (c.label === undefined || c.label === label)) return 'break';
+  if (c.kind === 'continue' && (c.label === undefined || c.label === label)) return 'continue';
+  return c;
+}
+
+function execFor(ip: Interpreter, s: ts.ForStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  const scope = new Scope(outer);
+  const init = s.initializer;
+  let perIteration: string[] = [];
+  if (init) {
+    if (ts.isVariableDeclarationList(init)) {
+      execVarList(ip, init, scope, rec);
+      if (init.flags & ts.NodeFlags.BlockScoped) perIteration = [...scope.ownNames()];
+    } else evalExpr(ip, init, scope, rec);
+  }
+  let iterScope = scope;
+  for (let i = 1; ; i++) {
+    if (s.condition) {
+      const c = truthy(evalExpr(ip, s.condition, iterScope, rec));
+      if (c !== true) {
+        if (isUnknown(c)) reportUnknownLoop(ip, s.condition, rec, c);
+        break;
+      }
+    }
+    if (!loopGuard(ip, i, s, rec)) break;
+    ip.charge(s);
+    const r = loopCompletion(exec(ip, s.statement, iterScope, rec), label);
+    if (r === 'break') break;
+    if (r && r !== 'continue') return r;
+    // `let` in a for head gets a fresh binding per iteration (closures capture each one).
+    if (perIteration.length) {
+      const next = new Scope(outer);
+      for (const n of perIteration) next.declare(n, iterScope.lookup(n)!.value);
+      iterScope = next;
+    }
+    if (s.incrementor) evalExpr(ip, s.incrementor, iterScope, rec);
+  }
+  return undefined;
+}
+
+function reportUnknownLoop(ip: Interpreter, cond: ts.Node, rec: ModuleRecord, u: Unknown): void {
+  ip.reportAt(cond, rec, 'information', 'unknown-value', `loop condition is unknown (${u.reason}); the loop body was not analysed`);
+}
+
+/** The items `for (... of v)` and spreads walk over; Unknown when they cannot be known. */
+export function iterate(ip: Interpreter, v: Value): Value[] | Unknown {
+  if (Array.isArray(v)) return v.slice();
+  if (typeof v === 'string') return [...v];
+  if (isUnknown(v)) return v;
+  if (v instanceof HostObject) {
+    const it = v.getProperty(ip, '%iterate', dummyNode);
+    if (Array.isArray(it)) return it;
+  }
+  return new Unknown(`cannot iterate over ${typeOf(v)}`);
+}
+
+function execForOf(ip: Interpreter, s: ts.ForOfStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  const items = iterate(ip, evalExpr(ip, s.expression, outer, rec));
+  if (isUnknown(items)) {
+    reportUnknownLoop(ip, s.expression, rec, items);
+    return undefined;
+  }
+  return runEach(ip, s, items, outer, rec, label);
+}
+
+function execForIn(ip: Interpreter, s: ts.ForInStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  const obj = evalExpr(ip, s.expression, outer, rec);
+  let keys: Value[];
+  if (obj instanceof JsObject) keys = [...obj.props.keys()];
+  else if (Array.isArray(obj)) keys = obj.map((_, i) => String(i));
+  else if (isUnknown(obj)) {
+    reportUnknownLoop(ip, s.expression, rec, obj);
+    return undefined;
+  } else keys = [];
+  return runEach(ip, s, keys, outer, rec, label);
+}
+
+function runEach(ip: Interpreter, s: ts.ForOfStatement | ts.ForInStatement, items: Value[], outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  let i = 0;
+  for (const item of items) {
+    if (!loopGuard(ip, ++i, s, rec)) break;
+    ip.charge(s);
+    const scope = new Scope(outer);
+    const init = s.initializer;
+    if (ts.isVariableDeclarationList(init)) {
+      const d = init.declarations[0];
+      if (d) bindPattern(ip, d.name, item, scope, rec, init.flags & ts.NodeFlags.BlockScoped ? 'let' : 'var');
+    } else assignTo(ip, init, item, scope, rec);
+    const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
+    if (r === 'break') break;
+    if (r && r !== 'continue') return r;
+  }
+  return undefined;
+}
+
+function execWhile(ip: Interpreter, s: ts.WhileStatement, scope: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  for (let i = 1; ; i++) {
+    const c = truthy(evalExpr(ip, s.expression, scope, rec));
+    if (c !== true) {
+      if (isUnknown(c)) reportUnknownLoop(ip, s.expression, rec, c);
+      break;
+    }
+    if (!loopGuard(ip, i, s, rec)) break;
+    ip.charge(s);
+    const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
+    if (r === 'break') break;
+    if (r && r !== 'continue') return r;
+  }
+  return undefined;
+}
+
+function execDo(ip: Interpreter, s: ts.DoStatement, scope: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  for (let i = 1; ; i++) {
+    if (!loopGuard(ip, i, s, rec)) break;
+    ip.charge(s);
+    const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
+    if (r === 'break') break;
+    if (r && r !== 'continue') return r;
+    const c = truthy(evalExpr(ip, s.expression, scope, rec));
+    if (c !== true) break;
+  }
+  return undefined;
+}
+
+function execLabeled(ip: Interpreter, s: ts.LabeledStatement, scope: Scope, rec: ModuleRecord): Completion {
+  const label = s.label.text;
+  const body = s.statement;
+  let c: Completion;
+  if (ts.isForStatement(body)) c = execFor(ip, body, scope, rec, label);
+  else if (ts.isForOfStatement(body)) c = execForOf(ip, body, scope, rec, label);
+  else if (ts.isForInStatement(body)) c = execForIn(ip, body, scope, rec, label);
+  else if (ts.isWhileStatement(body)) c = execWhile(ip, body, scope, rec, label);
+  else if (ts.isDoStatement(body)) c = execDo(ip, body, scope, rec, label);
+  else c = exec(ip, body, scope, rec);
+  if (c && c.kind === 'break' && c.label === label) return undefined;
+  return c;
+}
+
+// ---------------------------------------------------------------- switch, try, enum
+
+function execSwitch(ip: Interpreter, s: ts.SwitchStatement, outer: Scope, rec: ModuleRecord): Completion {
+  const v = evalExpr(ip, s.expression, outer, rec);
+  const scope = new Scope(outer);
+  const clauses = s.caseBlock.clauses;
+  let start = -1;
+  for (let i = 0; i < clauses.length && start < 0; i++) {
+    const cl = clauses[i]!;
+    if (ts.isCaseClause(cl) && strictEquals(v, evalExpr(ip, cl.expression, scope, rec)) === true) start = i;
+  }
+  if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
+  if (start < 0) return undefined;
+  for (let i = start; i < clauses.length; i++) {
+    for (const st of clauses[i]!.statements) {
+      const c = exec(ip, st, scope, rec);
+      if (c) {
+        if (c.kind === 'break' && c.label === undefined) return undefined;
+        return c;
+      }
+    }
+  }
+  return undefined;
+}
+
+function execTry(ip: Interpreter, s: ts.TryStatement, scope: Scope, rec: ModuleRecord): Completion {
+  let c: Completion;
+  try {
+    c = execBlock(ip, s.tryBlock.statements, new Scope(scope), rec);
+  } catch (e) {
+    if (!(e instanceof UserThrow) || !s.catchClause) {
+      if (s.finallyBlock) execBlock(ip, s.finallyBlock.statements, new Scope(scope), rec);
+      throw e;
+    }
+    const cs = new Scope(scope);
+    const decl = s.catchClause.variableDeclaration;
+    if (decl) bindPattern(ip, decl.name, e.value, cs, rec, 'let');
+    c = execBlock(ip, s.catchClause.block.statements, cs, rec);
+  }
+  if (s.finallyBlock) {
+    const f = execBlock(ip, s.finallyBlock.statements, new Scope(scope), rec);
+    if (f) return f;
+  }
+  return c;
+}
+
+function execEnum(ip: Interpreter, s: ts.EnumDeclaration, scope: Scope, rec: ModuleRecord): void {
+  const obj = new JsObject();
+  let next = 0;
+  for (const m of s.members) {
+    const name = propertyNameText(m.name);
+    if (name === undefined) continue;
+    let v: Value = next;
+    if (m.initializer) v = evalExpr(ip, m.initializer, scope, rec);
+    obj.set(name, v);
+    if (typeof v === 'number') {
+      obj.set(String(v), name);
+      next = v + 1;
+    }
+  }
+  scope.declare(s.name.text, obj);
+  exportDeclared(s, s.name.text, obj, rec, scope);
+}
