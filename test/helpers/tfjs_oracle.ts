@@ -79,3 +79,62 @@ export function truthLayers(model: tf.LayersModel): TruthLayer[] {
     return { className: l.getClassName(), name: l.name, outputShape: shape as (number | null)[], params: l.countParams(), trainable };
   });
 }
+
+/** Like loadFixtureModule, for source text that lives only in a test (`dir` resolves its relative imports). */
+export function loadModuleFromText(text: string, dir = __dirname, loader: 'ts' | 'js' = 'ts'): Record<string, unknown> {
+  const out = buildSync({
+    stdin: { contents: text, resolveDir: dir, loader, sourcefile: `inline.${loader}` },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+    alias: {
+      '@tensorflow/tfjs-node': '@tensorflow/tfjs',
+      '@tensorflow/tfjs-node-gpu': '@tensorflow/tfjs',
+      '@tensorflow/tfjs-layers': '@tensorflow/tfjs',
+    },
+    external: ['@tensorflow/tfjs'],
+  });
+  const mod = { exports: {} as Record<string, unknown> };
+  new Function('module', 'exports', 'require', out.outputFiles[0]!.text)(mod, mod.exports, req);
+  return mod.exports;
+}
+
+/** A number the engine states (not null) that differs from tfjs's; undefined when every stated number agrees. */
+export interface Mismatch {
+  where: string;
+  ours: unknown;
+  tfjs: unknown;
+}
+
+/**
+ * The "never wrong" check: every number the report states — totals, and per layer the output dims
+ * and params that are not null — equals what tfjs built. Layers are matched by the user's name
+ * when they have one, else in order (InputLayers left out, as in the report).
+ */
+export function statedMismatches(
+  report: { totalParams: number | null; trainableParams?: number | null; outputShapes?: ((number | null)[] | null)[]; layers: { className: string; name?: string; outputShape: (number | null)[] | null; params: number | null }[] },
+  model: tf.LayersModel,
+): Mismatch[] {
+  const out: Mismatch[] = [];
+  if (report.totalParams !== null && report.totalParams !== model.countParams()) out.push({ where: 'totalParams', ours: report.totalParams, tfjs: model.countParams() });
+  const truth = truthLayers(model);
+  const byName = new Map(truth.map((t) => [t.name, t] as const));
+  report.layers.forEach((l, i) => {
+    const t = l.name !== undefined ? byName.get(l.name) : truth[i];
+    if (!t) {
+      out.push({ where: `layer ${i} (${l.className})`, ours: 'present', tfjs: 'absent' });
+      return;
+    }
+    if (t.className !== l.className) out.push({ where: `layer ${i} class`, ours: l.className, tfjs: t.className });
+    if (l.params !== null && l.params !== t.params) out.push({ where: `layer ${i} (${t.name}) params`, ours: l.params, tfjs: t.params });
+    if (l.outputShape) {
+      if (l.outputShape.length !== t.outputShape.length) out.push({ where: `layer ${i} (${t.name}) rank`, ours: l.outputShape, tfjs: t.outputShape });
+      else l.outputShape.forEach((d, k) => {
+        if (d !== null && d !== t.outputShape[k]) out.push({ where: `layer ${i} (${t.name}) dim ${k}`, ours: l.outputShape, tfjs: t.outputShape });
+      });
+    }
+  });
+  return out;
+}

@@ -57,8 +57,8 @@ for (const file of files) {
     // layer made elsewhere is used (list entries), and helper calls returning a tensor.
     const spread = <T>(xs: T[]) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / 6)) === 0);
     const places = [
-      ...spread(callSiteGroups(before).filter((g) => g.instances[0]!.layer.outputShape.length === 4).map((g) => g.range)),
-      ...spread(before.models.flatMap((m) => m.report.layers.filter((l) => l.useFile === file && l.outputShape.length === 4).map((l) => l.useRange))),
+      ...spread(callSiteGroups(before).filter((g) => g.instances[0]!.layer.outputShape?.length === 4).map((g) => g.range)),
+      ...spread(before.models.flatMap((m) => m.report.layers.filter((l) => l.useFile === file && l.outputShape?.length === 4).map((l) => l.useRange))),
       ...spread(before.models.flatMap((m) => m.graph.groups.filter((gr) => gr.range && gr.file === file).map((gr) => gr.range!))),
     ];
     for (const range of places) {

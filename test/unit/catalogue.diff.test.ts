@@ -152,6 +152,7 @@ function compare(c: GenCase, t: TfjsResult, out: LayerOutput): string | null {
   const nullable = hasNullSpatial(c);
   const s = t.shape!;
   const o = out.outputShape;
+  if (!o) return `output shape: tfjs ${JSON.stringify(s)} vs ours unknown rank`;
   const shapeOk = s.length === o.length && s.every((d, i) => d === o[i] || (nullable && o[i] === null));
   if (!shapeOk) return `output shape: tfjs ${JSON.stringify(s)} vs ours ${JSON.stringify(o)}`;
   if (nullable && out.weights.some((w) => w.shape.some((d) => d === null))) return null; // tfjs could not build these

@@ -96,6 +96,8 @@ export function isRange(x: unknown): x is Range {
   return isObj(x) && isPosition(x.start) && isPosition(x.end);
 }
 const isShape = (x: unknown) => Array.isArray(x) && x.every((d) => d === null || isNum(d));
+/** A report shape: null when even its rank is unknown. */
+const isShapeOrNull = (x: unknown) => x === null || isShape(x);
 const isPair = (x: unknown) => x === undefined || (Array.isArray(x) && x.length === 2 && x.every(isNum));
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
@@ -113,8 +115,8 @@ function isLayer(x: unknown): boolean {
     isStr(x.file) &&
     isRange(x.range) &&
     optStr(x.name) &&
-    isArr(x.inputShapes, isShape) &&
-    isShape(x.outputShape) &&
+    isArr(x.inputShapes, isShapeOrNull) &&
+    isShapeOrNull(x.outputShape) &&
     isNumOrNull(x.params) &&
     isNumOrNull(x.macs) &&
     isNumOrNull(x.activationBytes) &&
@@ -135,8 +137,8 @@ export function isModelReport(x: unknown): x is ModelReport {
     isStr(x.file) &&
     isRange(x.range) &&
     isArr(x.layers, isLayer) &&
-    isArr(x.inputShapes, isShape) &&
-    isArr(x.outputShapes, isShape) &&
+    isArr(x.inputShapes, isShapeOrNull) &&
+    isArr(x.outputShapes, isShapeOrNull) &&
     isNumOrNull(x.totalParams) &&
     isNumOrNull(x.macs) &&
     (x.trainableParams === undefined || isNumOrNull(x.trainableParams)) &&
@@ -159,7 +161,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   const groupIds = new Set<string>();
   for (const g of x.groups) {
     if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
-    if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShape) || !isArr(g.outputShapes, isShape) || !isNumOrNull(g.params)) return false;
+    if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShapeOrNull) || !isArr(g.outputShapes, isShapeOrNull) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
   }

@@ -16,6 +16,7 @@ import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
+import { explore } from './analysis/variants';
 
 export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
@@ -67,7 +68,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   });
 
   const main = interp.loadModule(file, text);
-  runBuilders(interp, session, main, observed);
+  runBuilders(interp, session, main, observed, limits);
 
   const placer = makePlacer(interp);
   // Models made by other modules' own top-level code are theirs to report, not this file's.
@@ -123,7 +124,8 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
  * the file only defines (or exports) are analysed too. Entry points go first: a function called
  * from another one is best analysed through that call, with its real arguments.
  */
-function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>): void {
+function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>, limits: BudgetLimits): void {
+  const evaluate = (at: ts.Node, run: () => Value) => runStandalone(interp, session, main, at, run, limits);
   const sf = main.sourceFile;
   // Call sites are needed only for functions nobody called yet, and their arguments only for
   // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
@@ -135,11 +137,11 @@ function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecor
   for (const c of entryFirst) {
     if (observed.has(c.closure.node)) continue;
     const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
-    evaluate(interp, session, main, c.closure.node, () => interp.callFunction(c.closure, undefined, args, undefined));
+    evaluate(c.closure.node, () => interp.callEntry(c.closure, undefined, args));
   }
   for (const cls of topLevelClasses(main)) {
     let instance: Value;
-    evaluate(interp, session, main, cls.node, () => {
+    evaluate(cls.node, () => {
       const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`)) : [];
       instance = interp.construct(cls, ctorArgs, undefined);
       return instance;
@@ -149,12 +151,12 @@ function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecor
       if (observed.has(m.node) || !(instance! instanceof JsObject)) continue;
       if (ts.isGetAccessorDeclaration(m.node)) continue;
       const args = argumentsFor(interp, main, m, () => calls(`.${short(m.name)}`));
-      evaluate(interp, session, main, m.node, () => interp.callFunction(m, instance, args, undefined));
+      evaluate(m.node, () => interp.callEntry(m, instance, args));
     }
     for (const [, v] of cls.statics.props) {
       if (!(v instanceof Closure) || observed.has(v.node)) continue;
       const args = argumentsFor(interp, main, v, () => calls(`.${short(v.name)}`));
-      evaluate(interp, session, main, v.node, () => interp.callFunction(v, cls, args, undefined));
+      evaluate(v.node, () => interp.callEntry(v, cls, args));
     }
   }
 }
@@ -167,10 +169,10 @@ function short(qualified: string): string {
  * One standalone evaluation. Diagnostics raised while running a helper out of context (unknown
  * arguments, no model produced) are noise and dropped; budget overruns are kept, they are real.
  */
-function evaluate(interp: InterpDriver, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value): void {
+function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value, limits: BudgetLimits): void {
   const modelsBefore = session.models.length;
   const diagsBefore = interp.diagnostics.length;
-  interp.runEntry(at, main, run);
+  explore(interp, session, main, at, run, limits);
   if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget');
 }
 
@@ -305,8 +307,9 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
     } else if (byVar.has(m)) base = byVar.get(m)!;
     else if (m.frame) base = `${m.frame.name} › ${m.name ?? (m.kind === 'sequential' ? 'sequential' : 'model')}`;
     else base = m.name ?? `model${m.id}`;
-    const k = (used.get(base) ?? 0) + 1;
-    used.set(base, k);
+    // Variants of one builder share its name; the variant field tells them apart.
+    const k = (used.get(base + (m.variant ? ` [${m.variant.label}]` : '')) ?? 0) + 1;
+    used.set(base + (m.variant ? ` [${m.variant.label}]` : ''), k);
     if (k > 1) base = byVar.has(m) && fn ? `${fn.name} (${byVar.get(m)})` : `${base}#${k}`;
     out.set(m, { name: base, loc });
   }

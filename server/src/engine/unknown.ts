@@ -4,7 +4,25 @@
  * the reason is kept so a hover can say *why* a dim is unknown.
  */
 export class Unknown {
-  constructor(readonly reason: string) {}
+  /**
+   * Symbolic tensors this value was computed from (an unknown function applied to them): a layer
+   * applied to it stays connected to them in the model graph.
+   */
+  tensors?: readonly object[];
+  /**
+   * The file's own default for it, when it has one (`opts.kind ?? 'cnn'`, a builder's `useBn = true`
+   * parameter when the engine calls it): a *soft* unknown, its default wherever it is used as a value.
+   */
+  dflt?: { value: unknown };
+  constructor(
+    readonly reason: string,
+    /**
+     * Identity of the unknown quantity, when it was read from a variable, parameter or field: what a
+     * path learns about it (`kind === 'cnn'` taken true) applies wherever the same quantity is read.
+     * Results of operations on it are new quantities with no key.
+     */
+    readonly key?: string,
+  ) {}
   toString(): string {
     return `unknown (${this.reason})`;
   }
@@ -16,4 +34,19 @@ export function isUnknown(v: unknown): v is Unknown {
 
 export function unknown(reason: string): Unknown {
   return new Unknown(reason);
+}
+
+/** The same unknown as a new quantity (an operation's result): no key, no default. */
+export function derived(u: Unknown): Unknown {
+  if (u.key === undefined && !u.dflt) return u;
+  const d = new Unknown(u.reason);
+  if (u.tensors) d.tensors = u.tensors;
+  return d;
+}
+
+/** A soft unknown: `key` unknown in general, `value` by the file's own default. */
+export function soft(reason: string, key: string, value: unknown): Unknown {
+  const u = new Unknown(reason, key);
+  u.dflt = { value };
+  return u;
 }

@@ -94,13 +94,13 @@ function blockTarget(result: AnalysisResult, range: Range): BlockTarget | undefi
   const g = groupAt(callSiteGroups(result), p);
   if (g) {
     const layer = g.instances[0]!.layer;
-    if (g.instances.length > 1 || layer.useFile !== result.file || layer.error) return undefined;
-    return { range: layer.useRange, outputShape: layer.outputShape, inputShape: layer.inputShapes.length === 1 ? layer.inputShapes[0] : undefined };
+    if (g.instances.length > 1 || layer.useFile !== result.file || layer.error || !layer.outputShape) return undefined;
+    return { range: layer.useRange, outputShape: layer.outputShape, inputShape: layer.inputShapes.length === 1 ? layer.inputShapes[0] ?? undefined : undefined };
   }
   for (const { report } of result.models)
     for (const l of report.layers)
-      if (l.useFile === result.file && contains(l.useRange, p) && !l.error)
-        return { range: l.useRange, outputShape: l.outputShape, inputShape: l.inputShapes.length === 1 ? l.inputShapes[0] : undefined };
+      if (l.useFile === result.file && contains(l.useRange, p) && !l.error && l.outputShape)
+        return { range: l.useRange, outputShape: l.outputShape, inputShape: l.inputShapes.length === 1 ? l.inputShapes[0] ?? undefined : undefined };
   for (const { graph } of result.models) {
     const here = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
     // The innermost call under the cursor; one run of it (a call inside a loop runs several times).

@@ -74,7 +74,7 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
   const batchSize = input.batchSize ?? chooseBatchSize(report?.activationBytes ?? null, report?.macs ?? null, input.backend.device);
   const pairs = pairLayers(model as never, report);
   emit({ type: 'phase', phase: 'forward', message: `forwarding a random batch of ${batchSize}` });
-  const setup: TrainingSetup = await timed('setup', () => prepareTraining(tf, model, { batchSize, seed: input.seed ?? 1, inputShapes: report?.inputShapes }));
+  const setup: TrainingSetup = await timed('setup', () => prepareTraining(tf, model, { batchSize, seed: input.seed ?? 1, inputShapes: report?.inputShapes.every((s) => s !== null) ? (report.inputShapes as (number | null)[][]) : undefined }));
   emit({
     type: 'model',
     name: input.name,

@@ -38,7 +38,7 @@ export interface GroupText {
   params: string;
 }
 
-export function shapesText(shapes: Shape[]): string {
+export function shapesText(shapes: (Shape | null)[]): string {
   if (!shapes.length) return '?';
   return shapes.map((s) => shapeCompact(s)).join(', ');
 }

@@ -34,7 +34,8 @@ export const COLUMNS: Column[] = [
   { key: 'memory', title: 'Activation memory', numeric: true, text: (l) => bytes(l.activationBytes), sort: (l) => l.activationBytes, csv: (l) => num(l.activationBytes) },
 ];
 
-function elements(s: (number | null)[]): number | null {
+function elements(s: (number | null)[] | null): number | null {
+  if (!s) return null;
   let n = 1;
   for (const d of s.slice(1)) {
     if (d === null) return null;

@@ -86,7 +86,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
           l.push(n);
         }
     const layers: LayerValue[] = [];
-    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layers.includes(n.layer)) layers.push(n.layer);
+    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !n.layer.opaque && !layers.includes(n.layer)) layers.push(n.layer);
     const siteLayers = (l: LayerValue) => layers.filter((x) => sameLoc(x.loc, l.loc));
     const ctx: RuleContext = {
       sf,
@@ -114,7 +114,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
     };
     // report.layers lists the model's layer objects in order of first use, InputLayers left out.
     const layerIndex = new Map<unknown, number>();
-    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layerIndex.has(n.layer)) layerIndex.set(n.layer, layerIndex.size);
+    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !n.layer.opaque && !layerIndex.has(n.layer)) layerIndex.set(n.layer, layerIndex.size);
     for (const rule of RULES) {
       let proposals: Proposal[];
       try {

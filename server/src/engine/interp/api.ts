@@ -9,6 +9,7 @@ import type { BudgetLimits } from './budget';
 import type { Frame } from './frame';
 import type { ModuleRecord } from './modules';
 import type { ClassValue, Closure, JsObject, Value } from './values';
+import type { PathContext } from './paths';
 
 export interface Interp {
   readonly limits: BudgetLimits;
@@ -25,6 +26,13 @@ export interface Interp {
 
 /** Called after every user-function call, so the analysis can see which calls produced models. */
 export type CallObserver = (fn: Closure, args: Value[], result: Value, callNode: ts.Node | undefined) => void;
+
+/** One run of an entry point along one path: how it ended, the decisions it took, the steps it cost. */
+export interface EntryRun {
+  outcome: EntryOutcome;
+  path: PathContext;
+  steps: number;
+}
 
 /** How one entry-point run ended. */
 export type EntryOutcome =
@@ -43,7 +51,11 @@ export interface InterpDriver extends Interp {
    * Run one entry point (a builder the engine calls itself) with a fresh budget and an empty call
    * stack; an abort becomes a diagnostic at `at` and the outcome says how it ended.
    */
-  runEntry(at: ts.Node, rec: ModuleRecord, run: () => Value): EntryOutcome;
+  runEntry(at: ts.Node, rec: ModuleRecord, run: () => Value, plan?: readonly number[]): EntryRun;
+  /** Call a builder as an entry point: the defaults its parameters fall back to are the file's (soft). */
+  callEntry(fn: Closure, thisArg: Value, args: Value[]): Value;
+  /** The decisions the module's top level took. */
+  readonly modulePath: PathContext;
   /** Evaluate an expression in a module's scope, keeping no diagnostics (call-site arguments). */
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
   construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;

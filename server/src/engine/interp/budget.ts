@@ -12,6 +12,10 @@ export interface BudgetLimits {
   maxCallDepth: number;
   /** Layer applications per analysis (the largest real CNNs have a few thousand). */
   maxLayers: number;
+  /** Paths explored per entry point, each a run along different answers to undecidable conditions. */
+  maxPaths: number;
+  /** Undecidable conditions per path whose other answers are explored; past these the default is taken. */
+  maxDecisions: number;
 }
 
 export const DEFAULT_LIMITS: BudgetLimits = {
@@ -19,6 +23,8 @@ export const DEFAULT_LIMITS: BudgetLimits = {
   maxLoopIterations: 10_000,
   maxCallDepth: 200,
   maxLayers: 20_000,
+  maxPaths: 16,
+  maxDecisions: 12,
 };
 
 /** Thrown through the interpreter (user try/catch cannot catch it) when a limit is hit. */

@@ -1,6 +1,8 @@
 /** Expressions: literals, names, operators, member access, calls and `new`. */
 import ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { Unknown, derived, isUnknown, soft } from '../unknown';
+import { decideCondition } from './conditions';
+import { resolveSoft } from './paths';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
@@ -38,15 +40,17 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
     case SK_NoSubstitutionTemplateLiteral:
       return (e as ts.StringLiteral).text;
     case SK_BigIntLiteral:
-      return new Unknown('bigint');
+      return BigInt((e as ts.BigIntLiteral).text.slice(0, -1));
     case SK_TrueKeyword:
       return true;
     case SK_FalseKeyword:
       return false;
     case SK_NullKeyword:
       return null;
-    case SK_Identifier:
-      return evalIdentifier(e as ts.Identifier, scope);
+    case SK_Identifier: {
+      const v = evalIdentifier(e as ts.Identifier, scope);
+      return v instanceof Unknown && v.key !== undefined ? ip.path().refine(v) : v;
+    }
     case SK_ThisKeyword:
       return scope.context()?.thisValue;
     case SK_TemplateExpression:
@@ -80,12 +84,8 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       return evalPostfix(ip, e as ts.PostfixUnaryExpression, scope, rec);
     case SK_ConditionalExpression: {
       const c = e as ts.ConditionalExpression;
-      const t = truthy(evalExpr(ip, c.condition, scope, rec));
-      if (isUnknown(t)) {
-        const a = evalExpr(ip, c.whenTrue, scope, rec);
-        const b = evalExpr(ip, c.whenFalse, scope, rec);
-        return a === b ? a : t;
-      }
+      let t = truthy(evalExpr(ip, c.condition, scope, rec));
+      if (isUnknown(t)) t = decideCondition(ip, c.condition, t, scope, rec, 'ternary');
       return evalExpr(ip, t ? c.whenTrue : c.whenFalse, scope, rec, hint);
     }
     case SK_ArrowFunction:
@@ -98,7 +98,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       return makeClass(ip, e as ts.ClassExpression, scope, rec);
     case SK_TypeOfExpression: {
       const v = evalExpr(ip, (e as ts.TypeOfExpression).expression, scope, rec);
-      return isUnknown(v) ? v : typeOf(v);
+      return isUnknown(v) ? new Unknown(`typeof ${v.reason}`) : typeOf(v);
     }
     case SK_VoidExpression:
       evalExpr(ip, (e as ts.VoidExpression).expression, scope, rec);
@@ -144,8 +144,8 @@ export function evalIdentifier(id: ts.Identifier, scope: Scope): Value {
 function evalTemplate(ip: Interpreter, t: ts.TemplateExpression, scope: Scope, rec: ModuleRecord): Value {
   let s = t.head.text;
   for (const span of t.templateSpans) {
-    const v = evalExpr(ip, span.expression, scope, rec);
-    if (isUnknown(v)) return v;
+    const v = resolveSoft(evalExpr(ip, span.expression, scope, rec));
+    if (isUnknown(v)) return derived(v);
     s += toStr(v) + span.literal.text;
   }
   return s;
@@ -206,8 +206,8 @@ function evalPropertyAccess(ip: Interpreter, e: ts.PropertyAccessExpression, sco
 function evalElementAccess(ip: Interpreter, e: ts.ElementAccessExpression, scope: Scope, rec: ModuleRecord): Value {
   const obj = evalExpr(ip, e.expression, scope, rec);
   if (e.questionDotToken && (obj === null || obj === undefined)) return undefined;
-  const key = evalExpr(ip, e.argumentExpression, scope, rec);
-  if (isUnknown(key)) return key;
+  const key = resolveSoft(evalExpr(ip, e.argumentExpression, scope, rec));
+  if (isUnknown(key)) return new Unknown(`element at an unknown index (${key.reason})`);
   if (Array.isArray(obj) && typeof key === 'number') {
     // Negative or out-of-range indexes read undefined, as in JS.
     return obj[key];
@@ -262,11 +262,12 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
   }
   if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
   const args = evalArgs(ip, e.arguments, scope, rec);
-  if (isUnknown(args)) return args;
-  // Calling something unknown yields its Unknown: callbacks passed to it are not run (we cannot
-  // know whether or how often it would call them).
-  if (isUnknown(fn)) return fn;
-  return callFunction(ip, fn, thisArg, args, e, calleeName);
+  if (isUnknown(args)) return derived(args);
+  if (isUnknown(fn)) return callUnknown(fn, args);
+  if (fn instanceof NativeFunction) for (let i = 0; i < args.length; i++) if (isUnknown(args[i])) args[i] = resolveSoft(args[i]!);
+  const r = callFunction(ip, fn, thisArg, args, e, calleeName);
+  // What a call returns is a new quantity, even when it is an argument passed through.
+  return r instanceof Unknown ? derived(r) : r;
 }
 
 function evalNew(ip: Interpreter, e: ts.NewExpression, scope: Scope, rec: ModuleRecord): Value {
@@ -282,7 +283,7 @@ function evalNew(ip: Interpreter, e: ts.NewExpression, scope: Scope, rec: Module
     return ctor.impl(ip, undefined, args, e);
   }
   if (ctor instanceof Closure && !ts.isArrowFunction(ctor.node)) return constructFunction(ip, ctor, args, e);
-  if (isUnknown(ctor)) return ctor;
+  if (isUnknown(ctor)) return derived(ctor);
   return new Unknown(`cannot construct ${typeOf(ctor)}`);
 }
 
@@ -290,7 +291,7 @@ function evalPrefix(ip: Interpreter, e: ts.PrefixUnaryExpression, scope: Scope, 
   const op = e.operator;
   if (op === SK_PlusPlusToken || op === SK_MinusMinusToken) {
     const old = toNumber(evalExpr(ip, e.operand, scope, rec));
-    const nv = isUnknown(old) ? old : old + (op === SK_PlusPlusToken ? 1 : -1);
+    const nv = isUnknown(old) ? derived(old) : old + (op === SK_PlusPlusToken ? 1 : -1);
     assignTo(ip, e.operand, nv, scope, rec);
     return nv;
   }
@@ -298,17 +299,22 @@ function evalPrefix(ip: Interpreter, e: ts.PrefixUnaryExpression, scope: Scope, 
   switch (op) {
     case SK_ExclamationToken: {
       const t = truthy(v);
-      return isUnknown(t) ? t : !t;
+      if (!isUnknown(t)) return !t;
+      const u = new Unknown(t.reason);
+      if (t.dflt) u.dflt = { value: !t.dflt.value };
+      return u;
     }
     case SK_MinusToken: {
       const n = toNumber(v);
-      return isUnknown(n) ? n : -n;
+      return isUnknown(n) ? derived(n) : -n;
     }
-    case SK_PlusToken:
-      return toNumber(v);
+    case SK_PlusToken: {
+      const n = toNumber(v);
+      return isUnknown(n) ? derived(n) : n;
+    }
     case SK_TildeToken: {
       const n = toNumber(v);
-      return isUnknown(n) ? n : ~n;
+      return isUnknown(n) ? derived(n) : ~n;
     }
   }
   return new Unknown('unsupported operator');
@@ -316,9 +322,9 @@ function evalPrefix(ip: Interpreter, e: ts.PrefixUnaryExpression, scope: Scope, 
 
 function evalPostfix(ip: Interpreter, e: ts.PostfixUnaryExpression, scope: Scope, rec: ModuleRecord): Value {
   const old = toNumber(evalExpr(ip, e.operand, scope, rec));
-  const nv = isUnknown(old) ? old : old + (e.operator === SK_PlusPlusToken ? 1 : -1);
+  const nv = isUnknown(old) ? derived(old) : old + (e.operator === SK_PlusPlusToken ? 1 : -1);
   assignTo(ip, e.operand, nv, scope, rec);
-  return old;
+  return isUnknown(old) ? derived(old) : old;
 }
 
 function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: ModuleRecord): Value {
@@ -332,17 +338,18 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
     case SK_AmpersandAmpersandToken: {
       const l = evalExpr(ip, e.left, scope, rec);
       const t = truthy(l);
-      if (isUnknown(t)) return t;
+      if (isUnknown(t)) return derived(t);
       return t ? evalExpr(ip, e.right, scope, rec) : l;
     }
     case SK_BarBarToken: {
       const l = evalExpr(ip, e.left, scope, rec);
       const t = truthy(l);
-      if (isUnknown(t)) return t;
+      if (isUnknown(t)) return defaulted(l as Unknown, evalExpr(ip, e.right, scope, rec));
       return t ? l : evalExpr(ip, e.right, scope, rec);
     }
     case SK_QuestionQuestionToken: {
       const l = evalExpr(ip, e.left, scope, rec);
+      if (isUnknown(l) && !l.dflt) return defaulted(l, evalExpr(ip, e.right, scope, rec));
       return l === null || l === undefined ? evalExpr(ip, e.right, scope, rec) : l;
     }
     case SK_AmpersandAmpersandEqualsToken:
@@ -382,3 +389,31 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
   }
   return binaryOp(op, l, r);
 }
+
+/**
+ * Calling something unknown yields an Unknown. Symbolic tensors among the arguments are kept on it,
+ * so a layer applied to the result stays connected to them.
+ */
+function callUnknown(fn: Unknown, args: Value[]): Value {
+  let tensors: HostObject[] | undefined;
+  const visit = (a: Value) => {
+    if (a instanceof HostObject && a.tensorLike) (tensors ??= []).push(a);
+    else if (Array.isArray(a)) for (const x of a) visit(x);
+  };
+  for (const a of args) visit(a);
+  if (!tensors) return derived(fn);
+  const u = new Unknown(fn.reason);
+  u.tensors = tensors;
+  return u;
+}
+
+/**
+ * `x ?? d` / `x || d` with `x` unknown: when `d` is a string or a boolean (an option's default: a
+ * model type, a flag), a soft unknown that is `d` under the file's defaults; otherwise unknown.
+ */
+function defaulted(x: Unknown, d: Value): Value {
+  if (x.dflt) return x;
+  if (typeof d === 'string' || typeof d === 'boolean') return soft(x.reason, x.key ?? `default#${++softSeq}`, d);
+  return derived(x);
+}
+let softSeq = 0;

@@ -8,7 +8,7 @@ import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value }
 import type { Interpreter } from './interpreter';
 import { SK_ExtendsKeyword, SK_StaticKeyword, dummyNode, hasModifier, isParamPropertyModifier, nameHint } from './syntax';
 import { evalExpr } from './expressions';
-import { bindPattern } from './patterns';
+import { bindPattern, withDefault } from './patterns';
 import { execBlock, hoist } from './statements';
 
 export function makeClosure(node: ts.FunctionLikeDeclaration, scope: Scope, rec: ModuleRecord, name: string, homeClass?: ClassValue, isStatic = false): Closure {
@@ -106,11 +106,13 @@ export function callClosure(ip: Interpreter, fn: Closure, thisArg: Value, args: 
       : new Scope(fn.scope, true, { thisValue: thisArg, args, home: fn.homeClass, ctor });
     if (ctorInfo && !ctorInfo.cls.superClass) ctorInfo.initFields();
     const params = node.parameters;
+    // The engine calling a builder itself: the defaults that apply are the file's, not the caller's.
+    const softDefaults = ip.takeEntryCall(fn);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       let v: Value = p.dotDotDotToken ? args.slice(i) : args[i];
-      if (v === undefined && p.initializer) v = evalExpr(ip, p.initializer, scope, rec, nameHint(p.name));
-      bindPattern(ip, p.name, v, scope, rec, 'let');
+      if (p.initializer && (v === undefined || (softDefaults && isUnknown(v)))) v = withDefault(ip, v, p.initializer, scope, rec, nameHint(p.name), softDefaults);
+      bindPattern(ip, p.name, v, scope, rec, 'let', softDefaults);
       // TS parameter properties: constructor(private filters = 64) assigns this.filters.
       if (ctorInfo && ts.isIdentifier(p.name) && ts.getModifiers(p)?.some((m) => isParamPropertyModifier(m.kind)))
         ctorInfo.obj.set(p.name.text, v);

@@ -13,10 +13,11 @@ import { BudgetExceeded, type BudgetLimits, AnalysisCancelled, type Cancellation
 import { Scope } from './scope';
 import { type AnalysisHost, ModuleRecord, normalizePath } from './modules';
 import { parseSource } from '../syntax/parse';
-import { ClassValue, JsObject, type Value, toStr } from './values';
+import { ClassValue, type Closure, JsObject, type Value, toStr } from './values';
 import { makeGlobals } from './builtins';
 import type { EngineDiagnostic, Loc } from '../source';
-import type { CallObserver, EntryOutcome, InterpDriver } from './api';
+import type { CallObserver, EntryOutcome, EntryRun, InterpDriver } from './api';
+import { PathContext, setActivePath } from './paths';
 import { Frame } from './frame';
 import { UserThrow } from './completion';
 import { collectExports } from './module_loader';
@@ -39,6 +40,8 @@ export interface InterpreterOptions {
   cancellation?: CancellationToken;
   /** Parsed files to reuse (an analysis that runs the same text several times parses it once). */
   parseCache?: Map<string, ts.SourceFile>;
+  /** The options the module's top level takes at its undecidable conditions (see paths.ts). */
+  modulePlan?: readonly number[];
 }
 
 export class Interpreter implements InterpDriver {
@@ -61,6 +64,10 @@ export class Interpreter implements InterpDriver {
   callObserver: CallObserver | undefined;
   /** Loops that already ran past the limit: a loop that ran away once (in a helper called 50 times) is not run to the limit again. */
   readonly runaway = new Set<ts.Node>();
+  /** The path of the module's top level (its decisions are what the driver explores with modulePlan). */
+  readonly modulePath: PathContext;
+  private currentPath: PathContext;
+  private entryFn: Closure | undefined;
 
   constructor(options: InterpreterOptions) {
     this.host = options.host;
@@ -69,6 +76,8 @@ export class Interpreter implements InterpDriver {
     this.cancellation = options.cancellation;
     this.parseCache = options.parseCache;
     this.globals = makeGlobals();
+    this.modulePath = new PathContext(options.modulePlan ?? [], this.limits.maxDecisions);
+    this.currentPath = this.modulePath;
   }
 
   // ---------------------------------------------------------------- driver interface
@@ -84,8 +93,19 @@ export class Interpreter implements InterpDriver {
     }
     rec = new ModuleRecord(path, sf, this.globals);
     this.modules.set(path, rec);
-    this.evaluateModule(rec);
+    const savedPath = this.currentPath;
+    this.usePath(this.modulePath);
+    try {
+      this.evaluateModule(rec);
+    } finally {
+      this.usePath(savedPath);
+    }
     return rec;
+  }
+
+  private usePath(p: PathContext): void {
+    this.currentPath = p;
+    setActivePath(p);
   }
 
   module(path: string): ModuleRecord | undefined {
@@ -119,19 +139,43 @@ export class Interpreter implements InterpDriver {
     rec.status = 'done';
   }
 
-  runEntry(at: ts.Node, rec: ModuleRecord, run: () => Value): EntryOutcome {
+  runEntry(at: ts.Node, rec: ModuleRecord, run: () => Value, plan: readonly number[] = []): EntryRun {
     this.steps = 0;
     this.depth = 0;
     this.frame = undefined;
     this.currentModule = rec;
+    const path = new PathContext(plan, this.limits.maxDecisions);
+    const saved = this.currentPath;
+    this.usePath(path);
+    let outcome: EntryOutcome;
     try {
-      return { kind: 'done', value: run() };
+      outcome = { kind: 'done', value: run() };
     } catch (e) {
       this.frame = undefined;
       this.depth = 0;
-      const outcome = this.recordAbort(e, at, rec);
-      return outcome;
+      outcome = this.recordAbort(e, at, rec);
+    } finally {
+      this.usePath(saved);
+      this.entryFn = undefined;
     }
+    return { outcome, path, steps: this.steps };
+  }
+
+  callEntry(fn: Closure, thisArg: Value, args: Value[]): Value {
+    this.entryFn = fn;
+    return callFunction(this, fn, thisArg, args, undefined);
+  }
+
+  /** True once, for the call the engine makes through callEntry. */
+  takeEntryCall(fn: Closure): boolean {
+    if (this.entryFn !== fn) return false;
+    this.entryFn = undefined;
+    return true;
+  }
+
+  /** The path the code running now is on. */
+  path(): PathContext {
+    return this.currentPath;
   }
 
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value {

@@ -1,6 +1,7 @@
 /** JavaScript's binary operators over interpreter values; Unknown operands give Unknown results. */
 import ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { Unknown, derived, isUnknown } from '../unknown';
+import { resolveSoft } from './paths';
 import { type Value, looseEquals, strictEquals, toNumber, toStr } from './values';
 import {
   SK_AmpersandEqualsToken, SK_AmpersandToken, SK_AsteriskAsteriskEqualsToken, SK_AsteriskAsteriskToken,
@@ -44,13 +45,16 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
       return isUnknown(x) ? x : !x;
     }
   }
-  if (isUnknown(l)) return l;
-  if (isUnknown(r)) return r;
+  // Arithmetic and comparisons use a soft unknown as its default; what stays unknown gives a new unknown.
+  if (isUnknown(l)) l = resolveSoft(l);
+  if (isUnknown(r)) r = resolveSoft(r);
+  if (isUnknown(l)) return derived(l);
+  if (isUnknown(r)) return derived(r);
   if (op === SK_PlusToken) {
     if (typeof l === 'string' || typeof r === 'string' || Array.isArray(l) || Array.isArray(r)) return toStr(l) + toStr(r);
     const a = toNumber(l);
     const b = toNumber(r);
-    return isUnknown(a) ? a : isUnknown(b) ? b : a + b;
+    return isUnknown(a) ? derived(a) : isUnknown(b) ? derived(b) : a + b;
   }
   if (op === SK_LessThanToken || op === SK_GreaterThanToken || op === SK_LessThanEqualsToken || op === SK_GreaterThanEqualsToken) {
     if (typeof l === 'string' && typeof r === 'string') {
@@ -59,8 +63,8 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   }
   const a = toNumber(l);
   const b = toNumber(r);
-  if (isUnknown(a)) return a;
-  if (isUnknown(b)) return b;
+  if (isUnknown(a)) return derived(a);
+  if (isUnknown(b)) return derived(b);
   switch (op) {
     case SK_MinusToken:
       return a - b;

@@ -1,6 +1,6 @@
 /** Binding patterns (declarations, parameters) and assignment targets, destructuring included. */
 import ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { Unknown, isUnknown, soft } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
@@ -10,8 +10,14 @@ import { SK_EqualsToken, nameHint, skipOuterExpressions } from './syntax';
 import { evalExpr } from './expressions';
 import { getProperty, setProperty } from './properties';
 
-export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value, scope: Scope, rec: ModuleRecord, kind: 'var' | 'let' | 'const'): void {
+/**
+ * Bind a declaration, parameter or destructuring pattern. `softDefaults`: the engine called this
+ * function itself, so a string or boolean default that applies is the file's default, not a fact.
+ */
+export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value, scope: Scope, rec: ModuleRecord, kind: 'var' | 'let' | 'const', softDefaults = false): void {
   if (ts.isIdentifier(name)) {
+    // An unknown bound to a name is that quantity from now on: what a path learns about it sticks.
+    if (value instanceof Unknown && value.key === undefined) value = keyed(value, name.text);
     if (kind === 'var') scope.declareVar(name.text, value);
     else scope.declare(name.text, value, kind === 'const');
     return;
@@ -32,8 +38,8 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
       if (key === undefined) continue;
       used.push(key);
       let v = getProperty(ip, value, key, el);
-      if (v === undefined && el.initializer) v = evalExpr(ip, el.initializer, scope, rec, nameHint(el.name));
-      bindPattern(ip, el.name, v, scope, rec, kind);
+      if (el.initializer && (v === undefined || isUnknown(v))) v = withDefault(ip, v, el.initializer, scope, rec, nameHint(el.name), softDefaults);
+      bindPattern(ip, el.name, v, scope, rec, kind, softDefaults);
     }
     return;
   }
@@ -44,9 +50,33 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
     let v: Value;
     if (el.dotDotDotToken) v = items ? items.slice(i) : new Unknown('rest of an unknown array');
     else v = items ? items[i] : isUnknown(value) ? value : new Unknown(`cannot destructure ${typeOf(value)}`);
-    if (v === undefined && el.initializer) v = evalExpr(ip, el.initializer, scope, rec, nameHint(el.name));
-    bindPattern(ip, el.name, v, scope, rec, kind);
+    if (el.initializer && (v === undefined || isUnknown(v))) v = withDefault(ip, v, el.initializer, scope, rec, nameHint(el.name), softDefaults);
+    bindPattern(ip, el.name, v, scope, rec, kind, softDefaults);
   });
+}
+
+/**
+ * A destructuring or parameter default. Applied when the value is missing; when it is unknown (or
+ * the engine made the call), a string or boolean default makes the value soft: the default where
+ * the file's defaults decide, unknown otherwise.
+ */
+export function withDefault(ip: Interpreter, v: Value, init: ts.Expression, scope: Scope, rec: ModuleRecord, hint: string | undefined, softDefaults: boolean): Value {
+  if (v !== undefined && !isUnknown(v)) return v;
+  if (isUnknown(v) && v.dflt) return v;
+  const d = evalExpr(ip, init, scope, rec, hint);
+  if (typeof d !== 'string' && typeof d !== 'boolean') return v === undefined ? d : v;
+  if (isUnknown(v)) return soft(v.reason, v.key ?? `${hint ?? 'default'}#${++seq}`, d);
+  if (softDefaults) return soft(`${hint ?? 'the value'} is ${JSON.stringify(d)} by default and may be given otherwise`, `${hint ?? 'default'}#${++seq}`, d);
+  return d;
+}
+let seq = 0;
+
+/** The unknown under a name of its own (a variable declared from an unknown call result). */
+function keyed(u: Unknown, name: string): Unknown {
+  const k = new Unknown(u.reason, `${name}#${++seq}`);
+  if (u.tensors) k.tensors = u.tensors;
+  if (u.dflt) k.dflt = u.dflt;
+  return k;
 }
 
 export function assignName(ip: Interpreter, name: string, value: Value, scope: Scope): void {

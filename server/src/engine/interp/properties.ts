@@ -1,6 +1,6 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { Unknown, derived, isUnknown } from '../unknown';
 import { ClassValue, HostObject, JsObject, type Value } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
@@ -33,7 +33,11 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
     if (k === 'name') return obj.name;
     return undefined;
   }
-  if (isUnknown(obj)) return obj;
+  if (isUnknown(obj)) {
+    // A field of a known-by-name unknown is a quantity of its own (`opts.units`), read consistently.
+    if (obj.key === undefined) return derived(obj);
+    return ip.path().refine(new Unknown(obj.reason, `${obj.key}.${key}`));
+  }
   if (obj === null || obj === undefined) return new Unknown(`cannot read '${key}' of ${obj}${what ? ` (${what})` : ''}`);
   return getBuiltinProperty(obj, String(key));
 }

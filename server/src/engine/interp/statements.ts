@@ -18,6 +18,7 @@ import { evalExpr } from './expressions';
 import { assignName, assignTo, bindPattern } from './patterns';
 import { makeClass, makeClosure } from './functions';
 import { execExportDeclaration, execImport, exportDeclared, requireModule } from './module_loader';
+import { DEFAULT, decideCondition, decideSwitch } from './conditions';
 
 export function hoist(ip: Interpreter, stmts: ts.NodeArray<ts.Statement> | readonly ts.Statement[], scope: Scope, rec: ModuleRecord): void {
   const h = hoistingOf(stmts);
@@ -54,9 +55,10 @@ export function exec(ip: Interpreter, s: ts.Statement, scope: Scope, rec: Module
     }
     case SK_IfStatement: {
       const st = s as ts.IfStatement;
-      const c = truthy(evalExpr(ip, st.expression, scope, rec));
-      // An unknown condition takes the `then` branch: builders usually guard optional layers that way.
-      if (c === true || isUnknown(c)) return exec(ip, st.thenStatement, scope, rec);
+      let c = truthy(evalExpr(ip, st.expression, scope, rec));
+      // An unknown condition is a decision of this path: the driver explores the other side in another run.
+      if (isUnknown(c)) c = decideCondition(ip, st.expression, c, scope, rec, 'if');
+      if (c) return exec(ip, st.thenStatement, scope, rec);
       return st.elseStatement ? exec(ip, st.elseStatement, scope, rec) : undefined;
     }
     case SK_Block: {
@@ -297,11 +299,17 @@ function execSwitch(ip: Interpreter, s: ts.SwitchStatement, outer: Scope, rec: M
   const scope = new Scope(outer);
   const clauses = s.caseBlock.clauses;
   let start = -1;
-  for (let i = 0; i < clauses.length && start < 0; i++) {
-    const cl = clauses[i]!;
-    if (ts.isCaseClause(cl) && strictEquals(v, evalExpr(ip, cl.expression, scope, rec)) === true) start = i;
+  if (isUnknown(v)) {
+    // One option per case (and one for none of them): each is a path of its own.
+    const caseValues = clauses.map((cl) => (ts.isCaseClause(cl) ? evalExpr(ip, cl.expression, scope, rec) : DEFAULT));
+    start = decideSwitch(ip, s, v, caseValues, rec, scope);
+  } else {
+    for (let i = 0; i < clauses.length && start < 0; i++) {
+      const cl = clauses[i]!;
+      if (ts.isCaseClause(cl) && strictEquals(v, evalExpr(ip, cl.expression, scope, rec)) === true) start = i;
+    }
+    if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
   }
-  if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
   if (start < 0) return undefined;
   for (let i = start; i < clauses.length; i++) {
     for (const st of clauses[i]!.statements) {

@@ -7,6 +7,7 @@
  */
 import type ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
+import { resolveSoft } from './paths';
 import type { Scope } from './scope';
 import type { Interp } from './api';
 import type { ModuleRecord } from './modules';
@@ -106,6 +107,10 @@ export class ClassValue {
  */
 export abstract class HostObject {
   abstract readonly typeName: string;
+  /** Symbolic tensors say so: an unknown function applied to them keeps them as its inputs. */
+  get tensorLike(): boolean {
+    return false;
+  }
   abstract getProperty(interp: Interp, key: string, node: ts.Node): Value;
   setProperty(_interp: Interp, _key: string, _value: Value): void {
     /* most host objects are read-only; writes are ignored like on a frozen object */
@@ -137,7 +142,10 @@ export function truthy(v: Value): boolean | Unknown {
 
 export function toNumber(v: Value): number | Unknown {
   if (typeof v === 'number') return v;
-  if (isUnknown(v)) return v;
+  if (isUnknown(v)) {
+    const r = resolveSoft(v);
+    return isUnknown(r) ? r : toNumber(r);
+  }
   if (typeof v === 'string' || typeof v === 'boolean' || v === null || v === undefined) return Number(v);
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) {
@@ -153,7 +161,10 @@ export function toStr(v: Value): string {
   if (v === undefined) return 'undefined';
   if (v === null) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (isUnknown(v)) return '?';
+  if (isUnknown(v)) {
+    const r = resolveSoft(v);
+    return isUnknown(r) ? '?' : toStr(r);
+  }
   if (Array.isArray(v)) return v.map((e) => (e === null || e === undefined ? '' : toStr(e))).join(',');
   if (v instanceof JsObject) return '[object Object]';
   if (v instanceof HostObject) return `[${v.typeName}]`;
@@ -164,6 +175,7 @@ export function toStr(v: Value): string {
 /** Turn an interpreter value into plain data (for layer configs). Functions and host objects stay as they are. */
 export function toPlain(v: Value, depth = 0): unknown {
   if (depth > 20) return new Unknown('value nested too deeply');
+  if (v instanceof Unknown && v.dflt) v = resolveSoft(v);
   if (Array.isArray(v)) return v.map((e) => toPlain(e, depth + 1));
   if (v instanceof JsObject) {
     const o: Record<string, unknown> = {};
@@ -185,14 +197,28 @@ export function fromPlain(v: unknown): Value {
 }
 
 export function strictEquals(a: Value, b: Value): boolean | Unknown {
-  if (isUnknown(a)) return a;
-  if (isUnknown(b)) return b;
+  if (isUnknown(a) || isUnknown(b)) return unknownComparison(a, b, strictEquals);
   return a === b;
 }
 
+/**
+ * `a === b` with an unknown side: unknown, as a new quantity. Under the file's defaults it has a
+ * value (both sides' defaults compared), so a condition on it knows its default outcome.
+ */
+function unknownComparison(a: Value, b: Value, cmp: (x: Value, y: Value) => boolean | Unknown): boolean | Unknown {
+  const ua = isUnknown(a) ? a : undefined;
+  const ub = isUnknown(b) ? b : undefined;
+  if (ua && ub && ua.key !== undefined && ua.key === ub.key) return true; // the same quantity
+  const u = new Unknown((ua ?? ub)!.reason);
+  if ((ua?.dflt || ub?.dflt) && (!ua || ua.dflt) && (!ub || ub.dflt)) {
+    const r = cmp((ua ? ua.dflt!.value : a) as Value, (ub ? ub.dflt!.value : b) as Value);
+    if (typeof r === 'boolean') u.dflt = { value: r };
+  }
+  return u;
+}
+
 export function looseEquals(a: Value, b: Value): boolean | Unknown {
-  if (isUnknown(a)) return a;
-  if (isUnknown(b)) return b;
+  if (isUnknown(a) || isUnknown(b)) return unknownComparison(a, b, looseEquals);
   if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
   if (typeof a === typeof b) return a === b;

@@ -51,7 +51,7 @@ export const reshapeSpec: LayerSpec<ReshapeConfig> = {
   },
   apply(c, inputs) {
     const x = one('Reshape', inputs);
-    if (c.target === null) return drop([x[0]!, null]);
+    if (c.target === null) return { outputShape: null, weights: [], macs: 0, rf: DROP };
     const rest = x.slice(1);
     const size = prod(rest);
     const fixed = c.target.filter((d): d is number => typeof d === 'number');

@@ -63,7 +63,8 @@ export type RFTransform =
   | { kind: 'drop' }; // flatten, global pooling, reshape, permute: spatial axes end here
 
 export interface LayerOutput {
-  outputShape: Shape;
+  /** null when even the rank is unknown (a Reshape to an unknown targetShape). */
+  outputShape: Shape | null;
   weights: WeightSpec[];
   /** Multiply-accumulates for batch 1 (DESIGN.md); null when a dim it needs is unknown. */
   macs: number | null;

@@ -23,7 +23,12 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const nodes = modelNodes(model);
   const layerOrder: LayerValue[] = [];
   const nodesOf = new Map<LayerValue, LayerNode[]>();
+  const incomplete = [...model.incomplete];
   for (const n of nodes) {
+    if (n.layer.opaque) {
+      if (!incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
+      continue;
+    }
     if (n.layer.className === 'InputLayer') continue;
     let list = nodesOf.get(n.layer);
     if (!list) {
@@ -38,10 +43,12 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
-  let total: number | null = 0;
-  let trainable: number | null = 0;
-  let macs: number | null = 0;
-  let act: number | null = 0;
+  // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
+  const whole = incomplete.length === 0;
+  let total: number | null = whole ? 0 : null;
+  let trainable: number | null = whole ? 0 : null;
+  let macs: number | null = whole ? 0 : null;
+  let act: number | null = whole ? 0 : null;
   for (const l of layers) {
     total = add(total, l.params);
     trainable = add(trainable, l.trainableParams);
@@ -53,8 +60,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     kind: model.kind,
     range: placer.range(nameLoc),
     file: nameLoc.file,
-    inputShapes: model.inputs.map((t) => t.shape ?? []),
-    outputShapes: model.outputs.map((t) => t.shape ?? []),
+    inputShapes: model.inputs.map((t) => t.shape),
+    outputShapes: model.outputs.map((t) => t.shape),
     totalParams: total,
     trainableParams: trainable,
     nonTrainableParams: total === null || trainable === null ? null : total - trainable,
@@ -64,6 +71,16 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     diagnostics,
     depth: longestPath(nodes),
   };
+  if (!whole) report.incomplete = incomplete;
+  if (model.variant) {
+    const v = model.variant;
+    report.variant = {
+      label: v.label,
+      conditions: v.conditions.map(({ loc, ...c }) => ({ ...c, range: placer.range(loc), file: loc.file })),
+      ...(v.default ? { default: true as const } : {}),
+      ...(v.unexplored ? { unexplored: v.unexplored } : {}),
+    };
+  }
   return { report, graph: buildGraph(name, model, nodes, indexOf, layers, placer) };
 }
 
@@ -87,8 +104,8 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     file: layer.loc.file,
     useRange: placer.range(first.applyLoc),
     useFile: first.applyLoc.file,
-    inputShapes: first.inputs.map((t) => t.shape ?? []),
-    outputShape: out.shape ?? [],
+    inputShapes: first.inputs.map((t) => t.shape),
+    outputShape: out.shape,
     params,
     trainableParams: trainable,
     nonTrainableParams: params === null || trainable === null ? null : params - trainable,
@@ -229,12 +246,12 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       id: `n${n.id}`,
       layerIndex: idx ?? null,
       className: n.layer.className,
-      label: idx === undefined ? 'input' : layers[idx]!.label,
-      family: idx === undefined ? 'input' : layers[idx]!.family,
-      inputShapes: n.inputs.map((t) => t.shape ?? []),
+      label: idx === undefined ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
+      family: idx === undefined ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
+      inputShapes: n.inputs.map((t) => t.shape),
       outputShape: n.output.shape,
       // A shared layer's weights are counted at its first application only.
-      params: idx === undefined ? 0 : first ? layers[idx]!.params : 0,
+      params: n.layer.opaque ? null : idx === undefined ? 0 : first ? layers[idx]!.params : 0,
       macs: n.macs,
       range: placer.range(n.layer.loc),
       file: n.layer.loc.file,
@@ -294,8 +311,8 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     if (sg === tg) continue;
     const src = chainSet(sg);
     const dst = chainSet(tg);
-    for (const gid of dst) if (!src.has(gid) && once(`i${gid}`, e.source)) byId.get(gid)!.inputShapes.push(e.shape ?? []);
-    for (const gid of src) if (!dst.has(gid) && once(`o${gid}`, e.source)) byId.get(gid)!.outputShapes.push(e.shape ?? []);
+    for (const gid of dst) if (!src.has(gid) && once(`i${gid}`, e.source)) byId.get(gid)!.inputShapes.push(e.shape);
+    for (const gid of src) if (!dst.has(gid) && once(`o${gid}`, e.source)) byId.get(gid)!.outputShapes.push(e.shape);
   }
   for (const g of byId.values()) {
     // A group that holds the model output has no outgoing edge: its last node is its output.

@@ -43,8 +43,9 @@ export interface LayerReport {
   /** Where it is first applied (`.apply(...)`, `model.add(...)`, an entry of `layers: [...]`) and in which file. */
   useRange: Range;
   useFile: string;
-  inputShapes: Shape[];
-  outputShape: Shape;
+  /** A shape is null when even its rank is unknown. */
+  inputShapes: (Shape | null)[];
+  outputShape: Shape | null;
   /** null when a size the count needs is unknown. */
   params: number | null;
   trainableParams: number | null;
@@ -70,13 +71,38 @@ export interface LayerReport {
   error?: string;
 }
 
+/** A condition a variant of a builder holds under. */
+export interface VariantCondition {
+  /** As the source states it, for this variant: `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
+  text: string;
+  kind: 'if' | 'ternary' | 'switch';
+  /** Where the condition is. */
+  range: Range;
+  file: string;
+  /** True when this is the answer the file's own defaults give; absent when no default decides it. */
+  byDefault?: boolean;
+}
+
+/** Which variant of its builder a model is (a builder that builds different models on different paths). */
+export interface VariantInfo {
+  /** The conditions in words, joined: `modelType = 'cnn'`. */
+  label: string;
+  conditions: VariantCondition[];
+  /** The variant the file's own defaults build. */
+  default?: true;
+  /** Paths the analysis did not explore (its path budget ran out): other variants may exist. */
+  unexplored?: number;
+}
+
 export interface ModelReport {
   name: string;
+  /** Present when the builder builds different models depending on conditions the file leaves open. */
+  variant?: VariantInfo;
   kind: 'sequential' | 'functional';
   range: Range;
   file: string;
-  inputShapes: Shape[];
-  outputShapes: Shape[];
+  inputShapes: (Shape | null)[];
+  outputShapes: (Shape | null)[];
   totalParams: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;
@@ -87,6 +113,12 @@ export interface ModelReport {
   diagnostics: Diagnostic[];
   /** Conv/dense layers along the longest input→output path (the number in 'ResNet-50'). */
   depth: number;
+  /**
+   * Why the totals are unknown (null), when they are: parts of the model the analysis cannot see
+   * (an unknown layer added, outputs computed by an unknown function, a loop repeating layers an
+   * unknown number of times). Absent when the model is known in full.
+   */
+  incomplete?: string[];
 }
 
 export interface Report {
@@ -104,7 +136,7 @@ export interface GraphNode {
   label: string;
   family: Family | 'other';
   name?: string;
-  inputShapes: Shape[];
+  inputShapes: (Shape | null)[];
   outputShape: Shape | null;
   params: number | null;
   macs: number | null;
@@ -134,8 +166,8 @@ export interface GraphGroup {
   file?: string;
   /** Every node inside, nested groups included. */
   nodeIds: string[];
-  inputShapes: Shape[];
-  outputShapes: Shape[];
+  inputShapes: (Shape | null)[];
+  outputShapes: (Shape | null)[];
   params: number | null;
 }
 

@@ -25,6 +25,8 @@ class LayersNamespace extends HostObject {
     let f = this.cache.get(key);
     if (!f) {
       if (key === 'inputLayer') f = new NativeFunction('tf.layers.inputLayer', (_i2, _t, args, call) => this.session.createInputLayer(args, call));
+      // tf.layers.input is tfjs's alias of tf.input (exported from the layers namespace too).
+      else if (key === 'input') f = new NativeFunction('tf.layers.input', (_i2, _t, args, call) => this.session.createInput(args, call));
       else f = new NativeFunction(`tf.layers.${key}`, (_i2, _t, args, call) => this.session.createLayer(key, args, call));
       this.cache.set(key, f);
     }

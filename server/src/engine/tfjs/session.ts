@@ -10,7 +10,7 @@ import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
 import { BudgetExceeded } from '../interp/budget';
-import { declaredInputShape, findLayerSpec, inputConfigShape, requiresConfigArgument } from '../layers';
+import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
 import type { EngineDiagnostic, Loc } from '../source';
 import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
@@ -89,12 +89,14 @@ export class TfSession {
 
   /** `layer.apply(x)` / `layer.apply([a, b])` */
   applyLayer(layer: LayerValue, input: Value, call: ts.Node, applyLoc = this.locOf(call)): Value {
+    // An unknown input (or an unknown list of inputs) becomes a stand-in tensor: the layer is still
+    // part of the graph, with what can be known of its output, and the model's totals turn unknown.
     const list = Array.isArray(input) ? input : [input];
     const tensors: TensorValue[] = [];
     for (const t of list) {
       if (t instanceof TensorValue) tensors.push(t);
       else if (t instanceof LayerValue) return new Unknown(`${layer.className}.apply was given a layer (${t.className}), not a tensor`);
-      else if (isUnknown(t)) return new Unknown(`input of ${layer.className} is unknown (${t.reason})`);
+      else if (isUnknown(t)) tensors.push(this.opaqueTensor(`the input of ${layer.className} is unknown (${t.reason})`, t, applyLoc));
       else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
     }
     if (!tensors.length) return new Unknown('apply with no inputs');
@@ -102,28 +104,47 @@ export class TfSession {
     return node.output;
   }
 
+  /**
+   * A tensor the analysis cannot follow (made by an unknown function, or an unknown value used as
+   * one): a node of unknown shape whose inputs are the tensors it was computed from, if any.
+   */
+  opaqueTensor(reason: string, from: Unknown | undefined, loc: Loc): TensorValue {
+    const layer = new LayerValue(this, this.nextLayerId++, 'unknown', 'Unknown', undefined, undefined, undefined, undefined, loc, this.interp.currentFrame(), {});
+    layer.opaque = reason;
+    layer.weights = [];
+    const inputs = (from?.tensors ?? []).filter((t): t is TensorValue => t instanceof TensorValue);
+    const output = new TensorValue(null, undefined, undefined);
+    const node: LayerNode = { id: this.nextNodeId++, layer, inputs, output, applyLoc: loc, macs: null };
+    output.node = node;
+    layer.nodes.push(node);
+    return output;
+  }
+
   /** Create the graph node for one application; throws only BudgetExceeded (too many layers). */
   addNode(layer: LayerValue, inputs: TensorValue[], applyLoc: Loc): LayerNode {
     if (this.nextNodeId > this.interp.limits.maxLayers)
       throw new BudgetExceeded(`analysis stopped: more than ${this.interp.limits.maxLayers.toLocaleString('en-US')} layers were built`, undefined);
     const shapes = inputs.map((t) => t.shape);
-    let out: LayerOutput | undefined;
+    let out: Applied | undefined;
     let error: LayerError | undefined;
     if (layer.spec && !layer.configError) {
       try {
         out = applySpec(layer.spec, layer.config, shapes);
       } catch (e) {
         if (!(e instanceof LayerError)) throw e;
-        error = e;
-        out = bestEffort(layer.spec, layer.config, shapes);
+        // With an input of unknown rank the failure is not certain: the output is simply unknown.
+        if (shapes.every((s) => s !== null)) {
+          error = e;
+          out = bestEffort(layer.spec, layer.config, shapes as Shape[]);
+        }
       }
     }
-    if (out && !error && layer.weights) {
+    if (out && out.weights && !error && layer.weights) {
       const clash = weightClash(layer.weights, out.weights);
       if (clash) error = new LayerError(`${layer.className}${layer.name ? ` '${layer.name}'` : ''} is shared: it was built with ${clash}`, 'shape',
         'a layer object keeps its weights; apply it only to inputs of the shape it was first applied to, or create a new layer');
     }
-    if (out && !layer.weights) layer.weights = out.weights;
+    if (out && out.weights && !layer.weights) layer.weights = out.weights;
     const field = out ? transformField(inputs, out.rf) : undefined;
     const output = new TensorValue(out ? out.outputShape : null, undefined, field);
     const node: LayerNode = { id: this.nextNodeId++, layer, inputs, output, applyLoc, macs: out ? out.macs : null };
@@ -201,8 +222,15 @@ export class TfSession {
   sequentialAdd(model: ModelValue, item: Value, at: ts.Node): void {
     const loc = this.locOf(at);
     if (isUnknown(item)) {
+      // Whatever it is, tfjs would have added it as a layer: a stand-in keeps later layers in the model.
       this.diag(loc, 'information', 'unknown-value', `the layer added here is unknown (${item.reason}); shapes after it are unknown`, this.interp.currentFrame());
-      model.outputs = [new TensorValue(null, undefined, undefined)];
+      const out = this.opaqueTensor(`the layer added here is unknown (${item.reason})`, undefined, loc);
+      const node = out.node!;
+      const prev = model.outputs[0];
+      if (prev) node.inputs.push(prev);
+      else model.inputs = [out];
+      model.sequence.push(node);
+      model.outputs = [out];
       return;
     }
     const layer = item instanceof ModelValue ? this.modelAsLayer(item) : item;
@@ -231,8 +259,10 @@ export class TfSession {
           this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'layer-config', withHint(e), layer.frame);
           reported = true;
         }
+        // An inputShape whose value is unknown (a parameter) is there: only its size is unknown.
+        if (!shape && hasDeclaredInputShape(layer.rawConfig as never, layer.className)) reported = true;
       }
-      if (!shape && !reported) {
+      if (!shape && !reported && !layer.opaque && layer.spec) {
         this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'missing-input-shape',
           'the first layer of a Sequential model needs an inputShape (or batchInputShape) so tfjs knows the input size; add e.g. inputShape: [224, 224, 3]',
           layer.frame);
@@ -265,15 +295,19 @@ export class TfSession {
       const out: TensorValue[] = [];
       for (const t of list) {
         if (t instanceof TensorValue) out.push(t);
-        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.currentFrame());
-        else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.currentFrame());
+        else if (isUnknown(t)) {
+          this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.currentFrame());
+          model.incomplete.push(`its ${what} are unknown (${t.reason})`);
+          // Outputs computed from known tensors by something unknown keep those tensors in the graph.
+          if (what === 'outputs' && t.tensors?.length) out.push(this.opaqueTensor(`the outputs are unknown (${t.reason})`, t, model.loc));
+        } else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.currentFrame());
       }
       return out;
     };
     model.inputs = collect(cfg.get('inputs'), 'inputs');
     model.outputs = collect(cfg.get('outputs'), 'outputs');
     for (const inp of model.inputs)
-      if (inp.node && inp.node.layer.className !== 'InputLayer')
+      if (inp.node && inp.node.layer.className !== 'InputLayer' && !inp.node.layer.opaque)
         this.diag(model.loc, 'error', 'model-input', 'model inputs must come from tf.input() (tfjs: "Input layers to a LayersModel must be InputLayer objects")', this.interp.currentFrame());
     const missing = disconnectedInputs(model);
     if (missing.length)
@@ -388,6 +422,7 @@ export class TfSession {
         });
       case 'countParams':
         return fnv('countParams', () => {
+          if (model.incomplete.length) return new Unknown(`the model is not known in full (${model.incomplete[0]})`);
           let sum = 0;
           for (const l of modelLayers(model)) {
             const p = l.weights ? totalParams(l.weights) : null;
@@ -412,35 +447,72 @@ export class TfSession {
 
 // ------------------------------------------------------------------ helpers
 
-/** Apply a spec; an input of unknown rank is tried at the ranks layers commonly take. */
-function applySpec(spec: LayerSpec, config: unknown, shapes: (Shape | null)[]): LayerOutput {
+/** Ranks an input of unknown rank is tried at (tfjs layers take 2-D to 5-D inputs, RNN cells 3-D, ...). */
+const TRIAL_RANKS = [1, 2, 3, 4, 5, 6];
+
+/**
+ * Apply a spec. An input of unknown rank is tried at every rank: what all the ranks that work agree
+ * on is certain (a Conv2D only works on 4-D input, so its output is 4-D), what they disagree on is
+ * unknown (a Dense keeps its input's rank, so its output rank is unknown). Throws the LayerError of
+ * the first failure when no rank works.
+ */
+/** A layer's output as far as it is known: the shape or the weights may be unknown altogether. */
+type Applied = Omit<LayerOutput, 'weights'> & { weights: WeightSpec[] | null };
+
+function applySpec(spec: LayerSpec, config: unknown, shapes: (Shape | null)[]): Applied {
   if (shapes.every((s) => s !== null)) return spec.apply(config, shapes as Shape[]);
-  let lastError: unknown;
-  for (const rank of [4, 3, 5, 2]) {
+  const outs: LayerOutput[] = [];
+  let firstError: unknown;
+  for (const rank of TRIAL_RANKS) {
     const trial = shapes.map((s) => s ?? new Array<null>(rank).fill(null));
     try {
-      return spec.apply(config, trial);
+      outs.push(spec.apply(config, trial));
     } catch (e) {
-      lastError = e;
+      if (!(e instanceof LayerError)) throw e;
+      firstError ??= e;
     }
   }
-  throw lastError;
+  if (!outs.length) throw firstError;
+  return agreeOn(outs);
+}
+
+/** What several possible outputs of one layer have in common; the rest becomes null. */
+function agreeOn(outs: LayerOutput[]): Applied {
+  const [first, ...rest] = outs as [LayerOutput, ...LayerOutput[]];
+  if (!rest.length) return first;
+  const sameDims = (a: (number | null)[], b: (number | null)[]) => a.length === b.length;
+  const merge = (a: (number | null)[], b: (number | null)[]) => a.map((d, i) => (d === b[i] ? d : null));
+  let shape: Shape | null = first.outputShape;
+  let weights: WeightSpec[] | null = first.weights;
+  let macs = first.macs;
+  for (const o of rest) {
+    shape = shape && o.outputShape && sameDims(shape, o.outputShape) ? merge(shape, o.outputShape) : null;
+    if (weights && o.weights.length === weights.length && o.weights.every((w, i) => w.name === weights![i]!.name && sameDims(w.shape, weights![i]!.shape)))
+      weights = weights.map((w, i) => ({ ...w, shape: merge(w.shape, o.weights[i]!.shape) }));
+    else weights = null;
+    if (macs !== o.macs) macs = null;
+  }
+  return { outputShape: shape, weights, macs, rf: { kind: 'drop' } };
 }
 
 /**
- * After a shape error, keep going with what can still be known: the same layer applied to inputs
- * with spatial dims forgotten usually still knows its channel count, so later layers keep hints
+ * After a shape error, keep going with what can still be known: the smallest relaxation of the
+ * inputs that the layer accepts. Forgetting one axis at a time first (an Add of 32 and 64 channels
+ * keeps its spatial size), then the spatial dims, then everything — so later layers keep hints
  * without a cascade of follow-on errors.
  */
-function bestEffort(spec: LayerSpec, config: unknown, shapes: (Shape | null)[]): LayerOutput | undefined {
-  const relaxations: ((s: Shape) => Shape)[] = [
+function bestEffort(spec: LayerSpec, config: unknown, shapes: Shape[]): LayerOutput | undefined {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const relaxations: ((s: Shape) => Shape)[] = [];
+  for (let axis = rank - 1; axis >= 1; axis--) relaxations.push((s) => s.map((d, i) => (i === axis - (rank - s.length) ? null : d)));
+  relaxations.push(
     (s) => s.map((d, i) => (i === s.length - 1 ? d : null)),
     (s) => s.map((d, i) => (i === 1 ? d : null)),
     (s) => s.map(() => null),
-  ];
+  );
   for (const relax of relaxations) {
     try {
-      return applySpec(spec, config, shapes.map((s) => (s ? relax(s) : null)));
+      return spec.apply(config, shapes.map(relax));
     } catch {
       /* try the next relaxation */
     }

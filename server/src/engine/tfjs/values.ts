@@ -10,6 +10,7 @@ import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
 import type { LayerError } from '../layers/types';
 import type { Loc } from '../source';
 import type { TfSession } from './session';
+import type { ModelVariant } from '../analysis/variants';
 
 /** Receptive field and jump (effective stride) per spatial axis, carried on tensors. */
 export interface FieldInfo {
@@ -40,6 +41,12 @@ export class LayerValue extends HostObject {
   model: ModelValue | undefined;
   /** `layer.apply`, made once per layer object. */
   applyFn: NativeFunction | undefined;
+  /**
+   * Set on the stand-in for something that is not known to be a layer (an unknown value added to a
+   * Sequential model, a tensor made by an unknown function): why it is unknown. Such nodes keep the
+   * graph connected but make the model's totals unknown.
+   */
+  opaque: string | undefined;
 
   constructor(
     readonly session: TfSession,
@@ -70,6 +77,9 @@ export class LayerValue extends HostObject {
 
 export class TensorValue extends HostObject {
   readonly typeName = 'SymbolicTensor';
+  override get tensorLike(): boolean {
+    return true;
+  }
   constructor(
     /** null: not even the rank is known. */
     readonly shape: Shape | null,
@@ -98,6 +108,10 @@ export class ModelValue extends HostObject {
   compileConfig: Record<string, unknown> | undefined;
   /** The model used as a layer, created on first `apply`. */
   asLayer: LayerValue | undefined;
+  /** Why this model's layers or totals cannot be known in full (empty when they can). */
+  readonly incomplete: string[] = [];
+  /** Set when its builder builds different models on different paths: which one this is. */
+  variant: ModelVariant | undefined;
 
   constructor(
     readonly session: TfSession,

@@ -1,0 +1,202 @@
+/**
+ * Exploring an entry point's paths and turning them into variants. The entry runs once per path
+ * (paths.ts); then:
+ * - paths that throw are dropped (a guard on an unknown value is the other path's business);
+ * - an error is an error only when every remaining path has it; a path with errors the others do
+ *   not have is dropped too (tfjs would fail there), and its errors become hints that say when;
+ * - paths that build the same models merge; different models become variants, each labelled by
+ *   the conditions that set it apart, `default` when the file's own defaults pick it.
+ */
+import type ts from 'typescript';
+import type { InterpDriver } from '../interp/api';
+import type { ModuleRecord } from '../interp/modules';
+import type { Value } from '../interp/values';
+import type { Decision } from '../interp/paths';
+import type { BudgetLimits } from '../interp/budget';
+import type { EngineDiagnostic } from '../source';
+import type { TfSession } from '../tfjs/session';
+import { modelNodes } from '../tfjs/session';
+import type { ModelValue } from '../tfjs/values';
+import { describe } from '../report/model_report';
+import type { Loc } from '../source';
+
+/** The condition a variant holds under, as the source states it (the report places `loc`). */
+export interface ModelCondition {
+  /** `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
+  text: string;
+  kind: 'if' | 'ternary' | 'switch';
+  loc: Loc;
+  /** True when this is the answer the file's own defaults give; absent when no default decides it. */
+  byDefault?: boolean;
+}
+
+/** Which variant of its builder a model is. */
+export interface ModelVariant {
+  label: string;
+  conditions: ModelCondition[];
+  /** The variant the file's own defaults build. */
+  default?: true;
+  /** Paths left unexplored (the path budget ran out): other variants may exist. */
+  unexplored?: number;
+}
+
+/** One run of an entry along one path, with what it built and said. */
+interface PathResult {
+  decisions: Decision[];
+  threw: boolean;
+  capped: boolean;
+  models: ModelValue[];
+  diags: EngineDiagnostic[];
+}
+
+/**
+ * Run `run` as an entry point along every path its undecidable conditions open (within the
+ * limits), then keep the models and diagnostics the merged paths give. Returns how many runs it took.
+ */
+export function explore(interp: InterpDriver, session: TfSession, rec: ModuleRecord, at: ts.Node, run: () => Value, limits: BudgetLimits): number {
+  const results: PathResult[] = [];
+  const queue: number[][] = [[]];
+  let steps = 0;
+  while (queue.length && results.length < limits.maxPaths && (results.length === 0 || steps <= limits.maxSteps)) {
+    const plan = queue.shift()!;
+    const models0 = session.models.length;
+    const diags0 = interp.diagnostics.length;
+    const r = interp.runEntry(at, rec, run, plan);
+    steps += r.steps;
+    const models = session.models.splice(models0);
+    const diags = interp.diagnostics.slice(diags0);
+    interp.dropDiagnosticsSince(diags0);
+    const trace = r.path.trace;
+    results.push({ decisions: trace, threw: r.outcome.kind === 'threw', capped: r.path.capped, models, diags });
+    // Every other option of every decision this run took first (beyond its plan) is a path to run.
+    for (let i = plan.length; i < Math.min(trace.length, limits.maxDecisions); i++) {
+      const prefix = trace.slice(0, i).map((d) => d.chosen);
+      trace[i]!.options.forEach((_, alt) => {
+        if (alt !== trace[i]!.chosen) queue.push([...prefix, alt]);
+      });
+    }
+  }
+  const unexplored = queue.length + results.filter((r) => r.capped).length;
+  keep(interp, session, results, unexplored);
+  return results.length;
+}
+
+function keep(interp: InterpDriver, session: TfSession, results: PathResult[], unexplored: number): void {
+  if (results.length === 1) {
+    session.models.push(...results[0]!.models);
+    for (const d of results[0]!.diags) interp.report(d);
+    return;
+  }
+  let kept = results.filter((r) => !r.threw);
+  if (!kept.length) kept = [results[0]!]; // every path throws: the first says why
+  const errorKeys = kept.map((r) => new Set(r.diags.filter((d) => d.severity === 'error').map(diagKey)));
+  const common = new Set([...errorKeys[0]!].filter((k) => errorKeys.every((s) => s.has(k))));
+  const clean = kept.filter((_, i) => [...errorKeys[i]!].every((k) => common.has(k)));
+  const chosen = clean.length ? clean : kept;
+
+  // Errors only some paths have: at most a hint (a warning when no path is free of them), saying when.
+  const said = new Set<string>();
+  const say = (d: EngineDiagnostic) => {
+    const k = diagKey(d);
+    if (said.has(k)) return;
+    said.add(k);
+    interp.report(d);
+  };
+  for (const r of kept) {
+    for (const d of r.diags) {
+      if (d.severity !== 'error' || common.has(diagKey(d))) {
+        if (chosen.includes(r)) say(d);
+        continue;
+      }
+      const when = conditionsOf(r.decisions).map((c) => c.text).join(', ');
+      say({ ...d, severity: clean.length ? 'hint' : 'warning', message: `${when ? `when ${when}: ` : ''}${d.message}` });
+    }
+  }
+
+  // Paths that build the same models are one; the rest are variants.
+  const groups = new Map<string, PathResult[]>();
+  for (const r of chosen) {
+    const key = r.models.map(fingerprint).join('\n');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const withModels = [...groups.entries()].filter(([k]) => k !== '');
+  if (withModels.length <= 1) {
+    const g = withModels[0]?.[1];
+    if (g) session.models.push(...g[0]!.models);
+    return;
+  }
+  const all = withModels.map(([, g]) => g);
+  for (const g of all) {
+    const variant = variantOf(g, all);
+    if (unexplored) variant.unexplored = unexplored;
+    for (const m of g[0]!.models) {
+      m.variant = variant;
+      session.models.push(m);
+    }
+  }
+}
+
+/** A decision's identity across runs: where its condition is. */
+function decisionId(d: Decision): string {
+  return `${d.module.path}:${d.node.pos}:${d.kind}`;
+}
+
+/** The conditions that set a group of paths apart from the other groups. */
+function variantOf(group: PathResult[], all: PathResult[][]): ModelVariant {
+  const rep = group[0]!;
+  const picks = new Map<string, Set<number>>();
+  for (const r of group) for (const d of r.decisions) {
+    const id = decisionId(d);
+    let s = picks.get(id);
+    if (!s) picks.set(id, (s = new Set()));
+    s.add(d.chosen);
+  }
+  const others = all.filter((g) => g !== group).flat();
+  const conditions: (ModelCondition & { isDefault: boolean })[] = [];
+  const seen = new Set<string>();
+  for (const d of rep.decisions) {
+    const id = decisionId(d);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    // Relevant: the group agrees on it, and some other variant went the other way.
+    if (picks.get(id)!.size !== 1) continue;
+    if (!others.some((r) => r.decisions.some((o) => decisionId(o) === id && o.chosen !== d.chosen))) continue;
+    conditions.push({ ...conditionOf(d), isDefault: d.defaultOption !== undefined && d.chosen === d.defaultOption });
+  }
+  const info: ModelVariant = { label: conditions.map((c) => c.text).join(', '), conditions: conditions.map(({ isDefault: _d, ...c }) => c) };
+  if (conditions.length && conditions.every((c) => c.isDefault)) info.default = true;
+  return info;
+}
+
+function conditionsOf(decisions: Decision[]): ModelCondition[] {
+  return decisions.map(conditionOf);
+}
+
+function conditionOf(d: Decision): ModelCondition {
+  const sf = d.module.sourceFile;
+  const loc: Loc = { file: d.module.path, start: d.node.pos >= 0 ? d.node.getStart(sf) : 0, end: Math.max(d.node.end, 0) };
+  const c: ModelCondition = { text: d.options[d.chosen]!, kind: d.kind, loc };
+  if (d.defaultOption !== undefined) c.byDefault = d.chosen === d.defaultOption;
+  return c;
+}
+
+function diagKey(d: EngineDiagnostic): string {
+  return `${d.loc.file}:${d.loc.start}:${d.loc.end}:${d.code}:${d.message}`;
+}
+
+/** What makes two models the same graph: kind, each node's layer, connections, shapes and weights. */
+export function fingerprint(m: ModelValue): string {
+  const nodes = modelNodes(m);
+  const index = new Map(nodes.map((n, i) => [n, i] as const));
+  const parts = [m.kind, m.name ?? '', m.incomplete.join(';')];
+  for (const n of nodes) {
+    const l = n.layer;
+    const act = typeof l.rawConfig.activation === 'string' ? l.rawConfig.activation : '';
+    const w = l.weights ? l.weights.map((x) => `${x.name}${JSON.stringify(x.shape)}`).join(',') : '?';
+    const ins = n.inputs.map((t) => (t.node ? (index.get(t.node) ?? 'x') : '?')).join(',');
+    parts.push(`${l.className}|${l.opaque ?? ''}|${l.name ?? ''}|${describe(l)}|${act}|${w}|${ins}|${JSON.stringify(n.output.shape)}|${n.error ?? ''}`);
+  }
+  return parts.join('\n');
+}
