@@ -42,6 +42,7 @@ export interface AnalysisResult {
 }
 
 const NO_FILES: AnalysisHost = { readFile: () => undefined };
+const TFJS_IMPORT = /['"]@tensorflow\/tfjs(?:-node|-node-gpu|-layers)?['"]/;
 
 export function analyzeSource(text: string, fileName: string, host: AnalysisHost = NO_FILES, options: AnalysisOptions = {}): AnalysisResult {
   const file = normalizePath(fileName);
@@ -67,6 +68,9 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     if (result instanceof ModelValue) result.returnedBy = fn;
   });
 
+  // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
+  // package gets it (its own `tf`, if it declares one, still wins).
+  if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
   const main = interp.loadModule(file, text);
   runBuilders(interp, session, main, observed, limits);
 
@@ -298,15 +302,19 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
   const used = new Map<string, number>();
   // A model made by a helper and used as a layer of another model is still a model of its own.
   for (const m of models) {
-    const fn = m.returnedBy;
+    const fn = m.returnedBy && m.returnedBy.name !== ANONYMOUS ? m.returnedBy : undefined;
     let base: string;
     let loc: Loc = m.loc;
     if (fn) {
       base = fn.name;
       loc = declarationLoc(fn);
     } else if (byVar.has(m)) base = byVar.get(m)!;
-    else if (m.frame) base = `${m.frame.name} › ${m.name ?? (m.kind === 'sequential' ? 'sequential' : 'model')}`;
-    else base = m.name ?? `model${m.id}`;
+    else {
+      // Inside a function: its name and the model's own (its tfjs name, else the variable holding it).
+      const own = m.name ?? m.varName;
+      const frame = m.frame && m.frame.name !== ANONYMOUS ? m.frame : undefined;
+      base = frame ? `${frame.name} › ${own ?? (m.kind === 'sequential' ? 'sequential' : 'model')}` : own ?? `model${m.id}`;
+    }
     // Variants of one builder share its name; the variant field tells them apart.
     const k = (used.get(base + (m.variant ? ` [${m.variant.label}]` : '')) ?? 0) + 1;
     used.set(base + (m.variant ? ` [${m.variant.label}]` : ''), k);
@@ -315,6 +323,9 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
   }
   return out;
 }
+
+/** What the interpreter calls a function expression bound to no name. */
+const ANONYMOUS = 'anonymous function';
 
 function declarationLoc(c: Closure): Loc {
   const rec = c.module;

@@ -60,6 +60,8 @@ export interface InterpDriver extends Interp {
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
   construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;
   onCall(observer: CallObserver): void;
+  /** A global the page provides (the `tf` a <script> tag defines). */
+  declareGlobal(name: string, value: Value): void;
   readonly diagnostics: readonly EngineDiagnostic[];
   /** Drop the diagnostics raised since `mark` (diagnostics.length then), keeping those `keep` accepts. */
   dropDiagnosticsSince(mark: number, keep?: (d: EngineDiagnostic) => boolean): void;

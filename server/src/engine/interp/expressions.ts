@@ -19,7 +19,7 @@ import {
   SK_PlusToken, SK_PostfixUnaryExpression, SK_PrefixUnaryExpression, SK_PropertyAccessExpression,
   SK_QuestionQuestionEqualsToken, SK_QuestionQuestionToken, SK_SatisfiesExpression, SK_SpreadElement,
   SK_StringLiteral, SK_SuperKeyword, SK_TemplateExpression, SK_ThisKeyword, SK_TildeToken, SK_TrueKeyword,
-  SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, dummyNode, skipOuterExpressions,
+  SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, SK_ImportKeyword, dummyNode, skipOuterExpressions,
 } from './syntax';
 import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
@@ -232,10 +232,10 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
   const callee = skipOuterExpressions(e.expression);
   // super(...) inside a constructor
   if (callee.kind === SK_SuperKeyword) return evalSuperCall(ip, scope.context()?.ctor, evalArgs(ip, e.arguments, scope, rec), e);
-  // require('x')
-  if (ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require') && e.arguments.length === 1) {
+  // require('x'), and import('x') (a promise of the module: the module itself, as promises are their values here)
+  if (((ts.isIdentifier(callee) && callee.text === 'require' && !scope.lookup('require')) || callee.kind === SK_ImportKeyword) && e.arguments.length >= 1) {
     const a = e.arguments[0]!;
-    if (ts.isStringLiteral(a)) return requireModule(ip, a.text, rec, e);
+    if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) return requireModule(ip, a.text, rec, e);
   }
   let fn: Value;
   let thisArg: Value = undefined;
@@ -250,6 +250,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
       thisArg = evalExpr(ip, callee.expression, scope, rec);
       if (callee.questionDotToken && (thisArg === null || thisArg === undefined)) return undefined;
       fn = getProperty(ip, thisArg, calleeName, callee);
+      if ((fn === undefined || isUnknown(fn)) && PROMISE_METHODS.has(calleeName)) return promiseMethod(ip, calleeName, thisArg, e, scope, rec);
     }
   } else if (ts.isElementAccessExpression(callee)) {
     thisArg = evalExpr(ip, callee.expression, scope, rec);
@@ -263,7 +264,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
   if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
   const args = evalArgs(ip, e.arguments, scope, rec);
   if (isUnknown(args)) return derived(args);
-  if (isUnknown(fn)) return callUnknown(fn, args);
+  if (isUnknown(fn)) return callUnknown(ip, fn, args, calleeName);
   if (fn instanceof NativeFunction) for (let i = 0; i < args.length; i++) if (isUnknown(args[i])) args[i] = resolveSoft(args[i]!);
   const r = callFunction(ip, fn, thisArg, args, e, calleeName);
   // What a call returns is a new quantity, even when it is an argument passed through.
@@ -394,11 +395,14 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
  * Calling something unknown yields an Unknown. Symbolic tensors among the arguments are kept on it,
  * so a layer applied to the result stays connected to them.
  */
-function callUnknown(fn: Unknown, args: Value[]): Value {
+function callUnknown(ip: Interpreter, fn: Unknown, args: Value[], calleeName: string | undefined): Value {
   let tensors: HostObject[] | undefined;
   const visit = (a: Value) => {
     if (a instanceof HostObject && a.tensorLike) (tensors ??= []).push(a);
     else if (Array.isArray(a)) for (const x of a) visit(x);
+    // A function handed to an unknown API (useEffect, addEventListener, setTimeout, a library's
+    // callback) runs later: it is analysed when the code running now is done.
+    else if (a instanceof Closure) ip.defer(a, calleeName);
   };
   for (const a of args) visit(a);
   if (!tensors) return derived(fn);
@@ -417,3 +421,24 @@ function defaulted(x: Unknown, d: Value): Value {
   return derived(x);
 }
 let softSeq = 0;
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * `p.then(f)` where `p` is not a modelled thenable: promises are their values here (await unwraps
+ * nothing), so `then` calls `f` with the value at once — an unknown value when `p` is unknown (a
+ * fetch, a loaded model); `catch` passes the value on; `finally` runs its callback.
+ */
+function promiseMethod(ip: Interpreter, method: string, value: Value, e: ts.CallExpression, scope: Scope, rec: ModuleRecord): Value {
+  const args = evalArgs(ip, e.arguments, scope, rec);
+  if (isUnknown(args)) return derived(args);
+  const cb = args[0];
+  if (method === 'catch' || !(cb instanceof Closure || cb instanceof NativeFunction)) return value;
+  if (method === 'finally') {
+    callFunction(ip, cb, undefined, [], e);
+    return value;
+  }
+  const arg = isUnknown(value) ? new Unknown(`the value a promise resolves to (${value.reason})`) : value;
+  const r = callFunction(ip, cb, undefined, [arg], e);
+  return r instanceof Unknown ? derived(r) : r;
+}

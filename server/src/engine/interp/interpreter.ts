@@ -7,7 +7,7 @@
  * interfaces of api.ts; the language itself lives in satellite modules that take it as their first
  * argument: statements.ts, expressions.ts, functions.ts, patterns.ts, module_loader.ts.
  */
-import type ts from 'typescript';
+import ts from 'typescript';
 import { Unknown } from '../unknown';
 import { BudgetExceeded, type BudgetLimits, AnalysisCancelled, type CancellationToken, DEFAULT_LIMITS } from './budget';
 import { Scope } from './scope';
@@ -68,6 +68,9 @@ export class Interpreter implements InterpDriver {
   readonly modulePath: PathContext;
   private currentPath: PathContext;
   private entryFn: Closure | undefined;
+  private loadDepth = 0;
+  /** Functions handed to unknown APIs (event handlers, timers, effects): run when the code running now is done. */
+  private readonly deferred: { fn: Closure; api: string | undefined }[] = [];
 
   constructor(options: InterpreterOptions) {
     this.host = options.host;
@@ -95,12 +98,44 @@ export class Interpreter implements InterpDriver {
     this.modules.set(path, rec);
     const savedPath = this.currentPath;
     this.usePath(this.modulePath);
+    this.loadDepth++;
     try {
       this.evaluateModule(rec);
+      // The page's event handlers, timers and promise callbacks run after the modules' own code.
+      if (this.loadDepth === 1) this.drainDeferred(rec.sourceFile, rec);
     } finally {
+      this.loadDepth--;
       this.usePath(savedPath);
     }
     return rec;
+  }
+
+  /** Queue a function an unknown API was given: it runs once the code running now is done. */
+  defer(fn: Closure, api: string | undefined): void {
+    if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api });
+  }
+
+  /**
+   * Run the queued callbacks, each as its own entry (fresh budget, empty call stack), with unknown
+   * arguments; callbacks they queue run too, up to a limit.
+   */
+  private drainDeferred(at: ts.Node, rec: ModuleRecord): void {
+    for (let i = 0; i < this.deferred.length && i < MAX_DEFERRED; i++) {
+      const { fn, api } = this.deferred[i]!;
+      const args = fn.node.parameters.map((p, k) => new Unknown(`argument ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1} `}that ${api ?? 'an unknown function'} passes to this callback`));
+      this.steps = 0;
+      this.depth = 0;
+      this.frame = undefined;
+      this.currentModule = fn.module;
+      try {
+        callFunction(this, fn, undefined, args, undefined);
+      } catch (e) {
+        this.frame = undefined;
+        this.depth = 0;
+        this.recordAbort(e, fn.node ?? at, fn.module ?? rec);
+      }
+    }
+    this.deferred.length = 0;
   }
 
   private usePath(p: PathContext): void {
@@ -154,6 +189,11 @@ export class Interpreter implements InterpDriver {
       this.frame = undefined;
       this.depth = 0;
       outcome = this.recordAbort(e, at, rec);
+    }
+    try {
+      const steps = this.steps;
+      this.drainDeferred(at, rec);
+      this.steps = steps;
     } finally {
       this.usePath(saved);
       this.entryFn = undefined;
@@ -200,6 +240,10 @@ export class Interpreter implements InterpDriver {
 
   onCall(observer: CallObserver): void {
     this.callObserver = observer;
+  }
+
+  declareGlobal(name: string, value: Value): void {
+    this.globals.declare(name, value);
   }
 
   dropDiagnosticsSince(mark: number, keep?: (d: EngineDiagnostic) => boolean): void {
@@ -291,15 +335,20 @@ export class Interpreter implements InterpDriver {
     const savedFrame = this.frame;
     const savedSteps = this.steps;
     const savedDepth = this.depth;
+    this.loadDepth++;
     try {
       return this.loadModule(path, text);
     } finally {
+      this.loadDepth--;
       this.frame = savedFrame;
       this.steps = savedSteps;
       this.depth = savedDepth;
     }
   }
 }
+
+/** Callbacks run per entry at most (a handler that registers handlers that register handlers...). */
+const MAX_DEFERRED = 64;
 
 export interface CallState {
   frame: Frame | undefined;

@@ -4,7 +4,7 @@ import { Unknown, isUnknown, soft } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { JsObject, type Value, toStr, typeOf } from './values';
+import { Closure, HostObject, JsObject, type Value, toStr, typeOf } from './values';
 import type { Interpreter } from './interpreter';
 import { SK_EqualsToken, nameHint, skipOuterExpressions } from './syntax';
 import { evalExpr } from './expressions';
@@ -18,6 +18,7 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
   if (ts.isIdentifier(name)) {
     // An unknown bound to a name is that quantity from now on: what a path learns about it sticks.
     if (value instanceof Unknown && value.key === undefined) value = keyed(value, name.text);
+    else if (value instanceof HostObject) value.bound(name.text);
     if (kind === 'var') scope.declareVar(name.text, value);
     else scope.declare(name.text, value, kind === 'const');
     return;
@@ -80,6 +81,7 @@ function keyed(u: Unknown, name: string): Unknown {
 }
 
 export function assignName(ip: Interpreter, name: string, value: Value, scope: Scope): void {
+  if (value instanceof HostObject) value.bound(name);
   const b = scope.lookup(name);
   if (b) {
     if (!b.constant) b.value = value;
@@ -92,6 +94,9 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
   if (ts.isIdentifier(target)) return assignName(ip, target.text, value, scope);
   if (ts.isPropertyAccessExpression(target)) {
     const obj = evalExpr(ip, target.expression, scope, rec);
+    if (value instanceof HostObject) value.bound(target.name.text);
+    // `button.onclick = () => ...` on an unknown element: a handler that runs later.
+    if (isUnknown(obj) && value instanceof Closure) ip.defer(value, target.name.text);
     return setProperty(ip, obj, target.name.text, value);
   }
   if (ts.isElementAccessExpression(target)) {

@@ -4,6 +4,7 @@
  */
 import ts from 'typescript';
 
+export const SK_ImportKeyword = ts.SyntaxKind.ImportKeyword;
 export const SK_AmpersandAmpersandEqualsToken = ts.SyntaxKind.AmpersandAmpersandEqualsToken;
 export const SK_AmpersandAmpersandToken = ts.SyntaxKind.AmpersandAmpersandToken;
 export const SK_AmpersandEqualsToken = ts.SyntaxKind.AmpersandEqualsToken;

@@ -115,6 +115,10 @@ export abstract class HostObject {
   setProperty(_interp: Interp, _key: string, _value: Value): void {
     /* most host objects are read-only; writes are ignored like on a frozen object */
   }
+  /** Told the name of the variable (or field) it is first stored in: what reports call it by. */
+  bound(_name: string): void {
+    /* most host objects do not care */
+  }
 }
 
 export function isObjectLike(v: Value): v is JsObject | Value[] | Closure | NativeFunction | ClassValue | HostObject {

@@ -112,6 +112,8 @@ export class ModelValue extends HostObject {
   readonly incomplete: string[] = [];
   /** Set when its builder builds different models on different paths: which one this is. */
   variant: ModelVariant | undefined;
+  /** The variable (or field) it was first stored in. */
+  varName: string | undefined;
 
   constructor(
     readonly session: TfSession,
@@ -128,5 +130,8 @@ export class ModelValue extends HostObject {
 
   getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.modelProperty(this, key, node, interp);
+  }
+  override bound(name: string): void {
+    this.varName ??= name;
   }
 }
