@@ -22,6 +22,17 @@ export interface Interp {
   /** Where a node of the module running now is (file + offsets). */
   locOf(node: ts.Node): Loc;
   report(diagnostic: EngineDiagnostic): void;
+  /** A host library tells the interpreter it built or changed a model (loops that never do can be cut short). */
+  noteHostOp(): void;
+  /** Counts noteHostOp calls: compare two readings to see whether code in between touched a model. */
+  readonly hostOps: number;
+  /** Set by the host library: code that ran since `sinceOp` repeats an unknown number of times. */
+  onUnknownRepeat: ((sinceOp: number, reason: string) => void) | undefined;
+  /**
+   * Set by the host library: what a variable holding one of its values is after a loop that ran an
+   * unknown number of times (`before` the loop, `after` one run of its body); undefined: unknown.
+   */
+  afterUnknownRepeat: ((before: Value, after: Value, reason: string) => Value | undefined) | undefined;
 }
 
 /** Called after every user-function call, so the analysis can see which calls produced models. */

@@ -399,6 +399,7 @@ function callUnknown(ip: Interpreter, fn: Unknown, args: Value[], calleeName: st
   let tensors: HostObject[] | undefined;
   const visit = (a: Value) => {
     if (a instanceof HostObject && a.tensorLike) (tensors ??= []).push(a);
+    else if (a instanceof Unknown && a.tensors) (tensors ??= []).push(...(a.tensors as HostObject[]));
     else if (Array.isArray(a)) for (const x of a) visit(x);
     // A function handed to an unknown API (useEffect, addEventListener, setTimeout, a library's
     // callback) runs later: it is analysed when the code running now is done.

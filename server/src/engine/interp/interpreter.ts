@@ -301,6 +301,19 @@ export class Interpreter implements InterpDriver {
     this.diagnostics.push(d);
   }
 
+  hostOps = 0;
+  onUnknownRepeat: ((sinceOp: number, reason: string) => void) | undefined;
+  afterUnknownRepeat: ((before: Value, after: Value, reason: string) => Value | undefined) | undefined;
+
+  noteHostOp(): void {
+    this.hostOps++;
+  }
+
+  /** Steps charged so far in the entry running now. */
+  stepCount(): number {
+    return this.steps;
+  }
+
   // ---------------------------------------------------------------- for the satellite modules
 
   reportAt(node: ts.Node, rec: ModuleRecord, severity: EngineDiagnostic['severity'], code: string, message: string, related?: EngineDiagnostic['related']): void {

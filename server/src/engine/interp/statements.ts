@@ -12,7 +12,7 @@ import {
   SK_ExportAssignment, SK_ExportDeclaration, SK_ExpressionStatement, SK_ForInStatement, SK_ForOfStatement,
   SK_ForStatement, SK_FunctionDeclaration, SK_IfStatement, SK_ImportDeclaration, SK_ImportEqualsDeclaration,
   SK_LabeledStatement, SK_ReturnStatement, SK_SwitchStatement, SK_ThrowStatement, SK_TryStatement,
-  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, nameHint, needsScope,
+  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, loopWrites, nameHint, needsScope,
 } from './syntax';
 import { evalExpr } from './expressions';
 import { assignName, assignTo, bindPattern } from './patterns';
@@ -170,15 +170,16 @@ function execFor(ip: Interpreter, s: ts.ForStatement, outer: Scope, rec: ModuleR
     } else evalExpr(ip, init, scope, rec);
   }
   let iterScope = scope;
+  const watch = watchLoop(ip);
   for (let i = 1; ; i++) {
     if (s.condition) {
       const c = truthy(evalExpr(ip, s.condition, iterScope, rec));
       if (c !== true) {
-        if (isUnknown(c)) reportUnknownLoop(ip, s.condition, rec, c);
+        if (isUnknown(c)) return repeatsUnknown(ip, s, s.condition, c, iterScope, rec, label, () => exec(ip, s.statement, iterScope, rec));
         break;
       }
     }
-    if (!loopGuard(ip, i, s, rec)) break;
+    if (cutDataLoop(ip, watch, i, s, iterScope, rec) || !loopGuard(ip, i, s, rec)) break;
     ip.charge(s);
     const r = loopCompletion(exec(ip, s.statement, iterScope, rec), label);
     if (r === 'break') break;
@@ -194,8 +195,70 @@ function execFor(ip: Interpreter, s: ts.ForStatement, outer: Scope, rec: ModuleR
   return undefined;
 }
 
-function reportUnknownLoop(ip: Interpreter, cond: ts.Node, rec: ModuleRecord, u: Unknown): void {
-  ip.reportAt(cond, rec, 'information', 'unknown-value', `loop condition is unknown (${u.reason}); the loop body was not analysed`);
+/**
+ * A loop whose (remaining) number of iterations is unknown. Its body runs once more, so the layers
+ * it makes are analysed for the state it starts from; then everything the loop writes becomes
+ * unknown, and models it changed are marked as repeated an unknown number of times (their totals
+ * are unknown). A `return` in that run still returns.
+ */
+function repeatsUnknown(ip: Interpreter, loop: ts.Node, at: ts.Node, u: Unknown, scope: Scope, rec: ModuleRecord, label: string | undefined, body: () => Completion): Completion {
+  const line = rec.sourceFile.getLineAndCharacterOfPosition(loop.pos >= 0 ? loop.getStart(rec.sourceFile) : 0).line + 1;
+  const reason = `the loop at line ${line} runs an unknown number of times (${u.reason})`;
+  ip.reportAt(at, rec, 'information', 'unknown-value', `${reason}: its body is analysed once; what it changes is unknown after it`);
+  const ops0 = ip.hostOps;
+  const before = loopWrites(loop).names.map((n) => scope.lookup(n)?.value);
+  const c = loopCompletion(body(), label);
+  havoc(ip, loop, scope, reason, before);
+  if (ip.hostOps > ops0) ip.onUnknownRepeat?.(ops0, reason);
+  return c && c !== 'break' && c !== 'continue' ? c : undefined;
+}
+
+/** What a loop writes becomes unknown (it ran an unknown number of times, or was cut short). */
+function havoc(ip: Interpreter, loop: ts.Node, scope: Scope, reason: string, before?: Value[]): void {
+  const w = loopWrites(loop);
+  w.names.forEach((name, i) => {
+    const b = scope.lookup(name);
+    if (!b || b.constant) return;
+    // A host value (a tensor) may keep what one repetition provably keeps (its shape, its graph).
+    const kept = before && ip.afterUnknownRepeat?.(before[i], b.value, reason);
+    b.value = kept ?? new Unknown(`${name} after ${reason}`);
+  });
+  if (w.thisFields.length) {
+    const self = scope.context()?.thisValue;
+    if (self instanceof JsObject) for (const f of w.thisFields) self.set(f, new Unknown(`this.${f} after ${reason}`));
+  }
+}
+
+function endless(loop: ts.Node): boolean {
+  const cond = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) || ts.isDoStatement(loop) ? loop.expression : undefined;
+  if (ts.isForStatement(loop) && !cond) return true;
+  return !!cond && (cond.kind === ts.SyntaxKind.TrueKeyword || (ts.isNumericLiteral(cond) && Number(cond.text) !== 0));
+}
+
+interface LoopWatch {
+  steps: number;
+  ops: number;
+}
+
+function watchLoop(ip: Interpreter): LoopWatch {
+  return { steps: ip.stepCount(), ops: ip.hostOps };
+}
+
+/** Steps a loop that touches no model may take before it is cut short (its results then unknown). */
+const DATA_LOOP_STEPS = 50_000;
+
+/**
+ * A long loop that builds no layers (a data loop in main()) would spend the budget the builder after
+ * it needs: past DATA_LOOP_STEPS with no model touched, it stops and what it writes becomes unknown.
+ */
+function cutDataLoop(ip: Interpreter, w: LoopWatch, i: number, loop: ts.Node, scope: Scope, rec: ModuleRecord): boolean {
+  if (ip.hostOps !== w.ops) return false;
+  if (i < ip.limits.maxLoopIterations && ((i & 63) !== 0 || ip.stepCount() - w.steps < DATA_LOOP_STEPS)) return false;
+  // `while (true)` and `for (;;)` that touch no model are more likely endless than long: the budget says so.
+  if (endless(loop)) return false;
+  const line = rec.sourceFile.getLineAndCharacterOfPosition(loop.getStart(rec.sourceFile)).line + 1;
+  havoc(ip, loop, scope, `the loop at line ${line}, which builds no layers, was cut short after ${i} iterations`);
+  return true;
 }
 
 /** The items `for (... of v)` and spreads walk over; Unknown when they cannot be known. */
@@ -212,10 +275,7 @@ export function iterate(ip: Interpreter, v: Value): Value[] | Unknown {
 
 function execForOf(ip: Interpreter, s: ts.ForOfStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
   const items = iterate(ip, evalExpr(ip, s.expression, outer, rec));
-  if (isUnknown(items)) {
-    reportUnknownLoop(ip, s.expression, rec, items);
-    return undefined;
-  }
+  if (isUnknown(items)) return unknownItems(ip, s, items, outer, rec, label, `an element of ${items.reason}`);
   return runEach(ip, s, items, outer, rec, label);
 }
 
@@ -224,24 +284,36 @@ function execForIn(ip: Interpreter, s: ts.ForInStatement, outer: Scope, rec: Mod
   let keys: Value[];
   if (obj instanceof JsObject) keys = [...obj.props.keys()];
   else if (Array.isArray(obj)) keys = obj.map((_, i) => String(i));
-  else if (isUnknown(obj)) {
-    reportUnknownLoop(ip, s.expression, rec, obj);
-    return undefined;
-  } else keys = [];
+  else if (isUnknown(obj)) return unknownItems(ip, s, obj, outer, rec, label, `a key of ${obj.reason}`);
+  else keys = [];
   return runEach(ip, s, keys, outer, rec, label);
+}
+
+/** `for (x of items)` over unknown items: the body once with an unknown `x`, then the loop's writes unknown. */
+function unknownItems(ip: Interpreter, s: ts.ForOfStatement | ts.ForInStatement, items: Unknown, outer: Scope, rec: ModuleRecord, label: string | undefined, what: string): Completion {
+  return repeatsUnknown(ip, s, s.expression, items, outer, rec, label, () => {
+    const scope = new Scope(outer);
+    bindItem(ip, s, new Unknown(what), scope, rec);
+    return exec(ip, s.statement, scope, rec);
+  });
+}
+
+function bindItem(ip: Interpreter, s: ts.ForOfStatement | ts.ForInStatement, item: Value, scope: Scope, rec: ModuleRecord): void {
+  const init = s.initializer;
+  if (ts.isVariableDeclarationList(init)) {
+    const d = init.declarations[0];
+    if (d) bindPattern(ip, d.name, item, scope, rec, init.flags & ts.NodeFlags.BlockScoped ? 'let' : 'var');
+  } else assignTo(ip, init, item, scope, rec);
 }
 
 function runEach(ip: Interpreter, s: ts.ForOfStatement | ts.ForInStatement, items: Value[], outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
   let i = 0;
+  const watch = watchLoop(ip);
   for (const item of items) {
-    if (!loopGuard(ip, ++i, s, rec)) break;
+    if (cutDataLoop(ip, watch, ++i, s, outer, rec) || !loopGuard(ip, i, s, rec)) break;
     ip.charge(s);
     const scope = new Scope(outer);
-    const init = s.initializer;
-    if (ts.isVariableDeclarationList(init)) {
-      const d = init.declarations[0];
-      if (d) bindPattern(ip, d.name, item, scope, rec, init.flags & ts.NodeFlags.BlockScoped ? 'let' : 'var');
-    } else assignTo(ip, init, item, scope, rec);
+    bindItem(ip, s, item, scope, rec);
     const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
     if (r === 'break') break;
     if (r && r !== 'continue') return r;
@@ -250,13 +322,14 @@ function runEach(ip: Interpreter, s: ts.ForOfStatement | ts.ForInStatement, item
 }
 
 function execWhile(ip: Interpreter, s: ts.WhileStatement, scope: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  const watch = watchLoop(ip);
   for (let i = 1; ; i++) {
     const c = truthy(evalExpr(ip, s.expression, scope, rec));
     if (c !== true) {
-      if (isUnknown(c)) reportUnknownLoop(ip, s.expression, rec, c);
+      if (isUnknown(c)) return repeatsUnknown(ip, s, s.expression, c, scope, rec, label, () => exec(ip, s.statement, scope, rec));
       break;
     }
-    if (!loopGuard(ip, i, s, rec)) break;
+    if (cutDataLoop(ip, watch, i, s, scope, rec) || !loopGuard(ip, i, s, rec)) break;
     ip.charge(s);
     const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
     if (r === 'break') break;
@@ -266,13 +339,15 @@ function execWhile(ip: Interpreter, s: ts.WhileStatement, scope: Scope, rec: Mod
 }
 
 function execDo(ip: Interpreter, s: ts.DoStatement, scope: Scope, rec: ModuleRecord, label: string | undefined): Completion {
+  const watch = watchLoop(ip);
   for (let i = 1; ; i++) {
-    if (!loopGuard(ip, i, s, rec)) break;
+    if (cutDataLoop(ip, watch, i, s, scope, rec) || !loopGuard(ip, i, s, rec)) break;
     ip.charge(s);
     const r = loopCompletion(exec(ip, s.statement, scope, rec), label);
     if (r === 'break') break;
     if (r && r !== 'continue') return r;
     const c = truthy(evalExpr(ip, s.expression, scope, rec));
+    if (isUnknown(c)) return repeatsUnknown(ip, s, s.expression, c, scope, rec, label, () => exec(ip, s.statement, scope, rec));
     if (c !== true) break;
   }
   return undefined;

@@ -202,3 +202,54 @@ export function needsScope(stmts: ts.NodeArray<ts.Statement>): boolean {
   }
   return v;
 }
+
+/** What a loop may change: names assigned in it and `this` fields written, computed once per loop. */
+export interface LoopWrites {
+  names: string[];
+  thisFields: string[];
+}
+
+const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'set', 'delete', 'clear', 'add']);
+const writesCache = new WeakMap<ts.Node, LoopWrites>();
+
+/**
+ * The variables a loop writes (assignments, ++/--, declarations with `var`, arrays and maps it
+ * mutates, objects whose fields it sets) and the `this` fields it sets. Nested functions are not
+ * entered: what they write happens only if they are called.
+ */
+export function loopWrites(loop: ts.Node): LoopWrites {
+  let w = writesCache.get(loop);
+  if (w) return w;
+  const names = new Set<string>();
+  const thisFields = new Set<string>();
+  const root = (e: ts.Expression): void => {
+    e = skipOuterExpressions(e);
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      if (e.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(e)) {
+        thisFields.add(e.name.text);
+        return;
+      }
+      e = skipOuterExpressions(e.expression);
+    }
+    if (ts.isIdentifier(e)) names.add(e.text);
+    else if (ts.isArrayLiteralExpression(e)) for (const el of e.elements) root(ts.isSpreadElement(el) ? el.expression : el);
+    else if (ts.isObjectLiteralExpression(e))
+      for (const p of e.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) names.add(p.name.text);
+        else if (ts.isPropertyAssignment(p)) root(p.initializer);
+      }
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) root(n.left);
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) root(n.operand);
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATORS.has(n.expression.name.text)) root(n.expression.expression);
+    else if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) for (const d of n.declarations) for (const x of bindingNames(d.name)) names.add(x);
+    else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) root(n.initializer);
+    ts.forEachChild(n, visit);
+  };
+  visit(loop);
+  w = { names: [...names], thisFields: [...thisFields] };
+  writesCache.set(loop, w);
+  return w;
+}

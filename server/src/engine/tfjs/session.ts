@@ -22,7 +22,31 @@ export class TfSession {
   private nextModelId = 1;
   readonly models: ModelValue[] = [];
 
-  constructor(readonly interp: Interp) {}
+  constructor(readonly interp: Interp) {
+    // A tensor variable after a loop of unknown length: the graph stays connected through a stand-in
+    // whose shape is known only when one repetition keeps the shape the loop started with.
+    interp.afterUnknownRepeat = (before, after, reason) => {
+      if (!(after instanceof TensorValue)) return undefined;
+      const same = before instanceof TensorValue && before.shape !== null && JSON.stringify(before.shape) === JSON.stringify(after.shape);
+      return this.opaqueTensor(`the tensor after ${reason}`, [after], after.node?.applyLoc ?? { file: '', start: 0, end: 0 }, same ? after.shape : null);
+    };
+    // A loop that ran an unknown number of times: the models it added layers to have unknown totals.
+    interp.onUnknownRepeat = (since, reason) => {
+      for (const m of this.models) {
+        if (m.lastOp <= since) continue;
+        if (!m.incomplete.includes(reason)) m.incomplete.push(reason);
+        // After k repetitions the output is known only when one repetition keeps the shape it started with.
+        const before = m.addLog.find((a) => a.op > since)?.before;
+        const now = m.outputs[0];
+        if (m.kind === 'sequential' && now && (!before || JSON.stringify(before.shape) !== JSON.stringify(now.shape))) {
+          const out = this.opaqueTensor(`the output after ${reason}`, undefined, now.node?.applyLoc ?? m.loc);
+          out.node!.inputs.push(now);
+          m.sequence.push(out.node!);
+          m.outputs = [out];
+        }
+      }
+    };
+  }
 
   // ------------------------------------------------------------ locations and diagnostics
 
@@ -65,6 +89,7 @@ export class TfSession {
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
+    this.interp.noteHostOp();
     const raw = plainConfig(cfgValue);
     const loc = this.locOf(call);
     let config: unknown;
@@ -96,7 +121,7 @@ export class TfSession {
     for (const t of list) {
       if (t instanceof TensorValue) tensors.push(t);
       else if (t instanceof LayerValue) return new Unknown(`${layer.className}.apply was given a layer (${t.className}), not a tensor`);
-      else if (isUnknown(t)) tensors.push(this.opaqueTensor(`the input of ${layer.className} is unknown (${t.reason})`, t, applyLoc));
+      else if (isUnknown(t)) tensors.push(this.opaqueTensor(`the input of ${layer.className} is unknown (${t.reason})`, t.tensors, applyLoc));
       else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
     }
     if (!tensors.length) return new Unknown('apply with no inputs');
@@ -108,12 +133,12 @@ export class TfSession {
    * A tensor the analysis cannot follow (made by an unknown function, or an unknown value used as
    * one): a node of unknown shape whose inputs are the tensors it was computed from, if any.
    */
-  opaqueTensor(reason: string, from: Unknown | undefined, loc: Loc): TensorValue {
+  opaqueTensor(reason: string, deps: readonly object[] | undefined, loc: Loc, shape: Shape | null = null): TensorValue {
     const layer = new LayerValue(this, this.nextLayerId++, 'unknown', 'Unknown', undefined, undefined, undefined, undefined, loc, this.interp.currentFrame(), {});
     layer.opaque = reason;
     layer.weights = [];
-    const inputs = (from?.tensors ?? []).filter((t): t is TensorValue => t instanceof TensorValue);
-    const output = new TensorValue(null, undefined, undefined);
+    const inputs = (deps ?? []).filter((t): t is TensorValue => t instanceof TensorValue);
+    const output = new TensorValue(shape, undefined, undefined);
     const node: LayerNode = { id: this.nextNodeId++, layer, inputs, output, applyLoc: loc, macs: null };
     output.node = node;
     layer.nodes.push(node);
@@ -122,6 +147,7 @@ export class TfSession {
 
   /** Create the graph node for one application; throws only BudgetExceeded (too many layers). */
   addNode(layer: LayerValue, inputs: TensorValue[], applyLoc: Loc): LayerNode {
+    this.interp.noteHostOp();
     if (this.nextNodeId > this.interp.limits.maxLayers)
       throw new BudgetExceeded(`analysis stopped: more than ${this.interp.limits.maxLayers.toLocaleString('en-US')} layers were built`, undefined);
     const shapes = inputs.map((t) => t.shape);
@@ -204,6 +230,7 @@ export class TfSession {
     const name = raw && typeof raw.get('name') === 'string' ? (raw.get('name') as string) : undefined;
     const model = this.newModel('sequential', call, name);
     const layers = raw?.get('layers');
+    if (isUnknown(layers)) this.sequentialAdd(model, new Unknown(`the layers list is unknown (${layers.reason})`), call);
     if (Array.isArray(layers) && raw) {
       // Each entry is located at its own expression in the `layers: [...]` literal when we can find it.
       const elements = layersLiteralElements(call);
@@ -213,6 +240,7 @@ export class TfSession {
   }
 
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
+    this.interp.noteHostOp();
     const frame = this.interp.currentFrame();
     const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
     this.models.push(model);
@@ -220,6 +248,9 @@ export class TfSession {
   }
 
   sequentialAdd(model: ModelValue, item: Value, at: ts.Node): void {
+    this.interp.noteHostOp();
+    model.lastOp = this.interp.hostOps;
+    model.addLog.push({ op: model.lastOp, before: model.outputs[0] });
     const loc = this.locOf(at);
     if (isUnknown(item)) {
       // Whatever it is, tfjs would have added it as a layer: a stand-in keeps later layers in the model.
@@ -299,7 +330,7 @@ export class TfSession {
           this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.currentFrame());
           model.incomplete.push(`its ${what} are unknown (${t.reason})`);
           // Outputs computed from known tensors by something unknown keep those tensors in the graph.
-          if (what === 'outputs' && t.tensors?.length) out.push(this.opaqueTensor(`the outputs are unknown (${t.reason})`, t, model.loc));
+          if (what === 'outputs' && t.tensors?.length) out.push(this.opaqueTensor(`the outputs are unknown (${t.reason})`, t.tensors, model.loc));
         } else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.currentFrame());
       }
       return out;

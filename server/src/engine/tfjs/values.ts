@@ -114,6 +114,10 @@ export class ModelValue extends HostObject {
   variant: ModelVariant | undefined;
   /** The variable (or field) it was first stored in. */
   varName: string | undefined;
+  /** The interpreter's host-op count when a layer was last added (loops of unknown length mark what they changed). */
+  lastOp = 0;
+  /** Each add, with the output before it (what a loop of unknown length started from). */
+  readonly addLog: { op: number; before: TensorValue | undefined }[] = [];
 
   constructor(
     readonly session: TfSession,
