@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 import { loadBackend } from '../../server/src/runtime/backends';
 import type { BackendName, CheckResult, WorkerEvent } from '../../server/src/runtime/events';
 import { runSanityCheck, type SanityInput } from '../../server/src/runtime/sanity_check';

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { analyzeSource, type AnalysisResult, type TextEdit } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 import { blockActions, blockKeeper } from '../../server/src/ide/actions';
 import { callSiteGroups } from '../../server/src/ide/call_sites';
 

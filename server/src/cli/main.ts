@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
 import { summaryTable } from '../engine/report/table';
 import { parseArgs } from './args';
-import { diskHost } from './disk_host';
+import { diskHost } from '../host/disk_host';
 import { displayPath, formatDiagnostic } from './diagnostics';
 import { viewCommand } from './view';
 import { checkCommand } from './check';

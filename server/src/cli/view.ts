@@ -18,7 +18,7 @@ import { exportTitle, renderSvg } from '../../../webview/src/graph/svg';
 import { indexGraph, visibleGraph } from '../../../webview/src/graph/visible';
 import { standaloneHtml } from '../../../webview/src/html';
 import type { ModelMessage } from '../../../webview/src/protocol';
-import { diskHost } from './disk_host';
+import { diskHost } from '../host/disk_host';
 import { displayPath, formatDiagnostic } from './diagnostics';
 
 const USAGE = 'usage: convlens view FILE [--model NAME] [--expand] [--dark] --out arch.html|arch.svg';

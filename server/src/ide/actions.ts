@@ -5,7 +5,7 @@
  */
 import type { AnalysisResult, Diagnostic, Range, Shape, TextEdit } from '../engine';
 import { planBlocks } from '../engine/blocks/insert';
-import { applyEdits as applyOffsetEdits } from '../engine/advice/edits';
+import { applyEdits as applyOffsetEdits } from '../engine/edit/edits';
 import { callSiteGroups, cmpPos, contains, groupAt } from './call_sites';
 
 export interface Action {

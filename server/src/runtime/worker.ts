@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
 import { analyzeSource } from '../engine';
-import { diskHost } from '../cli/disk_host';
+import { diskHost } from '../host/disk_host';
 import { loadBackend } from './backends';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from './events';
 import { profileModel } from './profile_model';
