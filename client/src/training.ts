@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { startCheck, startProfile, type SupervisorOptions } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../server/src/runtime/events';
+import type { WorkerEvent } from '../../protocol/worker';
 import type { PanelManager } from './panel';
 import type { Target } from './pick_model';
 import { ModelStatus } from './status';

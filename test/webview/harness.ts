@@ -10,7 +10,7 @@ import { analyzeSource } from '../../server/src/engine';
 import { diskHost } from '../../server/src/host/disk_host';
 import { webviewHtml } from '../../webview/src/html';
 import { CHROMIUM_ARGS, chromiumEnv, chromiumPath } from '../helpers/chromium';
-import type { ModelMessage } from '../../webview/src/protocol';
+import type { ModelMessage } from '../../protocol/panel';
 
 export const DIST = resolve(__dirname, '../../dist');
 export const ORIGIN = 'https://webview.convlens.test';

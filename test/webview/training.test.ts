@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, openPanel, skipReason } from './harness';
 import { startCheck, startProfile } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../server/src/runtime/events';
+import type { WorkerEvent } from '../../protocol/worker';
 import { workerBundle } from '../runtime/worker_bundle';
 import { analyzeSource } from '../../server/src/engine';
 import { diskHost } from '../../server/src/host/disk_host';
