@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { analyzeSource, type AnalysisResult, type ModelReport } from '../../../server/src/engine';
-import { diskHost } from '../../../server/src/cli/disk_host';
+import { diskHost } from '../../../server/src/host/disk_host';
 import type { Header, ModelSpec, VariantSpec } from './header';
 import { judge, type Judgement, type Verdict } from './judge';
 import { TruthBuilder, type BuiltTruth } from './truth';
