@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestGraph } from './requests';
 import { webviewHtml } from '../../webview/src/html';
-import { isFromWebview, type FromWebview, type ToWebview } from '../../webview/src/protocol';
+import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
+import type { WorkerEvent } from '../../protocol/worker';
 
 export type PanelView = 'graph' | 'profile' | 'training';
 
@@ -47,7 +48,7 @@ export class PanelManager implements vscode.Disposable {
   }
 
   /** Forward a training-worker event to the Training view. */
-  postTraining(event: unknown): void {
+  postTraining(event: WorkerEvent): void {
     this.post({ type: 'training', event });
   }
 

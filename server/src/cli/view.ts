@@ -17,8 +17,8 @@ import { fallbackPalette, hexWriter } from '../../../webview/src/graph/palette';
 import { exportTitle, renderSvg } from '../../../webview/src/graph/svg';
 import { indexGraph, visibleGraph } from '../../../webview/src/graph/visible';
 import { standaloneHtml } from '../../../webview/src/html';
-import type { ModelMessage } from '../../../webview/src/protocol';
-import { diskHost } from './disk_host';
+import type { ModelMessage } from '../../../protocol/panel';
+import { diskHost } from '../host/disk_host';
 import { displayPath, formatDiagnostic } from './diagnostics';
 
 const USAGE = 'usage: convlens view FILE [--model NAME] [--expand] [--dark] --out arch.html|arch.svg';

@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../engine';
-import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './thread_messages';
 
 export class AnalysisFailed extends Error {
   constructor(

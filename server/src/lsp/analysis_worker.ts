@@ -12,7 +12,7 @@ import { codeLenses } from '../ide/lenses';
 import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
-import type { Query, WorkerRequest, WorkerResponse } from './protocol';
+import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
 
 interface Entry {
   version: number;

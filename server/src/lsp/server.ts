@@ -24,7 +24,9 @@ import { URI } from './uri';
 import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query } from './protocol';
+import type { Query } from './thread_messages';
+import { ModelGraphRequest, ProfileRequest, type GraphAnswer, type ModelRequestParams } from '../../../protocol/lsp';
+import type { Report } from '../engine';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
 import type { Lens } from '../ide/lenses';
@@ -216,11 +218,11 @@ export function startServer(workerFile: string): Connection {
   });
 
   // ---- custom requests for the panel and the commands
-  connection.onRequest(ModelGraphRequest, async (params: ModelRequestParams) => {
-    const g = await ask<Record<string, unknown>>(params.uri, { what: 'graph', model: params.model });
+  connection.onRequest(ModelGraphRequest.method, async (params: ModelRequestParams): Promise<GraphAnswer | null> => {
+    const g = await ask<Omit<GraphAnswer, 'uri'>>(params.uri, { what: 'graph', model: params.model });
     return g ? { uri: params.uri, ...g } : null;
   });
-  connection.onRequest(ProfileRequest, (params: ModelRequestParams) => ask(params.uri, { what: 'profile', model: params.model }));
+  connection.onRequest(ProfileRequest.method, (params: ModelRequestParams): Promise<Report | null> => ask<Report>(params.uri, { what: 'profile', model: params.model }));
 
   connection.onShutdown(() => service.dispose());
   documents.listen(connection);

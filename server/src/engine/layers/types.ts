@@ -63,7 +63,7 @@ export type RFTransform =
   | { kind: 'drop' }; // flatten, global pooling, reshape, permute: spatial axes end here
 
 export interface LayerOutput {
-  /** null when even the rank is unknown (a Reshape to an unknown targetShape). */
+  /** null: not even the rank is known (a Reshape to an unknown targetShape, a wrapper around a layer the catalogue cannot see into). */
   outputShape: Shape | null;
   weights: WeightSpec[];
   /** Multiply-accumulates for batch 1 (DESIGN.md); null when a dim it needs is unknown. */

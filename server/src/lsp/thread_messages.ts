@@ -36,11 +36,3 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'query'; value: unknown }
   | { id: number; ok: true; kind: 'forget' }
   | { id: number; ok: false; error: string; stale?: boolean };
-
-/** Custom requests the client and panel use. */
-export const ModelGraphRequest = 'convlens/modelGraph';
-export const ProfileRequest = 'convlens/profile';
-export interface ModelRequestParams {
-  uri: string;
-  model?: string;
-}
