@@ -3,12 +3,11 @@
  * functions, methods and variables that yield models (builders), and derives reports and graphs.
  */
 import ts from 'typescript';
-import { Unknown } from './unknown';
 import { Interpreter } from './interp/interpreter';
 import type { InterpDriver } from './interp/api';
 import { DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
 import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
-import { ClassValue, Closure, JsObject, type Value } from './interp/values';
+import type { Closure } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { ModelValue } from './tfjs/values';
@@ -16,7 +15,9 @@ import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
-import { explore } from './analysis/variants';
+import { type CallRecord, runBuilders } from './analysis/builders';
+import { fingerprint } from './analysis/variants';
+import type { Frame } from './interp/frame';
 
 export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
@@ -60,19 +61,23 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   });
   session = new TfSession(interp);
 
-  // Which user functions were called (those need no standalone run), and which returned a model.
-  const observed = new Set<ts.Node>();
+  // Which user functions were called, and which returned a model they built.
+  const record: CallRecord = { called: new Set(), builtModel: new Set() };
   interp.onCall((fn, _args, result) => {
-    observed.add(fn.node);
-    // The outermost function returning a model names it (inner calls finish first).
-    if (result instanceof ModelValue) result.returnedBy = fn;
+    record.called.add(fn.node);
+    // The outermost named function that built and returned a model names it (inner calls finish
+    // first); a later getter returning a model made elsewhere does not.
+    if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
+      result.returnedBy = fn;
+      record.builtModel.add(fn.node);
+    }
   });
 
   // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
   // package gets it (its own `tf`, if it declares one, still wins).
   if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
   const main = interp.loadModule(file, text);
-  runBuilders(interp, session, main, observed, limits);
+  runBuilders(interp, session, main, record, limits);
 
   const placer = makePlacer(interp);
   // Models made by other modules' own top-level code are theirs to report, not this file's.
@@ -121,171 +126,6 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
   return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors });
 }
 
-// ------------------------------------------------------------------ builders
-
-/**
- * Calls every function, arrow and class method of the file that nobody called yet, so builders that
- * the file only defines (or exports) are analysed too. Entry points go first: a function called
- * from another one is best analysed through that call, with its real arguments.
- */
-function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, observed: Set<ts.Node>, limits: BudgetLimits): void {
-  const evaluate = (at: ts.Node, run: () => Value) => runStandalone(interp, session, main, at, run, limits);
-  const sf = main.sourceFile;
-  // Call sites are needed only for functions nobody called yet, and their arguments only for
-  // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
-  let sites: Map<string, ts.NodeArray<ts.Expression>[]> | undefined;
-  const calls = (key: string) => (sites ??= callSites(sf)).get(key);
-  const called = (key: string) => mentionsCall(sf.text, key);
-  const candidates = topLevelFunctions(main).filter((c) => !observed.has(c.closure.node));
-  const entryFirst = candidates.sort((a, b) => Number(called(a.name)) - Number(called(b.name)));
-  for (const c of entryFirst) {
-    if (observed.has(c.closure.node)) continue;
-    const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
-    evaluate(c.closure.node, () => interp.callEntry(c.closure, undefined, args));
-  }
-  for (const cls of topLevelClasses(main)) {
-    let instance: Value;
-    evaluate(cls.node, () => {
-      const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`)) : [];
-      instance = interp.construct(cls, ctorArgs, undefined);
-      return instance;
-    });
-    const methods = [...cls.methods.values()].sort((a, b) => Number(called(`.${short(a.name)}`)) - Number(called(`.${short(b.name)}`)));
-    for (const m of methods) {
-      if (observed.has(m.node) || !(instance! instanceof JsObject)) continue;
-      if (ts.isGetAccessorDeclaration(m.node)) continue;
-      const args = argumentsFor(interp, main, m, () => calls(`.${short(m.name)}`));
-      evaluate(m.node, () => interp.callEntry(m, instance, args));
-    }
-    for (const [, v] of cls.statics.props) {
-      if (!(v instanceof Closure) || observed.has(v.node)) continue;
-      const args = argumentsFor(interp, main, v, () => calls(`.${short(v.name)}`));
-      evaluate(v.node, () => interp.callEntry(v, cls, args));
-    }
-  }
-}
-
-function short(qualified: string): string {
-  return qualified.slice(qualified.lastIndexOf('.') + 1);
-}
-
-/**
- * One standalone evaluation. Diagnostics raised while running a helper out of context (unknown
- * arguments, no model produced) are noise and dropped; budget overruns are kept, they are real.
- */
-function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value, limits: BudgetLimits): void {
-  const modelsBefore = session.models.length;
-  const diagsBefore = interp.diagnostics.length;
-  explore(interp, session, main, at, run, limits);
-  if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget');
-}
-
-interface Candidate {
-  name: string;
-  closure: Closure;
-}
-
-function topLevelFunctions(main: ModuleRecord): Candidate[] {
-  const out: Candidate[] = [];
-  const seen = new Set<ts.Node>();
-  const push = (name: string, v: Value | undefined) => {
-    if (v instanceof Closure && !seen.has(v.node)) {
-      seen.add(v.node);
-      out.push({ name, closure: v });
-    }
-  };
-  for (const s of main.sourceFile.statements) {
-    if (ts.isFunctionDeclaration(s) && s.body) push(s.name?.text ?? 'default', main.scope.lookup(s.name?.text ?? '%default')?.value);
-    else if (ts.isVariableStatement(s)) {
-      for (const d of s.declarationList.declarations)
-        if (ts.isIdentifier(d.name) && d.initializer && isFunctionExpr(d.initializer)) push(d.name.text, main.scope.lookup(d.name.text)?.value);
-    } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
-      const b = main.exports.get('default');
-      if (b?.kind === 'value') push('default', b.value);
-    }
-  }
-  return out;
-}
-
-function isFunctionExpr(e: ts.Expression): boolean {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
-}
-
-function topLevelClasses(main: ModuleRecord): ClassValue[] {
-  const out: ClassValue[] = [];
-  for (const s of main.sourceFile.statements) {
-    if (!ts.isClassDeclaration(s)) continue;
-    const v = s.name ? main.scope.lookup(s.name.text)?.value : main.exports.get('default')?.kind === 'value' ? (main.exports.get('default') as { value: Value }).value : undefined;
-    if (v instanceof ClassValue) out.push(v);
-  }
-  return out;
-}
-
-/** Whether the text calls `name(`, `.name(` or `new Name(` anywhere other than in a declaration. */
-function mentionsCall(text: string, key: string): boolean {
-  const esc = (x: string) => x.replace(/[$]/g, '\\$&');
-  const re = key.startsWith('.')
-    ? new RegExp(`\\.${esc(key.slice(1))}\\s*\\(`, 'g')
-    : key.startsWith('new ')
-      ? new RegExp(`\\bnew\\s+${esc(key.slice(4))}\\s*\\(`, 'g')
-      : new RegExp(`(?<![\\w$.])${esc(key)}\\s*\\(`, 'g');
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const before = text.slice(Math.max(0, m.index - 9), m.index);
-    if (!/function\s*$/.test(before)) return true;
-  }
-  return false;
-}
-
-/** Call expressions of the file by callee: 'build' for build(...), '.build' for x.build(...), 'new Net' for new Net(...). */
-function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]> {
-  const map = new Map<string, ts.NodeArray<ts.Expression>[]>();
-  const add = (k: string, args: ts.NodeArray<ts.Expression> | undefined) => {
-    let l = map.get(k);
-    if (!l) map.set(k, (l = []));
-    l.push(args ?? ts.factory.createNodeArray());
-  };
-  const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n)) {
-      const c = n.expression;
-      if (ts.isIdentifier(c)) add(c.text, n.arguments);
-      else if (ts.isPropertyAccessExpression(c)) add(`.${c.name.text}`, n.arguments);
-    } else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression)) add(`new ${n.expression.text}`, n.arguments);
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return map;
-}
-
-/**
- * Arguments for a standalone call: defaults apply on their own (undefined); a parameter without a
- * default takes the argument of the single call site in this file, evaluated in module scope, or
- * becomes Unknown with the reason kept for hovers.
- */
-function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
-  const params = fn.node.parameters;
-  if (params.every((p) => p.initializer || p.questionToken || p.dotDotDotToken)) return [];
-  const sites = sitesOf();
-  const single = sites && sites.length === 1 ? sites[0] : undefined;
-  const args: Value[] = [];
-  params.forEach((p, i) => {
-    if (p.dotDotDotToken) return;
-    if (p.initializer || p.questionToken) {
-      args.push(single && single[i] ? interp.evaluateQuietly(single[i]!, main) : undefined);
-      return;
-    }
-    const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
-    if (single && single[i]) {
-      const v = interp.evaluateQuietly(single[i]!, main);
-      args.push(v);
-      return;
-    }
-    const why = sites && sites.length > 1 ? `called ${sites.length} times in this file` : 'never called in this file';
-    args.push(new Unknown(`parameter '${pname}' of ${fn.name} has no default value and ${fn.name} is ${why}`));
-  });
-  return args;
-}
-
 // ------------------------------------------------------------------ naming
 
 function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, { name: string; loc: Loc }> {
@@ -300,6 +140,7 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
   }
   const out = new Map<ModelValue, { name: string; loc: Loc }>();
   const used = new Map<string, number>();
+  const seen = new Map<string, string[]>();
   // A model made by a helper and used as a layer of another model is still a model of its own.
   for (const m of models) {
     const fn = m.returnedBy && m.returnedBy.name !== ANONYMOUS ? m.returnedBy : undefined;
@@ -315,13 +156,25 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
       const frame = m.frame && m.frame.name !== ANONYMOUS ? m.frame : undefined;
       base = frame ? `${frame.name} › ${own ?? (m.kind === 'sequential' ? 'sequential' : 'model')}` : own ?? `model${m.id}`;
     }
-    // Variants of one builder share its name; the variant field tells them apart.
-    const k = (used.get(base + (m.variant ? ` [${m.variant.label}]` : '')) ?? 0) + 1;
-    used.set(base + (m.variant ? ` [${m.variant.label}]` : ''), k);
+    // Variants of one builder share its name; the variant field tells them apart. The same model
+    // reached twice (a builder run on its own and through a handler that calls it) is reported once.
+    const key = base + (m.variant ? ` [${m.variant.label}]` : '');
+    const fp = fingerprint(m);
+    const same = seen.get(key);
+    if (same?.includes(fp)) continue;
+    seen.set(key, [...(same ?? []), fp]);
+    const k = (used.get(key) ?? 0) + 1;
+    used.set(key, k);
     if (k > 1) base = byVar.has(m) && fn ? `${fn.name} (${byVar.get(m)})` : `${base}#${k}`;
     out.set(m, { name: base, loc });
   }
   return out;
+}
+
+/** Whether a model made in frame `made` was made during the call running in frame `call`. */
+function madeWithin(call: Frame | undefined, made: Frame | undefined): boolean {
+  for (let f = made; f; f = f.parent) if (f === call) return true;
+  return false;
 }
 
 /** What the interpreter calls a function expression bound to no name. */

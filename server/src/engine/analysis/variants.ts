@@ -16,29 +16,9 @@ import type { BudgetLimits } from '../interp/budget';
 import type { EngineDiagnostic } from '../source';
 import type { TfSession } from '../tfjs/session';
 import { modelNodes } from '../tfjs/session';
-import type { ModelValue } from '../tfjs/values';
+import type { ModelCondition, ModelValue, ModelVariant } from '../tfjs/values';
 import { describe } from '../report/model_report';
 import type { Loc } from '../source';
-
-/** The condition a variant holds under, as the source states it (the report places `loc`). */
-export interface ModelCondition {
-  /** `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
-  text: string;
-  kind: 'if' | 'ternary' | 'switch';
-  loc: Loc;
-  /** True when this is the answer the file's own defaults give; absent when no default decides it. */
-  byDefault?: boolean;
-}
-
-/** Which variant of its builder a model is. */
-export interface ModelVariant {
-  label: string;
-  conditions: ModelCondition[];
-  /** The variant the file's own defaults build. */
-  default?: true;
-  /** Paths left unexplored (the path budget ran out): other variants may exist. */
-  unexplored?: number;
-}
 
 /** One run of an entry along one path, with what it built and said. */
 interface PathResult {
@@ -143,31 +123,34 @@ function decisionId(d: Decision): string {
   return `${d.module.path}:${d.node.pos}:${d.kind}`;
 }
 
-/** The conditions that set a group of paths apart from the other groups. */
+/**
+ * The conditions that set a group of paths apart from the other groups. Each path says its own
+ * (a group of several says them joined by "or"); the group is the default variant when it holds
+ * the path the file's own defaults take at every decision.
+ */
 function variantOf(group: PathResult[], all: PathResult[][]): ModelVariant {
-  const rep = group[0]!;
-  const picks = new Map<string, Set<number>>();
-  for (const r of group) for (const d of r.decisions) {
-    const id = decisionId(d);
-    let s = picks.get(id);
-    if (!s) picks.set(id, (s = new Set()));
-    s.add(d.chosen);
-  }
   const others = all.filter((g) => g !== group).flat();
-  const conditions: (ModelCondition & { isDefault: boolean })[] = [];
+  const perPath = group.map((r) => pathConditions(r, others));
+  const labels = [...new Set(perPath.map((cs) => cs.map((c) => c.text).join(', ')))].filter(Boolean);
+  const info: ModelVariant = { label: labels.join(' or '), conditions: perPath[0]! };
+  if (group.some((r) => r.decisions.length > 0 && r.decisions.every((d) => d.defaultOption !== undefined && d.chosen === d.defaultOption))) info.default = true;
+  return info;
+}
+
+/** What one path decided that other variants decided otherwise, or that names a value (`kind = 'gru'`). */
+function pathConditions(r: PathResult, others: PathResult[]): ModelCondition[] {
+  const kept: Decision[] = [];
   const seen = new Set<string>();
-  for (const d of rep.decisions) {
+  for (const d of r.decisions) {
     const id = decisionId(d);
     if (seen.has(id)) continue;
     seen.add(id);
-    // Relevant: the group agrees on it, and some other variant went the other way.
-    if (picks.get(id)!.size !== 1) continue;
-    if (!others.some((r) => r.decisions.some((o) => decisionId(o) === id && o.chosen !== d.chosen))) continue;
-    conditions.push({ ...conditionOf(d), isDefault: d.defaultOption !== undefined && d.chosen === d.defaultOption });
+    const differs = others.some((o) => o.decisions.some((x) => decisionId(x) === id && x.chosen !== d.chosen));
+    if (differs || d.positive?.[d.chosen]) kept.push(d);
   }
-  const info: ModelVariant = { label: conditions.map((c) => c.text).join(', '), conditions: conditions.map(({ isDefault: _d, ...c }) => c) };
-  if (conditions.length && conditions.every((c) => c.isDefault)) info.default = true;
-  return info;
+  // `kind = 'gru'` says all there is: `kind ≠ 'lstm'` before it goes.
+  const named = new Set(kept.filter((d) => d.subject !== undefined && d.positive?.[d.chosen]).map((d) => d.subject));
+  return kept.filter((d) => d.positive?.[d.chosen] || !named.has(d.subject)).map(conditionOf);
 }
 
 function conditionsOf(decisions: Decision[]): ModelCondition[] {

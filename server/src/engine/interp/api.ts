@@ -71,6 +71,10 @@ export interface InterpDriver extends Interp {
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
   construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;
   onCall(observer: CallObserver): void;
+  /** The callbacks the module's top level handed to unknown APIs: the driver runs each as an entry. */
+  takeDeferred(): { fn: Closure; api: string | undefined }[];
+  /** Call a deferred callback the way its API would: with unknown arguments. */
+  callDeferred(fn: Closure, api: string | undefined): Value;
   /** A global the page provides (the `tf` a <script> tag defines). */
   declareGlobal(name: string, value: Value): void;
   readonly diagnostics: readonly EngineDiagnostic[];

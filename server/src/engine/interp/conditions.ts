@@ -22,11 +22,19 @@ export function decideCondition(ip: Interpreter, cond: ts.Expression, value: Unk
   const d = value.dflt ? truthy(value.dflt.value as Value) : undefined;
   const defaultOption = typeof d === 'boolean' ? (d ? 0 : 1) : undefined;
   const text = conditionText(cond, rec);
-  const chosen = path.decide({ kind, node: cond, module: rec, options: [text, negate(cond, text, rec)], defaultOption });
+  let options = [text, negate(cond, text, rec)];
+  let subject: string | undefined;
+  let positive: boolean[] | undefined;
+  const p = preds.length === 1 ? preds[0]! : undefined;
+  if (p) {
+    subject = source(subjectNode(cond)!, rec.sourceFile);
+    // A flag reads `useBn = true` / `useBn = false`; an equality says which side names the value.
+    if (p.test === 'truthy') options = p.negated ? [`${subject} = false`, `${subject} = true`] : [`${subject} = true`, `${subject} = false`];
+    positive = p.test === 'truthy' ? [true, true] : p.negated ? [false, true] : [true, false];
+  }
+  const chosen = path.decide({ kind, node: cond, module: rec, options, defaultOption, subject, positive });
   const outcome = chosen === 0;
   path.learn(preds, outcome);
-  // The default outcome keeps every soft value the condition names at its default.
-  if (chosen === defaultOption) for (const p of preds) path.commit(p.subject);
   return outcome;
 }
 
@@ -48,12 +56,14 @@ export function decideSwitch(ip: Interpreter, s: ts.SwitchStatement, value: Unkn
   options.push({ clause: defaultClause, label: tested.length ? `${text} is none of ${tested.map(show).join(', ')}` : `${text}` });
   const dv = value.dflt?.value as Value | undefined;
   const dIndex = value.dflt ? options.findIndex((o) => o.value === undefined || o.value === dv) : -1;
-  const chosen = options.length === 1 ? 0 : path.decide({ kind: 'switch', node: s.expression, module: rec, options: options.map((o) => o.label), defaultOption: dIndex >= 0 ? dIndex : undefined });
+  const chosen = options.length === 1 ? 0 : path.decide({
+    kind: 'switch', node: s.expression, module: rec, options: options.map((o) => o.label), defaultOption: dIndex >= 0 ? dIndex : undefined,
+    subject: text, positive: options.map((o) => o.value !== undefined),
+  });
   const o = options[chosen]!;
   if (subject) {
     if (o.value !== undefined) path.learn([{ subject, test: 'eq', value: o.value, negated: false }], true);
     else for (const v of tested) path.learn([{ subject, test: 'eq', value: v, negated: false }], false);
-    if (chosen === dIndex) path.commit(subject);
   }
   return o.clause;
 }
@@ -91,6 +101,14 @@ function predicatesOf(ip: Interpreter, cond: ts.Expression, scope: Scope, rec: M
   }
   const subject = subjectOf(ip, e, scope, rec);
   return subject ? [{ subject, test: 'truthy', negated: false }] : [];
+}
+
+/** The read a single-predicate condition tests: `x` in `x`, `!x`, `x === 'a'`, `'a' !== x`. */
+function subjectNode(cond: ts.Expression): ts.Expression | undefined {
+  const e = skipOuterExpressions(cond);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return subjectNode(e.operand);
+  if (ts.isBinaryExpression(e)) return isPlainRead(skipOuterExpressions(e.left)) ? skipOuterExpressions(e.left) : skipOuterExpressions(e.right);
+  return e;
 }
 
 /** The unknown a plain read (`x`, `this.kind`, `opts.model.type`) yields, if it is a keyed one. */

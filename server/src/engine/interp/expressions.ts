@@ -25,7 +25,7 @@ import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
 import { getProperty } from './properties';
 import { callFunction, construct, constructFunction, evalSuperCall, makeClass } from './functions';
-import { iterate } from './statements';
+import { iterate, repeatsUnknown } from './statements';
 import { requireModule } from './module_loader';
 
 /**
@@ -264,6 +264,8 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
   if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
   const args = evalArgs(ip, e.arguments, scope, rec);
   if (isUnknown(args)) return derived(args);
+  // `items.forEach(f)` over unknown items is a loop of unknown length, not an API call: f runs once.
+  if (isUnknown(thisArg) && calleeName && ITERATING.has(calleeName) && args[0] instanceof Closure) return iterateUnknown(ip, thisArg, args[0], e);
   if (isUnknown(fn)) return callUnknown(ip, fn, args, calleeName);
   if (fn instanceof NativeFunction) for (let i = 0; i < args.length; i++) if (isUnknown(args[i])) args[i] = resolveSoft(args[i]!);
   const r = callFunction(ip, fn, thisArg, args, e, calleeName);
@@ -442,4 +444,23 @@ function promiseMethod(ip: Interpreter, method: string, value: Value, e: ts.Call
   const arg = isUnknown(value) ? new Unknown(`the value a promise resolves to (${value.reason})`) : value;
   const r = callFunction(ip, cb, undefined, [arg], e);
   return r instanceof Unknown ? derived(r) : r;
+}
+
+/** Array methods that call their callback once per element. */
+const ITERATING = new Set(['forEach', 'map', 'flatMap', 'filter', 'find', 'findIndex', 'some', 'every', 'reduce', 'reduceRight']);
+
+/**
+ * `items.forEach(f)` (map, reduce...) over unknown items: like a for-of over them, `f` runs once
+ * with an unknown element and index, then what it writes becomes unknown; the result is unknown.
+ */
+function iterateUnknown(ip: Interpreter, items: Unknown, f: Closure, call: ts.CallExpression): Value {
+  const body = f.node.body;
+  if (body) {
+    const params = f.node.parameters.map((p, i) => new Unknown(i === 0 ? `an element of ${items.reason}` : `the index into ${items.reason}`));
+    repeatsUnknown(ip, body, call, items, f.scope, f.module, undefined, () => {
+      callFunction(ip, f, undefined, params, call);
+      return undefined;
+    });
+  }
+  return new Unknown(`the result of iterating over ${items.reason}`);
 }

@@ -101,8 +101,6 @@ export class Interpreter implements InterpDriver {
     this.loadDepth++;
     try {
       this.evaluateModule(rec);
-      // The page's event handlers, timers and promise callbacks run after the modules' own code.
-      if (this.loadDepth === 1) this.drainDeferred(rec.sourceFile, rec);
     } finally {
       this.loadDepth--;
       this.usePath(savedPath);
@@ -115,27 +113,40 @@ export class Interpreter implements InterpDriver {
     if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api });
   }
 
+  /** The callbacks the module's top level handed to unknown APIs (the driver runs each as an entry). */
+  takeDeferred(): { fn: Closure; api: string | undefined }[] {
+    return this.deferred.splice(0);
+  }
+
+  /** Call a deferred callback the way its API would: with unknown arguments. */
+  callDeferred(fn: Closure, api: string | undefined): Value {
+    const args = fn.node.parameters.map((p, k) => new Unknown(`the ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1}. `}argument ${api ?? 'an unknown function'} passes to this callback`));
+    return callFunction(this, fn, undefined, args, undefined);
+  }
+
   /**
-   * Run the queued callbacks, each as its own entry (fresh budget, empty call stack), with unknown
-   * arguments; callbacks they queue run too, up to a limit.
+   * Run the callbacks queued during an entry run, each with a fresh budget and an empty call stack,
+   * on the entry's path; callbacks they queue run too, up to a limit.
    */
-  private drainDeferred(at: ts.Node, rec: ModuleRecord): void {
+  private drainDeferred(at: ts.Node, rec: ModuleRecord): EntryOutcome | undefined {
+    let thrown: EntryOutcome | undefined;
     for (let i = 0; i < this.deferred.length && i < MAX_DEFERRED; i++) {
       const { fn, api } = this.deferred[i]!;
-      const args = fn.node.parameters.map((p, k) => new Unknown(`argument ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1} `}that ${api ?? 'an unknown function'} passes to this callback`));
       this.steps = 0;
       this.depth = 0;
       this.frame = undefined;
       this.currentModule = fn.module;
       try {
-        callFunction(this, fn, undefined, args, undefined);
+        this.callDeferred(fn, api);
       } catch (e) {
         this.frame = undefined;
         this.depth = 0;
-        this.recordAbort(e, fn.node ?? at, fn.module ?? rec);
+        const o = this.recordAbort(e, fn.node ?? at, fn.module ?? rec);
+        if (o.kind === 'threw') thrown ??= o;
       }
     }
     this.deferred.length = 0;
+    return thrown;
   }
 
   private usePath(p: PathContext): void {
@@ -192,7 +203,9 @@ export class Interpreter implements InterpDriver {
     }
     try {
       const steps = this.steps;
-      this.drainDeferred(at, rec);
+      // A callback that throws makes the path throw: its other paths (a guard's other side) stand.
+      const thrown = this.drainDeferred(at, rec);
+      if (thrown && outcome.kind === 'done') outcome = thrown;
       this.steps = steps;
     } finally {
       this.usePath(saved);

@@ -27,6 +27,10 @@ export interface Decision {
   chosen: number;
   /** The option the file's own defaults take, when they decide the condition. */
   defaultOption: number | undefined;
+  /** When the condition tests one value read from a variable or field: its source text ... */
+  subject?: string;
+  /** ... and which options say what it is (`kind = 'cnn'`), not what it is not. */
+  positive?: boolean[];
 }
 
 /** What a path knows about an unknown quantity (by its key). */

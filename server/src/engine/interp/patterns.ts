@@ -95,6 +95,8 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
   if (ts.isPropertyAccessExpression(target)) {
     const obj = evalExpr(ip, target.expression, scope, rec);
     if (value instanceof HostObject) value.bound(target.name.text);
+    // A field holding an unknown holds that quantity: tests on `this.kind` agree with each other.
+    else if (value instanceof Unknown && value.key === undefined && obj instanceof JsObject) value = keyed(value, target.name.text);
     // `button.onclick = () => ...` on an unknown element: a handler that runs later.
     if (isUnknown(obj) && value instanceof Closure) ip.defer(value, target.name.text);
     return setProperty(ip, obj, target.name.text, value);

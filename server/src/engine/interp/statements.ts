@@ -201,7 +201,7 @@ function execFor(ip: Interpreter, s: ts.ForStatement, outer: Scope, rec: ModuleR
  * unknown, and models it changed are marked as repeated an unknown number of times (their totals
  * are unknown). A `return` in that run still returns.
  */
-function repeatsUnknown(ip: Interpreter, loop: ts.Node, at: ts.Node, u: Unknown, scope: Scope, rec: ModuleRecord, label: string | undefined, body: () => Completion): Completion {
+export function repeatsUnknown(ip: Interpreter, loop: ts.Node, at: ts.Node, u: Unknown, scope: Scope, rec: ModuleRecord, label: string | undefined, body: () => Completion): Completion {
   const line = rec.sourceFile.getLineAndCharacterOfPosition(loop.pos >= 0 ? loop.getStart(rec.sourceFile) : 0).line + 1;
   const reason = `the loop at line ${line} runs an unknown number of times (${u.reason})`;
   ip.reportAt(at, rec, 'information', 'unknown-value', `${reason}: its body is analysed once; what it changes is unknown after it`);

@@ -81,6 +81,8 @@ export class ClassValue {
   ctor: Closure | undefined;
   /** What `extends` names when it is not a user class (e.g. tf.layers.Layer). */
   hostBase: Value;
+  /** The instance the analysis made to run its methods as entry points. */
+  lastInstance: Value;
   findMethod(name: string): Closure | undefined {
     for (let c: ClassValue | undefined = this; c; c = c.superClass) {
       const m = c.methods.get(name);

@@ -10,7 +10,6 @@ import type { LayerSpec, Shape, WeightSpec } from '../layers/types';
 import type { LayerError } from '../layers/types';
 import type { Loc } from '../source';
 import type { TfSession } from './session';
-import type { ModelVariant } from '../analysis/variants';
 
 /** Receptive field and jump (effective stride) per spatial axis, carried on tensors. */
 export interface FieldInfo {
@@ -114,6 +113,8 @@ export class ModelValue extends HostObject {
   variant: ModelVariant | undefined;
   /** The variable (or field) it was first stored in. */
   varName: string | undefined;
+  /** The entry point (a builder the engine ran on its own) whose run made it. */
+  entry: object | undefined;
   /** The interpreter's host-op count when a layer was last added (loops of unknown length mark what they changed). */
   lastOp = 0;
   /** Each add, with the output before it (what a loop of unknown length started from). */
@@ -138,4 +139,24 @@ export class ModelValue extends HostObject {
   override bound(name: string): void {
     this.varName ??= name;
   }
+}
+
+/** The condition a variant holds under, as the source states it (the report places `loc`). */
+export interface ModelCondition {
+  /** `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
+  text: string;
+  kind: 'if' | 'ternary' | 'switch';
+  loc: Loc;
+  /** True when this is the answer the file's own defaults give; absent when no default decides it. */
+  byDefault?: boolean;
+}
+
+/** Which variant of its builder a model is. */
+export interface ModelVariant {
+  label: string;
+  conditions: ModelCondition[];
+  /** The variant the file's own defaults build. */
+  default?: true;
+  /** Paths left unexplored (the path budget ran out): other variants may exist. */
+  unexplored?: number;
 }

@@ -1,0 +1,225 @@
+/**
+ * Finding and running a file's builders. The module's top level runs first; then the callbacks it
+ * handed to unknown APIs (event handlers, timers, effects, promise callbacks), then every top-level
+ * function, arrow and class method — entry points first, so a helper is analysed through its real
+ * call — each as an entry point whose undecidable conditions are explored (variants.ts). A function
+ * that was called and returned a model is also run on its own, with its own parameters, so every
+ * builder is reported under its own name.
+ */
+import ts from 'typescript';
+import { Unknown } from '../unknown';
+import type { InterpDriver } from '../interp/api';
+import type { BudgetLimits } from '../interp/budget';
+import type { ModuleRecord } from '../interp/modules';
+import { ClassValue, Closure, JsObject, type Value } from '../interp/values';
+import type { TfSession } from '../tfjs/session';
+import { explore } from './variants';
+
+/** What the call observer learned: functions that ran, and those that returned a model they built. */
+export interface CallRecord {
+  called: Set<ts.Node>;
+  builtModel: Set<ts.Node>;
+}
+
+export function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, record: CallRecord, limits: BudgetLimits): void {
+  const run = (at: ts.Node, body: () => Value) => runStandalone(interp, session, main, at, body, limits);
+  // The page's event handlers, timers and promise callbacks run after the module's own code.
+  for (const d of interp.takeDeferred()) run(d.fn.node, () => interp.callDeferred(d.fn, d.api));
+
+  const sf = main.sourceFile;
+  // Call sites are needed only for functions nobody called yet, and their arguments only for
+  // parameters without defaults: ordering uses a text scan, the AST walk happens at most once.
+  let sites: Map<string, ts.NodeArray<ts.Expression>[]> | undefined;
+  const calls = (key: string) => (sites ??= callSites(sf)).get(key);
+  const called = (key: string) => mentionsCall(sf.text, key);
+  const ran = new Set<ts.Node>();
+  // Not called yet; or called, it built and returned a model, and that model is reported under a
+  // caller's name: it is a builder in its own right, run with its own parameters.
+  const named = (n: ts.Node) => session.models.some((m) => m.returnedBy?.node === n);
+  const exported = exportedNodes(main);
+  const wanted = (n: ts.Node) => !ran.has(n) && (!record.called.has(n) || (record.builtModel.has(n) && exported.has(n) && !named(n)));
+
+  const functions = topLevelFunctions(main).sort((a, b) => Number(called(a.name)) - Number(called(b.name)));
+  // A second pass picks up builders the first one found called (by a builder run after them).
+  for (let pass = 0; pass < 2; pass++) {
+    for (const c of functions) {
+      if (!wanted(c.closure.node)) continue;
+      ran.add(c.closure.node);
+      const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
+      run(c.closure.node, () => interp.callEntry(c.closure, undefined, args));
+    }
+    for (const cls of topLevelClasses(main)) {
+      let instance: Value;
+      if (!ran.has(cls.node)) {
+        ran.add(cls.node);
+        run(cls.node, () => {
+          const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`)) : [];
+          instance = interp.construct(cls, ctorArgs, undefined);
+          return instance;
+        });
+      } else instance = cls.lastInstance;
+      cls.lastInstance = instance!;
+      const methods = [...cls.methods.values()].sort((a, b) => Number(called(`.${short(a.name)}`)) - Number(called(`.${short(b.name)}`)));
+      for (const m of methods) {
+        if (!wanted(m.node) || !(instance! instanceof JsObject) || ts.isGetAccessorDeclaration(m.node)) continue;
+        ran.add(m.node);
+        const args = argumentsFor(interp, main, m, () => calls(`.${short(m.name)}`));
+        run(m.node, () => interp.callEntry(m, instance, args));
+      }
+      for (const [, v] of cls.statics.props) {
+        if (!(v instanceof Closure) || !wanted(v.node)) continue;
+        ran.add(v.node);
+        const args = argumentsFor(interp, main, v, () => calls(`.${short(v.name)}`));
+        run(v.node, () => interp.callEntry(v, cls, args));
+      }
+    }
+  }
+  // A builder run on its own with unknown parameters, that some caller also built with its real
+  // arguments (run later): the caller's model is the builder's report, with its concrete numbers.
+  const fromCalls = new Set<object>(session.models.filter((m) => m.returnedBy && m.entry !== m.returnedBy.node).map((m) => m.returnedBy!.node));
+  for (let i = session.models.length - 1; i >= 0; i--) {
+    const m = session.models[i]!;
+    if (m.entry && m.returnedBy?.node === m.entry && fromCalls.has(m.entry)) session.models.splice(i, 1);
+  }
+}
+
+/** The function and method nodes the module exports (directly, or through an exported class). */
+function exportedNodes(main: ModuleRecord): Set<ts.Node> {
+  const out = new Set<ts.Node>();
+  const add = (v: Value | undefined) => {
+    if (v instanceof Closure) out.add(v.node);
+    else if (v instanceof ClassValue) {
+      for (const m of v.methods.values()) out.add(m.node);
+      for (const [, s] of v.statics.props) if (s instanceof Closure) out.add(s.node);
+    }
+  };
+  for (const [, b] of main.exports) {
+    if (b.kind === 'local') add(main.scope.lookup(b.local)?.value);
+    else if (b.kind === 'value') add(b.value);
+  }
+  return out;
+}
+
+/**
+ * One standalone evaluation, its paths explored. Diagnostics raised while running a helper out of
+ * context (unknown arguments, no model produced) are noise and dropped; budget overruns are kept,
+ * they are real.
+ */
+function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRecord, at: ts.Node, run: () => Value, limits: BudgetLimits): void {
+  const modelsBefore = session.models.length;
+  const diagsBefore = interp.diagnostics.length;
+  explore(interp, session, main, at, run, limits);
+  for (let i = modelsBefore; i < session.models.length; i++) session.models[i]!.entry ??= at;
+  if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget');
+}
+
+function short(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
+}
+
+interface Candidate {
+  name: string;
+  closure: Closure;
+}
+
+function topLevelFunctions(main: ModuleRecord): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<ts.Node>();
+  const push = (name: string, v: Value | undefined) => {
+    if (v instanceof Closure && !seen.has(v.node)) {
+      seen.add(v.node);
+      out.push({ name, closure: v });
+    }
+  };
+  for (const s of main.sourceFile.statements) {
+    if (ts.isFunctionDeclaration(s) && s.body) push(s.name?.text ?? 'default', main.scope.lookup(s.name?.text ?? '%default')?.value);
+    else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer && isFunctionExpr(d.initializer)) push(d.name.text, main.scope.lookup(d.name.text)?.value);
+    } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
+      const b = main.exports.get('default');
+      if (b?.kind === 'value') push('default', b.value);
+    }
+  }
+  return out;
+}
+
+function isFunctionExpr(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+}
+
+function topLevelClasses(main: ModuleRecord): ClassValue[] {
+  const out: ClassValue[] = [];
+  for (const s of main.sourceFile.statements) {
+    if (!ts.isClassDeclaration(s)) continue;
+    const v = s.name ? main.scope.lookup(s.name.text)?.value : main.exports.get('default')?.kind === 'value' ? (main.exports.get('default') as { value: Value }).value : undefined;
+    if (v instanceof ClassValue) out.push(v);
+  }
+  return out;
+}
+
+/** Whether the text calls `name(`, `.name(` or `new Name(` anywhere other than in a declaration. */
+function mentionsCall(text: string, key: string): boolean {
+  const esc = (x: string) => x.replace(/[$]/g, '\\$&');
+  const re = key.startsWith('.')
+    ? new RegExp(`\\.${esc(key.slice(1))}\\s*\\(`, 'g')
+    : key.startsWith('new ')
+      ? new RegExp(`\\bnew\\s+${esc(key.slice(4))}\\s*\\(`, 'g')
+      : new RegExp(`(?<![\\w$.])${esc(key)}\\s*\\(`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 9), m.index);
+    if (!/function\s*$/.test(before)) return true;
+  }
+  return false;
+}
+
+/** Call expressions of the file by callee: 'build' for build(...), '.build' for x.build(...), 'new Net' for new Net(...). */
+function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]> {
+  const map = new Map<string, ts.NodeArray<ts.Expression>[]>();
+  const add = (k: string, args: ts.NodeArray<ts.Expression> | undefined) => {
+    let l = map.get(k);
+    if (!l) map.set(k, (l = []));
+    l.push(args ?? ts.factory.createNodeArray());
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const c = n.expression;
+      if (ts.isIdentifier(c)) add(c.text, n.arguments);
+      else if (ts.isPropertyAccessExpression(c)) add(`.${c.name.text}`, n.arguments);
+    } else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression)) add(`new ${n.expression.text}`, n.arguments);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return map;
+}
+
+/**
+ * Arguments for a standalone call: defaults apply on their own (undefined); a parameter without a
+ * default takes the argument of the single call site in this file, evaluated in module scope, or
+ * becomes Unknown with the reason kept for hovers.
+ */
+function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
+  const params = fn.node.parameters;
+  if (params.every((p) => p.initializer || p.questionToken || p.dotDotDotToken)) return [];
+  const sites = sitesOf();
+  const single = sites && sites.length === 1 ? sites[0] : undefined;
+  const args: Value[] = [];
+  params.forEach((p, i) => {
+    if (p.dotDotDotToken) return;
+    if (p.initializer || p.questionToken) {
+      args.push(single && single[i] ? interp.evaluateQuietly(single[i]!, main) : undefined);
+      return;
+    }
+    const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
+    if (single && single[i]) {
+      const v = interp.evaluateQuietly(single[i]!, main);
+      args.push(v);
+      return;
+    }
+    const why = sites && sites.length > 1 ? `called ${sites.length} times in this file` : 'never called in this file';
+    args.push(new Unknown(`parameter '${pname}' of ${fn.name} has no default value and ${fn.name} is ${why}`, pname));
+  });
+  return args;
+}
+
