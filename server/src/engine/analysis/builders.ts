@@ -12,7 +12,8 @@ import type { InterpDriver } from '../interp/api';
 import type { BudgetLimits } from '../interp/budget';
 import type { ModuleRecord } from '../interp/modules';
 import { ClassValue, Closure, JsObject, type Value } from '../interp/values';
-import type { TfSession } from '../tfjs/session';
+import { type TfSession, modelNodes } from '../tfjs/session';
+import type { ModelValue } from '../tfjs/values';
 import { explore } from './variants';
 
 /** What the call observer learned: functions that ran, and those that returned a model they built. */
@@ -76,11 +77,18 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
   }
   // A builder run on its own with unknown parameters, that some caller also built with its real
   // arguments (run later): the caller's model is the builder's report, with its concrete numbers.
+  // One whose run on its own could not see the model at all (its inputs were models passed in) adds
+  // nothing to what its callers built.
   const fromCalls = new Set<object>(session.models.filter((m) => m.returnedBy && m.entry !== m.returnedBy.node).map((m) => m.returnedBy!.node));
   for (let i = session.models.length - 1; i >= 0; i--) {
     const m = session.models[i]!;
-    if (m.entry && m.returnedBy?.node === m.entry && fromCalls.has(m.entry)) session.models.splice(i, 1);
+    if (!m.entry || m.returnedBy?.node !== m.entry) continue;
+    if (fromCalls.has(m.entry) || (record.called.has(m.entry as ts.Node) && incomplete(m))) session.models.splice(i, 1);
   }
+}
+
+function incomplete(m: ModelValue): boolean {
+  return m.incomplete.length > 0 || modelNodes(m).some((n) => n.layer.opaque);
 }
 
 /** The function and method nodes the module exports (directly, or through an exported class). */

@@ -210,6 +210,8 @@ export function makeGlobals(): Scope {
     all: fn('Promise.all', (_i, _t, [v]) => v),
   }));
   g.declare('Symbol', fn('Symbol', () => new Unknown('symbol')));
+  g.declare('Map', fn('Map', () => new Unknown('Map called without new'), (i, _t, [init]) => new MapValue(i, init, false)));
+  g.declare('Set', fn('Set', () => new Unknown('Set called without new'), (i, _t, [init]) => new MapValue(i, init, true)));
   g.declare('Error', errorCtor('Error'));
   g.declare('TypeError', errorCtor('TypeError'));
   g.declare('RangeError', errorCtor('RangeError'));
@@ -484,3 +486,73 @@ const NUMBER_METHODS: Record<string, NativeFunction> = {
   toFixed: fn('toFixed', (_i, self, [d]) => (typeof self === 'number' ? self.toFixed(Number(d ?? 0)) : new Unknown('toFixed'))),
   toString: fn('toString', (_i, self, [r]) => (typeof self === 'number' ? self.toString(typeof r === 'number' ? r : 10) : new Unknown('toString'))),
 };
+
+/**
+ * Map and Set (vocabularies, caches, lookup tables). Keys are compared as JS does (primitives by
+ * value, objects by identity); an unknown key makes a lookup unknown and a write forget everything.
+ */
+class MapValue extends HostObject {
+  readonly typeName: string;
+  private readonly m = new Map<Value, Value>();
+  private unknownWrite: Unknown | undefined;
+  constructor(i: Interp, init: Value, private readonly isSet: boolean) {
+    super();
+    this.typeName = isSet ? 'Set' : 'Map';
+    if (init === undefined || init === null) return;
+    const items = Array.isArray(init) ? init : init instanceof MapValue ? init.entries() : undefined;
+    if (!items) this.unknownWrite = new Unknown(`a ${this.typeName} made from ${isUnknown(init) ? init.reason : 'an unknown value'}`);
+    else for (const it of items) {
+      i.charge(dummy);
+      if (isSet) this.m.set(it, it);
+      else if (Array.isArray(it)) this.write(it[0], it[1]);
+    }
+  }
+  private write(k: Value, v: Value): void {
+    if (isUnknown(k)) this.unknownWrite ??= new Unknown(`a key of the ${this.typeName} is unknown (${k.reason})`);
+    else this.m.set(k, v);
+  }
+  entries(): Value[] {
+    return [...this.m].map(([k, v]) => (this.isSet ? k : [k, v]));
+  }
+  getProperty(i: Interp, key: string): Value {
+    const u = this.unknownWrite;
+    switch (key) {
+      case 'size':
+        return u ? new Unknown(u.reason) : this.m.size;
+      case '%iterate':
+        return u ? u : this.entries();
+      case 'get':
+        return fn('get', (_i, _t, [k]) => (isUnknown(k) || (u && !this.m.has(k)) ? new Unknown(u?.reason ?? 'a lookup with an unknown key') : this.m.get(k)));
+      case 'has':
+        return fn('has', (_i, _t, [k]) => (isUnknown(k) || (u && !this.m.has(k)) ? new Unknown(u?.reason ?? 'a lookup with an unknown key') : this.m.has(k)));
+      case 'set':
+        return fn('set', (_i, self, [k, v]) => (this.write(k, v), self));
+      case 'add':
+        return fn('add', (_i, self, [k]) => (this.write(k, k), self));
+      case 'delete':
+        return fn('delete', (_i, _t, [k]) => (isUnknown(k) ? (this.unknownWrite ??= new Unknown('a key deleted from it is unknown'), true) : this.m.delete(k)));
+      case 'clear':
+        return fn('clear', () => (this.m.clear(), (this.unknownWrite = undefined), undefined));
+      case 'keys':
+        return fn('keys', () => (u ? u : [...this.m.keys()]));
+      case 'values':
+        return fn('values', () => (u ? u : [...this.m.values()]));
+      case 'entries':
+        return fn('entries', () => (u ? u : this.entries()));
+      case 'forEach':
+        return fn('forEach', (i2, _t, [f], call) => {
+          if (u) return u;
+          for (const [k, v] of [...this.m]) {
+            i2.charge(call);
+            i2.callFunction(f, undefined, [v, k, this], call);
+          }
+          return undefined;
+        });
+      default:
+        void i;
+        return undefined;
+    }
+  }
+}
+
+const dummy = { pos: -1, end: -1 } as unknown as ts.Node;

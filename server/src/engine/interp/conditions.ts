@@ -14,7 +14,7 @@ import { evalExpr } from './expressions';
 import { skipOuterExpressions } from './syntax';
 
 /** Decide an unknown condition on this path: true takes the `then` side. */
-export function decideCondition(ip: Interpreter, cond: ts.Expression, value: Unknown, scope: Scope, rec: ModuleRecord, kind: 'if' | 'ternary'): boolean {
+export function decideCondition(ip: Interpreter, cond: ts.Expression, value: Unknown, scope: Scope, rec: ModuleRecord, kind: 'if' | 'ternary' | 'test'): boolean {
   const path = ip.path();
   const preds = predicatesOf(ip, cond, scope, rec);
   const known = preds.length ? path.evaluate(preds) : undefined;
@@ -36,6 +36,12 @@ export function decideCondition(ip: Interpreter, cond: ts.Expression, value: Unk
   const outcome = chosen === 0;
   path.learn(preds, outcome);
   return outcome;
+}
+
+/** A test used as a value (`useBias: !useBn`): a decision when it is about one value read from a variable or field. */
+export function decideTest(ip: Interpreter, e: ts.Expression, value: Unknown, scope: Scope, rec: ModuleRecord): Value {
+  if (predicatesOf(ip, e, scope, rec).length !== 1) return value;
+  return decideCondition(ip, e, value, scope, rec, 'test');
 }
 
 /** `switch (v)` on an unknown `v`: the index of the clause to start at, or -1 for none. */

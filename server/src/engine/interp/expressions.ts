@@ -1,7 +1,7 @@
 /** Expressions: literals, names, operators, member access, calls and `new`. */
 import ts from 'typescript';
 import { Unknown, derived, isUnknown, soft } from '../unknown';
-import { decideCondition } from './conditions';
+import { decideCondition, decideTest } from './conditions';
 import { resolveSoft } from './paths';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
@@ -19,7 +19,8 @@ import {
   SK_PlusToken, SK_PostfixUnaryExpression, SK_PrefixUnaryExpression, SK_PropertyAccessExpression,
   SK_QuestionQuestionEqualsToken, SK_QuestionQuestionToken, SK_SatisfiesExpression, SK_SpreadElement,
   SK_StringLiteral, SK_SuperKeyword, SK_TemplateExpression, SK_ThisKeyword, SK_TildeToken, SK_TrueKeyword,
-  SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, SK_ImportKeyword, dummyNode, skipOuterExpressions,
+  SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, SK_ImportKeyword, SK_EqualsEqualsEqualsToken,
+  SK_ExclamationEqualsEqualsToken, SK_EqualsEqualsToken, SK_ExclamationEqualsToken, dummyNode, skipOuterExpressions,
 } from './syntax';
 import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
@@ -305,7 +306,8 @@ function evalPrefix(ip: Interpreter, e: ts.PrefixUnaryExpression, scope: Scope, 
       if (!isUnknown(t)) return !t;
       const u = new Unknown(t.reason);
       if (t.dflt) u.dflt = { value: !t.dflt.value };
-      return u;
+      // `!flag` on a value read from a variable or field is a boolean of two possible values: each is a path.
+      return testable(e.operand) ? decideTest(ip, e, u, scope, rec) : u;
     }
     case SK_MinusToken: {
       const n = toNumber(v);
@@ -385,6 +387,12 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
     if (r instanceof NativeFunction && r.name === 'Array') return Array.isArray(l);
     return false;
   }
+  if (op === SK_EqualsEqualsEqualsToken || op === SK_ExclamationEqualsEqualsToken || op === SK_EqualsEqualsToken || op === SK_ExclamationEqualsToken) {
+    const r2 = binaryOp(op, l, r);
+    // `kind === 'cnn'` on a value read from a variable or field: true on one path, false on the other.
+    if (isUnknown(r2) && ((isUnknown(l) && testable(e.left)) || (isUnknown(r) && testable(e.right)))) return decideTest(ip, e, r2, scope, rec);
+    return r2;
+  }
   if (op === SK_InKeyword) {
     if (r instanceof JsObject) return r.props.has(toStr(l)) || !!r.cls?.findMethod(toStr(l));
     if (Array.isArray(r)) return toStr(l) === 'length' || Number(l) < r.length;
@@ -463,4 +471,11 @@ function iterateUnknown(ip: Interpreter, items: Unknown, f: Closure, call: ts.Ca
     });
   }
   return new Unknown(`the result of iterating over ${items.reason}`);
+}
+
+/** A plain read (`x`, `this.kind`, `opts.type`): a test on what it yields can be a decision. */
+function testable(e: ts.Expression): boolean {
+  e = skipOuterExpressions(e);
+  if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(e) && testable(e.expression);
 }

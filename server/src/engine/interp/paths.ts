@@ -18,7 +18,7 @@ import type { Value } from './values';
 
 /** One decision a run took on a condition it could not evaluate. */
 export interface Decision {
-  kind: 'if' | 'ternary' | 'switch';
+  kind: 'if' | 'ternary' | 'switch' | 'test';
   /** The condition (or the switch discriminant) and the module it is in. */
   node: ts.Node;
   module: ModuleRecord;

@@ -65,7 +65,9 @@ export function withDefault(ip: Interpreter, v: Value, init: ts.Expression, scop
   if (v !== undefined && !isUnknown(v)) return v;
   if (isUnknown(v) && v.dflt) return v;
   const d = evalExpr(ip, init, scope, rec, hint);
-  if (typeof d !== 'string' && typeof d !== 'boolean') return v === undefined ? d : v;
+  // A size the engine's own call leaves to the file's default (`{ imageSize = 64 }` of a component
+  // nobody renders in this file) is that default, as for `units = 64`.
+  if (typeof d !== 'string' && typeof d !== 'boolean') return v === undefined || softDefaults ? d : v;
   if (isUnknown(v)) return soft(v.reason, v.key ?? `${hint ?? 'default'}#${++seq}`, d);
   if (softDefaults) return soft(`${hint ?? 'the value'} is ${JSON.stringify(d)} by default and may be given otherwise`, `${hint ?? 'default'}#${++seq}`, d);
   return d;

@@ -150,7 +150,18 @@ export class Args {
     return v as T;
   }
 
-  /** tfjs reads booleans by truthiness (`x == null ? def : x`, then `if (x)`). Unknown: tfjs's default. */
+  /**
+   * A boolean whose value changes shapes or weights (useBias, returnSequences): null when Unknown,
+   * so nothing that depends on it is stated.
+   */
+  flag(key: string, def: boolean): Maybe<boolean> {
+    const v = this.value(key);
+    if (isUnknown(v)) return null;
+    if (v === undefined || v === null) return def;
+    return Boolean(v);
+  }
+
+  /** tfjs reads booleans by truthiness (`x == null ? def : x`, then `if (x)`). Unknown: tfjs's default (only for checks a wrong guess cannot turn into a number). */
   bool(key: string, def: boolean): boolean {
     const v = this.value(key);
     if (v === undefined || v === null || isUnknown(v)) return def;

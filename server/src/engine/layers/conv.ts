@@ -21,7 +21,7 @@ export interface ConvConfig {
   dilation: Dim[];
   padding: Maybe<Padding>;
   dataFormat: Maybe<DataFormat>;
-  useBias: boolean;
+  useBias: Maybe<boolean>;
   depthMultiplier: Maybe<number>;
   activation: Maybe<string>;
   trainable: boolean;
@@ -36,7 +36,7 @@ function configure(cls: string, kind: Kind, rank: 1 | 2 | 3, config: LayerConfig
   const padding = a.oneOf('padding', PADDINGS, 'valid');
   const dataFormat = a.oneOf('dataFormat', DATA_FORMATS, 'channelsLast');
   const activation = a.activation();
-  const useBias = a.bool('useBias', true);
+  const useBias = a.flag('useBias', true);
   const dilation = a.tuple('dilationRate', rank, 1, 'dilation rate');
   const filters = kind === 'depthwise' ? null : a.posInt('filters', { hint: 'e.g. filters: 32 (the number of output channels)' });
   const depthMultiplier = kind === 'separable' || kind === 'depthwise' ? a.posInt('depthMultiplier', { def: 1 }) : 1;
@@ -140,7 +140,8 @@ function apply(c: ConvConfig, inputs: Shape[]): LayerOutput {
       macs = mul(nOut, kk, cin, dm);
       break;
   }
-  if (c.useBias) weights.push(weight('bias', [cout], t));
+  // An unknown useBias: a bias of unknown size, so the count stays unknown.
+  if (c.useBias !== false) weights.push(weight('bias', c.useBias === null ? [null] : [cout], t));
 
   const rf: RFTransform =
     c.kind === 'transpose'

@@ -5,7 +5,7 @@ import type { Dim, LayerSpec, WeightSpec } from './types';
 
 interface DenseConfig {
   units: Maybe<number>;
-  useBias: boolean;
+  useBias: Maybe<boolean>;
   activation: Maybe<string>;
   trainable: boolean;
 }
@@ -22,14 +22,14 @@ export const denseSpec: LayerSpec<DenseConfig> = {
     if (a.known('activityRegularizer')) {
       a.fail('tfjs 4.22 cannot apply a layer that has an activityRegularizer (NotImplementedError).', 'remove activityRegularizer; use kernelRegularizer instead');
     }
-    return { units, useBias: a.bool('useBias', true), activation, trainable: a.trainable() };
+    return { units, useBias: a.flag('useBias', true), activation, trainable: a.trainable() };
   },
   apply(c, inputs) {
     const x = one('Dense', inputs);
     checkRank('Dense', x, { min: 2 }, '[batch, features]');
     const inDim: Dim = x[x.length - 1]!;
     const weights: WeightSpec[] = [weight('kernel', [inDim, c.units], c.trainable)];
-    if (c.useBias) weights.push(weight('bias', [c.units], c.trainable));
+    if (c.useBias !== false) weights.push(weight('bias', c.useBias === null ? [null] : [c.units], c.trainable));
     // Dense acts on the last axis only; every other non-batch position repeats the matmul.
     const macs = mul(prod(x.slice(1, -1)), inDim, c.units);
     return { outputShape: [...x.slice(0, -1), c.units], weights, macs, rf: IDENTITY };

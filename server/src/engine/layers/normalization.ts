@@ -24,8 +24,8 @@ function axisDim(layer: string, x: Shape, axis: number, hasWeights = true): Dim 
 
 interface BNConfig {
   axis: Maybe<number>;
-  center: boolean;
-  scale: boolean;
+  center: Maybe<boolean>;
+  scale: Maybe<boolean>;
   trainable: boolean;
 }
 
@@ -49,7 +49,7 @@ export const batchNormSpec: LayerSpec<BNConfig> = {
     a.num('momentum', 0.99);
     a.num('epsilon', 1e-3);
     checkIdentifiers(a, { init: BN_INITS, reg: ['betaRegularizer', 'gammaRegularizer'], con: ['betaConstraint', 'gammaConstraint'] });
-    return { axis, center: a.bool('center', true), scale: a.bool('scale', true), trainable: a.trainable() };
+    return { axis, center: a.flag('center', true), scale: a.flag('scale', true), trainable: a.trainable() };
   },
   apply(c, inputs) {
     const x = one('BatchNormalization', inputs);
@@ -57,8 +57,8 @@ export const batchNormSpec: LayerSpec<BNConfig> = {
     checkCoreRank('BatchNormalization', x);
     const t = c.trainable;
     const w: WeightSpec[] = [];
-    if (c.scale) w.push(weight('gamma', [dim], t));
-    if (c.center) w.push(weight('beta', [dim], t));
+    if (c.scale !== false) w.push(weight('gamma', c.scale === null ? [null] : [dim], t));
+    if (c.center !== false) w.push(weight('beta', c.center === null ? [null] : [dim], t));
     // The moving statistics are never trained (addWeight(..., trainable false)).
     w.push(weight('moving_mean', [dim], false), weight('moving_variance', [dim], false));
     return { outputShape: x.slice(), weights: w, macs: 0, rf: IDENTITY };
@@ -68,8 +68,8 @@ export const batchNormSpec: LayerSpec<BNConfig> = {
 
 interface LNConfig {
   axes: Maybe<number>[] | null;
-  center: boolean;
-  scale: boolean;
+  center: Maybe<boolean>;
+  scale: Maybe<boolean>;
   trainable: boolean;
 }
 
@@ -89,7 +89,7 @@ export const layerNormSpec: LayerSpec<LNConfig> = {
     }
     a.num('epsilon', 1e-3);
     checkIdentifiers(a, { init: ['betaInitializer', 'gammaInitializer'], reg: ['betaRegularizer', 'gammaRegularizer'] });
-    return { axes, center: a.bool('center', true), scale: a.bool('scale', true), trainable: a.trainable() };
+    return { axes, center: a.flag('center', true), scale: a.flag('scale', true), trainable: a.trainable() };
   },
   apply(c, inputs) {
     const x = one('LayerNormalization', inputs);
@@ -97,13 +97,13 @@ export const layerNormSpec: LayerSpec<LNConfig> = {
     if (c.axes !== null && c.axes.every((ax) => ax !== null)) {
       const norm = (c.axes as number[]).map((ax) => (ax < 0 ? ax + x.length : ax));
       if (new Set(norm).size !== norm.length) shapeError('LayerNormalization', `duplicate axes in ${fmt(c.axes)} for the ${x.length}-D input.`, 'list each axis once');
-      param = (c.axes as number[]).map((ax) => axisDim('LayerNormalization', x, ax, c.center || c.scale));
+      param = (c.axes as number[]).map((ax) => axisDim('LayerNormalization', x, ax, c.center !== false || c.scale !== false));
     }
     checkCoreRank('LayerNormalization', x);
     const shape = param ?? (c.axes ?? [null]).map(() => null);
     const w: WeightSpec[] = [];
-    if (c.scale) w.push(weight('gamma', shape, c.trainable));
-    if (c.center) w.push(weight('beta', shape, c.trainable));
+    if (c.scale !== false) w.push(weight('gamma', c.scale === null ? [null] : shape, c.trainable));
+    if (c.center !== false) w.push(weight('beta', c.center === null ? [null] : shape, c.trainable));
     return { outputShape: x.slice(), weights: w, macs: 0, rf: IDENTITY };
   },
   describe: () => 'layer norm',

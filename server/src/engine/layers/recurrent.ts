@@ -7,8 +7,8 @@ interface RNNConfig {
   cls: string;
   gates: number; // kernel columns per unit: 1 (SimpleRNN), 3 (GRU), 4 (LSTM)
   units: Maybe<number>;
-  useBias: boolean;
-  returnSequences: boolean;
+  useBias: Maybe<boolean>;
+  returnSequences: Maybe<boolean>;
   returnState: boolean;
   stateful: boolean;
   trainable: boolean;
@@ -35,8 +35,8 @@ function rnn(cls: string, factory: string, gates: number): LayerSpec<RNNConfig> 
       });
       return {
         cls, gates, units,
-        useBias: a.bool('useBias', true),
-        returnSequences: a.bool('returnSequences', false),
+        useBias: a.flag('useBias', true),
+        returnSequences: a.flag('returnSequences', false),
         returnState: a.bool('returnState', false),
         stateful: a.bool('stateful', false),
         trainable: a.trainable(),
@@ -50,9 +50,10 @@ function rnn(cls: string, factory: string, gates: number): LayerSpec<RNNConfig> 
       const k = c.gates;
       const t = c.trainable;
       const w: WeightSpec[] = [weight('kernel', [x[2]!, mul(c.units, k)], t), weight('recurrent_kernel', [c.units, mul(c.units, k)], t)];
-      if (c.useBias) w.push(weight('bias', [mul(c.units, k)], t));
+      if (c.useBias !== false) w.push(weight('bias', c.useBias === null ? [null] : [mul(c.units, k)], t));
       // With returnState tfjs returns [output, ...states]; the contract carries the first one.
-      const outputShape = c.returnSequences ? [x[0]!, x[1]!, c.units] : [x[0]!, c.units];
+      // Whether the time axis stays decides the rank: unknown when returnSequences is.
+      const outputShape = c.returnSequences === null ? null : c.returnSequences ? [x[0]!, x[1]!, c.units] : [x[0]!, c.units];
       // MACs are counted for conv/dense layers only (DESIGN.md); the time axis ends here for the RF.
       return { outputShape, weights: w, macs: 0, rf: DROP };
     },

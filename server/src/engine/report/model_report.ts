@@ -90,9 +90,10 @@ function add(a: number | null, b: number | null): number | null {
 
 function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
   const first = nodes[0]!;
-  const weights = layer.weights ?? [];
+  // `layer.trainable = false` set after it was built freezes every weight it has.
+  const weights = (layer.weights ?? []).map((w) => (layer.trainableOverride === false ? { ...w, trainable: false } : w));
   const params = layer.weights ? totalParams(weights) : null;
-  const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
+  const trainable = layer.weights && layer.trainableOverride !== null ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;
   for (const n of nodes) macs = add(macs, n.macs);
   const out = first.output;

@@ -75,7 +75,8 @@ export interface LayerReport {
 export interface VariantCondition {
   /** As the source states it, for this variant: `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
   text: string;
-  kind: 'if' | 'ternary' | 'switch';
+  /** 'test': a comparison used as a value (`useBias: !useBn`). */
+  kind: 'if' | 'ternary' | 'switch' | 'test';
   /** Where the condition is. */
   range: Range;
   file: string;

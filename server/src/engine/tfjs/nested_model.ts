@@ -51,7 +51,8 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
     shapes.set(node.output, out.outputShape);
     if (!seenLayers.has(node.layer)) {
       seenLayers.add(node.layer);
-      weights.push(...out.weights);
+      const frozen = node.layer.trainableOverride === false || model.trainableOverride === false;
+      weights.push(...(frozen ? out.weights.map((w) => ({ ...w, trainable: false })) : out.weights));
     }
     macs = macs === null || out.macs === null ? null : macs + out.macs;
   }

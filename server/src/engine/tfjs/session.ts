@@ -9,6 +9,7 @@ import { Unknown, isUnknown } from '../unknown';
 import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
+import { resolveSoft } from '../interp/paths';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
@@ -361,6 +362,18 @@ export class TfSession {
     return layer;
   }
 
+  /** `layer.trainable = v` (or a model's): weights stop (or start again) counting as trainable. */
+  setTrainable(layers: LayerValue[], value: Value): void {
+    const v = isUnknown(value) ? resolveSoft(value) : value;
+    for (const l of layers) {
+      l.trainableOverride = isUnknown(v) ? null : Boolean(v);
+    }
+  }
+
+  layersOf(model: ModelValue): LayerValue[] {
+    return modelLayers(model);
+  }
+
   // ------------------------------------------------------------ properties read by user code
 
   layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interp): Value {
@@ -385,7 +398,7 @@ export class TfSession {
       case 'built':
         return !!layer.weights;
       case 'trainable':
-        return layer.rawConfig.trainable !== false;
+        return layer.trainableOverride ?? layer.rawConfig.trainable !== false;
       default:
         return new Unknown(`layer.${key} is not modelled`);
     }

@@ -69,8 +69,14 @@ export class LayerValue extends HostObject {
     super();
   }
 
+  /** `layer.trainable = false` after it was made: its weights stop counting as trainable (null: set to an unknown value). */
+  trainableOverride: boolean | null | undefined;
+
   getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.layerProperty(this, key, node, interp);
+  }
+  override setProperty(_interp: Interp, key: string, value: Value): void {
+    if (key === 'trainable') this.session.setTrainable([this], value);
   }
 }
 
@@ -139,13 +145,21 @@ export class ModelValue extends HostObject {
   override bound(name: string): void {
     this.varName ??= name;
   }
+  /** `model.trainable = false`, as tfjs's Container does it: every layer of the model. */
+  trainableOverride: boolean | undefined;
+  override setProperty(_interp: Interp, key: string, value: Value): void {
+    if (key === 'trainable') {
+      this.session.setTrainable(this.session.layersOf(this), value);
+      this.trainableOverride = this.session.layersOf(this).every((l) => l.trainableOverride === false) ? false : undefined;
+    }
+  }
 }
 
 /** The condition a variant holds under, as the source states it (the report places `loc`). */
 export interface ModelCondition {
   /** `modelType = 'cnn'`, `not useBn`, `rnnType = 'GRU'`. */
   text: string;
-  kind: 'if' | 'ternary' | 'switch';
+  kind: 'if' | 'ternary' | 'switch' | 'test';
   loc: Loc;
   /** True when this is the answer the file's own defaults give; absent when no default decides it. */
   byDefault?: boolean;
