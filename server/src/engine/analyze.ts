@@ -8,7 +8,7 @@ import type { InterpDriver } from './interp/api';
 import { DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
 import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
 import type { Closure } from './interp/values';
-import { TfSession, modelNodes } from './tfjs/session';
+import { TfSession, modelLayers, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { ModelValue } from './tfjs/values';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
@@ -63,12 +63,15 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
 
   // Which user functions were called, and which returned a model they built.
   const record: CallRecord = { called: new Set(), builtModel: new Set() };
-  interp.onCall((fn, _args, result) => {
-    record.called.add(fn.node);
+  interp.onCall((fn, _args, result, callNode) => {
+    // The engine's own call of an entry point has no call site: only calls in the code count.
+    if (callNode) record.called.add(fn.node);
     // The outermost named function that built and returned a model names it (inner calls finish
     // first); a later getter returning a model made elsewhere does not.
     if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
       result.returnedBy = fn;
+      // What the builder returned, before callers freeze layers of it for their own models.
+      result.trainableAtReturn = new Map(modelLayers(result).map((l) => [l, l.trainableOverride] as const));
       record.builtModel.add(fn.node);
     }
   });

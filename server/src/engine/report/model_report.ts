@@ -40,7 +40,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
+  const frozen = (l: LayerValue) => (model.trainableAtReturn?.has(l) ? model.trainableAtReturn.get(l) : l.trainableOverride);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), frozen(layer)));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
@@ -88,12 +89,12 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], override: boolean | null | undefined): LayerReport {
   const first = nodes[0]!;
   // `layer.trainable = false` set after it was built freezes every weight it has.
-  const weights = (layer.weights ?? []).map((w) => (layer.trainableOverride === false ? { ...w, trainable: false } : w));
+  const weights = (layer.weights ?? []).map((w) => (override === false ? { ...w, trainable: false } : w));
   const params = layer.weights ? totalParams(weights) : null;
-  const trainable = layer.weights && layer.trainableOverride !== null ? totalParams(weights.filter((w) => w.trainable)) : null;
+  const trainable = layer.weights && override !== null ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;
   for (const n of nodes) macs = add(macs, n.macs);
   const out = first.output;

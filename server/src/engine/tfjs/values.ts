@@ -145,6 +145,8 @@ export class ModelValue extends HostObject {
   override bound(name: string): void {
     this.varName ??= name;
   }
+  /** Its layers' `trainable = ...` overrides when its builder returned it (later freezing is the caller's). */
+  trainableAtReturn: Map<LayerValue, boolean | null | undefined> | undefined;
   /** `model.trainable = false`, as tfjs's Container does it: every layer of the model. */
   trainableOverride: boolean | undefined;
   override setProperty(_interp: Interp, key: string, value: Value): void {
