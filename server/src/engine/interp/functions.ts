@@ -42,6 +42,12 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
       cls.getters.set(mname, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls));
     }
   }
+  // Static getters (`static get className() { return 'Foo'; }`) are read once, at definition.
+  for (const m of node.members) {
+    const mname = propertyNameText(m.name as ts.PropertyName | undefined);
+    if (mname !== undefined && ts.isGetAccessorDeclaration(m) && m.body && hasModifier(m, SK_StaticKeyword))
+      cls.statics.set(mname, callClosure(ip, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls, true), cls, [], undefined));
+  }
   // Static fields run at definition time with `this` = the class.
   const staticScope = new Scope(classScope, true, { thisValue: cls, args: [], home: cls });
   for (const m of node.members) {
@@ -56,6 +62,7 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
 /** `new C(args)` for a user class: fields, then the constructor chain. */
 export function construct(ip: Interpreter, cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject {
   const obj = new JsObject(cls);
+  if (callNode) obj.origin = ip.locOf(callNode);
   initInstance(ip, cls, obj, args, callNode);
   return obj;
 }
@@ -73,6 +80,7 @@ function initInstance(ip: Interpreter, cls: ClassValue, obj: JsObject, args: Val
   };
   if (!cls.ctor) {
     if (cls.superClass) initInstance(ip, cls.superClass, obj, args, callNode);
+    else if (cls.hostBase instanceof HostObject) cls.hostBase.initInstance(ip, obj, args);
     initFields();
     return;
   }
@@ -139,6 +147,7 @@ export function evalSuperCall(ip: Interpreter, st: unknown, args: Value[] | Unkn
   if (!(st instanceof CtorState) || isUnknown(args)) return undefined;
   const sup = st.cls.superClass;
   if (sup) initInstance(ip, sup, st.obj, args, call);
+  else if (st.cls.hostBase instanceof HostObject) st.cls.hostBase.initInstance(ip, st.obj, args);
   st.superCalled = true;
   st.initFields();
   return undefined;

@@ -1,7 +1,7 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, type Value } from './values';
+import { ClassValue, HostObject, JsObject, type Value, hostBaseOf } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
@@ -16,6 +16,9 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       if (g) return callClosure(ip, g, obj, [], undefined);
       const m = obj.cls.findMethod(k);
       if (m) return m;
+      // Members inherited from a host class (`this.addWeight` in a tf.layers.Layer subclass).
+      const inherited = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
+      if (inherited !== undefined) return inherited;
     }
     return getBuiltinProperty(obj, k);
   }

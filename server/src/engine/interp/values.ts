@@ -11,6 +11,7 @@ import { resolveSoft } from './paths';
 import type { Scope } from './scope';
 import type { Interp } from './api';
 import type { ModuleRecord } from './modules';
+import type { Loc } from '../source';
 
 export type Value =
   | number
@@ -30,6 +31,8 @@ export type Value =
 /** A plain object or a class instance. */
 export class JsObject {
   readonly props = new Map<string, Value>();
+  /** For a class instance: the `new` expression that made it. */
+  origin: Loc | undefined;
   constructor(readonly cls?: ClassValue) {}
   get(key: string): Value {
     return this.props.get(key);
@@ -121,6 +124,22 @@ export abstract class HostObject {
   bound(_name: string): void {
     /* most host objects do not care */
   }
+  /**
+   * For a host class user classes extend (`class Foo extends tf.layers.Layer`): its constructor
+   * run by `super(...)` (or implied when the subclass has none), and the members instances inherit.
+   */
+  initInstance(_interp: Interp, _instance: JsObject, _args: Value[]): void {
+    /* not a base class */
+  }
+  instanceProperty(_interp: Interp, _instance: JsObject, _key: string): Value {
+    return undefined;
+  }
+}
+
+/** The host class a user class extends, through its user superclasses. */
+export function hostBaseOf(cls: ClassValue | undefined): HostObject | undefined {
+  for (let c = cls; c; c = c.superClass) if (c.hostBase instanceof HostObject) return c.hostBase;
+  return undefined;
 }
 
 export function isObjectLike(v: Value): v is JsObject | Value[] | Closure | NativeFunction | ClassValue | HostObject {

@@ -65,6 +65,8 @@ export type RFTransform =
 export interface LayerOutput {
   /** null: not even the rank is known (a Reshape to an unknown targetShape, a wrapper around a layer the catalogue cannot see into). */
   outputShape: Shape | null;
+  /** Every output, for a layer with several (a model with several outputs used as a layer); outputShape is the first. */
+  outputShapes?: (Shape | null)[];
   weights: WeightSpec[];
   /** Multiply-accumulates for batch 1 (DESIGN.md); null when a dim it needs is unknown. */
   macs: number | null;

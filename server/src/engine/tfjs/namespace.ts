@@ -22,6 +22,8 @@ class LayersNamespace extends HostObject {
     super();
   }
   getProperty(_i: Interp, key: string): Value {
+    // The base class custom layers extend.
+    if (key === 'Layer') return this.session.layerBase;
     let f = this.cache.get(key);
     if (!f) {
       if (key === 'inputLayer') f = new NativeFunction('tf.layers.inputLayer', (_i2, _t, args, call) => this.session.createInputLayer(args, call));

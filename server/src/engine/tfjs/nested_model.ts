@@ -60,9 +60,9 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
   const first = outs[0] ?? null;
   if (model.incomplete.length || !first) {
     // Parts of the inner model are unknown: so are its output and its weights.
-    return { outputShape: first, weights: [...weights, UNKNOWN_WEIGHT], macs: null, rf: { kind: 'drop' } };
+    return { outputShape: first, ...(outs.length > 1 ? { outputShapes: outs } : {}), weights: [...weights, UNKNOWN_WEIGHT], macs: null, rf: { kind: 'drop' } };
   }
-  return { outputShape: first, weights, macs, rf: { kind: 'drop' } };
+  return { outputShape: first, ...(outs.length > 1 ? { outputShapes: outs } : {}), weights, macs, rf: { kind: 'drop' } };
 }
 
 /** Stands for weights the analysis cannot size: one unknown dim keeps every count that includes it unknown. */

@@ -8,7 +8,8 @@ import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
-import { JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
+import { JsObject, NativeFunction, type Value, hostBaseOf, toPlain } from '../interp/values';
+import { LayerBaseClass, customClassName } from './custom_layer';
 import { resolveSoft } from '../interp/paths';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument } from '../layers';
@@ -22,6 +23,9 @@ export class TfSession {
   private nextNodeId = 1;
   private nextModelId = 1;
   readonly models: ModelValue[] = [];
+  /** `tf.layers.Layer`, the base class of custom layers. */
+  readonly layerBase = new LayerBaseClass(this);
+  private readonly customLayers = new WeakMap<JsObject, LayerValue>();
 
   constructor(readonly interp: Interp) {
     // A tensor variable after a loop of unknown length: the graph stays connected through a stand-in
@@ -127,7 +131,7 @@ export class TfSession {
     }
     if (!tensors.length) return new Unknown('apply with no inputs');
     const node = this.addNode(layer, tensors, applyLoc);
-    return node.output;
+    return node.outputs ? node.outputs.slice() : node.output;
   }
 
   /**
@@ -176,6 +180,7 @@ export class TfSession {
     const output = new TensorValue(out ? out.outputShape : null, undefined, field);
     const node: LayerNode = { id: this.nextNodeId++, layer, inputs, output, applyLoc, macs: out ? out.macs : null };
     output.node = node;
+    if (out?.outputShapes && out.outputShapes.length > 1) node.outputs = out.outputShapes.map((s, i) => (i === 0 ? output : new TensorValue(s, node, undefined)));
     layer.nodes.push(node);
     if (error) {
       node.error = withHint(error);
@@ -265,7 +270,7 @@ export class TfSession {
       model.outputs = [out];
       return;
     }
-    const layer = item instanceof ModelValue ? this.modelAsLayer(item) : item;
+    const layer = item instanceof ModelValue ? this.modelAsLayer(item) : this.isCustomLayer(item) ? this.customLayer(item) : item;
     if (!(layer instanceof LayerValue)) {
       this.diag(loc, 'error', 'not-a-layer', 'model.add() expects a layer (tf.layers.*) or a model', this.interp.currentFrame());
       return;
@@ -349,6 +354,25 @@ export class TfSession {
           .join(', ')}); add ${missing.length === 1 ? 'it' : 'them'} to inputs`,
         this.interp.currentFrame(), missing.map((t) => ({ loc: t.node!.layer.loc, message: 'this input is missing from tf.model({inputs})' })));
     return model;
+  }
+
+  /** The layer object for an instance of a custom layer class (made once per instance). */
+  customLayer(instance: JsObject): LayerValue {
+    let layer = this.customLayers.get(instance);
+    if (layer) return layer;
+    const className = customClassName(instance.cls!, this.interp, instance);
+    const state = this.layerBase.state(instance);
+    const raw = plainConfig(state.config);
+    const spec = this.layerBase.spec(this.interp, instance, className);
+    layer = new LayerValue(this, this.nextLayerId++, 'custom', className, spec, undefined, undefined, typeof raw.name === 'string' ? raw.name : undefined,
+      instance.origin ?? { file: '', start: 0, end: 0 }, this.interp.currentFrame(), raw);
+    this.customLayers.set(instance, layer);
+    return layer;
+  }
+
+  /** Whether a value is an instance of a user class extending tf.layers.Layer. */
+  isCustomLayer(v: Value): v is JsObject {
+    return v instanceof JsObject && hostBaseOf(v.cls) === this.layerBase;
   }
 
   /** A model used as a layer (`base.apply(x)` or `model.add(base)`): one node that replays its graph. */

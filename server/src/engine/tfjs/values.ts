@@ -23,6 +23,8 @@ export interface LayerNode {
   readonly layer: LayerValue;
   readonly inputs: TensorValue[];
   output: TensorValue;
+  /** All outputs, when the layer has several (a multi-output model used as a layer); output is the first. */
+  outputs?: TensorValue[];
   /** Where the layer was applied (`.apply(...)`, `model.add(...)`, or its entry in `layers: [...]`). */
   readonly applyLoc: Loc;
   macs: number | null;
