@@ -173,13 +173,14 @@ function diagKey(d: EngineDiagnostic): string {
 export function fingerprint(m: ModelValue): string {
   const nodes = modelNodes(m);
   const index = new Map(nodes.map((n, i) => [n, i] as const));
-  const parts = [m.kind, m.name ?? '', m.incomplete.join(';')];
+  // Why something is unknown is worded after where it came from: two paths to the same graph say it differently.
+  const parts = [m.kind, m.name ?? '', String(m.incomplete.length)];
   for (const n of nodes) {
     const l = n.layer;
     const act = typeof l.rawConfig.activation === 'string' ? l.rawConfig.activation : '';
     const w = l.weights ? l.weights.map((x) => `${x.name}${JSON.stringify(x.shape)}`).join(',') : '?';
     const ins = n.inputs.map((t) => (t.node ? (index.get(t.node) ?? 'x') : '?')).join(',');
-    parts.push(`${l.className}|${l.opaque ?? ''}|${l.name ?? ''}|${describe(l)}|${act}|${w}|${ins}|${JSON.stringify(n.output.shape)}|${n.error ?? ''}`);
+    parts.push(`${l.className}|${l.opaque ? '?' : ''}|${l.name ?? ''}|${describe(l)}|${act}|${w}|${ins}|${JSON.stringify(n.output.shape)}|${n.error ?? ''}`);
   }
   return parts.join('\n');
 }

@@ -107,7 +107,8 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     useRange: placer.range(first.applyLoc),
     useFile: first.applyLoc.file,
     inputShapes: first.inputs.map((t) => t.shape),
-    outputShape: out.shape,
+    // A layer with several outputs (a multi-output model used as a layer) has no single shape.
+    outputShape: first.outputs ? null : out.shape,
     params,
     trainableParams: trainable,
     nonTrainableParams: params === null || trainable === null ? null : params - trainable,
@@ -121,6 +122,7 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     chain: chainOf(layer.frame),
   };
   if (layer.name) r.name = layer.name;
+  if (first.outputs) r.outputShapes = first.outputs.map((t) => t.shape);
   const a = first.applyLoc;
   if (a.file === layer.loc.file && a.start <= layer.loc.start && a.end >= layer.loc.end && (a.start !== layer.loc.start || a.end !== layer.loc.end))
     r.applyRange = placer.range(a);

@@ -45,7 +45,10 @@ export interface LayerReport {
   useFile: string;
   /** A shape is null when even its rank is unknown. */
   inputShapes: (Shape | null)[];
+  /** null when even the rank is unknown, or when the layer has several outputs (see outputShapes). */
   outputShape: Shape | null;
+  /** Every output, for a layer with several (a multi-output model used as a layer). */
+  outputShapes?: (Shape | null)[];
   /** null when a size the count needs is unknown. */
   params: number | null;
   trainableParams: number | null;
