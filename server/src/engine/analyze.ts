@@ -15,6 +15,7 @@ import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
+import { parseRecovering } from './syntax/recover';
 import { type CallRecord, runBuilders } from './analysis/builders';
 import { fingerprint } from './analysis/variants';
 import type { Frame } from './interp/frame';
@@ -36,6 +37,11 @@ export interface AnalysisResult {
   file: string;
   models: AnalyzedModel[];
   diagnostics: Diagnostic[];
+  /**
+   * What the analysis could not know and why (an unknown value, a guard that throws, a layer
+   * ConvLens does not model): for hovers and the report, not the Problems panel.
+   */
+  notes: Diagnostic[];
   /** The JSON report (docs/report.md). */
   report: Report;
   /** Design advice, when options.advice is set. */
@@ -43,6 +49,8 @@ export interface AnalysisResult {
 }
 
 const NO_FILES: AnalysisHost = { readFile: () => undefined };
+/** Diagnostic codes that say what the analysis does not know rather than what is wrong. */
+const NOTE_CODES = new Set(['unknown-value', 'user-throw', 'unmodelled-layer']);
 const TFJS_IMPORT = /['"]@tensorflow\/tfjs(?:-node|-node-gpu|-layers)?['"]/;
 
 export function analyzeSource(text: string, fileName: string, host: AnalysisHost = NO_FILES, options: AnalysisOptions = {}): AnalysisResult {
@@ -50,8 +58,12 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
+  // A half-typed line is reported once; the rest of the file is analysed without it.
+  const recovered = parseRecovering(text, file);
+  const source = recovered.text;
   const interp: InterpDriver = new Interpreter({
-    host: { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)) },
+    parseCache: new Map([[file, recovered.sourceFile]]),
     resolvePackage: (spec) => {
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
@@ -79,13 +91,21 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
   // package gets it (its own `tf`, if it declares one, still wins).
   if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
-  const main = interp.loadModule(file, text);
+  const main = interp.loadModule(file, source);
+  if (recovered.problem) {
+    const p = recovered.problem;
+    interp.report({ loc: { file, start: p.start, end: p.end }, severity: 'error', code: 'syntax-error',
+      message: `the code does not parse here (${p.message.replace(/\.$/, '')})${source !== text ? '; the rest of the file is analysed as if this unfinished line were not there' : ''}` });
+  }
   runBuilders(interp, session, main, record, limits);
 
   const placer = makePlacer(interp);
   // Models made by other modules' own top-level code are theirs to report, not this file's.
   const names = nameModels(session.models.filter((m) => m.loc.file === file || m.frame), main);
-  const allDiags = placeDiagnostics(dedupe(interp.diagnostics), file, placer);
+  const placed = placeDiagnostics(dedupe(interp.diagnostics), file, placer);
+  // Only findings a user can act on are diagnostics; what the analysis does not know is a note.
+  const allDiags = placed.filter((d) => !NOTE_CODES.has(d.diagnostic.code));
+  const notes = placed.filter((d) => NOTE_CODES.has(d.diagnostic.code)).map((d) => d.diagnostic);
   const models: AnalyzedModel[] = [];
   const pairs: { value: ModelValue; report: ModelReport }[] = [];
   for (const [model, { name, loc }] of names) {
@@ -95,10 +115,11 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     pairs.push({ value: model, report: built.report });
   }
   const diagnostics = allDiags.map((d) => d.diagnostic);
-  const result: AnalysisResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics } };
+  const result: AnalysisResult = { file, models, diagnostics, notes, report: { file, models: models.map((m) => m.report), diagnostics, notes } };
   // The internals design advice needs, kept off the enumerable (serialised) result.
   Object.defineProperty(result, INTERNALS, { value: { sf: main.sourceFile, pairs } satisfies Internals, enumerable: false });
-  if (options.advice) {
+  // Fixes are measured by analysing the edited file: not while it does not parse.
+  if (options.advice && !recovered.problem) {
     const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits, cancellation: options.cancellation });
     result.findings = adviseResult(result, text, again);
   }

@@ -13,6 +13,15 @@ export interface HoverResult {
 }
 
 export function hoverAt(result: AnalysisResult, p: Position): HoverResult | undefined {
+  const h = cardAt(result, p);
+  if (!h) return undefined;
+  // What the analysis could not know here (notes are kept out of the Problems panel).
+  const notes = (result.notes ?? []).filter((n) => contains(h.range, n.range.start) || contains(n.range, h.range.start));
+  if (notes.length) h.markdown += `\n\n${[...new Set(notes.map((n) => `ℹ ${n.message}`))].slice(0, 4).join('  \n')}`;
+  return h;
+}
+
+function cardAt(result: AnalysisResult, p: Position): HoverResult | undefined {
   const g = groupAt(callSiteGroups(result), p);
   if (g) return { markdown: layerCard(g.instances.map((i) => ({ layer: i.layer, model: i.model }))), range: g.range };
   // A place where a layer made elsewhere is used (a list entry calling a factory helper).
@@ -23,13 +32,24 @@ export function hoverAt(result: AnalysisResult, p: Position): HoverResult | unde
     const groups = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
     if (groups.length) return { markdown: blockCard(groups, graph.nodes, report), range: groups[0]!.range! };
   }
-  // Builder: hovering anywhere on its first line (the name) shows the summary.
-  for (const { report } of result.models) {
-    if (report.file !== result.file) continue;
-    const head: Range = { start: report.range.start, end: { line: report.range.start.line, character: Number.MAX_SAFE_INTEGER } };
-    if (contains(head, p)) return { markdown: modelCard(report), range: head };
-  }
+  // Builder: hovering anywhere on its first line (the name) shows the summary, each variant's too.
+  const headOf = (r: ModelReport): Range => ({ start: r.range.start, end: { line: r.range.start.line, character: Number.MAX_SAFE_INTEGER } });
+  const here = result.models.map((m) => m.report).filter((r) => r.file === result.file && contains(headOf(r), p));
+  if (here.length === 1) return { markdown: modelCard(here[0]!), range: headOf(here[0]!) };
+  if (here.length > 1) return { markdown: variantsCard(here), range: headOf(here[0]!) };
   return undefined;
+}
+
+/** A builder that builds different models depending on conditions the file leaves open. */
+export function variantsCard(ms: ModelReport[]): string {
+  const lines = [`**${ms[0]!.name}** — ${ms.length} variants`, '', '| condition | params | MACs | output |', '|---|---:|---:|---|'];
+  for (const m of ms) {
+    const cond = m.variant ? `${m.variant.label}${m.variant.default ? ' (default)' : ''}` : '—';
+    lines.push(`| ${cond.replace(/\|/g, '\\|')} | ${exact(m.totalParams)} | ${human(m.macs)} | ${m.outputShapes.map(shapeCompact).join(', ')} |`);
+  }
+  const unexplored = ms.find((m) => m.variant?.unexplored)?.variant?.unexplored;
+  if (unexplored) lines.push('', `${unexplored} more path${unexplored > 1 ? 's were' : ' was'} not explored: other variants may exist.`);
+  return lines.join('\n');
 }
 
 function weightLine(w: WeightSpec): string {
@@ -90,8 +110,8 @@ function blockCard(groups: GraphGroup[], nodes: GraphNode[], model: ModelReport)
 }
 
 export function modelCard(m: ModelReport): string {
-  return [
-    `**${m.name}** — ${m.kind} model`,
+  const lines = [
+    `**${m.name}**${m.variant ? ` \`[${m.variant.label}]\`${m.variant.default ? ' (the file\'s defaults)' : ''}` : ''} — ${m.kind} model`,
     '',
     `\`${m.inputShapes.map(shapeText).join(', ')}\` → \`${m.outputShapes.map(shapeText).join(', ')}\``,
     '',
@@ -99,5 +119,7 @@ export function modelCard(m: ModelReport): string {
     `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
     `- **Layers** ${m.layers.length}; deepest path ${m.depth} conv/dense layers`,
     `- **Activation memory** ${bytes(m.activationBytes)} (batch 1, float32); weights ${bytes(m.totalParams === null ? null : m.totalParams * 4)}`,
-  ].join('\n');
+  ];
+  if (m.incomplete?.length) lines.push('', `Totals unknown: ${m.incomplete.slice(0, 3).join('; ')}`);
+  return lines.join('\n');
 }

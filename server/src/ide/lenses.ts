@@ -17,12 +17,18 @@ export const COMMANDS = {
 
 export function codeLenses(result: AnalysisResult, uri: string): Lens[] {
   const out: Lens[] = [];
+  const actions = new Set<string>();
   for (const { report: m } of result.models) {
     if (m.file !== result.file) continue;
     const range = { start: m.range.start, end: m.range.start };
     const errors = m.diagnostics.filter((d) => d.severity === 'error').length;
-    const summary = `${m.name} · ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` · ${errors} error${errors > 1 ? 's' : ''}` : ''}`;
+    // A builder with variants gets one summary per variant (its condition in brackets), one set of actions.
+    const which = m.variant ? ` [${m.variant.label}]` : '';
+    const summary = `${m.name}${which} · ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` · ${errors} error${errors > 1 ? 's' : ''}` : ''}`;
     out.push({ range, title: summary, command: COMMANDS.profile, args: [uri, m.name] });
+    const key = `${m.name}@${m.range.start.line}`;
+    if (actions.has(key)) continue;
+    actions.add(key);
     out.push({ range, title: 'Profile', command: COMMANDS.profile, args: [uri, m.name] });
     out.push({ range, title: 'Show architecture', command: COMMANDS.showArchitecture, args: [uri, m.name] });
     out.push({ range, title: 'Sanity check', command: COMMANDS.sanityCheck, args: [uri, m.name] });

@@ -118,7 +118,8 @@ function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRec
   const diagsBefore = interp.diagnostics.length;
   explore(interp, session, main, at, run, limits);
   for (let i = modelsBefore; i < session.models.length; i++) session.models[i]!.entry ??= at;
-  if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget');
+  // A layer config that tfjs rejects whatever the arguments (a literal '64' for filters) is kept.
+  if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget' || (d.code === 'layer-config' && d.severity === 'error'));
 }
 
 function short(qualified: string): string {

@@ -15,6 +15,7 @@ export function show(v: unknown): string {
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
   if (typeof v === 'function') return 'a function';
   return 'an object';

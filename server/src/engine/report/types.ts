@@ -129,6 +129,8 @@ export interface Report {
   file: string;
   models: ModelReport[];
   diagnostics: Diagnostic[];
+  /** What the analysis could not know and why (severity information): not problems of the code. */
+  notes?: Diagnostic[];
 }
 
 export interface GraphNode {
