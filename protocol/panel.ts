@@ -6,7 +6,7 @@
  * layer indexes are in range) so that nothing the renderer indexes can be missing.
  */
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
-import type { WorkerEvent } from './worker';
+import type { PanelDevice, PanelHandoff, WorkerEvent } from './worker';
 
 export type ViewKind = 'graph' | 'profile' | 'training';
 export type ExportFormat = 'svg' | 'png';
@@ -52,7 +52,23 @@ export interface RequestExportMessage {
   type: 'requestExport';
   format: ExportFormat;
 }
-export type ToWebview = ModelMessage | CursorMessage | ThemeMessage | TrainingMessage | RequestExportMessage;
+/** Probe the panel's GPU (WebGPU adapter, WebGL2 renderer): the panel answers with `gpuInfo`. */
+export interface ProbeGpuMessage {
+  type: 'probeGpu';
+}
+/** Run the check on the panel's GPU, in a Web Worker there; events come back as `trainingEvent`. */
+export interface RunCheckMessage {
+  type: 'runCheck';
+  handoff: PanelHandoff;
+  /** Soft budget for the training loop, ms from the start (the host's time cap enforces the hard one). */
+  budgetMs?: number;
+}
+/** Stop the panel's check: its worker is terminated. */
+export interface CancelCheckMessage {
+  type: 'cancelCheck';
+  reason: 'cancelled' | 'timeout';
+}
+export type ToWebview = ModelMessage | CursorMessage | ThemeMessage | TrainingMessage | RequestExportMessage | ProbeGpuMessage | RunCheckMessage | CancelCheckMessage;
 
 // ---- webview -> host
 export interface ReadyMessage {
@@ -82,7 +98,17 @@ export interface CopyMessage {
   /** What was copied, for the host's notification ('profile as Markdown'). */
   what?: string;
 }
-export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage;
+/** The answer to `probeGpu`. */
+export interface GpuInfoMessage {
+  type: 'gpuInfo';
+  device: PanelDevice;
+}
+/** One event of the panel's check, as encodeEvent wrote it (JSON keeps no NaN; decodeEvent revives it). */
+export interface TrainingEventMessage {
+  type: 'trainingEvent';
+  line: string;
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | GpuInfoMessage | TrainingEventMessage;
 
 // ---- validators
 type Obj = Record<string, unknown>;
@@ -204,10 +230,37 @@ export function isToWebview(x: unknown): x is ToWebview {
       return isObj(x.event) && isStr(x.event.type);
     case 'requestExport':
       return FORMATS.has(x.format);
+    case 'probeGpu':
+      return true;
+    case 'runCheck':
+      return isHandoff(x.handoff) && (x.budgetMs === undefined || isNum(x.budgetMs));
+    case 'cancelCheck':
+      return x.reason === 'cancelled' || x.reason === 'timeout';
     default:
       return false;
   }
 }
+
+function isHandoff(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    (x.backend === 'webgpu' || x.backend === 'webgl') &&
+    Array.isArray(x.attempts) &&
+    isStr(x.file) &&
+    isStr(x.model) &&
+    isArr(x.available, isStr) &&
+    (x.report === undefined || isModelReport(x.report)) &&
+    isStr(x.bundle) &&
+    isNum(x.seed)
+  );
+}
+
+function isApiInfo(x: unknown): boolean {
+  return isObj(x) && typeof x.available === 'boolean' && optStr(x.adapter) && optStr(x.reason);
+}
+
+/** A training event line is small; a result with many layers is the largest (bounded generously). */
+const MAX_EVENT = 8 * 1024 * 1024;
 
 /** Exported data may be big (a PNG of DenseNet-121), but not unbounded. */
 const MAX_EXPORT = 64 * 1024 * 1024;
@@ -225,6 +278,10 @@ export function isFromWebview(x: unknown): x is FromWebview {
       return FORMATS.has(x.format) && isStr(x.data) && x.data.length <= MAX_EXPORT && optStr(x.name) && (x.format === 'svg' ? /^\s*<(\?xml|svg)/.test(x.data) : x.data.startsWith('data:image/png;base64,'));
     case 'copy':
       return isStr(x.text) && x.text.length <= MAX_EXPORT && optStr(x.what);
+    case 'gpuInfo':
+      return isObj(x.device) && isApiInfo(x.device.webgpu) && isApiInfo(x.device.webgl);
+    case 'trainingEvent':
+      return isStr(x.line) && x.line.length <= MAX_EVENT;
     default:
       return false;
   }

@@ -11,10 +11,16 @@
  * the user's own console output (the builder may print), never mixed into stdout's JSON.
  * The supervisor adds `exit` itself when the process ends for any reason.
  */
-import type { Range, Shape } from '../server/src/engine/report/types';
+import type { ModelReport, Range, Shape } from '../server/src/engine/report/types';
 
 // ---- backends (the runtime's backend_diagnosis.ts explains each failure in words)
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+/**
+ * Node backends run in the worker process; `webgpu` and `webgl` run in a Web Worker inside the
+ * ConvLens panel (the webview), on the user's GPU through the browser. `webgpu-node` is Dawn for
+ * Node (the npm package `webgpu`): experimental, used only when the setting asks for it.
+ */
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'webgl' | 'tfjs-node' | 'wasm' | 'cpu' | 'webgpu-node';
+export type PanelBackendName = 'webgpu' | 'webgl';
 export type BackendChoice = 'auto' | BackendName;
 
 export type FailureKind =
@@ -24,6 +30,12 @@ export type FailureKind =
   | 'shared-library-missing' // the native addon itself could not be loaded (a .so it links)
   | 'no-gpu' // tfjs-node-gpu loaded, libraries fine, no CUDA device visible
   | 'init-failed' // the backend threw while initialising
+  | 'no-panel' // webgpu / webgl: no ConvLens panel to run in (the command line)
+  | 'no-adapter' // webgpu / webgl / webgpu-node: the browser (or Dawn) gave no adapter or context
+  | 'software-renderer' // the panel's GPU is a software rasteriser (SwiftShader, llvmpipe): wasm is faster
+  | 'no-float32' // WebGL cannot render to float32 textures (WEBGL_RENDER_FLOAT32_CAPABLE false)
+  | 'self-test-failed' // WebGPU's adapter computed a wrong matmul
+  | 'node-imports' // the builder imports Node modules or packages the panel cannot load
   | 'not-tried'; // an earlier backend was chosen
 
 export interface BackendAttempt {
@@ -40,6 +52,48 @@ export interface BackendAttempt {
   missingLibraries?: string[];
   /** The first line of the original error, for a bug report. */
   detail?: string;
+  /** webgpu / webgl / webgpu-node: the adapter or renderer, as the browser (or Dawn) names it. */
+  adapter?: string;
+  /** True when `adapter` is a software rasteriser (SwiftShader, llvmpipe, lavapipe, WARP). */
+  software?: boolean;
+}
+
+/** What the panel found about one GPU API (its `probe`), sent to the worker to pick a backend. */
+export interface PanelApiInfo {
+  available: boolean;
+  /** 'WebGL2 · ANGLE (NVIDIA GeForce RTX 3060 ...)' or 'WebGPU · nvidia ampere (…)'. */
+  adapter?: string;
+  software?: boolean;
+  /** WebGL: WEBGL_RENDER_FLOAT32_CAPABLE. WebGPU is float32 always. */
+  float32?: boolean;
+  /** Why it is not available, or what the self-test saw. */
+  reason?: string;
+}
+
+/** The panel's GPU, as probed in a Web Worker there (OffscreenCanvas / navigator.gpu). */
+export interface PanelDevice {
+  webgpu: PanelApiInfo;
+  webgl: PanelApiInfo;
+  /** The browser's user agent (which Chromium / Electron). */
+  userAgent?: string;
+}
+
+/** What the Node worker hands the panel when the check is to run on the panel's GPU. */
+export interface PanelHandoff {
+  backend: PanelBackendName;
+  /** Attempts so far (Node backends, the other panel API); the panel adds its own. */
+  attempts: BackendAttempt[];
+  file: string;
+  model: string;
+  available: string[];
+  /** The engine's report of the model (expected shapes, layer ranges); absent when it has none. */
+  report?: ModelReport;
+  /** The user's file and its local imports as a script for the panel's worker (runtime/panel_bundle.ts). */
+  bundle: string;
+  seed: number;
+  steps?: number;
+  batchSize?: number;
+  lossFraction?: number;
 }
 
 export type CheckId = 'forward-shape' | 'finite-output' | 'initial-loss' | 'overfit' | 'gradient-flow' | 'throughput';
@@ -91,6 +145,10 @@ export interface CheckResult {
   model: string;
   backend: BackendName;
   device: 'gpu' | 'cpu';
+  /** The GPU adapter or renderer it ran on (panel backends, webgpu-node). */
+  adapter?: string;
+  /** True when that adapter is a software rasteriser. */
+  software?: boolean;
   backendAttempts: BackendAttempt[];
   /** Kernels ConvLens registered on this backend. */
   kernels: string[];
@@ -163,7 +221,9 @@ export interface RunError {
 
 export type WorkerEvent =
   | { type: 'started'; pid: number; mode: 'check' | 'profile'; file: string; model: string | null; time: number }
-  | { type: 'backend'; backend: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; tfjsVersion: string }
+  | { type: 'backend'; backend: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; tfjsVersion: string; adapter?: string; software?: boolean; float32?: boolean }
+  /** The worker chose a panel backend: the panel runs the check (its events follow from there); the worker ends. */
+  | { type: 'handoff'; handoff: PanelHandoff }
   | { type: 'phase'; phase: Phase; message: string }
   | {
       type: 'model';
@@ -213,6 +273,8 @@ export interface WorkerOptions {
   repeats?: number;
   /** Soft time budget (ms since the worker started): training stops early, the check still reports. */
   budgetMs?: number;
+  /** The panel's GPU, when a panel can run the check (VS Code); absent on the command line. */
+  panel?: PanelDevice;
 }
 
 /** The one-line form of an event on the wire. */

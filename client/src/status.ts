@@ -11,6 +11,7 @@ export class ModelStatus implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private static backend: string | undefined;
+  private static backendWhy: string[] = [];
   private static instance: ModelStatus | undefined;
 
   constructor(private readonly client: LanguageClient) {
@@ -27,9 +28,10 @@ export class ModelStatus implements vscode.Disposable {
     this.schedule(0);
   }
 
-  /** The runtime reports which backend trained the model. */
-  static setBackend(backend: string | undefined): void {
+  /** The runtime reports which backend trained the model, and why the others did not. */
+  static setBackend(backend: string | undefined, why: string[] = []): void {
     ModelStatus.backend = backend;
+    ModelStatus.backendWhy = why;
     ModelStatus.instance?.schedule(0);
   }
 
@@ -56,7 +58,7 @@ export class ModelStatus implements vscode.Disposable {
     this.item.text = `$(symbol-class) ${m.name}: ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` $(error) ${errors}` : ''}${ModelStatus.backend ? ` · ${ModelStatus.backend}` : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**${m.name}** (${m.kind})\n\n${m.totalParams?.toLocaleString('en-US') ?? '?'} params, ${m.macs?.toLocaleString('en-US') ?? '?'} MACs (batch 1)` +
-        (ModelStatus.backend ? `\n\nTraining backend: ${ModelStatus.backend}` : '') +
+        (ModelStatus.backend ? `\n\nTraining backend: ${ModelStatus.backend}${ModelStatus.backendWhy.map((l) => `\n- ${l.replace(/[\\`*_[\]<>]/g, '\\$&')}`).join('')}` : '') +
         '\n\nClick to profile.',
     );
     this.item.show();

@@ -17,6 +17,8 @@ import { ProfileView, type MeasuredLatency } from './profile/profile_view';
 import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from '../../protocol/panel';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
+import { PanelCheck } from './panel_check';
+import { encodeEvent, type WorkerEvent } from '../../protocol/worker';
 
 interface ModelState {
   collapse: CollapseState;
@@ -59,6 +61,8 @@ export class App {
   private readonly graphView: GraphView;
   private readonly profile: ProfileView;
   private readonly training: TrainingView;
+  /** The check on the panel's GPU (a Web Worker here), when the host hands one over. */
+  private readonly panelCheck: PanelCheck;
   /** The mode of the runtime run whose events are arriving ('profile' runs feed the Profile view). */
   private runMode: 'check' | 'profile' | undefined;
   private readonly layouts: LayoutClient;
@@ -93,7 +97,8 @@ export class App {
       group: (id, ev) => this.onGroupClick(id, ev),
       viewport: (vp) => this.rememberViewport(vp),
     });
-    this.training = new TrainingView({ reveal: (file, range) => this.host.post({ type: 'reveal', file, range }) });
+    this.training = new TrainingView({ reveal: (file, range) => this.host.post({ type: 'reveal', file, range }), cancel: () => this.panelCheck.cancel('cancelled') });
+    this.panelCheck = new PanelCheck(() => host.trainingWorkerSource(), { event: (e) => this.onPanelEvent(e) });
     this.profile = new ProfileView({
       reveal: (i) => this.revealLayer(i),
       copy: (text, what) => this.host.post({ type: 'copy', text, what }),
@@ -216,7 +221,23 @@ export class App {
       case 'requestExport':
         void this.export(m.format);
         break;
+      case 'probeGpu':
+        void this.panelCheck.probe().then((device) => this.host.post({ type: 'gpuInfo', device }));
+        break;
+      case 'runCheck':
+        void this.panelCheck.run(m.handoff, m.budgetMs);
+        break;
+      case 'cancelCheck':
+        this.panelCheck.cancel(m.reason);
+        break;
     }
+  }
+
+  /** An event of the check running here: shown at once, and sent to the host (status bar, notification). */
+  private onPanelEvent(e: WorkerEvent): void {
+    this.onTraining(e);
+    this.training.setCancellable(this.panelCheck.running);
+    this.host.post({ type: 'trainingEvent', line: encodeEvent(e) });
   }
 
   /** Runtime events: a check run fills the Training tab; a profile run adds measured latency. */

@@ -12,6 +12,8 @@ import { h } from './dom';
 
 export interface TrainingEvents {
   reveal(file: string, range: Range): void;
+  /** Stop the check running in the panel (its Web Worker). */
+  cancel?(): void;
 }
 
 type Obj = Record<string, unknown>;
@@ -40,6 +42,9 @@ export class TrainingView {
   private readonly gradBox = h('div', { class: 'grad-flow' });
   private readonly stats = h('div', { class: 'run-stats' });
   private readonly logs = h('pre', { class: 'run-logs', hidden: true });
+  private readonly cancelBtn = h('button', { type: 'button', class: 'run-cancel', text: 'Cancel', title: 'Stop the check running in the panel', hidden: true });
+  /** Images/s per model and backend, to show a run's throughput next to another backend's. */
+  private readonly throughput = new Map<string, Map<string, { ips: number; batch: number | undefined }>>();
   private plot: uPlot | undefined;
   private steps: number[] = [];
   private losses: number[] = [];
@@ -55,7 +60,7 @@ export class TrainingView {
     this.root = h(
       'div',
       { class: 'training-view' },
-      this.status,
+      h('div', { class: 'run-head' }, this.status, this.cancelBtn),
       this.backend,
       h('h3', { text: 'Checks' }),
       this.verdicts,
@@ -72,7 +77,13 @@ export class TrainingView {
       const g = [...(this.grads.first ?? []), ...(this.grads.last ?? [])].find((x) => x.name === row.getAttribute('data-grad'));
       if (g?.range) this.events.reveal(g.file ?? this.file, g.range);
     });
+    this.cancelBtn.addEventListener('click', () => this.events.cancel?.());
     this.reset();
+  }
+
+  /** Shows Cancel while a check runs in the panel. */
+  setCancellable(on: boolean): void {
+    this.cancelBtn.hidden = !on || !this.events.cancel;
   }
 
   /** Which run mode the events are from: 'profile' runs feed the Profile view, not this tab. */
@@ -166,7 +177,16 @@ export class TrainingView {
       list.append(h('li', { class: `attempt ${str(a.status)}` }, h('code', { text: str(a.backend) }), `: ${str(a.reason)}`, fix ? h('span', { class: 'fix', text: ` Fix: ${fix}` }) : null));
     }
     const used = attempts.find((a) => a.status === 'used');
-    this.backend.replaceChildren(line, used ? h('p', { class: 'muted', text: str(used.reason) }) : '', list);
+    // The GPU by name, and plainly when it is a software rasteriser or renders only float16.
+    const adapter = str(e.adapter);
+    const notes = [
+      e.software === true && 'a software rasteriser: the GPU API computes on the CPU (auto prefers wasm then)',
+      e.float32 === false && 'no float32 render targets (WEBGL_RENDER_FLOAT32_CAPABLE false): float16 precision, losses and gradients are coarse',
+    ].filter((x): x is string => !!x);
+    const device = adapter
+      ? h('p', { class: `backend-device${notes.length ? ' flagged' : ''}` }, h('span', { class: 'adapter', text: adapter }), notes.length ? h('span', { class: 'device-notes', text: ` — ${notes.join('; ')}` }) : null)
+      : null;
+    this.backend.replaceChildren(line, device ?? '', used && !adapter ? h('p', { class: 'muted', text: str(used.reason) }) : '', list);
   }
 
   private onCheck(c: Obj): void {
@@ -203,6 +223,18 @@ export class TrainingView {
       const peak = num(t.peakBytes);
       this.stats.append(h('p', { text: `Step ${num(t.stepMs)?.toFixed(1) ?? '?'} ms for a batch of ${num(t.batchSize) ?? '?'} · ${ips ? Math.round(ips) : '?'} images/s · peak tensor memory ${peak !== undefined ? `${(peak / 2 ** 20).toFixed(1)} MiB` : '?'}` }));
     }
+    if (ips) this.compareThroughput(`${str(r.file)}\n${str(r.model)}`, str(r.backend), ips, num(r.batchSize));
+  }
+
+  /** This run's images/s beside what other backends did on the same model in this panel. */
+  private compareThroughput(key: string, backend: string, ips: number, batch: number | undefined): void {
+    const seen = this.throughput.get(key) ?? new Map<string, { ips: number; batch: number | undefined }>();
+    this.throughput.set(key, seen);
+    seen.set(backend, { ips, batch });
+    const others = [...seen].filter(([b]) => b !== backend);
+    if (!others.length) return;
+    const text = others.map(([b, o]) => `${b} did ${Math.round(o.ips)} images/s${o.batch ? ` (batch ${o.batch})` : ''}: this run went ${(ips / o.ips).toFixed(2)}× as fast`).join('; ');
+    this.stats.append(h('p', { class: 'throughput-compare', text: `On this model ${backend} trained ${Math.round(ips)} images/s${batch ? ` (batch ${batch})` : ''}; ${text}.` }));
   }
 
   /** The loss curve, created on the first draw with the container's width. */
