@@ -60,6 +60,13 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
     });
 
+  if (want('gpu') && existsSync(resolve(__dirname, 'gpu.bench.ts')))
+    await section('Panel GPU: the check on WebGL2 / WebGPU in headless Chromium (SwiftShader here) beside wasm and stock cpu, reference CNN, batch 32', async () => {
+      const mod = (await import('./gpu.bench')) as { benchGpu: () => Promise<Record<string, string | number>> };
+      const r = await mod.benchGpu();
+      for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
   // Not in the default run (minutes): `npm run bench -- verdicts`.
   if (only.includes('verdicts'))
     await section('Sanity check: verdicts across seeds (goal: 0 wrong verdicts; each run is one seed)', async () => {
