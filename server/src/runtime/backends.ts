@@ -120,7 +120,7 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Loade
   const { tried, skipped } = order(choice);
   const attempts: BackendAttempt[] = skipped.map((b) => ({ backend: b, status: 'not-tried', kind: 'not-tried', reason: `--backend ${choice} was asked for` }));
   const notTriedAfter = (name: BackendName) => {
-    const rest = [...tried.slice(tried.indexOf(name) + 1), ...(choice === 'auto' ? (['webgpu-node'] as BackendName[]) : [])];
+    const rest = [...tried.slice(tried.indexOf(name) + 1), ...(choice !== 'webgpu-node' ? (['webgpu-node'] as BackendName[]) : [])];
     for (const b of rest) {
       const reason = b === 'webgpu-node' ? 'experimental: tried only when convlens.training.backend (--backend) is webgpu-node' : `${name} was available first`;
       attempts.push({ backend: b, status: 'not-tried', kind: 'not-tried', reason });
