@@ -17,6 +17,7 @@ export const FILES = {
   inception: { ws: 'inception_cifar.ts', src: 'examples/inception_cifar.ts' },
   helperError: { ws: 'broken/helper_error.ts', src: 'test/fixtures/broken/helper_error.ts' },
   tooSmall: { ws: 'broken/too_small_input.ts', src: 'test/fixtures/broken/too_small_input.ts' },
+  tinyCnn: { ws: 'tiny_cnn.ts', src: 'test/fixtures/runtime/tiny_cnn.ts' },
 } as const;
 
 export function workspaceFiles(): Record<string, string> {

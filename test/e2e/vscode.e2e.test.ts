@@ -285,6 +285,35 @@ test('ConvLens: Profile Model from the palette opens the panel with one row per 
   });
 });
 
+test("the sanity check runs in the panel on the browser's GPU (WebGL2; SwiftShader here) when the setting asks for it", { timeout: 360_000 }, async () => {
+  // Workspace settings, for this test only: auto would pick wasm over a software rasteriser.
+  const settingsFile = join(sb!.workspace, '.vscode/settings.json');
+  const original = readFileSync(settingsFile, 'utf8');
+  writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'convlens.training.backend': 'webgl', 'convlens.training.steps': 12 }, null, 2));
+  try {
+    await shotOnFailure('gpu-check', async () => {
+      await closeAllEditors();
+      await sleep(1500); // the configuration change reaches the extension host
+      await wb.openFile(FILES.tinyCnn.ws);
+      await wb.goTo(7, 1); // inside tinyCnn()
+      await wb.runCommand('ConvLens: Run Training Sanity Check');
+      const frame = await wb.frameWith('.training-view .backend-device', 120_000);
+      await until('the check to finish in the panel', async () => (await frame.locator('.training-view .run-status.pass, .training-view .run-status.fail').count()) > 0, 300_000, 1000);
+      assert.match(await frame.locator('.training-view .backend-line').innerText(), /Backend: webgl/);
+      assert.match(await frame.locator('.training-view .backend-device').innerText(), /WebGL2 · ANGLE .*SwiftShader.* — a software rasteriser/);
+      const status = await frame.locator('.training-view .run-status').innerText();
+      assert.match(status, /on webgl \(cpu\)/, status);
+      assert.ok((await frame.locator('.training-view .verdict').count()) === 6, 'six verdicts');
+      await until('the notification with the summary', async () => /ConvLens sanity check: \d+ passed, \d+ failed on webgl/.test(await wb.page.locator('.notifications-toasts').innerText().catch(() => '')), 30_000);
+      await wb.focusEditor();
+      await until('the status bar to name the backend', async () => /tinyCnn: .* · webgl/.test(await wb.statusBar()), 15_000);
+      bestShots['e2e-gpu-check.png'] = await wb.screenshot('gpu-check');
+    });
+  } finally {
+    writeFileSync(settingsFile, original);
+  }
+});
+
 /** Problems rows → markers with their file (a file row heads its markers; related-info rows skipped). */
 function problemsByFile(rows: { label: string; text: string }[]): { file: string; line: number; col: number; text: string }[] {
   const out: { file: string; line: number; col: number; text: string }[] = [];
