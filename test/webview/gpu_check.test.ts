@@ -104,6 +104,11 @@ describe('the check on the panel GPU (SwiftShader)', { skip: why }, () => {
     const line = await p.page.textContent('.training-view .backend-device');
     assert.match(line!, /WebGL2 · ANGLE \(.*SwiftShader.*\) — a software rasteriser: the GPU API computes on the CPU/);
     assert.match((await p.page.textContent('.training-view .run-status'))!, /All checks passed on webgl/);
+    // A wasm run of the same model afterwards: its throughput is shown beside webgl's.
+    const wasm = await nodeWorker({ file: TINY, model: 'tinyCnn', backend: 'wasm', steps: 3, batchSize: 16 });
+    for (const e of wasm.events) await p.send({ type: 'training', event: e });
+    const ips = Math.round(wasm.outcome.result!.imagesPerSecond!);
+    assert.equal(await p.page.textContent('.training-view .throughput-compare'), `On this model wasm trained ${ips} images/s (batch 16); webgl did ${Math.round(result.imagesPerSecond!)} images/s (batch 16): this run went ${(wasm.outcome.result!.imagesPerSecond! / result.imagesPerSecond!).toFixed(2)}× as fast.`);
   });
 
   test('WebGL2: the dead-ReLU model fails overfit and gradient flow, as on wasm', async (t) => {
