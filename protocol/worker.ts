@@ -90,6 +90,8 @@ export interface PanelHandoff {
   report?: ModelReport;
   /** The user's file and its local imports as a script for the panel's worker (runtime/panel_bundle.ts). */
   bundle: string;
+  /** webgpu handoffs: whether WebGL2 may take over in the panel if WebGPU fails its self-test (a hardware renderer, or configured). */
+  webglFallback?: boolean;
   seed: number;
   steps?: number;
   batchSize?: number;

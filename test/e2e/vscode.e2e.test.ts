@@ -296,10 +296,9 @@ test("the sanity check runs in the panel on the browser's GPU (WebGL2; SwiftShad
       await sleep(1500); // the configuration change reaches the extension host
       await wb.openFile(FILES.tinyCnn.ws);
       await wb.goTo(7, 1); // inside tinyCnn()
+      // The language server has analysed the file once the status bar names the model.
+      await until('the status bar to show tinyCnn', async () => /tinyCnn: /.test(await wb.statusBar()), 60_000);
       await wb.runCommand('ConvLens: Run Training Sanity Check');
-      await sleep(8000);
-      await wb.screenshot('gpu-check-debug');
-      console.log('DEBUG notifications:', await wb.page.locator('.notifications-toasts').innerText().catch(() => '-'), '| status:', await wb.statusBar());
       const frame = await wb.frameWith('.training-view .backend-device', 120_000);
       await until('the check to finish in the panel', async () => (await frame.locator('.training-view .run-status.pass, .training-view .run-status.fail').count()) > 0, 300_000, 1000);
       assert.match(await frame.locator('.training-view .backend-line').innerText(), /Backend: webgl/);

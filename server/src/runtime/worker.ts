@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
 import { analyzeSource } from '../engine';
 import { diskHost } from '../host/disk_host';
-import { selectBackend } from './backends';
+import { panelAttempt, selectBackend } from './backends';
 import { bundleForPanel } from './panel_bundle';
 import { splitName } from './builder_call';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
         available: top.map((m) => m.report.name),
         report: r.analysis.models.find((m) => m.report.name === name)?.report,
         bundle: panelScript,
+        webglFallback: panelAttempt('webgl', opts.panel, opts.backend === 'webgl').status === 'used',
         seed: opts.seed ?? DEFAULT_SEED,
         steps: opts.steps,
         batchSize: opts.batchSize,

@@ -64,6 +64,7 @@ async function setUp(handoff: PanelHandoff): Promise<Ready> {
       }
     }
     attempts[at('webgpu')] = { backend: 'webgpu', status: 'failed', kind: info.available ? 'self-test-failed' : 'no-adapter', reason: `WebGPU in the panel: ${why}.`, ...(info.adapter ? { adapter: info.adapter } : {}) };
+    if (!handoff.webglFallback) throw new Error(`WebGPU failed in the panel (${why}) and its WebGL2 is not one to train on here (see the panel's probe); set convlens.training.backend to wasm`);
     const gl = at('webgl');
     attempts[gl] = { backend: 'webgl', status: 'used', reason: 'WebGL2 in the panel (WebGPU failed)' };
   }
