@@ -4,14 +4,10 @@
  * JSON lines (protocol/worker.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
  * caps and kills it on cancel. Exit code: 0 all checks passed, 1 a check failed, 2 it could not run.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
-import { analyzeSource } from '../engine';
-import { diskHost } from '../host/disk_host';
-import { panelAttempt, selectBackend } from './backends';
-import { bundleForPanel } from './panel_bundle';
-import { splitName } from './builder_call';
+import { selectBackend } from './backends';
+import { analyser, modelName, panelPreparer } from './panel_handoff';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 import { profileModel } from './profile_model';
 import { runSanityCheck } from './sanity_check';
@@ -77,57 +73,17 @@ async function main(): Promise<void> {
   const file = resolve(opts.file);
   emit({ type: 'started', pid: process.pid, mode: opts.mode, file, model: opts.model ?? null, time: started });
 
-  // Read and analysed once: before choosing a backend when the panel may take the check (it needs
-  // the builder's name to bundle the file), else after the backend line as before.
-  let read: { text: string; analysis: ReturnType<typeof analyzeSource> } | RunError | undefined;
-  const analyse = () => {
-    if (read) return read;
-    try {
-      const text = readFileSync(file, 'utf8');
-      read = { text, analysis: analyzeSource(text, file, diskHost) };
-    } catch (e) {
-      read = { stage: 'analyse', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-    }
-    return read;
-  };
-  const modelName = (a: ReturnType<typeof analyzeSource>) => opts.model ?? a.models.find((m) => !m.report.name.includes(' › '))?.report.name;
-  let panelScript = '';
-  const panelBundle = () => {
-    const r = analyse();
-    const name = 'analysis' in r ? modelName(r.analysis) : undefined;
-    if (!name) return { ok: false as const, reason: 'ConvLens found no model to build in the file' };
-    const b = bundleForPanel(file, splitName(name)[0]);
-    if (b.ok) panelScript = b.script;
-    return b;
-  };
-
+  // Read and analysed once: before choosing a backend when the panel may take the check.
+  const analyse = analyser(file);
+  const panel = panelPreparer(file, analyse, opts);
   let backend;
   try {
-    backend = await selectBackend({ choice: opts.backend ?? 'auto', projectDir: dirname(file), panel: opts.panel, panelBundle });
+    backend = await selectBackend({ choice: opts.backend ?? 'auto', projectDir: dirname(file), panel: opts.panel, panelBundle: panel.bundle });
   } catch (e) {
     return fail(toRunError(e instanceof TranspileError ? 'transpile' : 'backend', e, file));
   }
   if ('panel' in backend) {
-    const r = analyse() as Exclude<ReturnType<typeof analyse>, RunError>;
-    const top = r.analysis.models.filter((m) => !m.report.name.includes(' › '));
-    const name = modelName(r.analysis)!;
-    emit({
-      type: 'handoff',
-      handoff: {
-        backend: backend.panel,
-        attempts: backend.attempts,
-        file,
-        model: name,
-        available: top.map((m) => m.report.name),
-        report: r.analysis.models.find((m) => m.report.name === name)?.report,
-        bundle: panelScript,
-        webglFallback: panelAttempt('webgl', opts.panel, opts.backend === 'webgl').status === 'used',
-        seed: opts.seed ?? DEFAULT_SEED,
-        steps: opts.steps,
-        batchSize: opts.batchSize,
-        lossFraction: opts.lossFraction,
-      },
-    });
+    emit({ type: 'handoff', handoff: panel.handoff(backend) });
     return finish(0);
   }
   emit({ type: 'backend', backend: backend.name, device: backend.device, attempts: backend.attempts, kernels: backend.kernels, tfjsVersion: backend.tfjsVersion, ...(backend.adapter ? { adapter: backend.adapter, software: backend.software } : {}) });
@@ -138,7 +94,7 @@ async function main(): Promise<void> {
   const { analysis } = r;
   const top = analysis.models.filter((m) => !m.report.name.includes(' › '));
   const available = top.map((m) => m.report.name);
-  const name = modelName(analysis);
+  const name = modelName(analysis, opts.model);
   if (!name) return fail({ stage: 'analyse', message: `no model found in ${file} (ConvLens looks for functions, methods and variables that return tf.sequential() or tf.model())` });
   const analysed = analysis.models.find((m) => m.report.name === name);
   if (!analysed) emit({ type: 'log', level: 'warn', text: `ConvLens found no model named '${name}' statically (models: ${available.join(', ') || 'none'}); building it anyway.` });
