@@ -22,6 +22,8 @@ interface Entry {
   maxSteps: number;
   result: AnalysisResult;
   findings?: Finding[];
+  /** The advice options the findings were computed with. */
+  findingsKey?: string;
 }
 
 export function runAnalysisWorker(): void {
@@ -73,7 +75,10 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   if (!e || e.version !== req.version) return { id: req.id, ok: false, stale: true, error: `no analysis of version ${req.version}` };
   const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
   if (req.kind === 'advise') {
-    e.findings ??= adviseResult(e.result, e.text, analyse);
+    const key = JSON.stringify(req.options);
+    if (e.findingsKey !== key) e.findings = undefined;
+    e.findings ??= adviseResult(e.result, e.text, analyse, req.options);
+    e.findingsKey = key;
     e.result.findings = e.findings;
     return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
   }

@@ -141,7 +141,7 @@ export function startServer(workerFile: string): Connection {
       const engine = settings.diagnostics.enabled ? summary.diagnostics : [];
       connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, fileUri) });
       if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
-      const advice = await service.advise(uri, version);
+      const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
       if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, fileUri) });
     } catch (e) {
       if (!(e instanceof AnalysisFailed)) throw e;
@@ -203,7 +203,7 @@ export function startServer(workerFile: string): Connection {
     const uri = params.textDocument.uri;
     const only = params.context.only;
     const a = analyze(uri);
-    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version).catch(() => undefined);
+    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version, { gapHeadMinParams: settings.advice.gapHeadMinParams }).catch(() => undefined);
     const fixes = (await ask<Action[]>(uri, { what: 'quickfixes', range: params.range, only })) ?? [];
     const blocks = (await ask<Action[]>(uri, { what: 'blocks', range: params.range, only })) ?? [];
     if (token.isCancellationRequested) return null;

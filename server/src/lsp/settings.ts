@@ -8,7 +8,7 @@ export interface ServerSettings {
   hover: { enabled: boolean };
   codeLens: { enabled: boolean };
   diagnostics: { enabled: boolean };
-  advice: { enabled: boolean; severity: Record<string, RuleSeverity> };
+  advice: { enabled: boolean; severity: Record<string, RuleSeverity>; gapHeadMinParams: number };
   analysis: { maxSteps: number; debounceMs: number; timeoutMs: number };
 }
 
@@ -17,7 +17,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   hover: { enabled: true },
   codeLens: { enabled: true },
   diagnostics: { enabled: true },
-  advice: { enabled: true, severity: {} },
+  advice: { enabled: true, severity: {}, gapHeadMinParams: 1_000_000 },
   analysis: { maxSteps: 2_000_000, debounceMs: 150, timeoutMs: 10_000 },
 };
 
@@ -41,7 +41,12 @@ export function readSettings(raw: unknown): ServerSettings {
     hover: { enabled: bool(r.hover?.enabled, d.hover.enabled) },
     codeLens: { enabled: bool(r.codeLens?.enabled, d.codeLens.enabled) },
     diagnostics: { enabled: bool(r.diagnostics?.enabled, d.diagnostics.enabled) },
-    advice: { enabled: bool(r.advice?.enabled, d.advice.enabled), severity: sev },
+    advice: {
+      enabled: bool(r.advice?.enabled, d.advice.enabled),
+      severity: sev,
+      // 0 is a meaningful threshold here (fire on any head): num() only takes positive numbers.
+      gapHeadMinParams: typeof r.advice?.gapHeadMinParams === 'number' && r.advice.gapHeadMinParams >= 0 ? r.advice.gapHeadMinParams : d.advice.gapHeadMinParams,
+    },
     analysis: {
       maxSteps: num(r.analysis?.maxSteps, d.analysis.maxSteps),
       debounceMs: num(r.analysis?.debounceMs, d.analysis.debounceMs),
