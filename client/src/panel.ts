@@ -20,6 +20,8 @@ export class PanelManager implements vscode.Disposable {
   private pending: ToWebview[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** Stops the run whose progress the panel shows (set while one runs). */
+  private cancelRun: (() => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -50,6 +52,11 @@ export class PanelManager implements vscode.Disposable {
   /** Forward a training-worker event to the Training view. */
   postTraining(event: WorkerEvent): void {
     this.post({ type: 'training', event });
+  }
+
+  /** The run the panel's Cancel button stops (undefined: none running). */
+  setCancel(cancel: (() => void) | undefined): void {
+    this.cancelRun = cancel;
   }
 
   /** Ask the webview to export what it draws (it answers with an `export` message). */
@@ -136,6 +143,9 @@ export class PanelManager implements vscode.Disposable {
       }
       case 'selectModel':
         if (this.target) this.target.model = m.name;
+        return;
+      case 'cancelRun':
+        this.cancelRun?.();
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
