@@ -33,7 +33,7 @@ variables that yield a tf.sequential() or tf.model(). Relative imports are follo
 
 Options:
   --model NAME   only this model (as listed by profile)
-  --json         machine-readable output (DESIGN.md's report)
+  --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
 
 Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
@@ -147,7 +147,7 @@ function lint(files: string[], flags: Map<string, string | true>): number {
   return status;
 }
 
-/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
+/** The report holds only plain data; drop the fields docs/report.md does not list to keep it readable. */
 function jsonReplacer(key: string, value: unknown): unknown {
   return key === 'weights' || key === 'chain' ? undefined : value;
 }
