@@ -41,5 +41,5 @@ test('a helper called with many shapes: the shape range shortens before the para
   const labels = inlayHints(r, { shape: true, params: true, macs: false }).map((h) => h.label);
   const conv = labels.find((l) => l.includes('(×12)'));
   assert.ok(conv, labels.join(' | '));
-  assert.equal(conv, '→ 14×14×512 (×12) · 36.9k–2.36M params');
+  assert.equal(conv, '→ …14×14×512 (×12) · 36.9k–2.36M params');
 });

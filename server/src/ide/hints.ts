@@ -92,7 +92,7 @@ export const MAX_HINT = 43;
 /**
  * `→ 56×56×256 · 70.1k params`, or for several instances `→ 224×224×64…14×14×512 (×12) · 1.79k–2.36M params`.
  * The richest form that fits in MAX_HINT characters wins; the hover has the rest. A count is never
- * shown without its unit: the shape range shortens first (`→ 14×14×512 (×12) · 1.79k–2.36M params`),
+ * shown without its unit: the shape range shortens first (`→ …14×14×512 (×12) · 36.9k–2.36M params`),
  * then the params go, never just the word (a bare `· 256–8.19k` followed by the code's
  * `as tf.SymbolicTensor` read as part of it).
  */
@@ -103,7 +103,8 @@ function labelOf(items: Item[], opts: HintOptions): string {
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
   const shapePart = opts.shape ? `→ ${shapeRange}${warn}${count}` : n > 1 ? `×${n}` : '';
-  const lastShape = opts.shape ? `→ ${shapes[shapes.length - 1]}${warn}${count}` : shapePart;
+  // The last shape of a range keeps its ellipsis: '→ 14×14×512 (×12)' would claim all twelve are 14×14×512.
+  const lastShape = opts.shape ? `→ ${shapes.length > 1 ? '…' : ''}${shapes[shapes.length - 1]}${warn}${count}` : shapePart;
   let paramPart = '';
   if (opts.params) {
     const ps = items.map((i) => i.params);
