@@ -107,6 +107,8 @@ describe('training view', { skip: skipReason() }, () => {
     await p.page.waitForSelector('.profile-view th.c-latency');
     assert.match((await p.page.textContent('.profile-view th.c-latency'))!, /batch 1\)/);
     assert.equal(await p.page.isVisible('.run-progress'), true, 'still measuring the larger batch');
+    mkdirSync(shots, { recursive: true });
+    await p.page.screenshot({ path: resolve(shots, 'profile-progress-600.png') });
     for (const e of profile.slice(partial + 1)) await p.send({ type: 'training', event: e });
     await p.page.waitForSelector('.run-progress', { state: 'hidden' });
     assert.match((await p.page.textContent('.profile-view th.c-latency'))!, /batch 1 \/ 8\)/);
