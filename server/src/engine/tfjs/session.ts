@@ -44,6 +44,11 @@ export class TfSession {
     this.interp.diagnostics.push({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
   }
 
+  /** A diagnostic about a saved model's file (saved/build.ts). */
+  savedDiagnostic(loc: Loc, severity: EngineDiagnostic['severity'], code: string, message: string): void {
+    this.diag(loc, severity, code, message, undefined);
+  }
+
   // ------------------------------------------------------------ layers
 
   /** `tf.layers.<factory>(config)` */
@@ -66,25 +71,29 @@ export class TfSession {
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
-    const raw = plainConfig(cfgValue);
-    const loc = this.locOf(call);
+    const notObject = spec && cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue)
+      ? new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config')
+      : undefined;
+    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject,
+      `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
+  }
+
+  /** A layer from a plain config at `loc`: from source (newLayer) or from a saved model's file (saved/build.ts). */
+  layerAt(factory: string, spec: LayerSpec | undefined, raw: Record<string, unknown>, loc: Loc, invalid: LayerError | undefined,
+    unmodelled: string, className = spec?.className ?? factory): LayerValue {
     let config: unknown;
-    let configError: LayerError | undefined;
-    if (spec) {
+    let configError: LayerError | undefined = invalid;
+    if (spec && !configError) {
       try {
-        if (cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue))
-          throw new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config');
         config = spec.configure(raw as never);
       } catch (e) {
         configError = e instanceof LayerError ? e : new LayerError(`${spec.className}: ${(e as Error).message}`, 'config');
       }
     }
     const name = typeof raw.name === 'string' ? raw.name : undefined;
-    const layer = new LayerValue(this, this.nextLayerId++, factory, spec?.className ?? factory, spec, config, configError, name, loc,
-      this.interp.frame, raw);
+    const layer = new LayerValue(this, this.nextLayerId++, factory, className, spec, config, configError, name, loc, this.interp.frame, raw);
     if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.frame);
-    else if (!spec)
-      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.frame);
+    else if (!spec) this.diag(loc, 'information', 'unmodelled-layer', unmodelled, this.interp.frame);
     return layer;
   }
 
@@ -143,17 +152,17 @@ export class TfSession {
   /** `tf.input({shape})`: a model input tensor. */
   createInput(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => inputConfigShape(raw as never), call).nodes[0]!.output;
+    return this.inputLayer(raw, () => inputConfigShape(raw as never), this.locOf(call)).nodes[0]!.output;
   }
 
   /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
   createInputLayer(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), call);
+    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), this.locOf(call));
   }
 
-  private inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, call: ts.Node): LayerValue {
-    const loc = this.locOf(call);
+  /** An InputLayer holding its output tensor (also a saved model's inputs, saved/build.ts). */
+  inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, loc: Loc): LayerValue {
     let shape: Shape | null = null;
     try {
       shape = shapeOf() ?? null;
@@ -193,8 +202,13 @@ export class TfSession {
   }
 
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
+    return this.modelAt(kind, this.locOf(call), name);
+  }
+
+  /** A new model at `loc` (a call in source, or a saved model's file). */
+  modelAt(kind: ModelKind, loc: Loc, name: string | undefined): ModelValue {
     const frame = this.interp.frame;
-    const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
+    const model = new ModelValue(this, this.nextModelId++, kind, loc, frame, name);
     this.models.push(model);
     return model;
   }
