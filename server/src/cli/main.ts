@@ -5,12 +5,10 @@
  *   convlens view FILE [--model NAME] --out arch.html|arch.svg
  *   convlens check FILE [--model NAME] [--steps N] [--backend B] [--json]
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
+import type { Diagnostic, Report } from '../engine';
 import { summaryTable } from '../engine/report/table';
 import { parseArgs } from './args';
-import { diskHost } from './disk_host';
+import { analyzeFile, formatLabel } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
 import { viewCommand } from './view';
 import { checkCommand } from './check';
@@ -29,7 +27,9 @@ Usage:
   convlens --help | --version
 
 The file is read statically (nothing runs): builders are the functions, arrows, class methods and
-variables that yield a tf.sequential() or tf.model(). Relative imports are followed.
+variables that yield a tf.sequential() or tf.model(). Relative imports are followed. A saved model
+(a tfjs model.json, Keras model.to_json() output, or a Keras 3 .keras archive) is read as it is,
+with its weights manifest and shard files checked.
 
 Options:
   --model NAME   only this model (as listed by profile)
@@ -68,22 +68,6 @@ export async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | undefined {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    console.error(`convlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return undefined;
-  }
-  const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, {
-    ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
-    advice: flags.has('advice'),
-  });
-}
-
 function selectModels(report: Report, flags: Map<string, string | true>): Report | undefined {
   const want = flags.get('model');
   if (typeof want !== 'string') return report;
@@ -109,7 +93,9 @@ function profile(files: string[], flags: Map<string, string | true>): number {
     console.log(JSON.stringify(report, jsonReplacer, 2));
     return errors.length ? 1 : 0;
   }
-  if (!report.models.length) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
+  const label = formatLabel(result);
+  if (label && report.models.length) console.log(`${displayPath(result.file)}: ${label}\n`);
+  if (!report.models.length && !label) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
   for (const m of report.models) {
     console.log(summaryTable(m, `${displayPath(m.file)}:${m.range.start.line + 1}`));
     console.log();
