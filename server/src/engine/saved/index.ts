@@ -19,6 +19,7 @@ import { checkManifestWeights, checkShardSizes, readManifest, type ShardGroup } 
 import { readSavedFile, type SavedFile, type SavedFormat } from './read';
 import type { RandomAccess } from './zip';
 import { adviseSaved } from './advice';
+import { generateTypeScript } from './typescript';
 
 export { MAX_TOPOLOGY_BYTES, type SavedFormat } from './read';
 export { checkShardSizes, type ShardGroup } from './manifest';
@@ -115,8 +116,32 @@ function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions)
   }
   const diagnostics = [...engine.map((d) => d.diagnostic), ...extra].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const result: SavedModelResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics }, format: saved.format, formatLabel: saved.label, shards };
+  Object.defineProperty(result, INTERNALS, { value: { site, names, label: saved.label } satisfies Internals, enumerable: false });
   if (options.advice) result.findings = adviseSaved(result, site, names);
   return result;
+}
+
+const INTERNALS = Symbol('convlens.saved');
+interface Internals {
+  site: BuildSite;
+  names: Map<ModelValue, string>;
+  label: string;
+}
+
+/**
+ * "Copy as TypeScript": tfjs code rebuilding the file's models (architecture, not weights), or
+ * undefined when the file could not be read.
+ */
+export function savedModelTypeScript(result: SavedModelResult): string | undefined {
+  const i = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
+  if (!i || !result.models.length) return undefined;
+  const file = result.file.split('/').pop();
+  const header = [
+    `${result.models[0]!.report.name}: rebuilt by ConvLens from ${file} (${i.label}).`,
+    'The architecture only: load the trained weights with tf.loadLayersModel. Initializers, regularizers',
+    'and constraints are not reproduced.',
+  ].join('\n');
+  return generateTypeScript(i.site.made.map(({ model }) => ({ model, name: i.names.get(model)! })), header).code;
 }
 
 function key(l: Loc): string {

@@ -88,7 +88,7 @@ function fromText(text: string, archive: boolean, archiveVersion?: string): Save
     if (!isObj(topo)) throw new SavedModelError('model.json has no modelTopology: it holds only weights, so there is no architecture to show');
     // tensorflowjs_converter wraps a Keras model as {model_config, training_config, keras_version}.
     const modelObj = isObj(topo.model_config) ? topo.model_config : topo;
-    const by = typeof json.generatedBy === 'string' ? json.generatedBy : typeof topo.keras_version === 'string' ? `Keras ${topo.keras_version}` : undefined;
+    const by = typeof json.generatedBy === 'string' ? json.generatedBy.replace(/^TensorFlow\.js /, '') : typeof topo.keras_version === 'string' ? `Keras ${topo.keras_version}` : undefined;
     const conv = typeof json.convertedBy === 'string' ? `, converted by ${json.convertedBy}` : '';
     return { format: 'tfjs-layers', label: `TensorFlow.js layers model${by ? ` (${by}${conv})` : ''}`, text, locator, topology: readModelObject(modelObj, 'modelTopology', locator, false), manifest: json.weightsManifest };
   }

@@ -72,7 +72,7 @@ function configText(layer: LayerValue, inputShape?: (number | null)[] | null): s
     if (k === 'useBias' && v === true) continue;
     if (k === 'dataFormat' && v === 'channelsLast') continue;
     if (k === 'activation' && v === 'linear') continue;
-    if (k === 'padding' && v === 'valid' && !pooling) continue;
+    if (k === 'padding' && v === 'valid') continue;
     if ((k === 'dilationRate' || (k === 'strides' && !pooling)) && same(v) === 1) continue;
     if (k === 'groups' && v === 1) continue;
     if (k === 'keepdims' && v === false) continue;
