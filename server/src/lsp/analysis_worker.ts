@@ -13,6 +13,7 @@ import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './protocol';
+import { analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/saved';
 
 interface Entry {
   version: number;
@@ -28,15 +29,38 @@ export function runAnalysisWorker(): void {
   const port = parentPort;
   if (!port) return;
   const docs = new Map<string, Entry>();
+  const saved = new Map<string, { version: number; result: SavedModelResult }>();
   port.on('message', (req: WorkerRequest) => {
     let msg: WorkerResponse;
     try {
-      msg = handle(docs, req);
+      msg = req.kind === 'saved' || req.kind === 'savedTypeScript' ? handleSaved(saved, req) : handle(docs, req);
     } catch (e) {
       msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
     }
     port.postMessage(msg);
   });
+}
+
+/** Saved model files: analysed from the text the client read (it reads through VS Code's file system). */
+function handleSaved(saved: Map<string, { version: number; result: SavedModelResult }>, req: WorkerRequest & { kind: 'saved' | 'savedTypeScript' }): WorkerResponse {
+  if (req.kind === 'savedTypeScript') {
+    const e = saved.get(req.uri);
+    return { id: req.id, ok: true, kind: 'savedTypeScript', code: e && e.version === req.version ? (savedModelTypeScript(e.result) ?? null) : null };
+  }
+  const result = analyzeSavedModel(req.text, req.path, { advice: true });
+  saved.set(req.uri, { version: req.version, result });
+  return {
+    id: req.id,
+    ok: true,
+    kind: 'saved',
+    value: {
+      formatLabel: result.formatLabel,
+      models: result.models.map((m) => ({ report: m.report, graph: m.graph })),
+      diagnostics: result.diagnostics,
+      findings: (result.findings ?? []).map((f) => f.diagnostic),
+      shards: result.shards,
+    },
+  };
 }
 
 function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
@@ -77,6 +101,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
     e.result.findings = e.findings;
     return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
   }
+  if (req.kind !== 'query') return { id: req.id, ok: false, error: `unexpected request ${req.kind}` };
   return { id: req.id, ok: true, kind: 'query', value: answer(e, req.query, analyse) };
 }
 

@@ -3,7 +3,8 @@
  * keeps each document's analysis and answers feature queries from it, so only small answers cross
  * the thread boundary (a DenseNet report is half a megabyte; cloning it took longer than analysing).
  */
-import type { Diagnostic, Position, Range } from '../engine';
+import type { Diagnostic, ModelGraph, ModelReport, Position, Range } from '../engine';
+import type { ShardGroup } from '../engine/saved';
 
 export type Query =
   | { what: 'hints'; range: Range; options: { shape: boolean; params: boolean; macs: boolean } }
@@ -20,7 +21,10 @@ export type WorkerRequest =
   /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
   | { kind: 'advise'; id: number; uri: string; version: number }
   | { kind: 'query'; id: number; uri: string; version: number; query: Query }
-  | { kind: 'forget'; id: number; uri: string; version: number };
+  | { kind: 'forget'; id: number; uri: string; version: number }
+  /** A saved model file (model.json, Keras JSON, config.json of a .keras): its analysis with advice, kept for Copy as TypeScript. */
+  | { kind: 'saved'; id: number; uri: string; version: number; path: string; text: string }
+  | { kind: 'savedTypeScript'; id: number; uri: string; version: number };
 
 export interface AnalyzeSummary {
   diagnostics: Diagnostic[];
@@ -35,11 +39,33 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'advise'; diagnostics: Diagnostic[]; ms: number }
   | { id: number; ok: true; kind: 'query'; value: unknown }
   | { id: number; ok: true; kind: 'forget' }
+  | { id: number; ok: true; kind: 'saved'; value: SavedModelAnswer }
+  | { id: number; ok: true; kind: 'savedTypeScript'; code: string | null }
   | { id: number; ok: false; error: string; stale?: boolean };
+
+/** What the saved-model editor gets: the panel's payload plus what it needs for the shard check. */
+export interface SavedModelAnswer {
+  formatLabel: string;
+  models: { report: ModelReport; graph: ModelGraph }[];
+  diagnostics: Diagnostic[];
+  /** Design advice (no fixes: there is no source). */
+  findings: Diagnostic[];
+  shards: ShardGroup[];
+}
 
 /** Custom requests the client and panel use. */
 export const ModelGraphRequest = 'convlens/modelGraph';
 export const ProfileRequest = 'convlens/profile';
+export const SavedModelRequest = 'convlens/savedModel';
+export const SavedTypeScriptRequest = 'convlens/savedModelTypeScript';
+export interface SavedModelParams {
+  uri: string;
+  /** Increases with each read of the file by the client. */
+  version: number;
+  /** The file's path (for messages), and the JSON text: model.json, Keras JSON, or a .keras archive's config.json. */
+  path: string;
+  text: string;
+}
 export interface ModelRequestParams {
   uri: string;
   model?: string;

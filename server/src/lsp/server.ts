@@ -24,7 +24,7 @@ import { URI } from './uri';
 import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query } from './protocol';
+import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query, SavedModelRequest, type SavedModelParams, SavedTypeScriptRequest } from './protocol';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
 import type { Lens } from '../ide/lenses';
@@ -221,6 +221,17 @@ export function startServer(workerFile: string): Connection {
     return g ? { uri: params.uri, ...g } : null;
   });
   connection.onRequest(ProfileRequest, (params: ModelRequestParams) => ask(params.uri, { what: 'profile', model: params.model }));
+
+  // ---- saved model files (the custom editor): the client reads the file, the worker analyses it
+  connection.onRequest(SavedModelRequest, async (params: SavedModelParams) => {
+    try {
+      return await service.savedModel(params.uri, params.version, params.path, params.text);
+    } catch (e) {
+      if (e instanceof AnalysisFailed) return { error: e.message };
+      throw e;
+    }
+  });
+  connection.onRequest(SavedTypeScriptRequest, (params: { uri: string; version: number }) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());
   documents.listen(connection);
