@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
 import { analyzeSavedModel, type SavedModelResult } from '../engine/saved';
-import { diskHost } from './disk_host';
+import { diskHost, diskHostAt } from './disk_host';
 import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from '../host/model_file';
 
 export function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | SavedModelResult | undefined {
@@ -31,7 +31,8 @@ export function analyzeFile(file: string, flags: Map<string, string | true>): An
     return undefined;
   }
   const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, {
+  const root = flags.get('root');
+  return analyzeSource(text, path, typeof root === 'string' ? diskHostAt(resolve(root)) : diskHost, {
     ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
     advice: flags.has('advice'),
   });

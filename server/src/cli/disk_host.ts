@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import type { AnalysisHost } from '../engine';
+import { modelFileReader } from '../host/model_file';
 
-/** Reads imported local modules from disk. */
-export const diskHost: AnalysisHost = {
-  readFile(path: string) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** Reads imported local modules from disk, and model files code loads, from below `root` (default: the working directory). */
+export function diskHostAt(root: string): AnalysisHost {
+  const readModel = modelFileReader(root);
+  return {
+    readFile(path: string) {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    readModelFile: readModel,
+  };
+}
+
+export const diskHost: AnalysisHost = diskHostAt(process.cwd());

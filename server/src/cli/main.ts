@@ -35,13 +35,15 @@ Options:
   --model NAME   only this model (as listed by profile)
   --json         machine-readable output (DESIGN.md's report)
   --max-steps N  analysis step budget (default 2,000,000)
+  --root DIR     where the code runs: tf.loadLayersModel('file://...') paths are read relative
+                 to it, and only inside it (default: the working directory)
 
 Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
 fails), 2 on bad usage.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory']));
+  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'root']));
   if (args.flags.has('version')) {
     console.log(VERSION);
     return 0;

@@ -10,6 +10,7 @@ import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/mo
 import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
+import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { ModelValue } from './tfjs/values';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
@@ -44,9 +45,11 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
+  let nodePath: NodePathModule | undefined;
   const interp = new Interpreter(
-    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
     (spec) => {
+      if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },

@@ -4,9 +4,10 @@
  * for its config.json only), and the sizes of the weight shards beside a model.json, confined to the
  * model's folder.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RandomAccess } from '../engine/saved';
+import { MAX_TOPOLOGY_BYTES } from '../engine/saved/read';
 
 /** File names the saved-model reader takes (anything else is source code). */
 export function isSavedModelPath(path: string): boolean {
@@ -58,6 +59,42 @@ export function shardSizeReader(modelPath: string): (rel: string) => number | nu
       return st.isFile() ? st.size : null;
     } catch {
       return null;
+    }
+  };
+}
+
+/**
+ * AnalysisHost.readModelFile for code that loads a model (`tf.loadLayersModel('file://./model/model.json')`):
+ * relative paths are taken from `root` (where the program runs: the workspace folder, the CLI's
+ * working directory), and only regular files inside `root` (symbolic links resolved), up to the
+ * topology cap, are read.
+ */
+export function modelFileReader(root: string): (path: string) => { path: string; text: string } | { error: string } {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = resolve(root);
+  }
+  return (p: string) => {
+    const abs = resolve(root, p);
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return { error: `${p} was not found` };
+    }
+    const r = relative(realRoot, real);
+    if (r.startsWith('..') || isAbsolute(r)) return { error: `${p} is outside the workspace (${root}); ConvLens reads model files only inside it` };
+    let a: ReturnType<typeof openModelFile> | undefined;
+    try {
+      a = openModelFile(real);
+      if (a.size > MAX_TOPOLOGY_BYTES) return { error: `${p} is ${(a.size / 1048576).toFixed(1)} MB, over the ${MAX_TOPOLOGY_BYTES / 1048576} MB cap` };
+      return { path: real.replace(/\\/g, '/'), text: Buffer.from(a.read(0, a.size)).toString('utf8') };
+    } catch (e) {
+      return { error: (e as Error).message };
+    } finally {
+      a?.close();
     }
   };
 }

@@ -52,11 +52,11 @@ export class AnalysisService {
   ) {}
 
   /** Analyse this version (once); resolves with its diagnostics summary. */
-  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<AnalyzeSummary> {
+  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, root: string): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
     this.dropQueued(uri);
-    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps }).then((m) => {
+    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, root }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
     });

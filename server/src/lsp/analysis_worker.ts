@@ -4,6 +4,7 @@
  * the main thread, and a runaway analysis can be terminated.
  */
 import { readFileSync } from 'node:fs';
+import { modelFileReader } from '../host/model_file';
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
@@ -68,7 +69,13 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   if (req.kind === 'analyze') {
     const files = new Set<string>();
     const overlays = req.overlays;
+    const readModel = modelFileReader(req.root);
     const host: AnalysisHost = {
+      readModelFile(p: string) {
+        const r = readModel(p);
+        if ('path' in r) files.add(r.path);
+        return r;
+      },
       readFile(p: string): string | undefined {
         files.add(p);
         const overlay = overlays[p];

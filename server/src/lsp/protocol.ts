@@ -17,7 +17,7 @@ export type Query =
   | { what: 'profile'; model?: string };
 
 export type WorkerRequest =
-  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number }
+  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number; root: string }
   /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
   | { kind: 'advise'; id: number; uri: string; version: number }
   | { kind: 'query'; id: number; uri: string; version: number; query: Query }

@@ -57,7 +57,7 @@ export function startServer(workerFile: string): Connection {
   function analyze(uri: string) {
     const doc = documents.get(uri);
     if (!doc || !LANGUAGES.has(doc.languageId)) return undefined;
-    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays) };
+    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays, rootOf(pathOf(uri))) };
   }
 
   /** Answer a feature query from the current version's analysis; null when it moved on or failed. */
@@ -76,7 +76,16 @@ export function startServer(workerFile: string): Connection {
     }
   }
 
+  // Where the user's code runs: the workspace folder holding the file (its own folder outside any).
+  let roots: string[] = [];
+  const rootOf = (path: string): string => {
+    const inside = roots.filter((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length);
+    return inside[0] ?? path.slice(0, path.lastIndexOf('/')) ?? '/';
+  };
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    roots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
+    if (!roots.length && params.rootUri) roots = [pathOf(params.rootUri)];
     canPullConfig = !!params.capabilities.workspace?.configuration;
     const opts = params.initializationOptions as { settings?: unknown } | undefined;
     if (opts?.settings) settings = readSettings(opts.settings);

@@ -4,6 +4,7 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
+import { effectiveWeights } from '../tfjs/trainable';
 import type { Frame } from '../interp/interpreter';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
@@ -48,6 +49,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     macs = add(macs, l.macs);
     act = add(act, l.activationBytes === null ? null : l.activationBytes * l.applications);
   }
+  if (model.unknownPart) total = trainable = macs = act = null;
   const report: ModelReport = {
     name,
     kind: model.kind,
@@ -73,7 +75,7 @@ function add(a: number | null, b: number | null): number | null {
 
 function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
   const first = nodes[0]!;
-  const weights = layer.weights ?? [];
+  const weights = effectiveWeights(layer) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
   const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;

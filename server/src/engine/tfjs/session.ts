@@ -44,6 +44,16 @@ export class TfSession {
     this.interp.diagnostics.push({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
   }
 
+  /** `model.trainable = x`: tfjs sets it on every layer of the model (and on the model used as a layer). */
+  setModelTrainable(model: ModelValue, value: boolean): void {
+    model.trainableSet = value;
+    if (model.asLayer) model.asLayer.trainableSet = value;
+    for (const l of modelLayers(model)) if (l.className !== 'InputLayer') {
+      l.trainableSet = value;
+      if (l.model) this.setModelTrainable(l.model, value);
+    }
+  }
+
   /** A diagnostic about a saved model's file (saved/build.ts). */
   savedDiagnostic(loc: Loc, severity: EngineDiagnostic['severity'], code: string, message: string): void {
     this.diag(loc, severity, code, message, undefined);
@@ -280,7 +290,10 @@ export class TfSession {
       const out: TensorValue[] = [];
       for (const t of list) {
         if (t instanceof TensorValue) out.push(t);
-        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
+        else if (isUnknown(t)) {
+          model.unknownPart ??= `its ${what} are unknown (${t.reason})`;
+          this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
+        }
         else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.frame);
       }
       return out;
@@ -335,7 +348,7 @@ export class TfSession {
       case 'built':
         return !!layer.weights;
       case 'trainable':
-        return layer.rawConfig.trainable !== false;
+        return layer.trainableSet ?? (layer.model ? layer.model.trainableSet ?? true : layer.rawConfig.trainable !== false);
       default:
         return new Unknown(`layer.${key} is not modelled`);
     }
@@ -417,7 +430,10 @@ export class TfSession {
       case 'dispose':
         return fnv(key, () => undefined);
       case 'then':
+      case '%await':
         return undefined; // a model is not a promise
+      case 'trainable':
+        return model.trainableSet ?? true;
       default:
         // fit / predict / evaluate / save ...: run-time only.
         return fnv(key, () => new Unknown(`model.${key}() runs the model; it is not analysed statically`));
