@@ -144,7 +144,12 @@ export class SavedModelEditor implements vscode.CustomReadonlyEditorProvider {
     }
     const shardDiagnostics = checkShardSizes(answer.shards, await shardSizes(s.uri, answer.shards.flatMap((g) => g.paths)));
     const diagnostics = [...answer.diagnostics, ...shardDiagnostics];
-    this.show(s, { ...base, models: answer.models, diagnostics, findings: answer.findings, source: `${s.name}: ${answer.formatLabel}`, view: answer.models.length ? 'graph' : 'findings' });
+    const shown: ModelMessage = { ...base, models: answer.models, diagnostics, source: `${s.name}: ${answer.formatLabel}`, view: answer.models.length ? 'graph' : 'findings' };
+    this.show(s, shown);
+    if (!answer.models.length) return;
+    // Advice second: its savings are measured by re-analysis, and the graph should not wait for it.
+    const findings = await this.client.sendRequest<Diagnostic[] | null>('convlens/savedModelAdvice', { uri: s.uri.toString(), version }).catch(() => null);
+    if (findings && version === s.version) this.show(s, { ...shown, findings });
   }
 
   private show(s: Shown, msg: ModelMessage): void {

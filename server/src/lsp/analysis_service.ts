@@ -99,6 +99,12 @@ export class AnalysisService {
     return m.value;
   }
 
+  /** Design advice on the saved model analysed at this version; null when the worker no longer has it. */
+  async savedAdvice(uri: string, version: number): Promise<Diagnostic[] | null> {
+    const m = await this.send(uri, { kind: 'savedAdvice', uri, version });
+    return m.kind === 'savedAdvice' ? m.findings : null;
+  }
+
   /** The TypeScript rebuild of the saved model analysed at this version; null when the worker no longer has it. */
   async savedTypeScript(uri: string, version: number): Promise<string | null> {
     const m = await this.send(uri, { kind: 'savedTypeScript', uri, version });

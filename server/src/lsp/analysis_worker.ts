@@ -14,7 +14,7 @@ import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './protocol';
-import { analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/saved';
+import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/saved';
 
 interface Entry {
   version: number;
@@ -34,7 +34,7 @@ export function runAnalysisWorker(): void {
   port.on('message', (req: WorkerRequest) => {
     let msg: WorkerResponse;
     try {
-      msg = req.kind === 'saved' || req.kind === 'savedTypeScript' ? handleSaved(saved, req) : handle(docs, req);
+      msg = req.kind === 'saved' || req.kind === 'savedTypeScript' || req.kind === 'savedAdvice' ? handleSaved(saved, req) : handle(docs, req);
     } catch (e) {
       msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
     }
@@ -43,12 +43,18 @@ export function runAnalysisWorker(): void {
 }
 
 /** Saved model files: analysed from the text the client read (it reads through VS Code's file system). */
-function handleSaved(saved: Map<string, { version: number; result: SavedModelResult }>, req: WorkerRequest & { kind: 'saved' | 'savedTypeScript' }): WorkerResponse {
+function handleSaved(saved: Map<string, { version: number; result: SavedModelResult }>, req: WorkerRequest & { kind: 'saved' | 'savedTypeScript' | 'savedAdvice' }): WorkerResponse {
+  if (req.kind === 'savedAdvice') {
+    const e = saved.get(req.uri);
+    if (!e || e.version !== req.version) return { id: req.id, ok: true, kind: 'savedAdvice', findings: null };
+    e.result.findings ??= adviseSavedResult(e.result, MAX_ADVICE_LAYERS);
+    return { id: req.id, ok: true, kind: 'savedAdvice', findings: e.result.findings.map((f) => f.diagnostic) };
+  }
   if (req.kind === 'savedTypeScript') {
     const e = saved.get(req.uri);
     return { id: req.id, ok: true, kind: 'savedTypeScript', code: e && e.version === req.version ? (savedModelTypeScript(e.result) ?? null) : null };
   }
-  const result = analyzeSavedModel(req.text, req.path, { advice: true });
+  const result = analyzeSavedModel(req.text, req.path);
   saved.set(req.uri, { version: req.version, result });
   return {
     id: req.id,
@@ -58,7 +64,6 @@ function handleSaved(saved: Map<string, { version: number; result: SavedModelRes
       formatLabel: result.formatLabel,
       models: result.models.map((m) => ({ report: m.report, graph: m.graph })),
       diagnostics: result.diagnostics,
-      findings: (result.findings ?? []).map((f) => f.diagnostic),
       shards: result.shards,
     },
   };

@@ -24,7 +24,8 @@ export type WorkerRequest =
   | { kind: 'forget'; id: number; uri: string; version: number }
   /** A saved model file (model.json, Keras JSON, config.json of a .keras): its analysis with advice, kept for Copy as TypeScript. */
   | { kind: 'saved'; id: number; uri: string; version: number; path: string; text: string }
-  | { kind: 'savedTypeScript'; id: number; uri: string; version: number };
+  | { kind: 'savedTypeScript'; id: number; uri: string; version: number }
+  | { kind: 'savedAdvice'; id: number; uri: string; version: number };
 
 export interface AnalyzeSummary {
   diagnostics: Diagnostic[];
@@ -41,6 +42,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'forget' }
   | { id: number; ok: true; kind: 'saved'; value: SavedModelAnswer }
   | { id: number; ok: true; kind: 'savedTypeScript'; code: string | null }
+  | { id: number; ok: true; kind: 'savedAdvice'; findings: Diagnostic[] | null }
   | { id: number; ok: false; error: string; stale?: boolean };
 
 /** What the saved-model editor gets: the panel's payload plus what it needs for the shard check. */
@@ -48,8 +50,6 @@ export interface SavedModelAnswer {
   formatLabel: string;
   models: { report: ModelReport; graph: ModelGraph }[];
   diagnostics: Diagnostic[];
-  /** Design advice (no fixes: there is no source). */
-  findings: Diagnostic[];
   shards: ShardGroup[];
 }
 
@@ -58,6 +58,8 @@ export const ModelGraphRequest = 'convlens/modelGraph';
 export const ProfileRequest = 'convlens/profile';
 export const SavedModelRequest = 'convlens/savedModel';
 export const SavedTypeScriptRequest = 'convlens/savedModelTypeScript';
+/** Design advice for the analysed version (no fixes: there is no source); asked after the graph is shown. */
+export const SavedAdviceRequest = 'convlens/savedModelAdvice';
 export interface SavedModelParams {
   uri: string;
   /** Increases with each read of the file by the client. */

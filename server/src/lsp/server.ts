@@ -24,7 +24,7 @@ import { URI } from './uri';
 import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query, SavedModelRequest, type SavedModelParams, SavedTypeScriptRequest } from './protocol';
+import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query, SavedAdviceRequest, SavedModelRequest, type SavedModelParams, SavedTypeScriptRequest } from './protocol';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
 import type { Lens } from '../ide/lenses';
@@ -240,6 +240,7 @@ export function startServer(workerFile: string): Connection {
       throw e;
     }
   });
+  connection.onRequest(SavedAdviceRequest, (params: { uri: string; version: number }) => service.savedAdvice(params.uri, params.version).catch(() => null));
   connection.onRequest(SavedTypeScriptRequest, (params: { uri: string; version: number }) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());

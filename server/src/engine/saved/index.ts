@@ -11,6 +11,7 @@ import { TfSession, modelLayers, modelNodes } from '../tfjs/session';
 import type { LayerValue, ModelValue } from '../tfjs/values';
 import { buildModel, type Placer } from '../report/model_report';
 import type { AnalysisResult, AnalyzedModel } from '../analyze';
+import type { Finding } from '../advice';
 import type { Diagnostic, Range } from '../report/types';
 import type { Loc } from '../source';
 import { SavedModelError } from './errors';
@@ -117,8 +118,24 @@ function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions)
   const diagnostics = [...engine.map((d) => d.diagnostic), ...extra].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const result: SavedModelResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics }, format: saved.format, formatLabel: saved.label, shards };
   Object.defineProperty(result, INTERNALS, { value: { site, names, label: saved.label } satisfies Internals, enumerable: false });
-  if (options.advice) result.findings = adviseSaved(result, site, names);
+  if (options.advice) result.findings = adviseSavedResult(result);
   return result;
+}
+
+/**
+ * Above this many layers the editor skips design advice: each saving is measured by analysing the
+ * model again (a 5,000-layer model.json took a minute), and the graph must not wait for it.
+ */
+export const MAX_ADVICE_LAYERS = 2000;
+
+/** Design advice for an analysed saved model (findings without fixes); [] when the file was unreadable. */
+export function adviseSavedResult(result: SavedModelResult, maxLayers = Infinity): Finding[] {
+  const i = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
+  if (!i) return [];
+  const layers = result.models.reduce((n, m) => n + m.report.layers.length, 0);
+  if (layers > maxLayers)
+    return [{ model: result.models[0]?.report.name ?? '', layerIndex: -1, diagnostic: { range: ORIGIN, severity: 'information', code: 'advice-skipped', message: `Design advice is not run on models over ${maxLayers.toLocaleString('en-US')} layers here (this one has ${layers.toLocaleString('en-US')}): each saving is measured by analysing the model again. convlens lint runs it.` } }];
+  return adviseSaved(result, i.site, i.names);
 }
 
 const INTERNALS = Symbol('convlens.saved');
