@@ -5,8 +5,8 @@
  * when it is on disk: only its config.json), analysed by the language server's worker, and the
  * weight shards' sizes are read here too for the consistency check.
  *
- * Which files open here: `model.json` and `*.keras` by default; any other `*.json` only through
- * "Open With…" (priority "option"), so package.json and friends never open in a graph. A model.json
+ * Which files open here: `model.json` and `*.keras` by default; any other `*.json` and Keras `*.h5`
+ * only through "Open With…" (priority "option"): package.json and HDF5 data files never open in a graph. A model.json
  * that turns out not to be a model (its first 64 KiB name neither modelTopology nor class_name) is
  * handed straight back to the text editor.
  */
@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type ModelMessage } from '../../webview/src/protocol';
-import { MAX_TOPOLOGY_BYTES } from '../../server/src/engine/saved/read';
+import { MAX_TOPOLOGY_BYTES, isHdf5 } from '../../server/src/engine/saved/read';
+import { hdf5ModelConfig } from '../../server/src/engine/saved/hdf5';
 import { checkShardSizes } from '../../server/src/engine/saved/manifest';
 import { bufferAccess, isZip, type RandomAccess, zipEntry } from '../../server/src/engine/saved/zip';
 import { openModelFile } from '../../server/src/host/model_file';
@@ -241,8 +242,7 @@ async function readTopology(uri: vscode.Uri): Promise<string> {
     }
     if (access.size > MAX_TOPOLOGY_BYTES)
       throw new Error(`${uri.path.split('/').pop()} is ${(access.size / 1048576).toFixed(1)} MB; ConvLens reads model topologies up to ${MAX_TOPOLOGY_BYTES / 1048576} MB`);
-    if (head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46)
-      throw new Error('this is a Keras HDF5 (.h5) file; ConvLens reads model.json, Keras JSON and .keras archives');
+    if (isHdf5(head)) return hdf5ModelConfig(access, uri.path).config;
     return new TextDecoder().decode(access.read(0, access.size));
   } finally {
     access.close?.();

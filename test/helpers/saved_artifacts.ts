@@ -159,3 +159,21 @@ export function writeKerasArchive(path: string, config: Obj, deflate: boolean): 
   };
   writeFileSync(path, zipSync(files));
 }
+
+/**
+ * A Keras HDF5 file as `model.save('model.h5')` writes it: root attributes model_config (the
+ * to_json() text), keras_version and backend, and the weights in a model_weights group. Written by
+ * the real HDF5 library (h5wasm: libhdf5 compiled to WebAssembly, as h5py wraps it).
+ */
+export async function writeKerasHdf5(path: string, modelConfig: string, kerasVersion: string, weights: Uint8Array): Promise<void> {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const f = new h5wasm.File(path, 'w');
+  f.create_attribute('model_config', modelConfig);
+  f.create_attribute('keras_version', kerasVersion);
+  f.create_attribute('backend', 'tensorflow');
+  const g = f.create_group('model_weights');
+  const n = Math.floor(weights.byteLength / 4);
+  g.create_dataset({ name: 'weights', data: new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + n * 4)) });
+  f.close();
+}

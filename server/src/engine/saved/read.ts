@@ -7,6 +7,7 @@ import { SavedModelError } from './errors';
 import { Locator } from './locate';
 import { readModelObject, type SavedTopology } from './topology';
 import { bufferAccess, isZip, type RandomAccess, zipEntry } from './zip';
+import { hdf5ModelConfig } from './hdf5';
 
 /** Bigger topologies get a message instead of a parse: no real CNN's topology comes near. */
 export const MAX_TOPOLOGY_BYTES = 50 * 1024 * 1024;
@@ -46,13 +47,15 @@ export function readSavedFile(data: Uint8Array | string | RandomAccess, fileName
     const head = a.read(0, Math.min(8, a.size));
     if (a.size === 0) throw new SavedModelError('the file is empty');
     if (isZip(head)) return fromArchive(a);
-    if (isHdf5(head))
-      throw new SavedModelError('this is a Keras HDF5 (.h5) file; ConvLens reads model.json, Keras JSON and .keras archives. Save the model with model.save("model.keras") (Keras 3) or export model.to_json(), or convert it with tensorflowjs_converter');
+    if (isHdf5(head)) {
+      const h5 = hdf5ModelConfig(a, fileName);
+      return fromText(h5.config, 'keras-h5', h5.kerasVersion);
+    }
     if (a.size > MAX_TOPOLOGY_BYTES) throw tooBig(a.size, fileName);
-    return fromText(decode(a.read(0, a.size)), false);
+    return fromText(decode(a.read(0, a.size)), 'plain');
   }
   if (a.length > MAX_TOPOLOGY_BYTES) throw tooBig(a.length, fileName);
-  return fromText(a, false);
+  return fromText(a, 'plain');
 }
 
 function tooBig(size: number, fileName: string): SavedModelError {
@@ -76,8 +79,8 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-function fromText(text: string, archive: boolean, archiveVersion?: string): SavedFile {
-  const json = parseJson(text, archive ? 'config.json in the archive' : 'the file');
+function fromText(text: string, container: 'plain' | 'keras-archive' | 'keras-h5', containerVersion?: string): SavedFile {
+  const json = parseJson(text, container === 'keras-archive' ? 'config.json in the archive' : container === 'keras-h5' ? "the .h5 file's model_config" : 'the file');
   const locator = new Locator(text);
   if (!isObj(json)) throw new SavedModelError('the file holds JSON, but not a model: expected an object with modelTopology (tfjs) or class_name and config (Keras)');
   if ('modelTopology' in json || 'weightsManifest' in json) {
@@ -93,10 +96,11 @@ function fromText(text: string, archive: boolean, archiveVersion?: string): Save
     return { format: 'tfjs-layers', label: `TensorFlow.js layers model${by ? ` (${by}${conv})` : ''}`, text, locator, topology: readModelObject(modelObj, 'modelTopology', locator, false), manifest: json.weightsManifest };
   }
   if ('class_name' in json) {
-    const keras3 = archive || 'module' in json || 'registered_name' in json;
-    const version = archiveVersion ?? (typeof json.keras_version === 'string' ? json.keras_version : keras3 ? '3' : undefined);
-    const label = archive ? `Keras ${version ?? '3'} archive (.keras)` : `Keras${version ? ` ${version}` : ''} model JSON`;
-    return { format: archive ? 'keras-archive' : 'keras-json', label, text, locator, topology: readModelObject(json, 'the model', locator, keras3) };
+    const keras3 = container === 'keras-archive' || 'module' in json || 'registered_name' in json;
+    const version = containerVersion ?? (typeof json.keras_version === 'string' ? json.keras_version : keras3 ? '3' : undefined);
+    const label = container === 'keras-archive' ? `Keras ${version ?? '3'} archive (.keras)` : container === 'keras-h5' ? `Keras${version ? ` ${version}` : ''} HDF5 model (.h5)` : `Keras${version ? ` ${version}` : ''} model JSON`;
+    const format: SavedFormat = container === 'plain' ? 'keras-json' : container;
+    return { format, label, text, locator, topology: readModelObject(json, 'the model', locator, keras3) };
   }
   throw new SavedModelError('the file holds JSON, but not a model: expected modelTopology (a tfjs model.json) or class_name and config (Keras model.to_json() / config.json)');
 }
@@ -112,5 +116,5 @@ function fromArchive(a: RandomAccess): SavedFile {
   } catch {
     /* metadata is optional */
   }
-  return fromText(decode(config), true, version);
+  return fromText(decode(config), 'keras-archive', version);
 }
