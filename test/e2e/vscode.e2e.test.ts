@@ -27,6 +27,9 @@ import {
 } from './harness';
 import { Workbench } from './workbench';
 import { human, shapeCompact } from '../../server/src/engine/report/format';
+import { analyzeSavedModel } from '../../server/src/engine/saved';
+import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
+import { captureArtifacts, writeLayersModel } from '../helpers/saved_artifacts';
 import {
   FILES,
   adviceFix,
@@ -282,6 +285,36 @@ test('ConvLens: Profile Model from the palette opens the panel with one row per 
     } catch (e) {
       console.log(`(no wide profile screenshot: ${(e as Error).message.split('\n')[0]})`);
     }
+  });
+});
+
+test('a tfjs model.json opens in the ConvLens model viewer: the graph, and the Findings tab with its checks', { timeout: 150_000 }, async () => {
+  // A model.json written by real tfjs (AlexNet's fixture), its weights shard cut short.
+  const tf = await tfjs();
+  const model = await buildNamed(loadFixtureModule(resolve(ROOT, 'test/fixtures/models/alexnet.ts')), 'alexNet');
+  const art = await captureArtifacts(model);
+  model.dispose();
+  tf.disposeVariables();
+  const dir = join(sb!.workspace, 'pretrained');
+  const written = writeLayersModel(dir, art, 64 * 1024 * 1024);
+  writeFileSync(join(dir, written.shards[0]!), Buffer.alloc(1000));
+  const expected = analyzeSavedModel(readFileSync(written.modelJson, 'utf8'), written.modelJson, { fileSize: (p) => statSync(join(dir, p)).size });
+  const report = expected.models[0]!.report;
+  await shotOnFailure('saved-model', async () => {
+    await closeAllEditors();
+    await wb.openFile('pretrained/model.json', false);
+    const frame = await wb.frameWith('.cl-graph g.viewport', 90_000);
+    // One box per layer (and the input), each labelled as the engine describes it.
+    const boxes = frame.locator('.cl-graph [data-layer-index]');
+    await until(`${report.layers.length} layer boxes`, async () => (await boxes.count()) === report.layers.length, 30_000);
+    assert.match(await frame.locator('.summary').innerText(), new RegExp(`${human(report.totalParams).replace('.', '\\.')} params`));
+    await frame.locator('.tab-findings').click();
+    const findings = await until('the shard check in the Findings tab', async () => {
+      const t = await frame.locator('.findings').innerText();
+      return /weight shards hold 1,000 bytes/.test(t) && t;
+    }, 30_000);
+    assert.match(findings, /TensorFlow\.js layers model/);
+    bestShots['e2e-saved-model.png'] = await wb.screenshot('saved-model');
   });
 });
 
