@@ -216,8 +216,16 @@ async function looksLikeModel(uri: vscode.Uri): Promise<boolean> {
   try {
     const st = await vscode.workspace.fs.stat(uri);
     if (st.size > MAX_TOPOLOGY_BYTES) return true; // the viewer says why it will not read it
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
+    let bytes: Uint8Array;
+    if (uri.scheme === 'file') {
+      const a = openModelFile(uri.fsPath);
+      try {
+        bytes = a.read(0, 64 * 1024);
+      } finally {
+        a.close();
+      }
+    } else bytes = (await vscode.workspace.fs.readFile(uri)).subarray(0, 64 * 1024);
+    const head = new TextDecoder().decode(bytes);
     return /"(modelTopology|weightsManifest)"\s*:/.test(head) || (/"class_name"\s*:/.test(head) && /"config"\s*:/.test(head));
   } catch {
     return true;
