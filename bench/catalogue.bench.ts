@@ -54,7 +54,7 @@ export async function benchCatalogue(): Promise<{ ours: number; tfjs: number; ra
     const set = generateCases(SEED, 3000).map(prepare).filter((p): p is Prepared => p !== null);
     let sink = 0;
     const ours = rate(set.length, () => {
-      for (const p of set) sink += p.spec.apply(p.spec.configure(p.config as never), p.inputs).outputShape.length;
+      for (const p of set) sink += p.spec.apply(p.spec.configure(p.config as never), p.inputs).outputShape?.length ?? 0;
     });
     const tfjs = rate(set.length, () => {
       for (const p of set) sink += (p.layer.computeOutputShape(p.tfjsInput as never) as unknown[]).length;

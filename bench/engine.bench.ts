@@ -13,7 +13,7 @@ import type * as Engine from '../server/src/engine';
 // whose transform adds per-function helpers that slow the interpreter down by about a third.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { analyzeSource } = require('../dist/engine.js') as typeof Engine;
-import { diskHost } from '../server/src/cli/disk_host';
+import { diskHost } from '../server/src/host/disk_host';
 import { buildNamed, loadFixtureModule, tfjs } from '../test/helpers/tfjs_oracle';
 import { generatedModel } from './generated_model';
 import { writeFileSync, mkdtempSync } from 'node:fs';

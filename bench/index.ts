@@ -66,6 +66,13 @@ async function main(): Promise<void> {
       const r = await mod.benchRuntime();
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
     });
+
+  // Not in the default run (minutes): `npm run bench -- verdicts`.
+  if (only.includes('verdicts'))
+    await section('Sanity check: verdicts across seeds (goal: 0 wrong verdicts; each run is one seed)', async () => {
+      const { benchVerdicts } = await import('./verdicts.bench');
+      for (const [k, v] of Object.entries(await benchVerdicts())) console.log(`  ${k}: ${v}`);
+    });
 }
 
 void main();

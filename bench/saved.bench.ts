@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { analyzeSavedModel } from '../server/src/engine/saved';
 import { launch, openPanel, skipReason } from '../test/webview/harness';
-import type { ModelMessage } from '../webview/src/protocol';
+import type { ModelMessage } from '../protocol/panel';
 import { generatedModelJson } from './saved_model';
 import { syntheticModel } from '../test/webview/synthetic';
 

@@ -13,10 +13,10 @@ import dagre from '@dagrejs/dagre';
 import type { Browser } from 'playwright-core';
 import type { ModelGraph, ModelReport } from '../server/src/engine/report/types';
 import { analyzeSource } from '../server/src/engine';
-import { diskHost } from '../server/src/cli/disk_host';
+import { diskHost } from '../server/src/host/disk_host';
 import { clearLayoutCache, layoutGraph, SPACING, type Geometry, type Point } from '../webview/src/graph/layout';
 import { indexGraph, visibleGraph, type VisibleGraph } from '../webview/src/graph/visible';
-import type { ModelMessage } from '../webview/src/protocol';
+import type { ModelMessage } from '../protocol/panel';
 import { launch, openPanel, skipReason } from '../test/webview/harness';
 import { syntheticModel } from '../test/webview/synthetic';
 

@@ -1,10 +1,10 @@
 // Runs every test suite that `npm test` covers, in order, with node's own test runner (TypeScript via tsx).
-// Usage: node scripts/test.mjs [suite...]   suites: unit fixtures fuzz lsp webview runtime (default: all)
+// Usage: node scripts/test.mjs [suite...]   suites: unit fixtures realworld fuzz lsp webview runtime (default: all)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const suites = ['unit', 'fixtures', 'fuzz', 'lsp', 'webview', 'runtime'];
+const suites = ['unit', 'fixtures', 'realworld', 'fuzz', 'lsp', 'webview', 'runtime'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : suites;
 
 function testFiles(dir) {

@@ -4,16 +4,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { pickModel } from './pick_model';
 import type { PanelManager } from './panel';
 import { runProfile, runTraining } from './training';
+import { BLOCK_ACTIONS, blockActionOf } from '../../protocol/lsp';
 
-const BLOCKS: { label: string; detail: string; match: RegExp }[] = [
-  { label: 'Inception block', detail: 'GoogLeNet: 1×1, 3×3, 5×5 and pool branches, concatenated', match: /^Insert inception block/ },
-  { label: 'Residual block', detail: 'ResNet basic block: two 3×3 conv–BN layers plus the input', match: /^Insert residual block/ },
-  { label: 'Downsampling residual block', detail: 'ResNet: stride 2, twice the channels, projection shortcut', match: /^Insert downsampling residual block/ },
-  { label: 'Bottleneck residual block', detail: 'ResNet-50: 1×1 reduce → 3×3 → 1×1 expand, plus a shortcut', match: /^Insert bottleneck residual block/ },
-  { label: 'Dense block + transition', detail: 'DenseNet: concatenating layers, then 1×1 compression and pooling', match: /^Insert dense block/ },
-  { label: 'VGG block', detail: 'VGG: stacked 3×3 convs, then 2×2 max-pooling', match: /^Insert VGG block/ },
-  { label: 'Wrap in residual block', detail: 'ResNet: add a skip connection around this layer', match: /^Wrap in residual block/ },
-];
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, panels: PanelManager, output: vscode.LogOutputChannel): void {
   const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
@@ -52,13 +44,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       editor.selection,
       vscode.CodeActionKind.Refactor.value,
     )) ?? [];
-    const ours = actions.filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && BLOCKS.some((b) => b.match.test(a.title)));
+    const ours = actions.filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && !!blockActionOf(a.kind?.value));
     if (!ours.length) {
       void vscode.window.showInformationMessage('ConvLens: put the cursor on a layer call (a 4-D feature map) to insert a block after it.');
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      ours.map((a) => ({ label: a.title, detail: BLOCKS.find((b) => b.match.test(a.title))?.detail, a })),
+      ours.map((a) => ({ label: a.title, detail: BLOCK_ACTIONS[blockActionOf(a.kind?.value)!].detail, a })),
       { placeHolder: 'Insert which block after this layer?' },
     );
     if (pick?.a.edit) await vscode.workspace.applyEdit(pick.a.edit);

@@ -1,6 +1,6 @@
 /** Saving what the panel exports (SVG text or a PNG data URL) where the user picks. */
 import * as vscode from 'vscode';
-import type { ExportMessage } from '../../webview/src/protocol';
+import type { ExportMessage } from '../../protocol/panel';
 
 export async function saveExport(m: ExportMessage, baseName: string, near: vscode.Uri | undefined): Promise<void> {
   const name = `${baseName}.${m.format}`;

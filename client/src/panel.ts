@@ -9,7 +9,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestGraph } from './requests';
 import { saveExport } from './export';
 import { webviewHtml } from '../../webview/src/html';
-import { isFromWebview, type FromWebview, type ToWebview } from '../../webview/src/protocol';
+import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
+import type { WorkerEvent } from '../../protocol/worker';
 
 export type PanelView = 'graph' | 'profile' | 'training';
 
@@ -48,7 +49,7 @@ export class PanelManager implements vscode.Disposable {
   }
 
   /** Forward a training-worker event to the Training view. */
-  postTraining(event: unknown): void {
+  postTraining(event: WorkerEvent): void {
     this.post({ type: 'training', event });
   }
 

@@ -1,18 +1,16 @@
-/** Typed wrappers for the server's custom requests. */
+/** Sends ConvLens's custom requests (protocol/lsp.ts) with their types. */
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Diagnostic, ModelGraph, ModelReport, Report } from '../../server/src/engine/report/types';
+import { ModelGraphRequest, ProfileRequest, type GraphAnswer, type RequestDef } from '../../protocol/lsp';
+import type { Report } from '../../server/src/engine/report/types';
 
-export interface GraphAnswer {
-  uri: string;
-  version: number;
-  models: { report: ModelReport; graph: ModelGraph }[];
-  diagnostics: Diagnostic[];
+function send<P, R>(client: LanguageClient, def: RequestDef<P, R>, params: P): Promise<R> {
+  return client.sendRequest<R>(def.method, params);
 }
 
 export function requestGraph(client: LanguageClient, uri: string, model?: string): Promise<GraphAnswer | null> {
-  return client.sendRequest<GraphAnswer | null>('convlens/modelGraph', { uri, model });
+  return send(client, ModelGraphRequest, { uri, model });
 }
 
 export function requestProfile(client: LanguageClient, uri: string, model?: string): Promise<Report | null> {
-  return client.sendRequest<Report | null>('convlens/profile', { uri, model });
+  return send(client, ProfileRequest, { uri, model });
 }

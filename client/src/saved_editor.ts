@@ -14,13 +14,13 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { webviewHtml } from '../../webview/src/html';
-import { isFromWebview, type ModelMessage } from '../../webview/src/protocol';
+import { isFromWebview, type ModelMessage } from '../../protocol/panel';
 import { MAX_TOPOLOGY_BYTES, isHdf5 } from '../../server/src/engine/saved/read';
 import { hdf5ModelConfig } from '../../server/src/engine/saved/hdf5';
 import { checkShardSizes } from '../../server/src/engine/saved/manifest';
 import { bufferAccess, isZip, type RandomAccess, zipEntry } from '../../server/src/engine/saved/zip';
 import { openModelFile } from '../../server/src/host/model_file';
-import type { SavedModelAnswer } from '../../server/src/lsp/protocol';
+import { SavedAdviceRequest, SavedModelRequest, SavedTypeScriptRequest, type SavedModelAnswer } from '../../protocol/lsp';
 import type { Diagnostic } from '../../server/src/engine/report/types';
 import { saveExport } from './export';
 
@@ -102,11 +102,11 @@ export class SavedModelEditor implements vscode.CustomReadonlyEditorProvider {
       void vscode.window.showInformationMessage('ConvLens: open a model.json or .keras file first (it opens in the ConvLens model viewer).');
       return;
     }
-    let code = await this.client.sendRequest<string | null>('convlens/savedModelTypeScript', { uri: s.uri.toString(), version: s.version });
+    let code = await this.client.sendRequest<string | null>(SavedTypeScriptRequest.method, { uri: s.uri.toString(), version: s.version });
     if (code === null) {
       // The analysis worker was restarted since: read the file again.
       await this.load(s);
-      code = await this.client.sendRequest<string | null>('convlens/savedModelTypeScript', { uri: s.uri.toString(), version: s.version });
+      code = await this.client.sendRequest<string | null>(SavedTypeScriptRequest.method, { uri: s.uri.toString(), version: s.version });
     }
     if (code === null) {
       void vscode.window.showWarningMessage(`ConvLens: ${s.name} has no model to rebuild (see the Findings tab).`);
@@ -136,7 +136,7 @@ export class SavedModelEditor implements vscode.CustomReadonlyEditorProvider {
       return;
     }
     const answer = await this.client
-      .sendRequest<SavedModelAnswer | { error: string }>('convlens/savedModel', { uri: s.uri.toString(), version, path, text })
+      .sendRequest<SavedModelAnswer | { error: string }>(SavedModelRequest.method, { uri: s.uri.toString(), version, path, text })
       .catch((e: Error) => ({ error: e.message }));
     if (version !== s.version) return;
     if ('error' in answer) {
@@ -149,7 +149,7 @@ export class SavedModelEditor implements vscode.CustomReadonlyEditorProvider {
     this.show(s, shown);
     if (!answer.models.length) return;
     // Advice second: its savings are measured by re-analysis, and the graph should not wait for it.
-    const findings = await this.client.sendRequest<Diagnostic[] | null>('convlens/savedModelAdvice', { uri: s.uri.toString(), version }).catch(() => null);
+    const findings = await this.client.sendRequest<Diagnostic[] | null>(SavedAdviceRequest.method, { uri: s.uri.toString(), version }).catch(() => null);
     if (findings && version === s.version) this.show(s, { ...shown, findings });
   }
 

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { startCheck, startProfile, type SupervisorOptions } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../server/src/runtime/events';
+import type { BackendChoice, WorkerEvent } from '../../protocol/worker';
+import { settingValue, type SettingKey } from '../../protocol/settings';
 import type { PanelManager } from './panel';
 import type { Target } from './pick_model';
 import { ModelStatus } from './status';
@@ -19,15 +20,16 @@ const flagged = vscode.window.createTextEditorDecorationType({
 
 function options(context: vscode.ExtensionContext, t: Target): SupervisorOptions {
   const cfg = vscode.workspace.getConfiguration('convlens');
+  const get = <K extends SettingKey>(key: K) => settingValue({ [key]: cfg.get(key) }, key);
   return {
     workerPath: context.asAbsolutePath('dist/worker.js'),
     trusted: vscode.workspace.isTrusted,
     file: t.uri.fsPath,
     model: t.model,
-    backend: cfg.get('training.backend', 'auto'),
-    steps: cfg.get('training.steps', 50),
-    timeoutMs: cfg.get('training.timeoutSeconds', 120) * 1000,
-    memoryMb: cfg.get('training.memoryMB', 4096),
+    backend: get('training.backend') as BackendChoice,
+    steps: get('training.steps'),
+    timeoutMs: get('training.timeoutSeconds') * 1000,
+    memoryMb: get('training.memoryMB'),
     // In VS Code the extension host's binary is Electron: run it as plain Node for the worker.
     nodePath: process.execPath,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, cached outside the repo so later runs skip it:
-#   - Debian chromium (headless browser driven by playwright-core) and libkrb5-dev/pkg-config
-#     (code-server's kerberos native module needs gssapi.h);
+#   - libkrb5-dev/pkg-config (code-server's kerberos native module needs gssapi.h); the browser is
+#     test/helpers/chromium.ts's choice (a system Chromium, else the npm one);
 #   - Node 24 from npm (code-server 4.139 requires it) and code-server itself.
 # Prints the code-server binary path on its last line.
 set -euo pipefail
+# Launched from `npm run`, the environment carries npm's own settings as npm_config_* variables
+# (npm_config_user_agent says "node/v20"); the nested installs below would read them as config, and
+# code-server's postinstall would refuse Node 24 because of that user agent. Start them clean.
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_' || true)
 CACHE="${CONVLENS_E2E_CACHE:-$HOME/.cache/convlens-e2e}"
 CS_VERSION=4.139.1
 NODE_VERSION=24.21.0
 
 need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult, type LayerReport } from '../../server/src/engine';
 import type { Finding } from '../../server/src/engine/advice';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 import { exact, human, shapeCompact, shapeText } from '../../server/src/engine/report/format';
 import { ROOT } from './harness';
 

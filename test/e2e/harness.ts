@@ -9,7 +9,7 @@
  *   CONVLENS_NODE24_BIN   Node 24's bin dir (code-server 4.139 needs Node 24; put first in PATH)
  *   CONVLENS_VSIX         the packaged extension
  *   CONVLENS_E2E_ARTIFACTS  where screenshots and logs go (default artifacts/e2e)
- *   CONVLENS_CHROMIUM     browser binary (default /usr/bin/chromium)
+ *   CONVLENS_CHROMIUM     browser binary (default: test/helpers/chromium.ts's choice)
  *   CONVLENS_E2E_TMP      parent of the sandbox dir (default: the OS temp dir)
  *   CONVLENS_E2E_KEEP=1   keep the sandbox dir for debugging
  *   CONVLENS_E2E_TS=1     full TypeScript language features (default: tsserver in syntax-only mode)
@@ -20,20 +20,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumEnv, chromiumMissing, chromiumPath } from '../helpers/chromium';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = resolve(process.env.CONVLENS_E2E_ARTIFACTS ?? join(ROOT, 'artifacts/e2e'));
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /** User settings that make the workbench quiet and deterministic. */
 export const USER_SETTINGS: Record<string, unknown> = {
@@ -97,7 +88,6 @@ export interface Tools {
   codeServer: string;
   node24Bin: string;
   vsix: string;
-  chromium: string;
 }
 
 export function tools(): Tools {
@@ -107,9 +97,9 @@ export function tools(): Tools {
     if (!existsSync(v)) throw new Error(`e2e: ${k}=${v} does not exist`);
     return v;
   };
-  const browser = process.env.CONVLENS_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(browser)) throw new Error(`e2e: no Chromium at ${browser} (apt-get install chromium, or set CONVLENS_CHROMIUM)`);
-  return { codeServer: need('CONVLENS_CODE_SERVER'), node24Bin: need('CONVLENS_NODE24_BIN'), vsix: need('CONVLENS_VSIX'), chromium: browser };
+  const missing = chromiumMissing();
+  if (missing) throw new Error(`e2e: ${missing}`);
+  return { codeServer: need('CONVLENS_CODE_SERVER'), node24Bin: need('CONVLENS_NODE24_BIN'), vsix: need('CONVLENS_VSIX') };
 }
 
 /** A fresh temp dir with user data, extensions, XDG dirs and a workspace of the given files. */
@@ -295,9 +285,10 @@ export interface Browser {
 
 export async function openBrowser(t: Tools, sb: Sandbox, url: string): Promise<Browser> {
   const context = await chromium.launchPersistentContext(sb.browserProfile, {
-    executablePath: t.chromium,
+    executablePath: await chromiumPath(),
     headless: true,
     args: CHROMIUM_ARGS,
+    env: chromiumEnv(),
     viewport: { width: 1600, height: 1000 },
     deviceScaleFactor: 1,
     timeout: 60_000,

@@ -1,11 +1,2 @@
-/** mulberry32: a tiny, fast, seeded PRNG for test data — a failing case can be replayed from its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of test data: the runtime's own, so a failing case can be replayed from its seed. */
+export { mulberry32 } from '../../server/src/runtime/seeded_random';

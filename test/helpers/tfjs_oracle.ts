@@ -3,7 +3,7 @@
  * with esbuild (local imports included; tfjs-node / -node-gpu / -layers mapped to @tensorflow/tfjs),
  * loaded as a module, and each model the engine reports is built the way the engine named it.
  */
-import { buildSync } from 'esbuild';
+import { build, buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +16,13 @@ export function tfjs(): Promise<typeof tf> {
 
 const req = createRequire(__filename);
 
+/** The tfjs packages user code imports, all served by the pure-JS @tensorflow/tfjs in tests. */
+export const TFJS_ALIASES: Record<string, string> = {
+  '@tensorflow/tfjs-node': '@tensorflow/tfjs',
+  '@tensorflow/tfjs-node-gpu': '@tensorflow/tfjs',
+  '@tensorflow/tfjs-layers': '@tensorflow/tfjs',
+};
+
 /** Bundle a fixture to CommonJS and load it with tfjs bound to the pure-JS package. */
 export function loadFixtureModule(file: string): Record<string, unknown> {
   const out = buildSync({
@@ -25,11 +32,7 @@ export function loadFixtureModule(file: string): Record<string, unknown> {
     platform: 'node',
     format: 'cjs',
     logLevel: 'silent',
-    alias: {
-      '@tensorflow/tfjs-node': '@tensorflow/tfjs',
-      '@tensorflow/tfjs-node-gpu': '@tensorflow/tfjs',
-      '@tensorflow/tfjs-layers': '@tensorflow/tfjs',
-    },
+    alias: TFJS_ALIASES,
     external: ['@tensorflow/tfjs'],
   });
   const code = out.outputFiles[0]!.text;
@@ -38,6 +41,44 @@ export function loadFixtureModule(file: string): Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('module', 'exports', 'require', '__dirname', '__filename', code)(mod, mod.exports, req, dirname(file), file);
   return mod.exports;
+}
+
+/**
+ * Bundle a file as an ES module (top-level await allowed; dynamic imports of local files inlined)
+ * whose imports of the tfjs packages and of each name in `shims` read `globalThis[globalKey][name]`
+ * when the module is evaluated, so each evaluation can get its own stand-ins (a recording tfjs, a
+ * React stub). Import the result with importBundle.
+ */
+export async function bundleShimmed(file: string, shims: string[], globalKey: string): Promise<string> {
+  const names = new Set([...shims, '@tensorflow/tfjs', ...Object.keys(TFJS_ALIASES)]);
+  const out = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    jsx: 'transform',
+    plugins: [{
+      name: 'shims',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (a) => (names.has(a.path) ? { path: a.path, namespace: 'shim' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'shim' }, (a) => {
+          const key = TFJS_ALIASES[a.path] ?? a.path;
+          return { contents: `module.exports = globalThis[${JSON.stringify(globalKey)}][${JSON.stringify(key)}];`, loader: 'js' };
+        });
+      },
+    }],
+  });
+  return out.outputFiles[0]!.text;
+}
+
+let imports = 0;
+/** Evaluate a bundle from bundleShimmed as a fresh module instance (its top level runs again). */
+export function importBundle(code: string): Promise<Record<string, unknown>> {
+  // A distinct URL per call: the module map would otherwise hand back the first instance.
+  const url = `data:text/javascript;base64,${Buffer.from(`${code}\n// instance ${++imports}\n`).toString('base64')}`;
+  return import(url) as Promise<Record<string, unknown>>;
 }
 
 /**

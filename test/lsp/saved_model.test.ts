@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import { startServer, type LspSession } from '../helpers/lsp_client';
 import { analyzeSource } from '../../server/src/engine';
 import { analyzeSavedModel } from '../../server/src/engine/saved';
-import { diskHost } from '../../server/src/cli/disk_host';
-import type { SavedModelAnswer } from '../../server/src/lsp/protocol';
+import { diskHost } from '../../server/src/host/disk_host';
+import type { SavedModelAnswer } from '../../protocol/lsp';
 import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
 import { captureArtifacts } from '../helpers/saved_artifacts';
 

@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 import { loadBackend } from '../../server/src/runtime/backends';
-import type { BackendName, CheckResult, WorkerEvent } from '../../server/src/runtime/events';
+import type { BackendName, CheckResult, WorkerEvent } from '../../protocol/worker';
 import { runSanityCheck, type SanityInput } from '../../server/src/runtime/sanity_check';
 import { buildUserModel } from '../../server/src/runtime/user_module';
+import { DEFAULT_SEED, seedMathRandom } from '../../server/src/runtime/seeded_random';
 import { repoRoot } from './worker_bundle';
 
 export async function checkFixture(
@@ -19,13 +20,20 @@ export async function checkFixture(
   const be = await loadBackend({ choice: backend });
   const analysis = analyzeSource(readFileSync(file, 'utf8'), file, diskHost);
   const report = analysis.models.find((m) => m.report.name === name)?.report;
-  const { model } = await buildUserModel(file, name, be.module);
-  const events: WorkerEvent[] = [];
+  // As the worker does: Math.random seeded before the builder, so the weights repeat too.
+  const seed = rest.seed ?? DEFAULT_SEED;
+  const restore = seedMathRandom(seed);
   try {
-    const result = await runSanityCheck({ tf: be.tf, model, report, file, name, backend: be, seed: 1, ...rest, emit: (e) => events.push(e) });
-    return { result, events };
+    const { model } = await buildUserModel(file, name, be.module);
+    const events: WorkerEvent[] = [];
+    try {
+      const result = await runSanityCheck({ tf: be.tf, model, report, file, name, backend: be, ...rest, seed, emit: (e) => events.push(e) });
+      return { result, events };
+    } finally {
+      model.dispose();
+    }
   } finally {
-    model.dispose();
+    restore();
   }
 }
 

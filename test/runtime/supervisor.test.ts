@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCheck, startProfile, type SupervisorOptions } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../server/src/runtime/events';
+import type { WorkerEvent } from '../../protocol/worker';
 import { repoRoot, workerBundle } from './worker_bundle';
 
 const fixture = (f: string) => join(repoRoot, 'test/fixtures/runtime', f);

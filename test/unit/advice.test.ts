@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSource, RULES } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 
 const adviceDir = resolve(__dirname, '../fixtures/advice');
 const modelsDir = resolve(__dirname, '../fixtures/models');

@@ -233,3 +233,40 @@ test('lookup by factory alias and class name', () => {
   const factories = allLayerSpecs().flatMap((s) => s.factories);
   assert.equal(new Set(factories).size, factories.length, 'each factory maps to one spec');
 });
+
+test('wrappers: MACs and RF follow the wrapped layer; an inner layer we cannot see into is unknown, never an error', () => {
+  const u = unknown('a parameter with no default');
+  const inner = (factory: string, config: LayerConfig) => {
+    const spec = findLayerSpec(factory)!;
+    return { className: spec.className, spec, config: spec.configure(config) };
+  };
+  // TimeDistributed repeats the inner layer once per step (batch 1); RNNs count 0 MACs (DESIGN.md), so both directions do too.
+  assert.equal(run('timeDistributed', { layer: inner('dense', { units: 4 }) }, [null, 20, 32]).macs, 20 * 32 * 4);
+  assert.equal(run('timeDistributed', { layer: inner('dense', { units: 4 }) }, [null, null, 32]).macs, null);
+  assert.equal(run('bidirectional', { layer: inner('lstm', { units: 8 }) }, [null, 20, 32]).macs, 0);
+  assert.equal(run('bidirectional', { layer: inner('dense', { units: 3 }) }, [null, 5, 2]).macs, 2 * 5 * 2 * 3);
+  // A conv applied per frame: the time axis keeps its field (kernel 1, stride 1).
+  assert.deepEqual(run('timeDistributed', { layer: inner('conv2d', { filters: 2, kernelSize: 3, strides: 2 }) }, [null, 4, 9, 9, 1]).rf,
+    { kind: 'window', kernel: [1, 3, 3], stride: [1, 2, 2], dilation: [1, 1, 1] });
+  // Weights of the backward copy are named apart in the breakdown.
+  assert.deepEqual(run('bidirectional', { layer: inner('simpleRNN', { units: 2 }) }, [null, 3, 1]).weights.map((w) => w.name),
+    ['forward/kernel', 'forward/recurrent_kernel', 'forward/bias', 'backward/kernel', 'backward/recurrent_kernel', 'backward/bias']);
+  // mergeMode unknown: the last axis is units or 2·units.
+  assert.deepEqual(run('bidirectional', { layer: inner('lstm', { units: 8 }), mergeMode: u }, [null, 5, 3]).outputShape, [null, null]);
+  // An unknown layer, or one the catalogue does not model (a model used as a layer): rank and weights unknown.
+  const opaque = { className: 'Sequential', spec: undefined, config: undefined };
+  for (const layer of [u, opaque, new (class CustomCell {})()]) {
+    for (const f of ['bidirectional', 'timeDistributed']) {
+      const out = run(f, { layer } as LayerConfig, [null, 5, 3]);
+      assert.equal(out.outputShape, null, f);
+      assert.ok(out.weights.some((w) => w.shape.includes(null)), `${f}: params must read unknown, not 0`);
+      assert.equal(out.macs, null);
+    }
+  }
+  fails('bidirectional', {}, [[null, 5, 3]], 'config', "'layer' is required");
+  fails('timeDistributed', { layer: { units: 4 } }, [[null, 5, 3]], 'config', 'a layer made by tf.layers');
+  fails('bidirectional', { layer: inner('lstm', { units: 8 }), mergeMode: 'max' }, [[null, 5, 3]], 'config', 'mergeMode');
+  fails('bidirectional', { layer: inner('lstm', { units: 8 }) }, [[null, 5]], 'shape', 'Bidirectional: LSTM', '3-D');
+  fails('timeDistributed', { layer: inner('dense', { units: 8 }) }, [[null, 5]], 'shape', 'time axis');
+  assert.equal(describe('bidirectional', { layer: inner('lstm', { units: 8, returnSequences: true }), mergeMode: 'sum' }), 'bidirectional(lstm 8, sequences, sum)');
+});

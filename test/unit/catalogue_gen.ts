@@ -738,6 +738,123 @@ function rnnGen(factory: string): Gen {
   };
 }
 
+// ---------------------------------------------------------------- wrappers
+
+/**
+ * A wrapper's `layer` is a layer object, which plain data cannot hold: the case carries
+ * `{[INNER_LAYER]: factory, config}` and each side makes the inner layer its own way (see innerLayers).
+ */
+export const INNER_LAYER = '__innerLayer';
+
+const inner = (factory: string, config: GenConfig): GenConfig => ({ [INNER_LAYER]: factory, config });
+
+/** Replaces the inner-layer placeholder of a wrapper's config with `make(factory, config)`; may throw. */
+export function innerLayers(config: GenConfig, make: (factory: string, config: GenConfig) => unknown): GenConfig {
+  const l = config.layer as GenConfig | undefined;
+  if (!l || typeof l !== 'object' || !(INNER_LAYER in l)) return config;
+  return { ...config, layer: make(l[INNER_LAYER] as string, structuredClone(l.config as GenConfig)) };
+}
+
+function rnnInner(r: R): GenConfig {
+  const config: GenConfig = { units: r.int(1, 12) };
+  if (r.chance(0.5)) config.returnSequences = r.chance(0.6);
+  if (r.chance(0.2)) config.useBias = false;
+  if (r.chance(0.1)) config.goBackwards = true;
+  if (r.chance(0.1)) config.returnState = true;
+  if (r.chance(0.05)) config.trainable = false;
+  return config;
+}
+
+const bidirectionalGen: Gen = (r) => {
+  const input: GenShape = [batch(r), r.int(1, 8), r.int(1, 8)];
+  const config: GenConfig = { layer: inner(r.pick(['lstm', 'gru', 'simpleRNN']), rnnInner(r)) };
+  if (r.chance(0.5)) config.mergeMode = r.pick(['concat', 'sum', 'mul', 'ave', null]);
+  const m: Made = { config, inputs: [input], mutation: 'base' };
+  if (r.chance(0.35)) {
+    m.mutation = r.pick(['mergeMode', 'rank2', 'rank4', 'missing', 'plainLayer', 'innerDense', 'innerBad', 'stateful', 'nulltime', 'wrapperUntrainable', 'weights']);
+    const l = config.layer as GenConfig;
+    const lc = l.config as GenConfig;
+    if (m.mutation === 'mergeMode') config.mergeMode = r.pick(['Concat', 'max', 'average', 0]);
+    if (m.mutation === 'rank2') m.inputs = [[null, r.int(1, 8)]];
+    if (m.mutation === 'rank4') m.inputs = [[null, 3, 4, 5]];
+    if (m.mutation === 'missing') delete config.layer;
+    if (m.mutation === 'plainLayer') config.layer = { units: 4 };
+    if (m.mutation === 'innerDense') config.layer = inner('dense', { units: r.int(1, 8) });
+    if (m.mutation === 'innerBad') lc.units = r.pick([0, -2, 2.5]);
+    if (m.mutation === 'stateful') lc.stateful = true;
+    if (m.mutation === 'nulltime') m.inputs = [[input[0]!, null, input[2]!]];
+    if (m.mutation === 'wrapperUntrainable') config.trainable = false;
+    if (m.mutation === 'weights') config.weights = [];
+  }
+  return m;
+};
+
+const timeDistributedGen: Gen = (r) => {
+  const b = batch(r);
+  const T = r.int(1, 6);
+  const kind = r.pick(['dense', 'dense', 'conv2d', 'conv1d', 'flatten', 'maxPooling2d', 'dropout', 'batchNormalization', 'lstm']);
+  let config: GenConfig;
+  let input: GenShape;
+  const img = (): GenShape => [b, T, r.int(3, 8), r.int(3, 8), r.int(1, 4)];
+  switch (kind) {
+    case 'conv2d': {
+      const cc: GenConfig = { filters: r.int(1, 8), kernelSize: r.int(1, 3) };
+      if (r.chance(0.4)) cc.padding = 'same';
+      if (r.chance(0.3)) cc.strides = 2;
+      config = { layer: inner('conv2d', cc) };
+      input = img();
+      break;
+    }
+    case 'conv1d':
+      config = { layer: inner('conv1d', { filters: r.int(1, 8), kernelSize: r.int(1, 3) }) };
+      input = [b, T, r.int(3, 10), r.int(1, 4)];
+      break;
+    case 'flatten':
+      config = { layer: inner('flatten', {}) };
+      input = r.chance(0.5) ? img() : [b, T, r.int(1, 5), r.int(1, 5)];
+      break;
+    case 'maxPooling2d':
+      config = { layer: inner('maxPooling2d', { poolSize: 2 }) };
+      input = img();
+      break;
+    case 'dropout':
+      config = { layer: inner('dropout', { rate: 0.25 }) };
+      input = [b, T, r.int(1, 8)];
+      break;
+    case 'batchNormalization':
+      config = { layer: inner('batchNormalization', {}) };
+      input = r.chance(0.5) ? img() : [b, T, r.int(1, 8)];
+      break;
+    case 'lstm':
+      config = { layer: inner('lstm', rnnInner(r)) };
+      delete ((config.layer as GenConfig).config as GenConfig).returnState;
+      input = [b, T, r.int(1, 5), r.int(1, 5)];
+      break;
+    default: {
+      const dc: GenConfig = { units: r.int(1, 12) };
+      if (r.chance(0.2)) dc.useBias = false;
+      if (r.chance(0.05)) dc.trainable = false;
+      config = { layer: inner('dense', dc) };
+      input = r.chance(0.7) ? [b, T, r.int(1, 8)] : [b, T, r.int(1, 4), r.int(1, 4)];
+    }
+  }
+  const m: Made = { config, inputs: [input], mutation: 'base' };
+  if (r.chance(0.35)) {
+    m.mutation = r.pick(['rank2', 'missing', 'plainLayer', 'innerRank', 'small', 'nulltime', 'wrapperUntrainable']);
+    if (m.mutation === 'rank2') m.inputs = [[b, r.int(1, 8)]];
+    if (m.mutation === 'missing') delete config.layer;
+    if (m.mutation === 'plainLayer') config.layer = { units: 4 };
+    if (m.mutation === 'innerRank') m.inputs = [input.slice(0, -1)];
+    if (m.mutation === 'small') {
+      config.layer = inner('conv2d', { filters: 2, kernelSize: 5 });
+      m.inputs = [[b, T, r.int(1, 4), r.int(1, 4), 2]];
+    }
+    if (m.mutation === 'nulltime') m.inputs = [input.map((d, i) => (i === 1 ? null : d))];
+    if (m.mutation === 'wrapperUntrainable') config.trainable = false;
+  }
+  return m;
+};
+
 // ---------------------------------------------------------------- registry
 
 /** factory -> [family label, generator]; aliases share generators with their canonical factory. */
@@ -804,10 +921,12 @@ export const GENERATORS: Record<string, [string, Gen]> = {
   simpleRNN: ['recurrent', rnnGen('simpleRNN')],
   lstm: ['recurrent', rnnGen('lstm')],
   gru: ['recurrent', rnnGen('gru')],
+  bidirectional: ['wrapper', bidirectionalGen],
+  timeDistributed: ['wrapper', timeDistributedGen],
 };
 
 /** Heavier generators (conv, merges) get more cases than one-line layers. */
-const WEIGHT: Record<string, number> = { conv: 3, pooling: 1, merge: 2, reshaping: 1.5, normalization: 2, recurrent: 1 };
+const WEIGHT: Record<string, number> = { conv: 3, pooling: 1, merge: 2, reshaping: 1.5, normalization: 2, recurrent: 1, wrapper: 3 };
 
 export function generateCases(seed = SEED, count = 3000): GenCase[] {
   const r = new R(mulberry32(seed));

@@ -11,7 +11,7 @@ import { fixtureMessage, launch, openPanel, skipReason } from './harness';
 import { analyzeSavedModel } from '../../server/src/engine/saved';
 import { captureArtifacts } from '../helpers/saved_artifacts';
 import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
-import type { ModelMessage } from '../../webview/src/protocol';
+import type { ModelMessage } from '../../protocol/panel';
 import { resolve } from 'node:path';
 
 describe('findings tab (saved model files)', { skip: skipReason() }, () => {

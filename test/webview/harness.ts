@@ -7,25 +7,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { analyzeSource } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 import { webviewHtml } from '../../webview/src/html';
-import type { ModelMessage } from '../../webview/src/protocol';
+import { CHROMIUM_ARGS, chromiumEnv, chromiumPath } from '../helpers/chromium';
+import type { ModelMessage } from '../../protocol/panel';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const DIST = resolve(__dirname, '../../dist');
 export const ORIGIN = 'https://webview.convlens.test';
 export const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 
-/** Why the browser tests cannot run here, or undefined when they can. */
+/**
+ * Why the browser tests cannot run here, or undefined when they can. A missing browser is not a
+ * reason to skip (the npm one is a dev dependency): launch() then fails and says why.
+ */
 export function skipReason(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} not installed`;
   for (const f of ['webview.js', 'webview.css', 'layout_worker.js']) if (!existsSync(resolve(DIST, f))) return `dist/${f} missing: run npm run build`;
   return undefined;
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], env: chromiumEnv() });
 }
 
 const cache = new Map<string, ModelMessage>();

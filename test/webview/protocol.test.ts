@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { isFromWebview, isToWebview } from '../../webview/src/protocol';
+import { isFromWebview, isToWebview } from '../../protocol/panel';
 import { fixtureMessage, launch, openPanel, skipReason } from './harness';
 
 describe('protocol validators', () => {

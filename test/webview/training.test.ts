@@ -9,10 +9,10 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, openPanel, skipReason } from './harness';
 import { startCheck, startProfile } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../server/src/runtime/events';
+import type { WorkerEvent } from '../../protocol/worker';
 import { workerBundle } from '../runtime/worker_bundle';
 import { analyzeSource } from '../../server/src/engine';
-import { diskHost } from '../../server/src/cli/disk_host';
+import { diskHost } from '../../server/src/host/disk_host';
 
 const fixture = resolve(__dirname, '../fixtures/runtime/tiny_cnn.ts');
 const shots = resolve(__dirname, '../../artifacts/screenshots');

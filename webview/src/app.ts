@@ -15,7 +15,7 @@ import { indexGraph, representative, visibleGraph, type GraphIndex } from './gra
 import type { Host } from './host';
 import { ProfileView, type MeasuredLatency } from './profile/profile_view';
 import { FindingsView } from './findings_view';
-import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from './protocol';
+import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from '../../protocol/panel';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
 
@@ -518,7 +518,7 @@ export class App {
   }
 }
 
-/** The runtime's ProfileResult (server/src/runtime/events.ts), read defensively. */
+/** The runtime's ProfileResult (protocol/worker.ts), read defensively. */
 function measuredLatency(r: unknown): MeasuredLatency | undefined {
   if (typeof r !== 'object' || r === null) return undefined;
   const o = r as Record<string, unknown>;

@@ -3,7 +3,7 @@
  * by `convlens view`, where there is no host and the page serves itself (its data is inlined,
  * exports download, copies go to the clipboard, reveal shows where the layer is).
  */
-import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from './protocol';
+import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from '../../protocol/panel';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;

@@ -1,5 +1,5 @@
 /**
- * The Training tab: renders the training worker's events (server/src/runtime/events.ts) as they
+ * The Training tab: renders the training worker's events (protocol/worker.ts) as they
  * stream — the backend and why the others were not used, each check's verdict, a live loss curve
  * (uPlot), gradient-flow bars per layer at the first and last step (click → the layer's code), and
  * the run's throughput and memory. Events arrive unvalidated beyond `type`; every field is read

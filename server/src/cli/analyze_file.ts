@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
 import { analyzeSavedModel, type SavedModelResult } from '../engine/saved';
-import { diskHost, diskHostAt } from './disk_host';
+import { diskHost, diskHostAt } from '../host/disk_host';
 import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from '../host/model_file';
 
 export function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | SavedModelResult | undefined {

@@ -1,5 +1,5 @@
 /**
- * `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--timeout S] [--json]`:
+ * `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]`:
  * runs the training sanity check on the real model in a worker process (server/src/runtime) and
  * prints a verdict per check. Exit status: 0 every check passed, 1 a check failed, 2 bad usage or
  * the model could not be run (error in the file, timeout, crash, out of memory).
@@ -7,15 +7,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeAttempts, type BackendChoice, BACKEND_ORDER } from '../runtime/backend_diagnosis';
-import type { CheckVerdict, LayerGradient, WorkerEvent } from '../runtime/events';
+import type { CheckVerdict, LayerGradient, WorkerEvent } from '../../../protocol/worker';
 import { fmt } from '../runtime/sanity_check';
 import { startCheck, type CheckOutcome } from '../runtime/supervisor';
 import { displayPath } from './diagnostics';
 
-export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--timeout S] [--json]
+export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]
   Runs the model for real (in a separate process) and checks that it can train:
   output shape as predicted, finite output, loss at init near ln(classes), overfits one batch,
-  gradient flow per layer, throughput. Backends: auto (default), ${BACKEND_ORDER.join(', ')}.
+  gradient flow per layer, throughput. The weights, batch and labels are seeded (--seed, default 1):
+  the same file, seed and backend give the same verdicts. Backends: auto (default), ${BACKEND_ORDER.join(', ')}.
   Exit status: 0 all checks passed, 1 a check failed, 2 it could not run.`;
 
 /** dist/worker.js: next to the CLI bundle, or the repository's dist/ when run from source. */
@@ -49,6 +50,12 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
   const batch = positiveInt(flags.get('batch'), 'batch');
   const timeout = positiveInt(flags.get('timeout'), 'timeout');
   const memory = positiveInt(flags.get('memory'), 'memory');
+  const seedFlag = flags.get('seed');
+  const seed = seedFlag === undefined ? undefined : Number(seedFlag);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+    console.error(`convlens check: --seed needs an integer from 0 to 2^32 - 1 (got ${seedFlag === true ? 'nothing' : seedFlag})`);
+    return 2;
+  }
   for (const v of [steps, batch, timeout, memory]) {
     if (v instanceof Error) {
       console.error(`convlens check: ${v.message}`);
@@ -74,6 +81,7 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
       ...(batch ? { batchSize: batch as number } : {}),
       ...(timeout ? { timeoutMs: (timeout as number) * 1000 } : {}),
       ...(memory ? { memoryMb: memory as number } : {}),
+      ...(seed !== undefined ? { seed } : {}),
     },
     progress,
   );

@@ -33,7 +33,7 @@ with its weights manifest and shard files checked.
 
 Options:
   --model NAME   only this model (as listed by profile)
-  --json         machine-readable output (DESIGN.md's report)
+  --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
   --root DIR     where the code runs: tf.loadLayersModel('file://...') paths are read relative
                  to it, and only inside it (default: the working directory)
@@ -43,7 +43,7 @@ fails), 2 on bad usage.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'root']));
+  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'seed', 'root']));
   if (args.flags.has('version')) {
     console.log(VERSION);
     return 0;
@@ -135,7 +135,7 @@ function lint(files: string[], flags: Map<string, string | true>): number {
   return status;
 }
 
-/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
+/** The report holds only plain data; drop the fields docs/report.md does not list to keep it readable. */
 function jsonReplacer(key: string, value: unknown): unknown {
   return key === 'weights' || key === 'chain' ? undefined : value;
 }

@@ -17,7 +17,7 @@ import { fallbackPalette, hexWriter } from '../../../webview/src/graph/palette';
 import { exportTitle, renderSvg } from '../../../webview/src/graph/svg';
 import { indexGraph, visibleGraph } from '../../../webview/src/graph/visible';
 import { standaloneHtml } from '../../../webview/src/html';
-import type { ModelMessage } from '../../../webview/src/protocol';
+import type { ModelMessage } from '../../../protocol/panel';
 import { analyzeFile } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
 

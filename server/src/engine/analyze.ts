@@ -32,7 +32,7 @@ export interface AnalysisResult {
   file: string;
   models: AnalyzedModel[];
   diagnostics: Diagnostic[];
-  /** DESIGN.md's JSON report. */
+  /** The JSON report (docs/report.md). */
   report: Report;
   /** Design advice, when options.advice is set. */
   findings?: Finding[];

@@ -5,12 +5,14 @@
  */
 import type { AnalysisResult, Diagnostic, Range, Shape, TextEdit } from '../engine';
 import { planBlocks } from '../engine/blocks/insert';
-import { applyEdits as applyOffsetEdits } from '../engine/advice/edits';
+import { blockActionKind } from '../../../protocol/lsp';
+import { applyEdits as applyOffsetEdits } from '../engine/edit/edits';
 import { callSiteGroups, cmpPos, contains, groupAt } from './call_sites';
 
 export interface Action {
   title: string;
-  kind: 'quickfix' | 'refactor.insert' | 'refactor.rewrite';
+  /** 'quickfix', or a block's kind from protocol/lsp.ts (`refactor.insert.convlens.block.vgg`). */
+  kind: string;
   preferred?: boolean;
   diagnostic?: Diagnostic;
   edits: TextEdit[];
@@ -69,7 +71,7 @@ export function blockActions(result: AnalysisResult, text: string, range: Range,
     if (keep && !keep(applyOffsetEdits(text, p.edits))) continue;
     out.push({
       title: p.title,
-      kind: p.kind === 'wrap-residual' ? 'refactor.rewrite' : 'refactor.insert',
+      kind: blockActionKind(p.kind),
       edits: p.edits.map((e) => ({ range: { start: toPos(e.start), end: toPos(e.end) }, newText: e.newText })),
     });
   }

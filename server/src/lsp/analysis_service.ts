@@ -8,7 +8,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../engine';
-import type { AnalyzeSummary, Query, SavedModelAnswer, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './thread_messages';
+import type { SavedModelAnswer } from '../../../protocol/lsp';
 
 export class AnalysisFailed extends Error {
   constructor(

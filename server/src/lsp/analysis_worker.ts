@@ -13,7 +13,7 @@ import { codeLenses } from '../ide/lenses';
 import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
-import type { Query, WorkerRequest, WorkerResponse } from './protocol';
+import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
 import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/saved';
 
 interface Entry {

@@ -24,7 +24,9 @@ import { URI } from './uri';
 import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import { ModelGraphRequest, type ModelRequestParams, ProfileRequest, type Query, SavedAdviceRequest, SavedModelRequest, type SavedModelParams, SavedTypeScriptRequest } from './protocol';
+import type { Query } from './thread_messages';
+import { ModelGraphRequest, ProfileRequest, SavedAdviceRequest, SavedModelRequest, SavedTypeScriptRequest, type GraphAnswer, type ModelRequestParams, type SavedModelAnswer, type SavedModelParams, type SavedVersionParams } from '../../../protocol/lsp';
+import type { Report } from '../engine';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
 import type { Lens } from '../ide/lenses';
@@ -225,14 +227,14 @@ export function startServer(workerFile: string): Connection {
   });
 
   // ---- custom requests for the panel and the commands
-  connection.onRequest(ModelGraphRequest, async (params: ModelRequestParams) => {
-    const g = await ask<Record<string, unknown>>(params.uri, { what: 'graph', model: params.model });
+  connection.onRequest(ModelGraphRequest.method, async (params: ModelRequestParams): Promise<GraphAnswer | null> => {
+    const g = await ask<Omit<GraphAnswer, 'uri'>>(params.uri, { what: 'graph', model: params.model });
     return g ? { uri: params.uri, ...g } : null;
   });
-  connection.onRequest(ProfileRequest, (params: ModelRequestParams) => ask(params.uri, { what: 'profile', model: params.model }));
+  connection.onRequest(ProfileRequest.method, (params: ModelRequestParams): Promise<Report | null> => ask<Report>(params.uri, { what: 'profile', model: params.model }));
 
   // ---- saved model files (the custom editor): the client reads the file, the worker analyses it
-  connection.onRequest(SavedModelRequest, async (params: SavedModelParams) => {
+  connection.onRequest(SavedModelRequest.method, async (params: SavedModelParams): Promise<SavedModelAnswer | { error: string }> => {
     try {
       return await service.savedModel(params.uri, params.version, params.path, params.text);
     } catch (e) {
@@ -240,8 +242,8 @@ export function startServer(workerFile: string): Connection {
       throw e;
     }
   });
-  connection.onRequest(SavedAdviceRequest, (params: { uri: string; version: number }) => service.savedAdvice(params.uri, params.version).catch(() => null));
-  connection.onRequest(SavedTypeScriptRequest, (params: { uri: string; version: number }) => service.savedTypeScript(params.uri, params.version).catch(() => null));
+  connection.onRequest(SavedAdviceRequest.method, (params: SavedVersionParams) => service.savedAdvice(params.uri, params.version).catch(() => null));
+  connection.onRequest(SavedTypeScriptRequest.method, (params: SavedVersionParams) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());
   documents.listen(connection);

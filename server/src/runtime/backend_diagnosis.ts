@@ -3,34 +3,10 @@
  * texts the packages really produce (recorded in test/fixtures/runtime/errors/), so they are
  * unit-tested without the packages.
  */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
+import type { BackendAttempt, BackendName, BackendChoice, FailureKind } from '../../../protocol/worker';
+
+export type { BackendAttempt, BackendName, BackendChoice, FailureKind };
 export const BACKEND_ORDER: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-
-export type FailureKind =
-  | 'not-installed' // require() gives MODULE_NOT_FOUND
-  | 'native-addon-missing' // installed without its install script, or its download failed
-  | 'cuda-libraries-missing' // tfjs-node-gpu loaded, TensorFlow could not dlopen CUDA/cuDNN
-  | 'shared-library-missing' // the native addon itself could not be loaded (a .so it links)
-  | 'no-gpu' // tfjs-node-gpu loaded, libraries fine, no CUDA device visible
-  | 'init-failed' // the backend threw while initialising
-  | 'not-tried'; // an earlier backend was chosen
-
-export interface BackendAttempt {
-  backend: BackendName;
-  status: 'used' | 'failed' | 'not-tried';
-  kind?: FailureKind;
-  /** One sentence: what happened. */
-  reason: string;
-  /** What to do about it, when anything can be done. */
-  fix?: string;
-  /** Where the package was found (the user's project or ConvLens's own install). */
-  packagePath?: string;
-  /** Shared libraries TensorFlow reported missing (libcudart.so.11.0, libcudnn.so.8, ...). */
-  missingLibraries?: string[];
-  /** The first line of the original error, for a bug report. */
-  detail?: string;
-}
 
 export const PACKAGE: Record<BackendName, string> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',

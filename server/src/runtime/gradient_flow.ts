@@ -15,7 +15,7 @@
  * - not-finite: NaN or ±Infinity anywhere in the layer's gradient.
  */
 import type { Tf, Tensor } from './tf_types';
-import type { LayerGradient } from './events';
+import type { LayerGradient } from '../../../protocol/worker';
 import type { PairedLayer } from './layer_map';
 
 export const VANISHING_RATIO = 1e-5;

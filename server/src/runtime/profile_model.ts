@@ -6,7 +6,7 @@
  */
 import type { ModelGraph, ModelReport } from '../engine/report/types';
 import type { BackendAttempt, BackendName } from './backend_diagnosis';
-import type { GroupLatency, LatencyRow, ProfileResult, WorkerEvent } from './events';
+import type { GroupLatency, LatencyRow, ProfileResult, WorkerEvent } from '../../../protocol/worker';
 import { orderedLayers, pairLayers, type TfLayer } from './layer_map';
 import type { LayersModel, Tensor, Tf } from './tf_types';
 

@@ -10,10 +10,11 @@
  */
 import type { ModelReport, Shape } from '../engine/report/types';
 import type { BackendAttempt, BackendName } from './backend_diagnosis';
-import type { CheckResult, CheckVerdict, LayerGradient, StepTiming, WorkerEvent } from './events';
+import type { CheckResult, CheckVerdict, LayerGradient, StepTiming, WorkerEvent } from '../../../protocol/worker';
 import { flagGradients, measureGradients, VANISHING_RATIO } from './gradient_flow';
 import { pairLayers } from './layer_map';
 import { chooseBatchSize, prepareTraining, type TrainingSetup } from './training_setup';
+import { DEFAULT_SEED } from './seeded_random';
 import type { LayersModel, Tf } from './tf_types';
 
 export interface SanityInput {
@@ -27,6 +28,7 @@ export interface SanityInput {
   steps?: number;
   batchSize?: number;
   lossFraction?: number;
+  /** Seeds the batch and labels (the caller seeds Math.random, and with it the weights, before building). */
   seed?: number;
   /** Stop the overfit loop early (and say so) past this many ms since the check started. */
   budgetMs?: number;
@@ -74,7 +76,8 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
   const batchSize = input.batchSize ?? chooseBatchSize(report?.activationBytes ?? null, report?.macs ?? null, input.backend.device);
   const pairs = pairLayers(model as never, report);
   emit({ type: 'phase', phase: 'forward', message: `forwarding a random batch of ${batchSize}` });
-  const setup: TrainingSetup = await timed('setup', () => prepareTraining(tf, model, { batchSize, seed: input.seed ?? 1, inputShapes: report?.inputShapes }));
+  const seed = input.seed ?? DEFAULT_SEED;
+  const setup: TrainingSetup = await timed('setup', () => prepareTraining(tf, model, { batchSize, seed, inputShapes: report?.inputShapes }));
   emit({
     type: 'model',
     name: input.name,
@@ -183,6 +186,7 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
       timing,
       gradients: firstFlagged.map((g, i) => ({ ...g, lastNorm: lastFlagged[i]?.norm ?? null })),
       batchSize,
+      seed,
       steps: losses.length - 1,
       lossName: setup.lossName,
       optimizerName: setup.optimizerName,

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { decodeEvent, type CheckResult, type ExitReason, type ProfileResult, type RunError, type WorkerEvent, type WorkerOptions } from './events';
+import { decodeEvent, type CheckResult, type ExitReason, type ProfileResult, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 
 export interface SupervisorOptions extends Omit<WorkerOptions, 'mode' | 'budgetMs'> {
   /** Absolute path of dist/worker.js. */

@@ -1,18 +1,19 @@
 /**
  * The training worker: a separate Node process (dist/worker.js) that loads a tfjs backend, builds
  * the user's model from their file and runs the sanity check or the measured profile, streaming
- * JSON lines (events.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
+ * JSON lines (protocol/worker.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
  * caps and kills it on cancel. Exit code: 0 all checks passed, 1 a check failed, 2 it could not run.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
 import { analyzeSource } from '../engine';
-import { diskHost } from '../cli/disk_host';
+import { diskHost } from '../host/disk_host';
 import { loadBackend } from './backends';
-import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from './events';
+import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 import { profileModel } from './profile_model';
 import { runSanityCheck } from './sanity_check';
+import { DEFAULT_SEED, seedMathRandom } from './seeded_random';
 import { TranspileError, buildUserModel, userFrame } from './user_module';
 
 const write = process.stdout.write.bind(process.stdout);
@@ -98,6 +99,9 @@ async function main(): Promise<void> {
   if (!analysed) emit({ type: 'log', level: 'warn', text: `ConvLens found no model named '${name}' statically (models: ${available.join(', ') || 'none'}); building it anyway.` });
 
   emit({ type: 'phase', phase: 'build', message: `building ${name}` });
+  // Seeded before the builder runs: weight initialisers and dropout draw from Math.random.
+  const seed = opts.seed ?? DEFAULT_SEED;
+  seedMathRandom(seed);
   let model;
   try {
     ({ model } = await buildUserModel(file, name, backend.module));
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
         steps: opts.steps,
         batchSize: opts.batchSize,
         lossFraction: opts.lossFraction,
-        seed: opts.seed,
+        seed,
         // The budget counts from the worker's start; loading and building have used part of it.
         budgetMs: opts.budgetMs === undefined ? undefined : opts.budgetMs - (Date.now() - started),
         available,

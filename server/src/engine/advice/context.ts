@@ -6,8 +6,8 @@
 import type ts from 'typescript';
 import type { LayerNode, LayerValue, ModelValue } from '../tfjs/values';
 import type { Severity } from '../source';
-import type { CodeStyle } from './style';
-import type { OffsetEdit } from './edits';
+import type { CodeStyle } from '../edit/style';
+import type { OffsetEdit } from '../edit/edits';
 import type { Shape } from '../layers/types';
 
 export interface Saving {

@@ -6,11 +6,11 @@
  */
 import ts from 'typescript';
 import { parseSource } from '../syntax/parse';
-import { type OffsetEdit, insertAfter, nodeAt, useSiteOf, type UseSite } from '../advice/edits';
+import { type OffsetEdit, insertAfter, nodeAt, useSiteOf, type UseSite } from '../edit/edits';
 
 /** Where a block goes: after a layer's application, or around a helper call that returns a tensor. */
 type Site = UseSite | { kind: 'expr'; call: ts.Expression };
-import { detectStyle, layerCall, sampleLayerCall, type CodeStyle } from '../advice/style';
+import { detectStyle, layerCall, sampleLayerCall, type CodeStyle } from '../edit/style';
 import { type BlockKind, blockModelHelper, helperSource, withSkipHelper } from './templates';
 import type { Shape } from '../layers/types';
 

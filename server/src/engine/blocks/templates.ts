@@ -3,7 +3,7 @@
  * residual and bottleneck residual (ResNet, projection shortcut when the shape changes), dense block
  * and transition (DenseNet), and the VGG block. Each helper takes a symbolic tensor and returns one.
  */
-import type { CodeStyle } from '../advice/style';
+import type { CodeStyle } from '../edit/style';
 
 export type BlockKind = 'inception' | 'residual' | 'residual-down' | 'bottleneck' | 'dense' | 'vgg';
 

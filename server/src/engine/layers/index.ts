@@ -14,6 +14,7 @@ import { paddingSpecs } from './padding';
 import { poolingSpecs } from './pooling';
 import { recurrentSpecs } from './recurrent';
 import { reshapingSpecs } from './reshaping';
+import { wrapperSpecs } from './wrappers';
 import type { LayerConfig, LayerOutput, LayerSpec, Shape } from './types';
 
 export * from './types';
@@ -33,6 +34,7 @@ const ALL: LayerSpec[] = [
   embeddingSpec,
   maskingSpec,
   ...recurrentSpecs,
+  ...wrapperSpecs,
 ];
 
 const byFactory = new Map<string, LayerSpec>();

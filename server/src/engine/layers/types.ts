@@ -63,7 +63,8 @@ export type RFTransform =
   | { kind: 'drop' }; // flatten, global pooling, reshape, permute: spatial axes end here
 
 export interface LayerOutput {
-  outputShape: Shape;
+  /** null: not even the rank is known (a wrapper around a layer the catalogue cannot see into). */
+  outputShape: Shape | null;
   weights: WeightSpec[];
   /** Multiply-accumulates for batch 1 (DESIGN.md); null when a dim it needs is unknown. */
   macs: number | null;

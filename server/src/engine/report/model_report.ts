@@ -1,5 +1,5 @@
 /**
- * Turns an analysed model (layer objects and their application nodes) into DESIGN.md's report and
+ * Turns an analysed model (layer objects and their application nodes) into the JSON report (docs/report.md) and
  * the panel's graph. Everything here is derived data; nothing is analysed again.
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';

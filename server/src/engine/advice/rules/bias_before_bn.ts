@@ -3,7 +3,7 @@
  * mean, which removes any constant bias, and adds its own β. The bias is dead weight.
  */
 import { type Proposal, type Rule, type RuleContext, kernelShape } from '../context';
-import { constructCall, setConfig } from '../edits';
+import { constructCall, setConfig } from '../../edit/edits';
 import { paramsText } from '../wording';
 
 const BIASED = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'Dense']);

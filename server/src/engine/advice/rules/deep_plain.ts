@@ -8,7 +8,7 @@
 import { type Proposal, type Rule, type RuleContext, WEIGHTED, spatial } from '../context';
 import type { LayerNode } from '../../tfjs/values';
 import { sameLoc } from '../../source';
-import { useSiteOf } from '../edits';
+import { useSiteOf } from '../../edit/edits';
 import { wrapResidual, wrapSequentialResidual } from '../../blocks/insert';
 import { savingText } from '../wording';
 

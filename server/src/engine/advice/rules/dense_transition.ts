@@ -5,8 +5,8 @@
  * no 1×1 compression conv in between.
  */
 import { type Proposal, type Rule, type RuleContext, POOLING, TRANSPARENT, channels, conv2d } from '../context';
-import { insertBefore, useSiteOf } from '../edits';
-import { layerCall, raw } from '../style';
+import { insertBefore, useSiteOf } from '../../edit/edits';
+import { layerCall, raw } from '../../edit/style';
 import { savingText } from '../wording';
 import type { LayerNode } from '../../tfjs/values';
 

@@ -4,7 +4,7 @@
  * Li et al. 2019). Put dropout after the normalisation (or after the block).
  */
 import { type Proposal, type Rule, type RuleContext, DROPOUTS } from '../context';
-import { useSiteOf, type OffsetEdit } from '../edits';
+import { useSiteOf, type OffsetEdit } from '../../edit/edits';
 import type ts from 'typescript';
 
 export const dropoutBeforeBn: Rule = {

@@ -4,8 +4,8 @@
  * channel, so the dense layer shrinks by the spatial area and the head no longer overfits position.
  */
 import { type Proposal, type Rule, type RuleContext, spatial } from '../context';
-import { constructCall, configValueText, nodeAt } from '../edits';
-import { layerCall, raw } from '../style';
+import { constructCall, configValueText, nodeAt } from '../../edit/edits';
+import { layerCall, raw } from '../../edit/style';
 import { savingText } from '../wording';
 import { totalParams } from '../../tfjs/session';
 

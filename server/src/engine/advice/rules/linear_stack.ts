@@ -4,7 +4,7 @@
  * conv feeding a 1×1 conv is exempt: that is a deliberate separable factorisation.
  */
 import { type Proposal, type Rule, type RuleContext, WEIGHTED, activationOf, conv2d } from '../context';
-import { constructCall, setConfig } from '../edits';
+import { constructCall, setConfig } from '../../edit/edits';
 import type { LayerNode } from '../../tfjs/values';
 
 const LINEAR_PASS = new Set(['Flatten', 'Reshape', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);

@@ -4,7 +4,7 @@
  * spatial layers with windows larger than 1 still follow.
  */
 import { type Proposal, type Rule, type RuleContext, POOLING, conv2d, kernelShape, spatial } from '../context';
-import { removeSite, useSiteOf } from '../edits';
+import { removeSite, useSiteOf } from '../../edit/edits';
 import { savingText } from '../wording';
 import type { LayerNode } from '../../tfjs/values';
 

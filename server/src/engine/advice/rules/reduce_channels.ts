@@ -4,10 +4,10 @@
  * at least 30% and the conv does not already sit behind a 1×1 conv (ResNet-50's bottlenecks do).
  */
 import { type Proposal, type Rule, type RuleContext, conv2d, producer, round8, spatial } from '../context';
-import { insertBefore, useSiteOf } from '../edits';
+import { insertBefore, useSiteOf } from '../../edit/edits';
 import { firstLayerKeys } from '../first_layer';
 import { helperCallInput } from '../helper_call';
-import { layerCall } from '../style';
+import { layerCall } from '../../edit/style';
 import { paramsText, savingText } from '../wording';
 
 const MIN_CIN = 128;

@@ -4,7 +4,7 @@
  * two consecutive downsamplings (a single flat stage, like VGG's last block, is common and fine).
  */
 import { type Proposal, type Rule, type RuleContext, POOLING, channels, conv2d, spatial } from '../context';
-import { constructCall, configValueText, setConfig } from '../edits';
+import { constructCall, configValueText, setConfig } from '../../edit/edits';
 import { savingText } from '../wording';
 import type { LayerNode } from '../../tfjs/values';
 

@@ -4,8 +4,8 @@
  * Fires only when the stack really has fewer params (not on 3-channel stems).
  */
 import { type Proposal, type Rule, type RuleContext, conv2d } from '../context';
-import { configValueText, constructCall, setConfig, insertBefore, useSiteOf } from '../edits';
-import { layerCall, raw } from '../style';
+import { configValueText, constructCall, setConfig, insertBefore, useSiteOf } from '../../edit/edits';
+import { layerCall, raw } from '../../edit/style';
 import { firstLayerKeys } from '../first_layer';
 import { human } from '../../report/format';
 import { paramsText, savingText } from '../wording';

@@ -5,8 +5,8 @@
  * gives exactly the same output shape, so nothing after it changes.
  */
 import { type Proposal, type Rule, type RuleContext, conv2d, spatial } from '../context';
-import { constructCall, insertAfter, setConfig, useSiteOf } from '../edits';
-import { layerCall } from '../style';
+import { constructCall, insertAfter, setConfig, useSiteOf } from '../../edit/edits';
+import { layerCall } from '../../edit/style';
 import { savingText } from '../wording';
 
 function convOut(x: number, k: number, s: number, same: boolean): number {

@@ -3,8 +3,8 @@
  * keeps each document's analysis and answers feature queries from it, so only small answers cross
  * the thread boundary (a DenseNet report is half a megabyte; cloning it took longer than analysing).
  */
-import type { Diagnostic, ModelGraph, ModelReport, Position, Range } from '../engine';
-import type { ShardGroup } from '../engine/saved';
+import type { Diagnostic, Position, Range } from '../engine';
+import type { SavedModelAnswer } from '../../../protocol/lsp';
 
 export type Query =
   | { what: 'hints'; range: Range; options: { shape: boolean; params: boolean; macs: boolean } }
@@ -44,31 +44,3 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'savedTypeScript'; code: string | null }
   | { id: number; ok: true; kind: 'savedAdvice'; findings: Diagnostic[] | null }
   | { id: number; ok: false; error: string; stale?: boolean };
-
-/** What the saved-model editor gets: the panel's payload plus what it needs for the shard check. */
-export interface SavedModelAnswer {
-  formatLabel: string;
-  models: { report: ModelReport; graph: ModelGraph }[];
-  diagnostics: Diagnostic[];
-  shards: ShardGroup[];
-}
-
-/** Custom requests the client and panel use. */
-export const ModelGraphRequest = 'convlens/modelGraph';
-export const ProfileRequest = 'convlens/profile';
-export const SavedModelRequest = 'convlens/savedModel';
-export const SavedTypeScriptRequest = 'convlens/savedModelTypeScript';
-/** Design advice for the analysed version (no fixes: there is no source); asked after the graph is shown. */
-export const SavedAdviceRequest = 'convlens/savedModelAdvice';
-export interface SavedModelParams {
-  uri: string;
-  /** Increases with each read of the file by the client. */
-  version: number;
-  /** The file's path (for messages), and the JSON text: model.json, Keras JSON, or a .keras archive's config.json. */
-  path: string;
-  text: string;
-}
-export interface ModelRequestParams {
-  uri: string;
-  model?: string;
-}

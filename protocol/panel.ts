@@ -1,10 +1,12 @@
 /**
- * Messages between the extension host and the panel, both directions, each with a validator.
+ * Messages between the extension host and the panel (webview/src), both directions, each with a
+ * validator; imported by the client, the CLI's standalone page and the webview alike.
  * The panel renders only what passes `isToWebview`; the host acts only on what passes
  * `isFromWebview`. Validation is structural and referential (edges point at nodes that exist,
  * layer indexes are in range) so that nothing the renderer indexes can be missing.
  */
-import type { Diagnostic, ModelGraph, ModelReport, Range } from '../../server/src/engine/report/types';
+import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
+import type { WorkerEvent } from './worker';
 
 export type ViewKind = 'graph' | 'profile' | 'training' | 'findings';
 export type ExportFormat = 'svg' | 'png';
@@ -41,10 +43,13 @@ export interface CursorMessage {
 export interface ThemeMessage {
   type: 'theme';
 }
-/** One event of the training worker (runtime issue); the Training tab appears on the first. */
+/**
+ * One event of the training worker (protocol/worker.ts); the Training tab appears on the first.
+ * Validated only as an object: the Training view reads every field defensively.
+ */
 export interface TrainingMessage {
   type: 'training';
-  event: unknown;
+  event: WorkerEvent;
 }
 /** The host's Export command: the panel answers with an `export` message. */
 export interface RequestExportMessage {
@@ -202,7 +207,7 @@ export function isToWebview(x: unknown): x is ToWebview {
     case 'theme':
       return true;
     case 'training':
-      return 'event' in x;
+      return isObj(x.event) && isStr(x.event.type);
     case 'requestExport':
       return FORMATS.has(x.format);
     default:

@@ -11,10 +11,36 @@
  * the user's own console output (the builder may print), never mixed into stdout's JSON.
  * The supervisor adds `exit` itself when the process ends for any reason.
  */
-import type { BackendAttempt, BackendName } from './backend_diagnosis';
-import type { Range, Shape } from '../engine/report/types';
+import type { Range, Shape } from '../server/src/engine/report/types';
 
-export type { BackendAttempt, BackendName, BackendChoice, FailureKind } from './backend_diagnosis';
+// ---- backends (the runtime's backend_diagnosis.ts explains each failure in words)
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+
+export type FailureKind =
+  | 'not-installed' // require() gives MODULE_NOT_FOUND
+  | 'native-addon-missing' // installed without its install script, or its download failed
+  | 'cuda-libraries-missing' // tfjs-node-gpu loaded, TensorFlow could not dlopen CUDA/cuDNN
+  | 'shared-library-missing' // the native addon itself could not be loaded (a .so it links)
+  | 'no-gpu' // tfjs-node-gpu loaded, libraries fine, no CUDA device visible
+  | 'init-failed' // the backend threw while initialising
+  | 'not-tried'; // an earlier backend was chosen
+
+export interface BackendAttempt {
+  backend: BackendName;
+  status: 'used' | 'failed' | 'not-tried';
+  kind?: FailureKind;
+  /** One sentence: what happened. */
+  reason: string;
+  /** What to do about it, when anything can be done. */
+  fix?: string;
+  /** Where the package was found (the user's project or ConvLens's own install). */
+  packagePath?: string;
+  /** Shared libraries TensorFlow reported missing (libcudart.so.11.0, libcudnn.so.8, ...). */
+  missingLibraries?: string[];
+  /** The first line of the original error, for a bug report. */
+  detail?: string;
+}
 
 export type CheckId = 'forward-shape' | 'finite-output' | 'initial-loss' | 'overfit' | 'gradient-flow' | 'throughput';
 
@@ -77,6 +103,8 @@ export interface CheckResult {
   /** At the first step, with `lastNorm` from the last one. */
   gradients: (LayerGradient & { lastNorm: number | null })[];
   batchSize: number;
+  /** What seeded the weights, the batch, the labels and dropout: the same seed repeats the run. */
+  seed: number;
   steps: number;
   lossName: string;
   optimizerName: string;
@@ -170,14 +198,14 @@ export interface WorkerOptions {
   file: string;
   /** Model name as the engine reports it; default: the first model in the file. */
   model?: string;
-  backend?: import('./backend_diagnosis').BackendChoice;
+  backend?: BackendChoice;
   /** Overfit steps (default 50). */
   steps?: number;
   /** Batch size for the overfit batch (default: 32, smaller for big inputs). */
   batchSize?: number;
   /** The check passes when the loss falls below this fraction of its start (default 0.5). */
   lossFraction?: number;
-  /** Seed for the random batch and labels. */
+  /** Seed for Math.random (so the weights and dropout), the random batch and the labels (default 1). */
   seed?: number;
   /** Profile: the larger batch size measured besides 1 (default 8). */
   profileBatch?: number;
