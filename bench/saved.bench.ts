@@ -5,7 +5,7 @@
  * Run: npx tsx bench/saved.bench.ts
  */
 import { loadavg } from 'node:os';
-import { analyzeSavedModel } from '../server/src/engine/saved';
+import { analyzeSavedModel } from '../server/src/engine/analyze_saved';
 import { launch, openPanel, skipReason } from '../test/webview/harness';
 import type { ModelMessage } from '../protocol/panel';
 import { generatedModelJson } from './saved_model';

@@ -27,7 +27,7 @@ import {
 } from './harness';
 import { Workbench } from './workbench';
 import { human, shapeCompact } from '../../server/src/engine/report/format';
-import { analyzeSavedModel } from '../../server/src/engine/saved';
+import { analyzeSavedModel } from '../../server/src/engine/analyze_saved';
 import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
 import { captureArtifacts, writeLayersModel } from '../helpers/saved_artifacts';
 import {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer, type LspSession } from '../helpers/lsp_client';
 import { analyzeSource } from '../../server/src/engine';
-import { analyzeSavedModel } from '../../server/src/engine/saved';
+import { analyzeSavedModel } from '../../server/src/engine/analyze_saved';
 import { diskHost } from '../../server/src/host/disk_host';
 import type { SavedModelAnswer } from '../../protocol/lsp';
 import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { analyzeSavedModel, MAX_TOPOLOGY_BYTES, type SavedModelResult } from '../../server/src/engine/saved';
+import { analyzeSavedModel, MAX_TOPOLOGY_BYTES, type SavedModelResult } from '../../server/src/engine/analyze_saved';
 import { openModelFile, shardSizeReader } from '../../server/src/host/model_file';
 import { captureArtifacts, writeLayersModel } from '../helpers/saved_artifacts';
 import { tfjs } from '../helpers/tfjs_oracle';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import * as tf from '@tensorflow/tfjs';
 import { fixtureMessage, launch, openPanel, skipReason } from './harness';
-import { analyzeSavedModel } from '../../server/src/engine/saved';
+import { analyzeSavedModel } from '../../server/src/engine/analyze_saved';
 import { captureArtifacts } from '../helpers/saved_artifacts';
 import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
 import type { ModelMessage } from '../../protocol/panel';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
-import { analyzeSavedModel, type SavedModelResult } from '../engine/saved';
+import { analyzeSavedModel, type SavedModelResult } from '../engine/analyze_saved';
 import { diskHost, diskHostAt } from '../host/disk_host';
 import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from '../host/model_file';
 

@@ -11,6 +11,7 @@ import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { NodePathModule, isNodePathPackage } from './interp/node_path';
+import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
@@ -56,6 +57,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     limits,
   );
   session = new TfSession(interp);
+  session.modelLoader = loadLayersModel;
 
   // Which user functions were called (those need no standalone run), and which returned a model.
   const observed = new Set<ts.Node>();

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { RandomAccess } from '../engine/saved';
+import type { RandomAccess } from '../engine/saved/zip';
 import { MAX_TOPOLOGY_BYTES } from '../engine/saved/read';
 
 /** File names the saved-model reader takes (anything else is source code). */

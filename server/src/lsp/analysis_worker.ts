@@ -14,7 +14,7 @@ import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
-import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/saved';
+import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/analyze_saved';
 
 interface Entry {
   version: number;

@@ -20,6 +20,8 @@ export class TfSession {
   private nextNodeId = 1;
   private nextModelId = 1;
   readonly models: ModelValue[] = [];
+  /** `tf.loadLayersModel(x)`: installed by analyze.ts (saved/load_model.ts reads workspace files). */
+  modelLoader: ((session: TfSession, arg: Value) => Value) | undefined;
 
   constructor(readonly interp: Interpreter) {}
 

@@ -7,10 +7,10 @@
  */
 import { Unknown, isUnknown } from '../unknown';
 import type { Value } from '../interp/values';
-import type { TfSession } from './session';
-import { readSavedFile } from '../saved/read';
-import { SavedModelError } from '../saved/errors';
-import { buildTopology } from '../saved/build';
+import type { TfSession } from '../tfjs/session';
+import { readSavedFile } from './read';
+import { SavedModelError } from './errors';
+import { buildTopology } from './build';
 
 export function loadLayersModel(session: TfSession, arg: Value): Value {
   if (isUnknown(arg)) return new Unknown(`tf.loadLayersModel of an unknown path (${arg.reason})`);

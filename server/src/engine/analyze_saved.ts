@@ -4,27 +4,26 @@
  * findings without fixes (there is no source to edit). Pure: the host supplies the bytes and, for
  * the shard check, the sizes of the files beside model.json.
  */
-import { Interpreter } from '../interp/interpreter';
-import { DEFAULT_LIMITS } from '../interp/budget';
-import { normalizePath } from '../interp/modules';
-import { TfSession, modelLayers, modelNodes } from '../tfjs/session';
-import type { LayerValue, ModelValue } from '../tfjs/values';
-import { buildModel, type Placer } from '../report/model_report';
-import type { AnalysisResult, AnalyzedModel } from '../analyze';
-import type { Finding } from '../advice';
-import type { Diagnostic, Range } from '../report/types';
-import type { Loc } from '../source';
-import { SavedModelError } from './errors';
-import { buildTopology, type BuildSite } from './build';
-import { checkManifestWeights, checkShardSizes, readManifest, type ShardGroup } from './manifest';
-import { readSavedFile, type SavedFile, type SavedFormat } from './read';
-import type { RandomAccess } from './zip';
-import { adviseSaved } from './advice';
-import { generateTypeScript } from './typescript';
+import { Interpreter } from './interp/interpreter';
+import { DEFAULT_LIMITS } from './interp/budget';
+import { normalizePath } from './interp/modules';
+import { TfSession, modelLayers, modelNodes } from './tfjs/session';
+import type { LayerValue, ModelValue } from './tfjs/values';
+import { buildModel, type Placer } from './report/model_report';
+import { analyzeSource, type AnalysisResult, type AnalyzedModel } from './analyze';
+import type { Finding } from './advice';
+import type { Diagnostic, Range } from './report/types';
+import type { Loc } from './source';
+import { SavedModelError } from './saved/errors';
+import { buildTopology, type BuildSite } from './saved/build';
+import { checkManifestWeights, checkShardSizes, readManifest, type ShardGroup } from './saved/manifest';
+import { readSavedFile, type SavedFile, type SavedFormat } from './saved/read';
+import type { RandomAccess } from './saved/zip';
+import { generateTypeScript } from './saved/typescript';
 
-export { MAX_TOPOLOGY_BYTES, type SavedFormat } from './read';
-export { checkShardSizes, type ShardGroup } from './manifest';
-export type { RandomAccess } from './zip';
+export { MAX_TOPOLOGY_BYTES, type SavedFormat } from './saved/read';
+export { checkShardSizes, type ShardGroup } from './saved/manifest';
+export type { RandomAccess } from './saved/zip';
 
 export interface SavedModelOptions {
   /** Size in bytes of a file beside the model (a weight shard, path as written in the manifest); null: no such file. */
@@ -186,5 +185,28 @@ export function modelNames(site: BuildSite, main: ModelValue): Map<ModelValue, s
   };
   nameOf(main);
   for (const { model } of site.made) nameOf(model);
+  return out;
+}
+
+/**
+ * Design advice on a saved model: the rules run on the model's TypeScript rebuild (saved/typescript.ts),
+ * which ConvLens analyses to exactly the same layers, so every saving is measured as for code.
+ * Findings come back placed at the layer in the file; fixes are dropped (there is no source to edit).
+ */
+function adviseSaved(result: SavedModelResult, site: BuildSite, names: Map<ModelValue, string>): Finding[] {
+  const models = site.made.map(({ model }) => ({ model, name: names.get(model)! }));
+  const gen = generateTypeScript(models, 'advice');
+  const file = `${result.file}.convlens-rebuild.ts`;
+  const analysed = analyzeSource(gen.code, file, undefined, { advice: true });
+  const out: Finding[] = [];
+  for (const f of analysed.findings ?? []) {
+    const built = gen.builders.get(f.model);
+    const name = built ? names.get(built) : undefined;
+    const target = result.models.find((m) => m.report.name === name);
+    if (!target) continue;
+    const layer = f.layerIndex >= 0 ? target.report.layers[f.layerIndex] : undefined;
+    const range = layer ? layer.range : target.report.range;
+    out.push({ model: target.report.name, layerIndex: f.layerIndex, diagnostic: { ...f.diagnostic, range } });
+  }
   return out;
 }
