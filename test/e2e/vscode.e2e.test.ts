@@ -296,7 +296,7 @@ test('a tfjs model.json opens in the ConvLens model viewer: the graph, and the F
   model.dispose();
   tf.disposeVariables();
   const dir = join(sb!.workspace, 'pretrained');
-  const written = writeLayersModel(dir, art, 64 * 1024 * 1024);
+  const written = writeLayersModel(dir, art, 512 * 1024 * 1024);
   writeFileSync(join(dir, written.shards[0]!), Buffer.alloc(1000));
   const expected = analyzeSavedModel(readFileSync(written.modelJson, 'utf8'), written.modelJson, { fileSize: (p) => statSync(join(dir, p)).size });
   const report = expected.models[0]!.report;

@@ -93,6 +93,15 @@ test('a truncated shard: how many bytes are missing and whose weights are cut of
   assert.match(errs[0]!.message, /short; .* looks cut off: a truncated download\?\): the weights of .*'head'.* are incomplete/);
 });
 
+test('a shard cut short in the middle: that shard, and the layers whose bytes it held', async () => {
+  const w = await smallCnn('middle');
+  truncateSync(join(w.dir, w.shards[0]!), 100);
+  const errs = errors(read(w.modelJson));
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!.message, new RegExp(`${w.shards[0]} looks cut off: a truncated download\\?\\): the weights of 'conv_a', 'bn_a', 'conv_b' are incomplete`));
+  assert.equal(errs[0]!.range.start.line, 0);
+});
+
 test('shards bigger than the manifest: another model\'s weights', async () => {
   const w = await smallCnn('bigger');
   writeFileSync(join(w.dir, w.shards[0]!), Buffer.concat([readFileSync(join(w.dir, w.shards[0]!)), Buffer.alloc(64)]));

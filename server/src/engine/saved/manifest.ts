@@ -147,13 +147,22 @@ export function checkShardSizes(groups: ShardGroup[], sizes: Record<string, numb
     if (missing.length) continue;
     const total = known.reduce((a, b) => a + b, 0);
     if (total < g.bytes) {
-      // tfjs cuts a group into shards of one size, the last one shorter: a shard smaller than that was cut off.
-      const firstSize = actual[0]!;
-      const short = actual.findIndex((s, i) => i < actual.length - 1 && s! < firstSize);
-      const at = short >= 0 ? short : actual.length - 1;
-      const layers = layersIn(g, total, g.bytes);
-      out.push(diag(g.pathRanges[at]!, 'error', 'weights-shard',
-        `the weight shards hold ${total.toLocaleString('en-US')} bytes but the manifest needs ${g.bytes.toLocaleString('en-US')} (${(g.bytes - total).toLocaleString('en-US')} short; ${g.paths[at]} looks cut off: a truncated download?): the weights of ${list(layers)} are incomplete`));
+      // tfjs cuts a group into shards of one size, the last one taking the rest: a shard shorter
+      // than its place in that layout was cut off, and the bytes missing are its tail.
+      const n = actual.length;
+      const size = n > 1 ? Math.max(...actual.slice(0, -1).map((x) => x!)) : g.bytes;
+      const short: number[] = [];
+      const layers: string[] = [];
+      actual.forEach((s, i) => {
+        const expected = i < n - 1 ? size : g.bytes! - size * (n - 1);
+        if (s! >= expected) return;
+        short.push(i);
+        for (const l of layersIn(g, i * size + s!, i * size + expected)) if (!layers.includes(l)) layers.push(l);
+      });
+      if (!short.length) short.push(n - 1);
+      const names = short.map((i) => g.paths[i]).join(', ');
+      out.push(diag(g.pathRanges[short[0]!]!, 'error', 'weights-shard',
+        `the weight shards hold ${total.toLocaleString('en-US')} bytes but the manifest needs ${g.bytes.toLocaleString('en-US')} (${(g.bytes - total).toLocaleString('en-US')} short; ${names} ${short.length > 1 ? 'look' : 'looks'} cut off: a truncated download?): the weights of ${list(layers.length ? layers : layersIn(g, total, g.bytes))} are incomplete`));
     } else if (total > g.bytes)
       out.push(diag(g.pathRanges[0]!, 'error', 'weights-shard',
         `the weight shards hold ${total.toLocaleString('en-US')} bytes but the manifest describes ${g.bytes.toLocaleString('en-US')} (${(total - g.bytes).toLocaleString('en-US')} too many): the shards belong to another model, or model.json was edited`));
