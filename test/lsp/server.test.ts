@@ -135,14 +135,23 @@ test('edits re-analyse: a changed filter count changes the hint', async () => {
 });
 
 test('an analysis that overruns its time cap is stopped, reported, and the server keeps answering', async () => {
-  // 1 ms: no real analysis fits, so every run is cut off and the worker replaced.
-  const slow = await startServer({ analysis: { timeoutMs: 1 } });
+  // The smallest cap the settings allow (500 ms) against a builder that makes a layer object in
+  // each of a billion loop iterations: its 2,000,000-step budget alone takes seconds, so the
+  // analysis is cut off by time, and the worker is replaced.
+  const slow = await startServer({ analysis: { timeoutMs: 500 } });
   try {
-    const { path, text } = load('models/densenet121.ts');
-    const uri = slow.open(path, text);
+    const text = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export function slow() {',
+      '  let units = 1;',
+      '  for (let i = 0; i < 1000; i++) for (let j = 0; j < 1000; j++) for (let k = 0; k < 1000; k++) units = tf.layers.dense({ units: ((i + j + k) % 7) + 1 }) ? units + 1 : units;',
+      '  return tf.sequential({ layers: [tf.layers.dense({ units, inputShape: [4] })] });',
+      '}',
+    ].join('\n');
+    const uri = slow.open(resolve(fixtures, 'slow_builder.ts'), text);
     const d = await slow.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'analysis-failed'));
     const failure = d.diagnostics.find((x) => x.code === 'analysis-failed')!;
-    assert.match(String(failure.message), /stopped analysing this file after 1 ms/);
+    assert.match(String(failure.message), /stopped analysing this file after 500 ms/);
     // Still alive: a request gets an answer (null: no analysis), not a hang or a crash.
     const hover = await slow.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
     assert.equal(hover, null);
