@@ -13,6 +13,7 @@ import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
+import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
@@ -64,7 +65,10 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   interp.callObserver = (fn, _args, result) => {
     observed.add(fn.node);
     // The outermost function returning a model names it (inner calls finish first).
-    if (result instanceof ModelValue) result.returnedBy = fn;
+    if (result instanceof ModelValue) {
+      result.returnedBy = fn;
+      snapshotTrainable(result);
+    }
   };
 
   const main = interp.loadModule(file, text);

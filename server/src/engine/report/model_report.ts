@@ -4,7 +4,7 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
-import { effectiveWeights } from '../tfjs/trainable';
+import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/interpreter';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
@@ -36,7 +36,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
+  const state = trainableStateOf(model);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   let total: number | null = 0;
@@ -73,9 +74,9 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], state: TrainableState): LayerReport {
   const first = nodes[0]!;
-  const weights = effectiveWeights(layer) ?? [];
+  const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
   const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;

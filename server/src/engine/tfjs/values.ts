@@ -105,6 +105,8 @@ export class ModelValue extends HostObject {
   asLayer: LayerValue | undefined;
   /** `model.trainable = x` by user code. */
   trainableSet: boolean | undefined;
+  /** The trainable flags of its layers when its builder returned it (tfjs/trainable.ts). */
+  trainableAtReturn: Map<LayerValue | ModelValue, boolean | undefined> | undefined;
   /** Set when part of the model is unknown (an input or output the analysis cannot know): its totals are null, not a partial sum. */
   unknownPart: string | undefined;
 
