@@ -8,7 +8,7 @@
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
 import type { PanelDevice, PanelHandoff, WorkerEvent } from './worker';
 
-export type ViewKind = 'graph' | 'profile' | 'training';
+export type ViewKind = 'graph' | 'profile' | 'training' | 'findings';
 export type ExportFormat = 'svg' | 'png';
 
 export interface ModelPayload {
@@ -27,6 +27,10 @@ export interface ModelMessage {
   /** Model name to show; the first model otherwise. */
   selected?: string;
   view?: ViewKind;
+  /** A saved model file: what it is ('TensorFlow.js layers model (...)'); shows the Findings tab. */
+  source?: string;
+  /** A saved model file's design advice (diagnostics without fixes), listed with `diagnostics` in the Findings tab. */
+  findings?: Diagnostic[];
 }
 /** The editor cursor moved: highlight the layers whose constructing call contains it. */
 export interface CursorMessage {
@@ -108,7 +112,11 @@ export interface TrainingEventMessage {
   type: 'trainingEvent';
   line: string;
 }
-export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | GpuInfoMessage | TrainingEventMessage;
+/** The panel's Cancel on a running measurement: the host stops the worker. */
+export interface CancelRunMessage {
+  type: 'cancelRun';
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | CancelRunMessage | GpuInfoMessage | TrainingEventMessage;
 
 // ---- validators
 type Obj = Record<string, unknown>;
@@ -189,7 +197,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   }
   const groupIds = new Set<string>();
   for (const g of x.groups) {
-    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
+    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.detail) || !optStr(g.parentId)) return false;
     if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShape) || !isArr(g.outputShapes, isShape) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
@@ -203,7 +211,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   return true;
 }
 
-const VIEWS = new Set<unknown>(['graph', 'profile', 'training']);
+const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
 export function isModelPayload(x: unknown): x is ModelPayload {
@@ -220,7 +228,9 @@ export function isToWebview(x: unknown): x is ToWebview {
         isArr(x.models, isModelPayload) &&
         isArr(x.diagnostics, isDiagnostic) &&
         optStr(x.selected) &&
-        (x.view === undefined || VIEWS.has(x.view))
+        (x.view === undefined || VIEWS.has(x.view)) &&
+        optStr(x.source) &&
+        (x.findings === undefined || isArr(x.findings, isDiagnostic))
       );
     case 'cursor':
       return isStr(x.uri) && isInt(x.line) && isInt(x.character);
@@ -282,6 +292,8 @@ export function isFromWebview(x: unknown): x is FromWebview {
       return isObj(x.device) && isApiInfo(x.device.webgpu) && isApiInfo(x.device.webgl);
     case 'trainingEvent':
       return isStr(x.line) && x.line.length <= MAX_EVENT;
+    case 'cancelRun':
+      return true;
     default:
       return false;
   }

@@ -23,6 +23,7 @@ export const SETTINGS = {
   'diagnostics.enabled': { type: 'boolean', default: true },
   'advice.enabled': { type: 'boolean', default: true },
   'advice.severity': { type: 'object', default: {} },
+  'advice.gapHeadMinParams': { type: 'number', default: 1_000_000, minimum: 0 },
   'analysis.maxSteps': { type: 'number', default: 2_000_000, minimum: 10_000 },
   'analysis.debounceMs': { type: 'number', default: 150, minimum: 0 },
   'analysis.timeoutMs': { type: 'number', default: 10_000, minimum: 500 },

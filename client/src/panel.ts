@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestGraph } from './requests';
+import { saveExport } from './export';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
 import { decodeEvent, type CheckResult, type ExitReason, type PanelDevice, type PanelHandoff, type RunError, type WorkerEvent } from '../../protocol/worker';
@@ -33,6 +34,8 @@ export class PanelManager implements vscode.Disposable {
   private device: Promise<PanelDevice | undefined> | undefined;
   private probeWaiters: ((d: PanelDevice) => void)[] = [];
   private run: { onEvent: (e: WorkerEvent) => void; end: (reason?: ExitReason, message?: string) => void } | undefined;
+  /** Stops the run whose progress the panel shows (set while one runs). */
+  private cancelRun: (() => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -63,6 +66,11 @@ export class PanelManager implements vscode.Disposable {
   /** Forward a training-worker event to the Training view. */
   postTraining(event: WorkerEvent): void {
     this.post({ type: 'training', event });
+  }
+
+  /** The run the panel's Cancel button stops (undefined: none running). */
+  setCancel(cancel: (() => void) | undefined): void {
+    this.cancelRun = cancel;
   }
 
   /** Ask the webview to export what it draws (it answers with an `export` message). */
@@ -231,23 +239,16 @@ export class PanelManager implements vscode.Disposable {
       case 'trainingEvent':
         this.run?.onEvent(decodeEvent(m.line));
         return;
+      case 'cancelRun':
+        this.cancelRun?.();
+        return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         void vscode.window.showInformationMessage('ConvLens: copied to the clipboard.');
         return;
-      case 'export': {
-        const name = `${this.target?.model ?? 'model'}.${m.format}`;
-        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? this.target?.uri;
-        const to = await vscode.window.showSaveDialog({
-          defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
-          filters: m.format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
-        });
-        if (!to) return;
-        const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
-        await vscode.workspace.fs.writeFile(to, bytes);
-        void vscode.window.showInformationMessage(`ConvLens: saved ${to.fsPath}`);
+      case 'export':
+        await saveExport(m, this.target?.model ?? 'model', this.target?.uri);
         return;
-      }
     }
   }
 

@@ -44,6 +44,7 @@ function options(context: vscode.ExtensionContext, t: Target): SupervisorOptions
  */
 function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress?: vscode.Progress<{ message?: string; increment?: number }>, fromPanel = false) {
   let handedOff = false;
+  let reported = 0;
   return (e: WorkerEvent) => {
     if (e.type === 'handoff') handedOff = true;
     if (!fromPanel && !handedOff) panels.postTraining(e);
@@ -61,6 +62,11 @@ function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress
         break;
       case 'step':
         progress?.report({ message: `step ${e.step}/${e.total}: loss ${e.loss.toFixed(4)}`, increment: 100 / e.total });
+        break;
+      case 'progress':
+        // VS Code's bar takes increments: report the change since the last event.
+        progress?.report({ message: e.message, increment: (100 * (e.done - reported)) / e.total });
+        reported = e.done;
         break;
       case 'log':
         output.appendLine(`[model] ${e.text}`);
@@ -104,14 +110,28 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
   );
 }
 
-/** Measured latency for the Profile view (trusted workspaces only). */
+/**
+ * Measured latency for the Profile view (trusted workspaces only), with VS Code's progress
+ * notification; its Cancel and the panel's both stop the worker.
+ */
 export async function runProfile(context: vscode.ExtensionContext, t: Target, panels: PanelManager, output: vscode.LogOutputChannel): Promise<void> {
-  const opts = options(context, t);
-  // Measured latency runs in the Node worker only: a configured panel backend means auto there.
-  if (opts.backend === 'webgpu' || opts.backend === 'webgl') opts.backend = 'auto';
-  const handle = startProfile(opts, onEvent(panels, output));
-  const outcome = await handle.done;
-  if (!outcome.result) output.warn(`measured latency unavailable: ${outcome.message}`);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ConvLens: measuring ${t.model}`, cancellable: true },
+    async (progress, token) => {
+      const opts = options(context, t);
+      // Measured latency runs in the Node worker only: a configured panel backend means auto there.
+      if (opts.backend === 'webgpu' || opts.backend === 'webgl') opts.backend = 'auto';
+      const handle = startProfile(opts, onEvent(panels, output, progress));
+      token.onCancellationRequested(() => handle.cancel());
+      panels.setCancel(() => handle.cancel());
+      try {
+        const outcome = await handle.done;
+        if (outcome.reason !== 'done') output.warn(`measured latency ${outcome.reason === 'cancelled' ? 'cancelled' : 'unavailable'}: ${outcome.message}`);
+      } finally {
+        panels.setCancel(undefined);
+      }
+    },
+  );
 }
 
 /** Mark layers whose gradients vanished or exploded, until the document changes. */

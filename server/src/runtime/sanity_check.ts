@@ -91,6 +91,7 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
     lossName: setup.lossName,
     optimizerName: setup.optimizerName,
     compiledByBuilder: setup.compiledByBuilder,
+    lossFraction: fraction,
     available: input.available ?? [input.name],
   });
 
