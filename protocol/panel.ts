@@ -6,9 +6,9 @@
  * layer indexes are in range) so that nothing the renderer indexes can be missing.
  */
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
-import type { WorkerEvent } from './worker';
+import type { PanelDevice, PanelHandoff, WorkerEvent } from './worker';
 
-export type ViewKind = 'graph' | 'profile' | 'training';
+export type ViewKind = 'graph' | 'profile' | 'training' | 'findings';
 export type ExportFormat = 'svg' | 'png';
 
 export interface ModelPayload {
@@ -27,6 +27,10 @@ export interface ModelMessage {
   /** Model name to show; the first model otherwise. */
   selected?: string;
   view?: ViewKind;
+  /** A saved model file: what it is ('TensorFlow.js layers model (...)'); shows the Findings tab. */
+  source?: string;
+  /** A saved model file's design advice (diagnostics without fixes), listed with `diagnostics` in the Findings tab. */
+  findings?: Diagnostic[];
 }
 /** The editor cursor moved: highlight the layers whose constructing call contains it. */
 export interface CursorMessage {
@@ -52,7 +56,23 @@ export interface RequestExportMessage {
   type: 'requestExport';
   format: ExportFormat;
 }
-export type ToWebview = ModelMessage | CursorMessage | ThemeMessage | TrainingMessage | RequestExportMessage;
+/** Probe the panel's GPU (WebGPU adapter, WebGL2 renderer): the panel answers with `gpuInfo`. */
+export interface ProbeGpuMessage {
+  type: 'probeGpu';
+}
+/** Run the check on the panel's GPU, in a Web Worker there; events come back as `trainingEvent`. */
+export interface RunCheckMessage {
+  type: 'runCheck';
+  handoff: PanelHandoff;
+  /** Soft budget for the training loop, ms from the start (the host's time cap enforces the hard one). */
+  budgetMs?: number;
+}
+/** Stop the panel's check: its worker is terminated. */
+export interface CancelCheckMessage {
+  type: 'cancelCheck';
+  reason: 'cancelled' | 'timeout';
+}
+export type ToWebview = ModelMessage | CursorMessage | ThemeMessage | TrainingMessage | RequestExportMessage | ProbeGpuMessage | RunCheckMessage | CancelCheckMessage;
 
 // ---- webview -> host
 export interface ReadyMessage {
@@ -82,7 +102,21 @@ export interface CopyMessage {
   /** What was copied, for the host's notification ('profile as Markdown'). */
   what?: string;
 }
-export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage;
+/** The answer to `probeGpu`. */
+export interface GpuInfoMessage {
+  type: 'gpuInfo';
+  device: PanelDevice;
+}
+/** One event of the panel's check, as encodeEvent wrote it (JSON keeps no NaN; decodeEvent revives it). */
+export interface TrainingEventMessage {
+  type: 'trainingEvent';
+  line: string;
+}
+/** The panel's Cancel on a running measurement: the host stops the worker. */
+export interface CancelRunMessage {
+  type: 'cancelRun';
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | CancelRunMessage | GpuInfoMessage | TrainingEventMessage;
 
 // ---- validators
 type Obj = Record<string, unknown>;
@@ -165,7 +199,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   }
   const groupIds = new Set<string>();
   for (const g of x.groups) {
-    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
+    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.detail) || !optStr(g.parentId)) return false;
     if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShapeOrNull) || !isArr(g.outputShapes, isShapeOrNull) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
@@ -179,7 +213,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   return true;
 }
 
-const VIEWS = new Set<unknown>(['graph', 'profile', 'training']);
+const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
 export function isModelPayload(x: unknown): x is ModelPayload {
@@ -196,7 +230,9 @@ export function isToWebview(x: unknown): x is ToWebview {
         isArr(x.models, isModelPayload) &&
         isArr(x.diagnostics, isDiagnostic) &&
         optStr(x.selected) &&
-        (x.view === undefined || VIEWS.has(x.view))
+        (x.view === undefined || VIEWS.has(x.view)) &&
+        optStr(x.source) &&
+        (x.findings === undefined || isArr(x.findings, isDiagnostic))
       );
     case 'cursor':
       return isStr(x.uri) && isInt(x.line) && isInt(x.character);
@@ -206,10 +242,37 @@ export function isToWebview(x: unknown): x is ToWebview {
       return isObj(x.event) && isStr(x.event.type);
     case 'requestExport':
       return FORMATS.has(x.format);
+    case 'probeGpu':
+      return true;
+    case 'runCheck':
+      return isHandoff(x.handoff) && (x.budgetMs === undefined || isNum(x.budgetMs));
+    case 'cancelCheck':
+      return x.reason === 'cancelled' || x.reason === 'timeout';
     default:
       return false;
   }
 }
+
+function isHandoff(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    (x.backend === 'webgpu' || x.backend === 'webgl') &&
+    Array.isArray(x.attempts) &&
+    isStr(x.file) &&
+    isStr(x.model) &&
+    isArr(x.available, isStr) &&
+    (x.report === undefined || isModelReport(x.report)) &&
+    isStr(x.bundle) &&
+    isNum(x.seed)
+  );
+}
+
+function isApiInfo(x: unknown): boolean {
+  return isObj(x) && typeof x.available === 'boolean' && optStr(x.adapter) && optStr(x.reason);
+}
+
+/** A training event line is small; a result with many layers is the largest (bounded generously). */
+const MAX_EVENT = 8 * 1024 * 1024;
 
 /** Exported data may be big (a PNG of DenseNet-121), but not unbounded. */
 const MAX_EXPORT = 64 * 1024 * 1024;
@@ -227,6 +290,12 @@ export function isFromWebview(x: unknown): x is FromWebview {
       return FORMATS.has(x.format) && isStr(x.data) && x.data.length <= MAX_EXPORT && optStr(x.name) && (x.format === 'svg' ? /^\s*<(\?xml|svg)/.test(x.data) : x.data.startsWith('data:image/png;base64,'));
     case 'copy':
       return isStr(x.text) && x.text.length <= MAX_EXPORT && optStr(x.what);
+    case 'gpuInfo':
+      return isObj(x.device) && isApiInfo(x.device.webgpu) && isApiInfo(x.device.webgl);
+    case 'trainingEvent':
+      return isStr(x.line) && x.line.length <= MAX_EVENT;
+    case 'cancelRun':
+      return true;
     default:
       return false;
   }

@@ -6,15 +6,22 @@
  *   started → backend → phase(analyse…) → model → check(forward-shape) → check(finite-output)
  *   → check(initial-loss) → gradients(first) → step × N → gradients(last) → check(overfit)
  *   → check(gradient-flow) → check(throughput) → result
- * A profile run: started → backend → model → phase(profile) → profile → (result-less) end.
+ * A profile run: started → backend → model → (phase(profile) → progress × n → profile(partial))
+ *   per batch size but the last → phase(profile) → progress × n → profile → (result-less) end.
  * A run that cannot go on sends `error` (and nothing after). `log` may come at any point: it is
  * the user's own console output (the builder may print), never mixed into stdout's JSON.
  * The supervisor adds `exit` itself when the process ends for any reason.
  */
-import type { Range, Shape } from '../server/src/engine/report/types';
+import type { ModelReport, Range, Shape } from '../server/src/engine/report/types';
 
 // ---- backends (the runtime's backend_diagnosis.ts explains each failure in words)
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+/**
+ * Node backends run in the worker process; `webgpu` and `webgl` run in a Web Worker inside the
+ * ConvLens panel (the webview), on the user's GPU through the browser. `webgpu-node` is Dawn for
+ * Node (the npm package `webgpu`): experimental, used only when the setting asks for it.
+ */
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'webgl' | 'tfjs-node' | 'wasm' | 'cpu' | 'webgpu-node';
+export type PanelBackendName = 'webgpu' | 'webgl';
 export type BackendChoice = 'auto' | BackendName;
 
 export type FailureKind =
@@ -24,6 +31,12 @@ export type FailureKind =
   | 'shared-library-missing' // the native addon itself could not be loaded (a .so it links)
   | 'no-gpu' // tfjs-node-gpu loaded, libraries fine, no CUDA device visible
   | 'init-failed' // the backend threw while initialising
+  | 'no-panel' // webgpu / webgl: no ConvLens panel to run in (the command line)
+  | 'no-adapter' // webgpu / webgl / webgpu-node: the browser (or Dawn) gave no adapter or context
+  | 'software-renderer' // the panel's GPU is a software rasteriser (SwiftShader, llvmpipe): wasm is faster
+  | 'no-float32' // WebGL cannot render to float32 textures (WEBGL_RENDER_FLOAT32_CAPABLE false)
+  | 'self-test-failed' // WebGPU's adapter computed a wrong matmul
+  | 'node-imports' // the builder imports Node modules or packages the panel cannot load
   | 'not-tried'; // an earlier backend was chosen
 
 export interface BackendAttempt {
@@ -40,6 +53,50 @@ export interface BackendAttempt {
   missingLibraries?: string[];
   /** The first line of the original error, for a bug report. */
   detail?: string;
+  /** webgpu / webgl / webgpu-node: the adapter or renderer, as the browser (or Dawn) names it. */
+  adapter?: string;
+  /** True when `adapter` is a software rasteriser (SwiftShader, llvmpipe, lavapipe, WARP). */
+  software?: boolean;
+}
+
+/** What the panel found about one GPU API (its `probe`), sent to the worker to pick a backend. */
+export interface PanelApiInfo {
+  available: boolean;
+  /** 'WebGL2 · ANGLE (NVIDIA GeForce RTX 3060 ...)' or 'WebGPU · nvidia ampere (…)'. */
+  adapter?: string;
+  software?: boolean;
+  /** WebGL: WEBGL_RENDER_FLOAT32_CAPABLE. WebGPU is float32 always. */
+  float32?: boolean;
+  /** Why it is not available, or what the self-test saw. */
+  reason?: string;
+}
+
+/** The panel's GPU, as probed in a Web Worker there (OffscreenCanvas / navigator.gpu). */
+export interface PanelDevice {
+  webgpu: PanelApiInfo;
+  webgl: PanelApiInfo;
+  /** The browser's user agent (which Chromium / Electron). */
+  userAgent?: string;
+}
+
+/** What the Node worker hands the panel when the check is to run on the panel's GPU. */
+export interface PanelHandoff {
+  backend: PanelBackendName;
+  /** Attempts so far (Node backends, the other panel API); the panel adds its own. */
+  attempts: BackendAttempt[];
+  file: string;
+  model: string;
+  available: string[];
+  /** The engine's report of the model (expected shapes, layer ranges); absent when it has none. */
+  report?: ModelReport;
+  /** The user's file and its local imports as a script for the panel's worker (runtime/panel_bundle.ts). */
+  bundle: string;
+  /** webgpu handoffs: whether WebGL2 may take over in the panel if WebGPU fails its self-test (a hardware renderer, or configured). */
+  webglFallback?: boolean;
+  seed: number;
+  steps?: number;
+  batchSize?: number;
+  lossFraction?: number;
 }
 
 export type CheckId = 'forward-shape' | 'finite-output' | 'initial-loss' | 'overfit' | 'gradient-flow' | 'throughput';
@@ -91,6 +148,10 @@ export interface CheckResult {
   model: string;
   backend: BackendName;
   device: 'gpu' | 'cpu';
+  /** The GPU adapter or renderer it ran on (panel backends, webgpu-node). */
+  adapter?: string;
+  /** True when that adapter is a software rasteriser. */
+  software?: boolean;
   backendAttempts: BackendAttempt[];
   /** Kernels ConvLens registered on this backend. */
   kernels: string[];
@@ -144,7 +205,10 @@ export interface ProfileResult {
   layerSumMs: number[];
   layers: LatencyRow[];
   groups: GroupLatency[];
+  /** The most timed runs a measurement was allowed (it stops earlier once two runs agree). */
   repeats: number;
+  /** Timed runs in all (set on the final result). */
+  runs?: number;
 }
 
 export type Phase = 'analyse' | 'transpile' | 'build' | 'forward' | 'initial-loss' | 'overfit' | 'gradients' | 'throughput' | 'profile';
@@ -163,8 +227,12 @@ export interface RunError {
 
 export type WorkerEvent =
   | { type: 'started'; pid: number; mode: 'check' | 'profile'; file: string; model: string | null; time: number }
-  | { type: 'backend'; backend: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; tfjsVersion: string }
+  | { type: 'backend'; backend: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; tfjsVersion: string; adapter?: string; software?: boolean; float32?: boolean }
+  /** The worker chose a panel backend: the panel runs the check (its events follow from there); the worker ends. */
+  | { type: 'handoff'; handoff: PanelHandoff }
   | { type: 'phase'; phase: Phase; message: string }
+  /** How far a long phase is: `done` of `total` units (a profile: layers per batch size), and what runs now. */
+  | { type: 'progress'; phase: Phase; done: number; total: number; message: string }
   | {
       type: 'model';
       name: string;
@@ -176,6 +244,8 @@ export type WorkerEvent =
       lossName: string;
       optimizerName: string;
       compiledByBuilder: boolean;
+      /** The overfit check passes when the loss falls below this fraction of its first value. */
+      lossFraction?: number;
       /** Models the file holds, for a picker. */
       available: string[];
     }
@@ -185,7 +255,8 @@ export type WorkerEvent =
   | { type: 'gradients'; when: 'first' | 'last'; step: number; layers: LayerGradient[] }
   | { type: 'log'; level: 'log' | 'warn' | 'error'; text: string }
   | { type: 'result'; result: CheckResult }
-  | { type: 'profile'; result: ProfileResult }
+  /** Measured latency; `partial`: the batch sizes measured so far, more follows. */
+  | { type: 'profile'; result: ProfileResult; partial?: boolean }
   | { type: 'error'; error: RunError }
   /** Added by the supervisor, never written by the worker. */
   | { type: 'exit'; code: number | null; signal: string | null; reason: ExitReason };
@@ -209,10 +280,12 @@ export interface WorkerOptions {
   seed?: number;
   /** Profile: the larger batch size measured besides 1 (default 8). */
   profileBatch?: number;
-  /** Profile: repeats per measurement (median taken; default 5). */
+  /** Profile: at most this many timed runs per measurement (median taken; fewer once two agree; default 5). */
   repeats?: number;
   /** Soft time budget (ms since the worker started): training stops early, the check still reports. */
   budgetMs?: number;
+  /** The panel's GPU, when a panel can run the check (VS Code); absent on the command line. */
+  panel?: PanelDevice;
 }
 
 /** The one-line form of an event on the wire. */

@@ -38,6 +38,8 @@ const outputs = [
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', ...browser },
   // ELK arrives minified; re-printing it unminified would triple the worker (and every standalone page).
   { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true },
+  // The training check's browser host (the panel's GPU): tfjs with its webgl and webgpu backends, minified.
+  { entryPoints: ['server/src/runtime/browser/training_worker.ts'], outfile: 'dist/training_worker.js', ...browser, sourcemap: false, minify: true },
 ].filter((o) => existsSync(o.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });

@@ -7,9 +7,19 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestGraph } from './requests';
+import { saveExport } from './export';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
-import type { WorkerEvent } from '../../protocol/worker';
+import { decodeEvent, type CheckResult, type ExitReason, type PanelDevice, type PanelHandoff, type RunError, type WorkerEvent } from '../../protocol/worker';
+import { describeOutcome, type CheckOutcome } from '../../server/src/runtime/supervisor';
+
+/** A check running in the panel's Web Worker, as the client sees it. */
+export interface PanelRun {
+  done: Promise<CheckOutcome>;
+  cancel(): void;
+}
+
+const PROBE_TIMEOUT_MS = 30_000;
 
 export type PanelView = 'graph' | 'profile' | 'training';
 
@@ -20,6 +30,12 @@ export class PanelManager implements vscode.Disposable {
   private pending: ToWebview[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** The panel's GPU, probed once per panel (a Web Worker there asks WebGPU and WebGL2). */
+  private device: Promise<PanelDevice | undefined> | undefined;
+  private probeWaiters: ((d: PanelDevice) => void)[] = [];
+  private run: { onEvent: (e: WorkerEvent) => void; end: (reason?: ExitReason, message?: string) => void } | undefined;
+  /** Stops the run whose progress the panel shows (set while one runs). */
+  private cancelRun: (() => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -52,6 +68,11 @@ export class PanelManager implements vscode.Disposable {
     this.post({ type: 'training', event });
   }
 
+  /** The run the panel's Cancel button stops (undefined: none running). */
+  setCancel(cancel: (() => void) | undefined): void {
+    this.cancelRun = cancel;
+  }
+
   /** Ask the webview to export what it draws (it answers with an `export` message). */
   requestExport(format: 'svg' | 'png'): void {
     this.post({ type: 'requestExport', format });
@@ -59,6 +80,75 @@ export class PanelManager implements vscode.Disposable {
 
   get visible(): boolean {
     return !!this.panel;
+  }
+
+  /** What GPU the panel has; undefined when there is no panel or it did not answer in time. */
+  probeGpu(): Promise<PanelDevice | undefined> {
+    if (!this.panel) return Promise.resolve(undefined);
+    this.device ??= new Promise<PanelDevice | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        this.device = undefined; // ask again next time
+        resolve(undefined);
+      }, PROBE_TIMEOUT_MS);
+      this.probeWaiters.push((d) => {
+        clearTimeout(timer);
+        resolve(d);
+      });
+      this.post({ type: 'probeGpu' });
+    });
+    return this.device;
+  }
+
+  /**
+   * Runs the check the worker handed over in the panel's Web Worker. Its events stream to `onEvent`
+   * (the panel shows them itself); `timeoutMs` is the same hard cap the Node worker gets.
+   */
+  runCheck(handoff: PanelHandoff, timeoutMs: number, onEvent: (e: WorkerEvent) => void): PanelRun {
+    this.run?.end('cancelled', 'a new check started');
+    const t0 = Date.now();
+    let result: CheckResult | undefined;
+    let error: RunError | undefined;
+    let backend: Extract<WorkerEvent, { type: 'backend' }> | undefined;
+    let lastProgress: WorkerEvent | undefined;
+    let finish!: (o: CheckOutcome) => void;
+    const done = new Promise<CheckOutcome>((r) => (finish = r));
+    const timer = setTimeout(() => this.post({ type: 'cancelCheck', reason: 'timeout' }), timeoutMs);
+    const run = {
+      onEvent: (e: WorkerEvent) => {
+        if (e.type === 'step' || e.type === 'phase') lastProgress = e;
+        else if (e.type === 'backend') backend = e;
+        else if (e.type === 'error') error = e.error;
+        else if (e.type === 'result') result = e.result;
+        try {
+          onEvent(e);
+        } catch (err) {
+          this.output.warn(`training event listener threw: ${(err as Error).message}`);
+        }
+        if (e.type === 'exit') run.end(e.reason);
+      },
+      end: (reason: ExitReason = 'crashed', message?: string) => {
+        if (this.run !== run) return;
+        this.run = undefined;
+        clearTimeout(timer);
+        finish({
+          reason,
+          // The panel has no memory cap of its own (the browser's GPU process has limits).
+          message: message ?? describeOutcome(reason, { timeoutMs, memoryMb: 0, lastProgress, backend, error, code: null, signal: null, stderr: '' }),
+          exitCode: null,
+          signal: null,
+          ...(error ? { error } : {}),
+          ...(lastProgress ? { lastProgress } : {}),
+          ...(backend ? { backend } : {}),
+          ...(result ? { result } : {}),
+          stderrTail: '',
+          durationMs: Date.now() - t0,
+        });
+      },
+    };
+    this.run = run;
+    const budgetMs = Math.max(1000, timeoutMs - Math.min(30_000, timeoutMs / 5));
+    this.post({ type: 'runCheck', handoff, budgetMs });
+    return { done, cancel: () => this.post({ type: 'cancelCheck', reason: 'cancelled' }) };
   }
 
   private create(): void {
@@ -73,6 +163,7 @@ export class PanelManager implements vscode.Disposable {
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       workerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'layout_worker.js')).toString(),
+      trainingWorkerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'training_worker.js')).toString(),
       cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
     });
@@ -80,6 +171,8 @@ export class PanelManager implements vscode.Disposable {
       this.panel = undefined;
       this.ready = false;
       this.pending = [];
+      this.device = undefined;
+      this.run?.end('cancelled', 'the panel was closed, which stopped its check');
     });
     w.onDidReceiveMessage((m: unknown) => void this.onMessage(m));
     this.panel = panel;
@@ -137,23 +230,25 @@ export class PanelManager implements vscode.Disposable {
       case 'selectModel':
         if (this.target) this.target.model = m.name;
         return;
+      case 'gpuInfo': {
+        const waiters = this.probeWaiters;
+        this.probeWaiters = [];
+        for (const w of waiters) w(m.device);
+        return;
+      }
+      case 'trainingEvent':
+        this.run?.onEvent(decodeEvent(m.line));
+        return;
+      case 'cancelRun':
+        this.cancelRun?.();
+        return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         void vscode.window.showInformationMessage('ConvLens: copied to the clipboard.');
         return;
-      case 'export': {
-        const name = `${this.target?.model ?? 'model'}.${m.format}`;
-        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? this.target?.uri;
-        const to = await vscode.window.showSaveDialog({
-          defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
-          filters: m.format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
-        });
-        if (!to) return;
-        const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
-        await vscode.workspace.fs.writeFile(to, bytes);
-        void vscode.window.showInformationMessage(`ConvLens: saved ${to.fsPath}`);
+      case 'export':
+        await saveExport(m, this.target?.model ?? 'model', this.target?.uri);
         return;
-      }
     }
   }
 

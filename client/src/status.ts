@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestProfile } from './requests';
 import { human } from '../../server/src/engine/report/format';
+import { statusAction } from './status_policy';
 
 const LANGS = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
@@ -11,6 +12,9 @@ export class ModelStatus implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private static backend: string | undefined;
+  private static backendWhy: string[] = [];
+  /** The document the shown value is about. */
+  private shownUri: string | undefined;
   private static instance: ModelStatus | undefined;
 
   constructor(private readonly client: LanguageClient) {
@@ -27,9 +31,10 @@ export class ModelStatus implements vscode.Disposable {
     this.schedule(0);
   }
 
-  /** The runtime reports which backend trained the model. */
-  static setBackend(backend: string | undefined): void {
+  /** The runtime reports which backend trained the model, and why the others did not. */
+  static setBackend(backend: string | undefined, why: string[] = []): void {
     ModelStatus.backend = backend;
+    ModelStatus.backendWhy = why;
     ModelStatus.instance?.schedule(0);
   }
 
@@ -42,24 +47,35 @@ export class ModelStatus implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !LANGS.has(editor.document.languageId)) {
       this.item.hide();
+      this.shownUri = undefined;
       return;
     }
-    const profile = await requestProfile(this.client, editor.document.uri.toString()).catch(() => null);
-    const models = profile?.models ?? [];
-    if (!models.length) {
+    const uri = editor.document.uri.toString();
+    // Another document's value must not stand for this one while it is analysed.
+    if (this.shownUri !== uri) this.item.hide();
+    const asked = { uri, version: editor.document.version };
+    const profile = await requestProfile(this.client, uri).catch(() => null);
+    const now = vscode.window.activeTextEditor;
+    // Typing meanwhile, or no answer: keep the last settled value (no intermediate totals).
+    const action = statusAction(asked, now && { uri: now.document.uri.toString(), version: now.document.version }, profile ? profile.models.length : null);
+    if (action === 'keep') return;
+    if (action === 'hide') {
       this.item.hide();
+      this.shownUri = undefined;
       return;
     }
+    const models = profile!.models;
     const line = editor.selection.active.line;
     const m = models.find((x) => x.range.start.line <= line && line <= x.range.end.line) ?? models[0]!;
     const errors = m.diagnostics.filter((d) => d.severity === 'error').length;
     this.item.text = `$(symbol-class) ${m.name}: ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` $(error) ${errors}` : ''}${ModelStatus.backend ? ` · ${ModelStatus.backend}` : ''}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**${m.name}** (${m.kind})\n\n${m.totalParams?.toLocaleString('en-US') ?? '?'} params, ${m.macs?.toLocaleString('en-US') ?? '?'} MACs (batch 1)` +
-        (ModelStatus.backend ? `\n\nTraining backend: ${ModelStatus.backend}` : '') +
+        (ModelStatus.backend ? `\n\nTraining backend: ${ModelStatus.backend}${ModelStatus.backendWhy.map((l) => `\n- ${l.replace(/[\\`*_[\]<>]/g, '\\$&')}`).join('')}` : '') +
         '\n\nClick to profile.',
     );
     this.item.show();
+    this.shownUri = uri;
   }
 
   dispose(): void {

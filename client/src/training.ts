@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startCheck, startProfile, type SupervisorOptions } from '../../server/src/runtime/supervisor';
 import type { BackendChoice, WorkerEvent } from '../../protocol/worker';
 import { settingValue, type SettingKey } from '../../protocol/settings';
+import { describeAttempts } from '../../server/src/runtime/backend_diagnosis';
 import type { PanelManager } from './panel';
 import type { Target } from './pick_model';
 import { ModelStatus } from './status';
@@ -37,19 +38,35 @@ function options(context: vscode.ExtensionContext, t: Target): SupervisorOptions
   };
 }
 
-function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress?: vscode.Progress<{ message?: string; increment?: number }>) {
+/**
+ * Events of a run: shown in the panel (unless they come from the panel itself), the status bar,
+ * the progress notification and the log. A worker's `handoff` and its `exit` stay here.
+ */
+function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress?: vscode.Progress<{ message?: string; increment?: number }>, fromPanel = false) {
+  let handedOff = false;
+  let reported = 0;
   return (e: WorkerEvent) => {
-    panels.postTraining(e);
+    if (e.type === 'handoff') handedOff = true;
+    if (!fromPanel && !handedOff) panels.postTraining(e);
     switch (e.type) {
       case 'backend':
-        ModelStatus.setBackend(e.backend);
-        output.info(`training backend: ${e.backend} (${e.device})${e.attempts.filter((a) => a.status === 'failed').map((a) => `\n  ${a.backend}: ${a.reason}${a.fix ? ` — ${a.fix}` : ''}`).join('')}`);
+        ModelStatus.setBackend(`${e.backend}${e.device === 'gpu' ? ' (GPU)' : ''}`, [...(e.adapter ? [`${e.adapter}${e.software ? ' (software rasteriser)' : ''}`] : []), ...describeAttempts(e.attempts)]);
+        output.info(`training backend: ${e.backend} (${e.device})${e.adapter ? ` on ${e.adapter}` : ''}${e.attempts.filter((a) => a.status === 'failed').map((a) => `\n  ${a.backend}: ${a.reason}${a.fix ? ` — ${a.fix}` : ''}`).join('')}`);
+        break;
+      case 'handoff':
+        progress?.report({ message: `running on ${e.handoff.backend} in the panel` });
+        output.info(`training handed to the panel: ${e.handoff.backend}`);
         break;
       case 'phase':
         progress?.report({ message: e.message });
         break;
       case 'step':
         progress?.report({ message: `step ${e.step}/${e.total}: loss ${e.loss.toFixed(4)}`, increment: 100 / e.total });
+        break;
+      case 'progress':
+        // VS Code's bar takes increments: report the change since the last event.
+        progress?.report({ message: e.message, increment: (100 * (e.done - reported)) / e.total });
+        reported = e.done;
         break;
       case 'log':
         output.appendLine(`[model] ${e.text}`);
@@ -65,9 +82,20 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ConvLens: sanity check of ${t.model}`, cancellable: true },
     async (progress, token) => {
-      const handle = startCheck(options(context, t), onEvent(panels, output, progress));
-      token.onCancellationRequested(() => handle.cancel());
-      const outcome = await handle.done;
+      const opts = options(context, t);
+      // The panel's GPU is a candidate under auto and when configured: ask the panel what it has.
+      if (opts.backend === 'auto' || opts.backend === 'webgpu' || opts.backend === 'webgl') {
+        progress.report({ message: "probing the panel's GPU" });
+        opts.panel = await panels.probeGpu();
+      }
+      let current: { cancel(): void } = startCheck(opts, onEvent(panels, output, progress));
+      token.onCancellationRequested(() => current.cancel());
+      let outcome = await (current as ReturnType<typeof startCheck>).done;
+      if (outcome.handoff && !token.isCancellationRequested) {
+        const run = panels.runCheck(outcome.handoff, opts.timeoutMs ?? 120_000, onEvent(panels, output, progress, true));
+        current = run;
+        outcome = await run.done;
+      }
       const r = outcome.result;
       if (!r) {
         void vscode.window.showErrorMessage(`ConvLens: the sanity check did not finish — ${outcome.message}`, 'Show log').then((a) => a && output.show());
@@ -82,11 +110,28 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
   );
 }
 
-/** Measured latency for the Profile view (trusted workspaces only). */
+/**
+ * Measured latency for the Profile view (trusted workspaces only), with VS Code's progress
+ * notification; its Cancel and the panel's both stop the worker.
+ */
 export async function runProfile(context: vscode.ExtensionContext, t: Target, panels: PanelManager, output: vscode.LogOutputChannel): Promise<void> {
-  const handle = startProfile(options(context, t), onEvent(panels, output));
-  const outcome = await handle.done;
-  if (!outcome.result) output.warn(`measured latency unavailable: ${outcome.message}`);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ConvLens: measuring ${t.model}`, cancellable: true },
+    async (progress, token) => {
+      const opts = options(context, t);
+      // Measured latency runs in the Node worker only: a configured panel backend means auto there.
+      if (opts.backend === 'webgpu' || opts.backend === 'webgl') opts.backend = 'auto';
+      const handle = startProfile(opts, onEvent(panels, output, progress));
+      token.onCancellationRequested(() => handle.cancel());
+      panels.setCancel(() => handle.cancel());
+      try {
+        const outcome = await handle.done;
+        if (outcome.reason !== 'done') output.warn(`measured latency ${outcome.reason === 'cancelled' ? 'cancelled' : 'unavailable'}: ${outcome.message}`);
+      } finally {
+        panels.setCancel(undefined);
+      }
+    },
+  );
 }
 
 /** Mark layers whose gradients vanished or exploded, until the document changes. */

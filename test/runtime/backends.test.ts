@@ -103,16 +103,19 @@ test("native packages are found in the user's project first and probed in a chil
     // projectOnly: on machines where ConvLens's own optional tfjs-node installed, it must not interfere.
     const be = await loadBackend({ projectDir: join(dir, 'src'), projectOnly: true });
     assert.equal(be.name, 'wasm');
-    const [gpu, node, wasm, cpu] = be.attempts;
+    // The panel's WebGPU / WebGL sit between the CUDA GPU and the CPU backends; no panel here.
+    const [gpu, webgpu, webgl, node, wasm, cpu, dawn] = be.attempts;
     assert.equal(gpu!.kind, 'not-installed');
+    assert.deepEqual([webgpu!.kind, webgl!.kind], ['no-panel', 'no-panel']);
+    assert.equal(dawn!.status, 'not-tried');
     assert.equal(node!.kind, 'native-addon-missing');
     assert.ok(node!.packagePath!.startsWith(dir));
     assert.equal(wasm!.status, 'used');
     assert.equal(cpu!.status, 'not-tried');
     const lines = describeAttempts(be.attempts);
     assert.match(lines[0]!, /^tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed .* Fix: run `npm install @tensorflow\/tfjs-node-gpu` in your project/);
-    assert.match(lines[1]!, /^tfjs-node: .*native addon .* Fix: with network access, run `npm rebuild @tensorflow\/tfjs-node`/);
-    assert.match(lines[2]!, /^wasm: used \(WebAssembly with SIMD, 1 thread; ConvLens training kernels: Conv2DBackpropFilter/);
+    assert.match(lines[3]!, /^tfjs-node: .*native addon .* Fix: with network access, run `npm rebuild @tensorflow\/tfjs-node`/);
+    assert.match(lines[4]!, /^wasm: used \(WebAssembly with SIMD, 1 thread; ConvLens training kernels: Conv2DBackpropFilter/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,7 +143,15 @@ test('the probe reads the GPU warnings from the child and survives a crashing ad
 test('a configured backend skips the ones before it', async () => {
   const be = await loadBackend({ choice: 'cpu' });
   assert.equal(be.name, 'cpu');
-  assert.deepEqual(be.attempts.map((a) => a.status), ['not-tried', 'not-tried', 'not-tried', 'used']);
+  assert.deepEqual(be.attempts.map((a) => [a.backend, a.status]), [
+    ['tfjs-node-gpu', 'not-tried'],
+    ['webgpu', 'not-tried'],
+    ['webgl', 'not-tried'],
+    ['tfjs-node', 'not-tried'],
+    ['wasm', 'not-tried'],
+    ['cpu', 'used'],
+    ['webgpu-node', 'not-tried'],
+  ]);
   assert.match(describeAttempts(be.attempts)[0]!, /not tried \(--backend cpu was asked for\)/);
   await assert.rejects(loadBackend({ choice: 'gpu' as never }), /unknown backend 'gpu'/);
 });

@@ -42,8 +42,10 @@ test('--json on a healthy model: exit 0 and the documented fields', async () => 
   assert.equal(j.losses.length, 26);
   assert.ok(j.imagesPerSecond > 0);
   assert.deepEqual(Object.keys(j.gradients[0]).filter((k) => ['layerIndex', 'range', 'norm'].includes(k)).sort(), ['layerIndex', 'norm', 'range']);
-  assert.deepEqual(j.backendDiagnosis.map((l: string) => l.split(':')[0]), ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+  assert.deepEqual(j.backendDiagnosis.map((l: string) => l.split(':')[0]), ['tfjs-node-gpu', 'webgpu', 'webgl', 'tfjs-node', 'wasm', 'cpu', 'webgpu-node']);
   assert.ok(j.backendDiagnosis.some((l: string) => l.startsWith(`${j.backend}: used`)));
+  // The command line has no panel: the panel's GPU backends say so rather than vanish.
+  for (const b of ['webgpu', 'webgl']) assert.match(j.backendDiagnosis.find((l: string) => l.startsWith(`${b}:`)), /ConvLens panel in VS Code; the command line has no panel/);
   assert.equal(j.outcome.reason, 'done');
 });
 
@@ -79,6 +81,12 @@ test("an error in the user's file: exit 2, with file and line", async () => {
   assert.ok(reportValidator('CheckOutput')(j), 'a run that could not finish still matches the contract');
   assert.equal(j.outcome.reason, 'failed');
   assert.equal(j.outcome.error.line, 32);
+});
+
+test('--backend webgl on the command line: exit 2, saying it runs in the panel', async () => {
+  const r = await run(['test/fixtures/runtime/tiny_cnn.ts'], { backend: 'webgl' });
+  assert.equal(r.code, 2);
+  assert.match(r.out, /the webgl backend runs in a Web Worker of the ConvLens panel in VS Code; the command line has no panel/);
 });
 
 test('bad usage: exit 2', async () => {

@@ -94,3 +94,26 @@ test('the import scanner sees the forms the codebase uses (so the two tests abov
   const text = `import a from './a';\nimport type { B } from "../b";\nexport { c } from './c';\nimport './d';\nconst e = require('./e');\nawait import('./f');`;
   assert.deepEqual(importsOf(text), ['./a', '../b', './c', './d', './e', './f']);
 });
+
+test("the check's browser host (the panel's Web Worker) reaches no Node module, however deep", () => {
+  const { builtinModules } = require('node:module') as typeof import('node:module');
+  const node = (s: string) => s.startsWith('node:') || builtinModules.includes(s.split('/')[0]!);
+  const entry = join(ROOT, 'server/src/runtime/browser/training_worker.ts');
+  const seen = new Set<string>();
+  const offenders: string[] = [];
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const s of importsOf(readFileSync(f, 'utf8'))) {
+      if (node(s)) offenders.push(`${relative(ROOT, f)} imports ${s}`);
+      if (!s.startsWith('.')) continue;
+      const base = resolve(dirname(f), s);
+      const target = [`${base}.ts`, join(base, 'index.ts'), base].find((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+      if (target) visit(target);
+    }
+  };
+  visit(entry);
+  assert.ok(seen.size > 8, `only ${seen.size} files reached: the walk is broken`);
+  assert.ok([...seen].some((f) => f.endsWith('sanity_check.ts')), 'the shared check is part of the browser host');
+  assert.deepEqual(offenders, []);
+});

@@ -80,11 +80,16 @@ export async function openPanel(browser: Browser, size = { width: 1280, height: 
     page.on('requestfailed', (r) => console.log(`[panel request failed] ${r.url()} ${r.failure()?.errorText}`));
   }
   const files: Record<string, [string, string]> = {
-    '/index.html': [webviewHtml({ scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css`, workerUri: `${ORIGIN}/layout_worker.js`, cspSource: ORIGIN, nonce: NONCE }), 'text/html'],
+    '/index.html': [
+      webviewHtml({ scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css`, workerUri: `${ORIGIN}/layout_worker.js`, trainingWorkerUri: `${ORIGIN}/training_worker.js`, cspSource: ORIGIN, nonce: NONCE }),
+      'text/html',
+    ],
     '/webview.js': [readFileSync(resolve(DIST, 'webview.js'), 'utf8'), 'text/javascript'],
     '/webview.css': [readFileSync(resolve(DIST, 'webview.css'), 'utf8'), 'text/css'],
     '/layout_worker.js': [readFileSync(resolve(DIST, 'layout_worker.js'), 'utf8'), 'text/javascript'],
   };
+  const training = resolve(DIST, 'training_worker.js');
+  if (existsSync(training)) files['/training_worker.js'] = [readFileSync(training, 'utf8'), 'text/javascript'];
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
     const f = url.origin === ORIGIN ? files[url.pathname] : undefined;

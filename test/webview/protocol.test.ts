@@ -13,9 +13,27 @@ describe('protocol validators', () => {
     assert.ok(isToWebview({ ...good, selected: 'googLeNet', view: 'profile', version: null }));
     assert.ok(isToWebview({ type: 'cursor', uri: good.uri, line: 3, character: 0 }));
     assert.ok(isToWebview({ type: 'theme' }));
-    assert.ok(isToWebview({ type: 'training', event: { step: 1, loss: 2.3 } }));
+    assert.ok(isToWebview({ type: 'training', event: { type: 'step', step: 1, total: 3, loss: 2.3, ms: 5 } }));
     assert.ok(isToWebview({ type: 'requestExport', format: 'png' }));
     for (const f of ['densenet121', 'shared_layers', 'unet', 'two_files_main']) assert.ok(isToWebview(fixtureMessage(f)), f);
+  });
+
+  test("the GPU check's messages: a handoff, a probe answer, an event line; malformed ones fail", () => {
+    const handoff = { backend: 'webgl', attempts: [], file: '/a.ts', model: 'm', available: ['m'], bundle: 'globalThis.__convlensUser = {};', seed: 1 };
+    assert.ok(isToWebview({ type: 'probeGpu' }));
+    assert.ok(isToWebview({ type: 'runCheck', handoff, budgetMs: 1000 }));
+    assert.ok(isToWebview({ type: 'runCheck', handoff: { ...handoff, report: good.models[0]!.report } }));
+    assert.ok(isToWebview({ type: 'cancelCheck', reason: 'timeout' }));
+    assert.equal(isToWebview({ type: 'runCheck', handoff: { ...handoff, backend: 'cuda' } }), false);
+    assert.equal(isToWebview({ type: 'runCheck', handoff: { ...handoff, bundle: 42 } }), false);
+    assert.equal(isToWebview({ type: 'runCheck', handoff: { ...handoff, report: { name: 'x' } } }), false);
+    assert.equal(isToWebview({ type: 'cancelCheck', reason: 'because' }), false);
+    const info = { available: true, adapter: 'WebGL2 · ANGLE (…)', software: false, float32: true };
+    assert.ok(isFromWebview({ type: 'gpuInfo', device: { webgpu: { available: false, reason: 'no adapter' }, webgl: info } }));
+    assert.equal(isFromWebview({ type: 'gpuInfo', device: { webgl: info } }), false);
+    assert.ok(isFromWebview({ type: 'trainingEvent', line: '{"type":"step","step":1,"total":2,"loss":"NaN","ms":3}' }));
+    assert.equal(isFromWebview({ type: 'trainingEvent', line: 'x'.repeat(9 * 1024 * 1024) }), false);
+    assert.equal(isFromWebview({ type: 'trainingEvent', event: {} }), false);
   });
 
   test('malformed host messages fail', () => {
@@ -37,6 +55,7 @@ describe('protocol validators', () => {
     assert.equal(isToWebview({ type: 'cursor', uri: 'x', line: 1.5, character: 0 }), false);
     assert.equal(isToWebview({ type: 'requestExport', format: 'pdf' }), false);
     assert.equal(isToWebview({ type: 'training' }), false);
+    assert.equal(isToWebview({ type: 'training', event: { step: 1 } }), false, 'an event without its type');
     assert.equal(isToWebview(null), false);
   });
 

@@ -23,6 +23,8 @@ export interface Host {
   setState(state: unknown): void;
   /** Source text of the layout worker, or null when it cannot be had. */
   workerSource(): Promise<string | null>;
+  /** Source text of the training worker (the check on the panel's GPU); null on the standalone page. */
+  trainingWorkerSource(): Promise<string | null>;
   /** Messages for the panel, already validated. */
   listen(onMessage: (m: ToWebview) => void): void;
   /** A short notice in the panel (standalone page: what the host would have done). */
@@ -41,23 +43,28 @@ function listenWindow(onMessage: (m: ToWebview) => void): void {
   });
 }
 
+/** A worker cannot start from a vscode-resource URL: fetch its text, start it from a blob. */
+async function fetchText(uri: string | undefined): Promise<string | null> {
+  if (!uri) return null;
+  try {
+    const r = await fetch(uri);
+    return r.ok ? await r.text() : null;
+  } catch {
+    return null;
+  }
+}
+
 function vscodeHost(api: VsCodeApi, script: HTMLScriptElement | null): Host {
   const workerUri = script?.dataset.worker;
+  const trainingUri = script?.dataset.trainingWorker;
+  let training: Promise<string | null> | undefined;
   return {
     standalone: false,
     post: (m) => api.postMessage(m),
     getState: () => api.getState(),
     setState: (s) => api.setState(s),
-    // A worker cannot start from a vscode-resource URL: fetch its text, start it from a blob.
-    workerSource: async () => {
-      if (!workerUri) return null;
-      try {
-        const r = await fetch(workerUri);
-        return r.ok ? await r.text() : null;
-      } catch {
-        return null;
-      }
-    },
+    workerSource: () => fetchText(workerUri),
+    trainingWorkerSource: () => (training ??= fetchText(trainingUri).then((t) => (t === null ? ((training = undefined), null) : t))),
     listen: listenWindow,
   };
 }
@@ -102,6 +109,8 @@ function standaloneHost(): Host {
       const code = readJson('convlens-worker');
       return typeof code === 'string' ? code : null;
     },
+    // `convlens view` pages only draw: nothing runs the user's model there.
+    trainingWorkerSource: async () => null,
     listen: (onMessage) => {
       listenWindow(onMessage);
       const data = readJson('convlens-data');

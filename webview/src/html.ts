@@ -10,6 +10,8 @@ export interface WebviewHtmlOptions {
   styleUri: string;
   /** dist/layout_worker.js; the panel fetches it and starts the worker from a blob: URL. */
   workerUri?: string;
+  /** dist/training_worker.js, the check on the panel's GPU; fetched and started the same way. */
+  trainingWorkerUri?: string;
   /** webview.cspSource */
   cspSource: string;
   nonce: string;
@@ -50,7 +52,7 @@ export function contentSecurityPolicy(nonce: string, source?: string): string {
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
-  const worker = o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '';
+  const worker = (o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '') + (o.trainingWorkerUri ? ` data-training-worker="${escapeHtml(o.trainingWorkerUri)}"` : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -12,6 +12,8 @@ import { h } from './dom';
 
 export interface TrainingEvents {
   reveal(file: string, range: Range): void;
+  /** Stop the check running in the panel (its Web Worker). */
+  cancel?(): void;
 }
 
 type Obj = Record<string, unknown>;
@@ -37,13 +39,20 @@ export class TrainingView {
   private readonly backend = h('div', { class: 'run-backend' });
   private readonly verdicts = h('ul', { class: 'verdicts' });
   private readonly chartBox = h('div', { class: 'loss-chart' });
+  /** The loss's change since the first step, and where the overfit check passes. */
+  private readonly lossNote = h('p', { class: 'loss-note muted' });
   private readonly gradBox = h('div', { class: 'grad-flow' });
   private readonly stats = h('div', { class: 'run-stats' });
   private readonly logs = h('pre', { class: 'run-logs', hidden: true });
+  private readonly cancelBtn = h('button', { type: 'button', class: 'run-cancel', text: 'Cancel', title: 'Stop the check running in the panel', hidden: true });
+  /** Images/s per model and backend, to show a run's throughput next to another backend's. */
+  private readonly throughput = new Map<string, Map<string, { ips: number; batch: number | undefined }>>();
   private plot: uPlot | undefined;
   private steps: number[] = [];
   private losses: number[] = [];
   private total = 0;
+  /** The overfit check's pass fraction of the first loss (from the `model` event). */
+  private lossFraction: number | undefined;
   private model = '';
   private backendName = '';
   private grads: { first?: GradRow[]; last?: GradRow[] } = {};
@@ -55,12 +64,13 @@ export class TrainingView {
     this.root = h(
       'div',
       { class: 'training-view' },
-      this.status,
+      h('div', { class: 'run-head' }, this.status, this.cancelBtn),
       this.backend,
       h('h3', { text: 'Checks' }),
       this.verdicts,
       h('h3', { text: 'Loss while overfitting one batch' }),
       this.chartBox,
+      this.lossNote,
       h('h3', { text: 'Gradient flow (‖∂loss/∂W‖ per layer, log scale)' }),
       this.gradBox,
       this.stats,
@@ -72,7 +82,13 @@ export class TrainingView {
       const g = [...(this.grads.first ?? []), ...(this.grads.last ?? [])].find((x) => x.name === row.getAttribute('data-grad'));
       if (g?.range) this.events.reveal(g.file ?? this.file, g.range);
     });
+    this.cancelBtn.addEventListener('click', () => this.events.cancel?.());
     this.reset();
+  }
+
+  /** Shows Cancel while a check runs in the panel. */
+  setCancellable(on: boolean): void {
+    this.cancelBtn.hidden = !on || !this.events.cancel;
   }
 
   /** Which run mode the events are from: 'profile' runs feed the Profile view, not this tab. */
@@ -83,6 +99,7 @@ export class TrainingView {
   private reset(): void {
     this.steps = [];
     this.losses = [];
+    this.lossFraction = undefined;
     this.grads = {};
     this.total = 0;
     this.verdicts.replaceChildren();
@@ -114,6 +131,7 @@ export class TrainingView {
         break;
       case 'model':
         this.model = str(e.name) || this.model;
+        this.lossFraction = num(e.lossFraction);
         this.stats.replaceChildren(h('p', { text: `${this.model}: ${num(e.params)?.toLocaleString('en-US') ?? '?'} params, batch ${num(e.batchSize) ?? '?'}, loss ${str(e.lossName)}, ${str(e.optimizerName)}${e.compiledByBuilder ? ' (from the builder’s compile)' : ''}` }));
         break;
       case 'step': {
@@ -166,7 +184,16 @@ export class TrainingView {
       list.append(h('li', { class: `attempt ${str(a.status)}` }, h('code', { text: str(a.backend) }), `: ${str(a.reason)}`, fix ? h('span', { class: 'fix', text: ` Fix: ${fix}` }) : null));
     }
     const used = attempts.find((a) => a.status === 'used');
-    this.backend.replaceChildren(line, used ? h('p', { class: 'muted', text: str(used.reason) }) : '', list);
+    // The GPU by name, and plainly when it is a software rasteriser or renders only float16.
+    const adapter = str(e.adapter);
+    const notes = [
+      e.software === true && 'a software rasteriser: the GPU API computes on the CPU (auto prefers wasm then)',
+      e.float32 === false && 'no float32 render targets (WEBGL_RENDER_FLOAT32_CAPABLE false): float16 precision, losses and gradients are coarse',
+    ].filter((x): x is string => !!x);
+    const device = adapter
+      ? h('p', { class: `backend-device${notes.length ? ' flagged' : ''}` }, h('span', { class: 'adapter', text: adapter }), notes.length ? h('span', { class: 'device-notes', text: ` — ${notes.join('; ')}` }) : null)
+      : null;
+    this.backend.replaceChildren(line, device ?? '', used && !adapter ? h('p', { class: 'muted', text: str(used.reason) }) : '', list);
   }
 
   private onCheck(c: Obj): void {
@@ -203,40 +230,90 @@ export class TrainingView {
       const peak = num(t.peakBytes);
       this.stats.append(h('p', { text: `Step ${num(t.stepMs)?.toFixed(1) ?? '?'} ms for a batch of ${num(t.batchSize) ?? '?'} · ${ips ? Math.round(ips) : '?'} images/s · peak tensor memory ${peak !== undefined ? `${(peak / 2 ** 20).toFixed(1)} MiB` : '?'}` }));
     }
+    if (ips) this.compareThroughput(`${str(r.file)}\n${str(r.model)}`, str(r.backend), ips, num(r.batchSize));
   }
 
-  /** The loss curve, created on the first draw with the container's width. */
+  /** This run's images/s beside what other backends did on the same model in this panel. */
+  private compareThroughput(key: string, backend: string, ips: number, batch: number | undefined): void {
+    const seen = this.throughput.get(key) ?? new Map<string, { ips: number; batch: number | undefined }>();
+    this.throughput.set(key, seen);
+    seen.set(backend, { ips, batch });
+    const others = [...seen].filter(([b]) => b !== backend);
+    if (!others.length) return;
+    const text = others.map(([b, o]) => `${b} did ${Math.round(o.ips)} images/s${o.batch ? ` (batch ${o.batch})` : ''}: this run went ${(ips / o.ips).toFixed(2)}× as fast`).join('; ');
+    this.stats.append(h('p', { class: 'throughput-compare', text: `On this model ${backend} trained ${Math.round(ips)} images/s${batch ? ` (batch ${batch})` : ''}; ${text}.` }));
+  }
+
+  /**
+   * The loss curve, created on the first draw with the container's width. Its y-axis starts at 0
+   * (an autoscaled axis made 2.30 → 2.28 look like a steep drop) and the overfit check's pass
+   * threshold is drawn as a dashed line; the note under it gives the relative change.
+   */
   private drawLoss(): void {
     if (!this.steps.length) {
       this.plot?.destroy();
       this.plot = undefined;
       this.chartBox.replaceChildren(h('p', { class: 'muted', text: 'The loss appears here step by step.' }));
+      this.lossNote.textContent = '';
       return;
     }
-    const data: uPlot.AlignedData = [this.steps, this.losses];
+    const first = this.losses[0]!;
+    const threshold = this.lossThreshold();
+    const data: uPlot.AlignedData = [this.steps, this.losses, this.steps.map(() => threshold ?? null)];
+    const last = this.losses[this.losses.length - 1]!;
+    const change = first !== 0 ? (last - first) / Math.abs(first) : 0;
+    const pct = `${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(100 * change).toFixed(Math.abs(change) < 0.1 ? 1 : 0)}%`;
+    this.lossNote.textContent = `Loss ${first.toPrecision(4)} → ${last.toPrecision(4)} (${pct} since step ${this.steps[0]})${threshold !== undefined ? ` · the check passes below ${threshold.toPrecision(4)} (${Math.round(100 * this.lossFraction!)}% of the first loss)` : ''}`;
     if (this.plot) {
       this.plot.setData(data);
+      this.markScale();
       return;
     }
     this.chartBox.replaceChildren();
     const css = getComputedStyle(document.body);
     const fg = css.getPropertyValue('--vscode-foreground').trim() || '#444';
     const line = css.getPropertyValue('--vscode-charts-blue').trim() || '#3b82f6';
+    const pass = css.getPropertyValue('--vscode-charts-green').trim() || '#388a34';
     const grid = css.getPropertyValue('--vscode-widget-border').trim() || 'rgba(128,128,128,0.2)';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     this.plot = new uPlot(
       {
         width: Math.max(320, Math.min(900, this.root.clientWidth - 40 || 640)),
         height: 220,
-        scales: { x: { time: false } },
+        scales: {
+          x: { time: false },
+          // From 0 (or below, for a loss that goes negative) to a little above the highest loss or the threshold.
+          y: { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(hi, this.lossThreshold() ?? hi) * 1.05 || 1] },
+        },
         axes: [{ ...axis, label: 'step' }, { ...axis, label: 'loss' }],
-        series: [{ label: 'step' }, { label: 'loss', stroke: line, width: 2, points: { show: this.steps.length < 60 } }],
+        series: [
+          { label: 'step' },
+          { label: 'loss', stroke: line, width: 2, points: { show: this.steps.length < 60 } },
+          { label: 'pass below', stroke: pass, width: 1.5, dash: [6, 4], points: { show: false } },
+        ],
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
       },
       data,
       this.chartBox,
     );
+    this.markScale();
+  }
+
+  private lossThreshold(): number | undefined {
+    const first = this.losses[0];
+    return this.lossFraction !== undefined && first !== undefined && first > 0 ? this.lossFraction * first : undefined;
+  }
+
+  /** The y-axis range and threshold as drawn, on the chart element (what the tests read). */
+  private markScale(): void {
+    const y = this.plot?.scales.y;
+    if (!y || y.min === undefined || y.max === undefined || y.min === null || y.max === null) return;
+    this.chartBox.dataset.yMin = String(y.min);
+    this.chartBox.dataset.yMax = String(y.max);
+    const t = this.lossThreshold();
+    if (t !== undefined) this.chartBox.dataset.threshold = String(t);
+    else delete this.chartBox.dataset.threshold;
   }
 
   /** Horizontal bars on a log scale, first and last step side by side; flagged layers stand out. */

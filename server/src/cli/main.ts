@@ -5,12 +5,10 @@
  *   convlens view FILE [--model NAME] --out arch.html|arch.svg
  *   convlens check FILE [--model NAME] [--steps N] [--backend B] [--json]
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
+import type { Diagnostic, Report } from '../engine';
 import { summaryTable } from '../engine/report/table';
 import { parseArgs } from './args';
-import { diskHost } from '../host/disk_host';
+import { analyzeFile, formatLabel } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
 import { viewCommand } from './view';
 import { checkCommand } from './check';
@@ -29,19 +27,23 @@ Usage:
   convlens --help | --version
 
 The file is read statically (nothing runs): builders are the functions, arrows, class methods and
-variables that yield a tf.sequential() or tf.model(). Relative imports are followed.
+variables that yield a tf.sequential() or tf.model(). Relative imports are followed. A saved model
+(a tfjs model.json, Keras model.to_json() output, or a Keras 3 .keras archive) is read as it is,
+with its weights manifest and shard files checked.
 
 Options:
   --model NAME   only this model (as listed by profile)
   --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
+  --root DIR     where the code runs: tf.loadLayersModel('file://...') paths are read relative
+                 to it, and only inside it (default: the working directory)
 
 Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
 fails), 2 on bad usage.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'seed']));
+  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'seed', 'root']));
   if (args.flags.has('version')) {
     console.log(VERSION);
     return 0;
@@ -68,22 +70,6 @@ export async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | undefined {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    console.error(`convlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return undefined;
-  }
-  const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, {
-    ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
-    advice: flags.has('advice'),
-  });
-}
-
 function selectModels(report: Report, flags: Map<string, string | true>): Report | undefined {
   const want = flags.get('model');
   if (typeof want !== 'string') return report;
@@ -109,7 +95,9 @@ function profile(files: string[], flags: Map<string, string | true>): number {
     console.log(JSON.stringify(report, jsonReplacer, 2));
     return errors.length ? 1 : 0;
   }
-  if (!report.models.length) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
+  const label = formatLabel(result);
+  if (label && report.models.length) console.log(`${displayPath(result.file)}: ${label}\n`);
+  if (!report.models.length && !label) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
   for (const m of report.models) {
     console.log(summaryTable(m, `${displayPath(m.file)}:${m.range.start.line + 1}`));
     console.log();

@@ -8,9 +8,12 @@ import type { InterpDriver } from './interp/api';
 import { DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
 import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
 import type { Closure } from './interp/values';
-import { TfSession, modelLayers, modelNodes } from './tfjs/session';
+import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
+import { NodePathModule, isNodePathPackage } from './interp/node_path';
+import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
+import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
@@ -19,6 +22,7 @@ import { parseRecovering } from './syntax/recover';
 import { type CallRecord, runBuilders } from './analysis/builders';
 import { fingerprint } from './analysis/variants';
 import type { Frame } from './interp/frame';
+import type { AdviceOptions } from './advice/context';
 
 export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
@@ -26,6 +30,8 @@ export interface AnalysisOptions {
   advice?: boolean;
   /** Checked while the analysis runs: once it reads true, analyzeSource throws AnalysisCancelled within about a millisecond. */
   cancellation?: CancellationToken;
+  /** The rules' thresholds (defaults: DEFAULT_ADVICE_OPTIONS). */
+  adviceOptions?: Partial<AdviceOptions>;
 }
 
 export interface AnalyzedModel {
@@ -58,13 +64,15 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
+  let nodePath: NodePathModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const recovered = parseRecovering(text, file);
   const source = recovered.text;
   const interp: InterpDriver = new Interpreter({
-    host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)) },
+    host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
     parseCache: new Map([[file, recovered.sourceFile]]),
     resolvePackage: (spec) => {
+      if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },
@@ -72,6 +80,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     cancellation: options.cancellation,
   });
   session = new TfSession(interp);
+  session.modelLoader = loadLayersModel;
 
   // Which user functions were called, and which returned a model they built.
   const record: CallRecord = { called: new Set(), builtModel: new Set() };
@@ -83,7 +92,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
       result.returnedBy = fn;
       // What the builder returned, before callers freeze layers of it for their own models.
-      result.trainableAtReturn = new Map(modelLayers(result).map((l) => [l, l.trainableOverride] as const));
+      snapshotTrainable(result);
       record.builtModel.add(fn.node);
     }
   });
@@ -121,7 +130,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   // Fixes are measured by analysing the edited file: not while it does not parse.
   if (options.advice && !recovered.problem) {
     const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits, cancellation: options.cancellation });
-    result.findings = adviseResult(result, text, again);
+    result.findings = adviseResult(result, text, again, options.adviceOptions);
   }
   return result;
 }
@@ -136,7 +145,7 @@ interface Internals {
  * Design advice for an analysis (by the same call, or later — the language server computes it
  * after the hints are out). `reanalyze` analyses an edited text, to measure each fix's saving.
  */
-export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult): Finding[] {
+export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult, options?: Partial<AdviceOptions>): Finding[] {
   const internals = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
   if (!internals || internals.sf.text !== text) return [];
   const again = (edited: string) => {
@@ -147,7 +156,7 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
     };
   };
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors });
+  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors, options });
 }
 
 // ------------------------------------------------------------------ naming

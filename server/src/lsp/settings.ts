@@ -9,7 +9,7 @@ export interface ServerSettings {
   hover: { enabled: boolean };
   codeLens: { enabled: boolean };
   diagnostics: { enabled: boolean };
-  advice: { enabled: boolean; severity: Record<string, RuleSeverity> };
+  advice: { enabled: boolean; severity: Record<string, RuleSeverity>; gapHeadMinParams: number };
   analysis: { maxSteps: number; debounceMs: number; timeoutMs: number };
 }
 
@@ -28,7 +28,7 @@ export function readSettings(raw: unknown): ServerSettings {
     hover: { enabled: settingValue(raw, 'hover.enabled') },
     codeLens: { enabled: settingValue(raw, 'codeLens.enabled') },
     diagnostics: { enabled: settingValue(raw, 'diagnostics.enabled') },
-    advice: { enabled: settingValue(raw, 'advice.enabled'), severity: sev },
+    advice: { enabled: settingValue(raw, 'advice.enabled'), severity: sev, gapHeadMinParams: settingValue(raw, 'advice.gapHeadMinParams') },
     analysis: {
       maxSteps: settingValue(raw, 'analysis.maxSteps'),
       debounceMs: settingValue(raw, 'analysis.debounceMs'),

@@ -3,17 +3,61 @@
  * texts the packages really produce (recorded in test/fixtures/runtime/errors/), so they are
  * unit-tested without the packages.
  */
-import type { BackendAttempt, BackendName, BackendChoice, FailureKind } from '../../../protocol/worker';
+import type { BackendAttempt, BackendName, BackendChoice, FailureKind, PanelBackendName, PanelDevice } from '../../../protocol/worker';
 
-export type { BackendAttempt, BackendName, BackendChoice, FailureKind };
-export const BACKEND_ORDER: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export type { BackendAttempt, BackendName, BackendChoice, FailureKind, PanelBackendName, PanelDevice };
+/**
+ * `auto` tries these in order: a CUDA GPU through tfjs-node-gpu, the user's GPU through the panel
+ * (WebGPU, then WebGL2; hardware only), native TensorFlow on the CPU, wasm with ConvLens's kernels,
+ * plain JS. A configured backend starts the list there. `webgpu-node` (Dawn for Node) is
+ * experimental: tried only when configured, then the CPU backends after it.
+ */
+export const BACKEND_ORDER: BackendName[] = ['tfjs-node-gpu', 'webgpu', 'webgl', 'tfjs-node', 'wasm', 'cpu', 'webgpu-node'];
+export const PANEL_BACKENDS: PanelBackendName[] = ['webgpu', 'webgl'];
+export const isPanelBackend = (b: string): b is PanelBackendName => b === 'webgpu' || b === 'webgl';
 
 export const PACKAGE: Record<BackendName, string> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs-backend-webgl',
   'tfjs-node': '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs',
+  'webgpu-node': 'webgpu',
 };
+
+/** Renderer / adapter names of software rasterisers: a GPU API computing on the CPU. */
+export const SOFTWARE_RENDERER = /SwiftShader|llvmpipe|softpipe|lavapipe|Software Rasterizer|Microsoft Basic Render|\bWARP\b/i;
+
+const PANEL_LABEL: Record<PanelBackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL2' };
+
+/**
+ * Whether the panel can run `name`, from what its probe found: an attempt that is 'used' when it
+ * would run there. Under `auto` a software rasteriser or a WebGL without float32 render targets is
+ * passed over (wasm is faster on a CPU; float16 is too coarse for the check); configured, it runs.
+ */
+export function panelAttempt(name: PanelBackendName, panel: PanelDevice | undefined, configured: boolean): BackendAttempt {
+  const label = PANEL_LABEL[name];
+  const setting = `set convlens.training.backend to ${name} to use it anyway`;
+  if (!panel) {
+    return { backend: name, status: 'failed', kind: 'no-panel', reason: `${label} runs in a Web Worker of the ConvLens panel in VS Code; the command line has no panel.` };
+  }
+  const info = panel[name];
+  const adapter = info?.adapter;
+  if (!info?.available) {
+    return { backend: name, status: 'failed', kind: 'no-adapter', reason: `the panel has no ${label}${info?.reason ? `: ${info.reason}` : ''}.`, ...(adapter ? { adapter } : {}) };
+  }
+  const software = !!info.software || SOFTWARE_RENDERER.test(adapter ?? '');
+  const base = { backend: name, adapter, software };
+  if (name === 'webgl' && info.float32 === false && !configured) {
+    return { ...base, status: 'failed', kind: 'no-float32', reason: `${adapter} cannot render to float32 textures (WEBGL_RENDER_FLOAT32_CAPABLE is false): tfjs would train in float16, too coarse for the check.`, fix: setting };
+  }
+  if (software && !configured) {
+    return { ...base, status: 'failed', kind: 'software-renderer', reason: `${adapter} is a software rasteriser: the GPU API would compute on the CPU, slower than wasm.`, fix: setting };
+  }
+  const notes = [software && 'a software rasteriser, computing on the CPU', name === 'webgl' && info.float32 === false && 'no float32 render targets: float16 precision'].filter(Boolean);
+  return { ...base, status: 'used', reason: `${adapter ?? label} in the panel${notes.length ? ` (${notes.join('; ')})` : ''}` };
+}
 
 /** tfjs-node-gpu 4.x ships libtensorflow 2.9.1, built against these (tfjs issues 8269, 8362, 8505). */
 export const CUDA_REQUIREMENT = 'CUDA 11.2 and cuDNN 8.1 (NVIDIA driver 450 or newer)';

@@ -1,6 +1,7 @@
 /**
- * Picks the tfjs backend the runtime trains on: tfjs-node-gpu, tfjs-node, wasm, cpu, in that order
- * (or from the configured one down), and says why each other one was not used.
+ * Picks the tfjs backend the runtime trains on: tfjs-node-gpu, the panel's GPU (webgpu, webgl),
+ * tfjs-node, wasm, cpu, in that order (or from the configured one down), and says why each other
+ * one was not used. A panel backend is not loaded here: the worker hands the check to the panel.
  * Native packages are looked up in the user's project first (that is how a user turns the GPU on:
  * `npm install @tensorflow/tfjs-node-gpu` there), then in ConvLens's own install. A native package
  * is first loaded in a throwaway child process: TensorFlow reports missing CUDA libraries only on
@@ -10,17 +11,24 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   BACKEND_ORDER,
   CUDA_REQUIREMENT,
   PACKAGE,
+  SOFTWARE_RENDERER,
   describeAttempts,
   diagnoseGpuLog,
   diagnoseRequireError,
   diagnoseWasmInit,
+  isPanelBackend,
+  panelAttempt,
+  PANEL_BACKENDS,
   type BackendAttempt,
   type BackendChoice,
   type BackendName,
+  type PanelBackendName,
+  type PanelDevice,
 } from './backend_diagnosis';
 import { registerTrainingKernels } from './kernels';
 import type { Tf } from './tf_types';
@@ -37,6 +45,19 @@ export interface BackendOptions {
   probeTimeoutMs?: number;
   /** Register ConvLens's training kernels on wasm / cpu (default true; the bench turns it off). */
   kernels?: boolean;
+  /** The panel's GPU as its probe found it (VS Code); absent on the command line. */
+  panel?: PanelDevice;
+  /**
+   * Prepares the user's file for the panel (panel_bundle.ts); called once, only when a panel
+   * backend is about to be chosen. A refusal (Node imports) sends the check down the list.
+   */
+  panelBundle?: () => { ok: true } | { ok: false; reason: string };
+}
+
+/** The check goes to the panel: which API, and the attempts so far (the chosen one 'used'). */
+export interface PanelChoice {
+  panel: PanelBackendName;
+  attempts: BackendAttempt[];
 }
 
 export interface LoadedBackend {
@@ -52,6 +73,9 @@ export interface LoadedBackend {
   tfjsVersion: string;
   /** The tfjs module every '@tensorflow/tfjs*' import of the user's code must receive. */
   module: Record<string, unknown>;
+  /** webgpu-node: the adapter Dawn found, and whether it is a software one. */
+  adapter?: string;
+  software?: boolean;
 }
 
 const own = createRequire(__filename);
@@ -71,25 +95,67 @@ function wasmBinariesDir(): string {
   return dirname(own.resolve('@tensorflow/tfjs-backend-wasm'));
 }
 
+/** Loads a Node backend (the CLI, tests, benches: no panel). */
 export async function loadBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
-  const choice = options.choice ?? 'auto';
-  const start = choice === 'auto' ? 0 : BACKEND_ORDER.indexOf(choice);
+  const r = await selectBackend({ ...options, panel: undefined });
+  if ('panel' in r) throw new Error('a panel backend was chosen without a panel');
+  return r;
+}
+
+/** The configured order: from the chosen backend down (webgpu-node: then the CPU backends). */
+function order(choice: BackendChoice): { tried: BackendName[]; skipped: BackendName[] } {
+  if (choice === 'auto') return { tried: BACKEND_ORDER.filter((b) => b !== 'webgpu-node'), skipped: [] };
+  if (choice === 'webgpu-node') return { tried: ['webgpu-node', 'tfjs-node', 'wasm', 'cpu'], skipped: ['tfjs-node-gpu', 'webgpu', 'webgl'] };
+  const start = BACKEND_ORDER.indexOf(choice);
   if (start < 0) throw new Error(`unknown backend '${choice}' (use auto, ${BACKEND_ORDER.join(', ')})`);
-  const attempts: BackendAttempt[] = BACKEND_ORDER.slice(0, start).map((b) => ({
-    backend: b,
-    status: 'not-tried',
-    kind: 'not-tried',
-    reason: `--backend ${choice} was asked for`,
-  }));
-  for (const name of BACKEND_ORDER.slice(start)) {
-    const r = name === 'wasm' ? await tryWasm(options) : name === 'cpu' ? await tryCpu(options) : await tryNative(name, options);
-    if ('loaded' in r) {
-      const loaded = r.loaded;
-      attempts.push(r.attempt);
-      for (const rest of BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(name) + 1)) {
-        attempts.push({ backend: rest, status: 'not-tried', kind: 'not-tried', reason: `${name} was available first` });
+  return { tried: BACKEND_ORDER.slice(start).filter((b) => b !== 'webgpu-node'), skipped: BACKEND_ORDER.slice(0, start) };
+}
+
+/** Picks the backend: a loaded Node backend, or the panel API the check is handed to. */
+export async function selectBackend(options: BackendOptions = {}): Promise<LoadedBackend | PanelChoice> {
+  const choice = options.choice ?? 'auto';
+  if (isPanelBackend(choice) && !options.panel) {
+    throw new Error(`the ${choice} backend runs in a Web Worker of the ConvLens panel in VS Code; the command line has no panel (use auto, wasm, tfjs-node or tfjs-node-gpu)`);
+  }
+  const { tried, skipped } = order(choice);
+  const attempts: BackendAttempt[] = skipped.map((b) => ({ backend: b, status: 'not-tried', kind: 'not-tried', reason: `--backend ${choice} was asked for` }));
+  const notTriedAfter = (name: BackendName) => {
+    const rest = [...tried.slice(tried.indexOf(name) + 1), ...(choice !== 'webgpu-node' ? (['webgpu-node'] as BackendName[]) : [])];
+    for (const b of rest) {
+      const reason = b === 'webgpu-node' ? 'experimental: tried only when convlens.training.backend (--backend) is webgpu-node' : `${name} was available first`;
+      attempts.push({ backend: b, status: 'not-tried', kind: 'not-tried', reason });
+    }
+  };
+  let bundle: { ok: true } | { ok: false; reason: string } | undefined;
+  const panelReady = (name: PanelBackendName): BackendAttempt => {
+    const a = panelAttempt(name, options.panel, choice === name);
+    if (a.status !== 'used') return a;
+    bundle ??= options.panelBundle?.() ?? { ok: false, reason: 'the model file could not be prepared for the panel' };
+    return bundle.ok ? a : { ...a, status: 'failed', kind: 'node-imports', reason: `${bundle.reason}.` };
+  };
+  for (const name of tried) {
+    if (isPanelBackend(name)) {
+      const a = panelReady(name);
+      attempts.push(a);
+      if (a.status === 'used') {
+        notTriedAfter(name);
+        return { panel: name, attempts };
       }
-      return { ...loaded, attempts };
+      continue;
+    }
+    const r = name === 'wasm' ? await tryWasm(options) : name === 'cpu' ? await tryCpu(options) : name === 'webgpu-node' ? await tryWebgpuNode(options) : await tryNative(name, options);
+    if ('loaded' in r) {
+      // tfjs-node-gpu on the CPU (no usable CUDA) loses to a hardware GPU in the panel.
+      if (name === 'tfjs-node-gpu' && r.loaded.device === 'cpu' && choice === 'auto' && PANEL_BACKENDS.some((p) => panelAttempt(p, options.panel, false).status === 'used')) {
+        const first = PANEL_BACKENDS.find((p) => panelReady(p).status === 'used');
+        if (first) {
+          attempts.push({ ...r.attempt, status: 'failed', reason: `${r.attempt.reason} The panel's GPU is used instead.` });
+          continue;
+        }
+      }
+      attempts.push(r.attempt);
+      notTriedAfter(name);
+      return { ...r.loaded, attempts };
     }
     attempts.push(r.attempt);
   }
@@ -242,6 +308,62 @@ async function tryCpu(options: BackendOptions): Promise<Outcome> {
   return {
     attempt: { backend: 'cpu', status: 'used', reason: `plain JavaScript${kernels.length ? `; ConvLens training kernels: ${kernels.join(', ')}` : ''}` },
     loaded: { name: 'cpu', tf, device: 'cpu', kernels, tfjsVersion: tf.version_core, module: tf as unknown as Record<string, unknown> },
+  };
+}
+
+/**
+ * Experimental: WebGPU in Node through Dawn (the npm package `webgpu`, resolved like tfjs-node:
+ * from the project, then ConvLens's install; not a dependency, 130 MB of prebuilt binaries) and
+ * @tensorflow/tfjs-backend-webgpu. On Linux Dawn needs libvulkan.so.1 and a Vulkan driver.
+ */
+async function tryWebgpuNode(options: BackendOptions): Promise<Outcome> {
+  const base = { backend: 'webgpu-node' as const, status: 'failed' as const };
+  const found = resolvePackage('webgpu', options.projectDir, options.projectOnly);
+  if ('error' in found) {
+    return { attempt: { ...base, kind: 'not-installed', reason: 'the npm package webgpu (Dawn for Node) is not installed.', fix: 'run `npm install webgpu` in your project (experimental; it needs a Vulkan, Metal or Direct3D 12 driver)' } };
+  }
+  let gpu: { requestAdapter(): Promise<{ info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null> };
+  try {
+    // An ES module: import() it (a CommonJS require of ESM is not in every Node / Electron).
+    const dawn = (await import(pathToFileURL(found.path).href)) as { create(flags: string[]): typeof gpu; globals: Record<string, unknown> };
+    Object.assign(globalThis, dawn.globals);
+    gpu = dawn.create([]);
+  } catch (e) {
+    return { attempt: { ...diagnoseRequireError('webgpu-node', e as Error), packagePath: found.path } };
+  }
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) {
+    const vulkan = process.platform !== 'linux' || /libvulkan\.so\.1\b/.test(ldconfigList());
+    return {
+      attempt: {
+        ...base,
+        kind: 'no-adapter',
+        reason: `Dawn found no GPU adapter${vulkan ? '' : ': libvulkan.so.1 is not installed'}.`,
+        fix: vulkan ? 'check that the GPU has a Vulkan driver (`vulkaninfo --summary`); Dawn refuses software Vulkan (lavapipe)' : 'install the Vulkan loader (Debian/Ubuntu: `apt install libvulkan1`) and the GPU vendor\'s Vulkan driver',
+        packagePath: found.path,
+      },
+    };
+  }
+  const info = adapter.info ?? {};
+  const name = ['vendor', 'architecture', 'device', 'description'].map((k) => String(info[k] ?? '')).filter(Boolean).join(' ');
+  const software = !!(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || SOFTWARE_RENDERER.test(name);
+  const tf = bundledTfjs();
+  quiet(tf);
+  const nav = (globalThis as { navigator?: object }).navigator ?? {};
+  Object.defineProperty(globalThis, 'navigator', { value: Object.assign(Object.create(nav), { gpu }), configurable: true, writable: true });
+  let ok = false;
+  let why = '';
+  try {
+    require('@tensorflow/tfjs-backend-webgpu');
+    ok = await tf.setBackend('webgpu');
+  } catch (e) {
+    why = `: ${(e as Error).message}`;
+  }
+  const adapterLine = `WebGPU (Dawn) · ${name || 'unnamed adapter'}`;
+  if (!ok) return { attempt: { ...base, kind: 'init-failed', reason: `tfjs's webgpu backend did not initialise on ${adapterLine}${why}.`, adapter: adapterLine, software, packagePath: found.path } };
+  return {
+    attempt: { backend: 'webgpu-node', status: 'used', reason: `experimental: ${adapterLine}${software ? ' (a software adapter)' : ''}`, adapter: adapterLine, software, packagePath: found.path },
+    loaded: { name: 'webgpu-node', tf, device: software ? 'cpu' : 'gpu', kernels: [], packagePath: found.path, tfjsVersion: tf.version_core, module: tf as unknown as Record<string, unknown>, adapter: adapterLine, software },
   };
 }
 

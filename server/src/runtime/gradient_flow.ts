@@ -26,26 +26,39 @@ export interface GradientPass {
   layers: LayerGradient[];
 }
 
-export function measureGradients(tf: Tf, lossFn: () => Tensor, pairs: PairedLayer[], file?: string): GradientPass {
+/**
+ * One backward pass (no update) and each layer's ‖g‖ and ‖W‖. All sums are read back in one async
+ * read: WebGPU has no cheap synchronous readback (tfjs emulates dataSync there through canvases).
+ */
+export async function measureGradients(tf: Tf, lossFn: () => Tensor, pairs: PairedLayer[], file?: string): Promise<GradientPass> {
   const withWeights = pairs.filter((p) => p.layer.trainableWeights.length > 0);
   const vars = withWeights.flatMap((p) => p.layer.trainableWeights.map((w) => w.read())) as unknown as import('@tensorflow/tfjs').Variable[];
   const { value, grads } = tf.variableGrads(lossFn as () => import('@tensorflow/tfjs').Scalar, vars);
-  const sq = (t: Tensor) => tf.tidy(() => tf.sum(tf.square(t)).dataSync()[0]!);
-  const layers: LayerGradient[] = withWeights.map((p) => {
-    let g2 = 0;
-    let w2 = 0;
-    for (const w of p.layer.trainableWeights) {
-      const v = w.read() as unknown as Tensor & { name: string };
-      const g = grads[v.name];
-      g2 += g ? sq(g) : 0;
-      w2 += sq(v);
-    }
+  const zero = () => tf.scalar(0);
+  // Per layer: [Σg², ΣW²] over its trainable weights, and the loss last.
+  const sums = tf.tidy(() => {
+    const rows = withWeights.flatMap((p) => {
+      let g2 = zero();
+      let w2 = zero();
+      for (const w of p.layer.trainableWeights) {
+        const v = w.read() as unknown as Tensor & { name: string };
+        const g = grads[v.name];
+        if (g) g2 = tf.add(g2, tf.sum(tf.square(g)));
+        w2 = tf.add(w2, tf.sum(tf.square(v)));
+      }
+      return [g2, w2];
+    });
+    return tf.stack([...rows, tf.reshape(value, [])]);
+  });
+  const read = await sums.data();
+  tf.dispose([sums, value, ...Object.values(grads)]);
+  const layers: LayerGradient[] = withWeights.map((p, i) => {
     const row: LayerGradient = {
       layerIndex: p.index,
       name: p.layer.name,
       className: p.layer.getClassName(),
-      norm: Math.sqrt(g2),
-      weightNorm: Math.sqrt(w2),
+      norm: Math.sqrt(read[2 * i]!),
+      weightNorm: Math.sqrt(read[2 * i + 1]!),
     };
     if (p.report) {
       row.range = p.report.range;
@@ -53,9 +66,7 @@ export function measureGradients(tf: Tf, lossFn: () => Tensor, pairs: PairedLaye
     }
     return row;
   });
-  const loss = value.dataSync()[0]!;
-  tf.dispose([value, ...Object.values(grads)]);
-  return { loss, layers };
+  return { loss: read[read.length - 1]!, layers };
 }
 
 /** Flags for a pass. At the first step all four; later only not-finite and exploding (see above). */

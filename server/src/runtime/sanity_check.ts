@@ -6,7 +6,8 @@
  *   3. overfit one fixed batch for N steps: the loss must fall below a stated fraction of its start;
  *   4. gradient flow per layer at the first and last step (see gradient_flow.ts);
  *   5. throughput, step time and peak memory of those steps.
- * Runs in the worker process; streams events through `emit`.
+ * One implementation, two hosts: the Node worker process (worker.ts) and the panel's Web Worker
+ * (browser/training_worker.ts); nothing here may import a Node module. Streams events through `emit`.
  */
 import type { ModelReport, Shape } from '../engine/report/types';
 import type { BackendAttempt, BackendName } from './backend_diagnosis';
@@ -15,6 +16,7 @@ import { flagGradients, measureGradients, VANISHING_RATIO } from './gradient_flo
 import { pairLayers } from './layer_map';
 import { chooseBatchSize, prepareTraining, type TrainingSetup } from './training_setup';
 import { DEFAULT_SEED } from './seeded_random';
+import { nextTurn } from './next_turn';
 import type { LayersModel, Tf } from './tf_types';
 
 export interface SanityInput {
@@ -24,7 +26,7 @@ export interface SanityInput {
   report?: ModelReport;
   file: string;
   name: string;
-  backend: { name: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[] };
+  backend: { name: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; adapter?: string; software?: boolean };
   steps?: number;
   batchSize?: number;
   lossFraction?: number;
@@ -89,18 +91,22 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
     lossName: setup.lossName,
     optimizerName: setup.optimizerName,
     compiledByBuilder: setup.compiledByBuilder,
+    lossFraction: fraction,
     available: input.available ?? [input.name],
   });
 
   try {
     // 1. Forward.
-    const forward = await timed('forward', () =>
-      tf.tidy(() => {
+    const forward = await timed('forward', async () => {
+      const { shapes, finite } = tf.tidy(() => {
         const out = model.predict(setup.inputs.length === 1 ? setup.inputs[0]! : setup.inputs);
         const outs = Array.isArray(out) ? out : [out];
-        return outs.map((o) => ({ shape: o.shape, finite: tf.all(tf.isFinite(o)).dataSync()[0] === 1 }));
-      }),
-    );
+        return { shapes: outs.map((o) => o.shape), finite: tf.stack(outs.map((o) => tf.all(tf.isFinite(o)))) };
+      });
+      const ok = await finite.data(); // async: WebGPU has no cheap synchronous readback
+      finite.dispose();
+      return shapes.map((shape, i) => ({ shape, finite: ok[i] === 1 }));
+    });
     verdict(shapeVerdict(forward.map((f) => f.shape), report, batchSize));
     const bad = forward.findIndex((f) => !f.finite);
     verdict(
@@ -141,8 +147,8 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
       peakBytes = Math.max(peakBytes, tf.memory().numBytes);
       emit({ type: 'step', step: s, total: steps, loss, ms });
       // tfjs's awaits on wasm/cpu resolve as microtasks: without a macrotask turn the event loop
-      // never polls (no parent-death check, no child reaping) for the whole loop.
-      await new Promise((r) => setImmediate(r));
+      // never polls (no parent-death check, no child reaping; in a Web Worker, no messages) for the whole loop.
+      await nextTurn();
       if (!Number.isFinite(loss)) break;
       if (input.budgetMs !== undefined && Date.now() - started > input.budgetMs && s < steps) {
         stoppedEarly = true;
@@ -177,6 +183,7 @@ export async function runSanityCheck(input: SanityInput): Promise<CheckResult> {
       model: input.name,
       backend: input.backend.name,
       device: input.backend.device,
+      ...(input.backend.adapter ? { adapter: input.backend.adapter, software: !!input.backend.software } : {}),
       backendAttempts: input.backend.attempts,
       kernels: input.backend.kernels,
       passed: checks.every((c) => c.passed),

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { decodeEvent, type CheckResult, type ExitReason, type ProfileResult, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
+import { decodeEvent, type CheckResult, type ExitReason, type PanelHandoff, type ProfileResult, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 
 export interface SupervisorOptions extends Omit<WorkerOptions, 'mode' | 'budgetMs'> {
   /** Absolute path of dist/worker.js. */
@@ -33,7 +33,7 @@ export interface RunOutcome {
   exitCode: number | null;
   signal: string | null;
   error?: RunError;
-  /** The last `step` or `phase` event seen: where it was when it stopped. */
+  /** The last `step`, `phase` or `progress` event seen: where it was when it stopped. */
   lastProgress?: WorkerEvent;
   backend?: Extract<WorkerEvent, { type: 'backend' }>;
   /** The end of the worker's stderr (native libraries log there). */
@@ -43,6 +43,8 @@ export interface RunOutcome {
 
 export interface CheckOutcome extends RunOutcome {
   result?: CheckResult;
+  /** The worker chose a panel backend: the caller runs the check in the panel with this. */
+  handoff?: PanelHandoff;
 }
 export interface ProfileOutcome extends RunOutcome {
   result?: ProfileResult;
@@ -94,6 +96,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
   let backend: RunOutcome['backend'];
   let error: RunError | undefined;
   let result: CheckResult | ProfileResult | undefined;
+  let handoff: PanelHandoff | undefined;
   let exited = false;
 
   const kill = (why: ExitReason) => {
@@ -132,10 +135,11 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
       buffered = buffered.slice(nl + 1);
       if (!lineText.trim()) continue;
       const e = decodeEvent(lineText);
-      if (e.type === 'step' || e.type === 'phase') lastProgress = e;
+      if (e.type === 'step' || e.type === 'phase' || e.type === 'progress') lastProgress = e;
       else if (e.type === 'backend') backend = e;
       else if (e.type === 'error') error = e.error;
       else if (e.type === 'result' || e.type === 'profile') result = e.result;
+      else if (e.type === 'handoff') handoff = e.handoff;
       deliver(e);
     }
   });
@@ -153,20 +157,21 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
       clearInterval(watchdog);
       child.stdin!.destroy();
       if (!reason) {
-        if (result && (code === 0 || code === 1)) reason = 'done';
+        if ((result || handoff) && (code === 0 || code === 1)) reason = 'done';
         else if (error?.kind === 'out-of-memory' || /heap out of memory|Reached heap limit|Allocation failed|Cannot enlarge memory|Array buffer allocation failed|OOM/i.test(stderr)) reason = 'out-of-memory';
         else if (error) reason = 'failed';
         else reason = 'crashed';
       }
       const outcome = {
         reason,
-        message: describeOutcome(reason, { timeoutMs, memoryMb, lastProgress, backend, error, code, signal, stderr }),
+        message: describeOutcome(reason, { timeoutMs, memoryMb, handoff: handoff?.backend, lastProgress, backend, error, code, signal, stderr }),
         exitCode: code,
         signal,
         ...(error ? { error } : {}),
         ...(lastProgress ? { lastProgress } : {}),
         ...(backend ? { backend } : {}),
         ...(result ? { result } : {}),
+        ...(handoff ? { handoff } : {}),
         stderrTail: stderr.slice(-2000),
         durationMs: Date.now() - t0,
       } as T;
@@ -199,18 +204,19 @@ function progressText(e: WorkerEvent | undefined): string {
   if (!e) return 'before it reported any progress';
   if (e.type === 'step') return `at overfit step ${e.step}/${e.total} (loss ${e.loss.toPrecision(3)})`;
   if (e.type === 'phase') return `while ${e.message}`;
+  if (e.type === 'progress') return `while timing ${e.message} (${e.done}/${e.total})`;
   return '';
 }
 
 export function describeOutcome(
   reason: ExitReason,
-  c: { timeoutMs: number; memoryMb: number; lastProgress?: WorkerEvent; backend?: RunOutcome['backend']; error?: RunError; code: number | null; signal: string | null; stderr: string },
+  c: { timeoutMs: number; memoryMb: number; handoff?: string; lastProgress?: WorkerEvent; backend?: RunOutcome['backend']; error?: RunError; code: number | null; signal: string | null; stderr: string },
 ): string {
   const on = c.backend ? ` on ${c.backend.backend}` : '';
   const where = progressText(c.lastProgress);
   switch (reason) {
     case 'done':
-      return `finished${on}`;
+      return c.handoff ? `handed to the panel (${c.handoff})` : `finished${on}`;
     case 'cancelled':
       return `cancelled ${where}${on}`;
     case 'timeout':

@@ -9,8 +9,10 @@ import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import type { LayersModel } from './tf_types';
+import { callBuilder, type BuiltModel } from './builder_call';
 import { isRelativeSpecifier, resolveRelative } from '../engine/interp/modules';
+
+export { splitName, type BuiltModel } from './builder_call';
 
 const TFJS = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
@@ -89,63 +91,12 @@ function tryRead(p: string): string | undefined {
   }
 }
 
-/** Owner and method of a model name: 'resNet50' → ['resNet50'], 'ResNet.build' → ['ResNet', 'build']. */
-export function splitName(name: string): [string, string | undefined] {
-  const dot = name.indexOf('.');
-  return dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name, undefined];
-}
-
-function lookup(exports: Record<string, unknown>, owner: string): unknown {
-  if (owner in exports) return exports[owner];
-  const d = exports.default as { name?: string } | undefined;
-  if (d && (typeof d === 'function' || typeof d === 'object') && d.name === owner) return d;
-  return undefined;
-}
-
-export interface BuiltModel {
-  model: LayersModel;
-  /** How it was reached: 'export', 'top-level binding'. */
-  via: string;
-}
-
 /**
- * Build the model the engine calls `name`: an exported (or top-level) builder function (awaited
- * when async), `Class.method` on a new instance, or a variable holding a model.
+ * Build the model the engine calls `name` from the user's file (see builder_call.ts for how the
+ * builder is reached and called; the panel's worker calls builders the same way).
  */
-export async function buildUserModel(file: string, name: string, tfModule: Record<string, unknown>): Promise<BuiltModel> {
-  const [owner, method] = splitName(name);
-  if (name.includes(' › ')) throw new Error(`'${name}' is a sub-model built inside another builder; check its parent model instead`);
-  let exports = loadUserModule(file, tfModule);
-  let value = lookup(exports, owner);
-  let via = 'export';
-  if (value === undefined) {
-    // Not exported: load again with an extra export of the top-level binding.
-    exports = loadUserModule(file, tfModule, owner);
-    value = exports.__convlens_builder__;
-    via = 'top-level binding';
-  }
-  if (value === undefined) throw new Error(`'${owner}' is neither exported nor a top-level binding of ${file}`);
-  let result: unknown;
-  if (method) {
-    const Cls = value as new () => Record<string, (() => unknown) | undefined>;
-    const inst = new Cls();
-    const fn = inst[method];
-    if (typeof fn !== 'function') throw new Error(`${owner} has no method '${method}'`);
-    result = fn.call(inst);
-  } else result = typeof value === 'function' && !isModel(value) ? (value as () => unknown)() : value;
-  result = await result;
-  if (!isModel(result)) throw new Error(`${name}() did not return a tf.LayersModel (got ${describe(result)})`);
-  return { model: result, via };
-}
-
-function isModel(v: unknown): v is LayersModel {
-  return !!v && typeof v === 'object' && typeof (v as LayersModel).predict === 'function' && Array.isArray((v as LayersModel).layers);
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
-  return typeof v;
+export function buildUserModel(file: string, name: string, tfModule: Record<string, unknown>): Promise<BuiltModel> {
+  return callBuilder(name, (extraExport) => loadUserModule(file, tfModule, extraExport), file);
 }
 
 /** The first frame of an error's stack that points into the user's files (source-mapped). */

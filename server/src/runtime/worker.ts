@@ -4,12 +4,10 @@
  * JSON lines (protocol/worker.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
  * caps and kills it on cancel. Exit code: 0 all checks passed, 1 a check failed, 2 it could not run.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
-import { analyzeSource } from '../engine';
-import { diskHost } from '../host/disk_host';
-import { loadBackend } from './backends';
+import { selectBackend } from './backends';
+import { analyser, modelName, panelPreparer } from './panel_handoff';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 import { profileModel } from './profile_model';
 import { runSanityCheck } from './sanity_check';
@@ -75,25 +73,28 @@ async function main(): Promise<void> {
   const file = resolve(opts.file);
   emit({ type: 'started', pid: process.pid, mode: opts.mode, file, model: opts.model ?? null, time: started });
 
+  // Read and analysed once: before choosing a backend when the panel may take the check.
+  const analyse = analyser(file);
+  const panel = panelPreparer(file, analyse, opts);
   let backend;
   try {
-    backend = await loadBackend({ choice: opts.backend ?? 'auto', projectDir: dirname(file) });
+    backend = await selectBackend({ choice: opts.backend ?? 'auto', projectDir: dirname(file), panel: opts.panel, panelBundle: panel.bundle });
   } catch (e) {
-    return fail(toRunError('backend', e));
+    return fail(toRunError(e instanceof TranspileError ? 'transpile' : 'backend', e, file));
   }
-  emit({ type: 'backend', backend: backend.name, device: backend.device, attempts: backend.attempts, kernels: backend.kernels, tfjsVersion: backend.tfjsVersion });
+  if ('panel' in backend) {
+    emit({ type: 'handoff', handoff: panel.handoff(backend) });
+    return finish(0);
+  }
+  emit({ type: 'backend', backend: backend.name, device: backend.device, attempts: backend.attempts, kernels: backend.kernels, tfjsVersion: backend.tfjsVersion, ...(backend.adapter ? { adapter: backend.adapter, software: backend.software } : {}) });
 
   emit({ type: 'phase', phase: 'analyse', message: `reading ${file}` });
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail({ stage: 'analyse', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-  }
-  const analysis = analyzeSource(text, file, diskHost);
+  const r = analyse();
+  if (!('analysis' in r)) return fail(r);
+  const { analysis } = r;
   const top = analysis.models.filter((m) => !m.report.name.includes(' › '));
   const available = top.map((m) => m.report.name);
-  const name = opts.model ?? available[0];
+  const name = modelName(analysis, opts.model);
   if (!name) return fail({ stage: 'analyse', message: `no model found in ${file} (ConvLens looks for functions, methods and variables that return tf.sequential() or tf.model())` });
   const analysed = analysis.models.find((m) => m.report.name === name);
   if (!analysed) emit({ type: 'log', level: 'warn', text: `ConvLens found no model named '${name}' statically (models: ${available.join(', ') || 'none'}); building it anyway.` });

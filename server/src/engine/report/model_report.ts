@@ -4,10 +4,12 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
+import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/frame';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
+import { groupDetails, groupLabel } from './group_names';
 
 /** Converts engine locations into line/character ranges of whichever file holds them. */
 export interface Placer {
@@ -40,8 +42,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
-  const frozen = (l: LayerValue) => (model.trainableAtReturn?.has(l) ? model.trainableAtReturn.get(l) : l.trainableOverride);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), frozen(layer)));
+  const state = trainableStateOf(model);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
@@ -89,12 +91,11 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], override: boolean | null | undefined): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], state: TrainableState): LayerReport {
   const first = nodes[0]!;
-  // `layer.trainable = false` set after it was built freezes every weight it has.
-  const weights = (layer.weights ?? []).map((w) => (override === false ? { ...w, trainable: false } : w));
+  const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
-  const trainable = layer.weights && override !== null ? totalParams(weights.filter((w) => w.trainable)) : null;
+  const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;
   for (const n of nodes) macs = add(macs, n.macs);
   const out = first.output;
@@ -239,7 +240,7 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       parentId = ensureGroup(p);
       break;
     }
-    const g = { id: `g${f.id}`, label: f.name, parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
+    const g = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
     groups.set(f.id, g);
     return g.id;
   };
@@ -323,6 +324,10 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     const last = lastNode.get(g.id);
     if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
   }
-  const groupList = [...byId.values()].map(({ frame: _f, ...g }) => g);
+  const details = groupDetails([...byId.values()].map((g) => g.frame));
+  const groupList = [...byId.values()].map(({ frame, ...g }) => {
+    const detail = details.get(frame);
+    return detail ? { ...g, detail } : g;
+  });
   return { model, nodes: gnodes, edges, groups: groupList };
 }

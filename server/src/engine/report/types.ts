@@ -165,7 +165,10 @@ export interface GraphEdge {
 /** One helper-function call (an inception module, a residual block): what the panel collapses. */
 export interface GraphGroup {
   id: string;
+  /** The helper's name ('identityBlock'), or the call an anonymous callback is passed to ('BLOCKS.forEach callback'). */
   label: string;
+  /** What tells this call from the helper's other calls: the arguments that differ ('stage 2, block b', 'inception_3a'). */
+  detail?: string;
   parentId?: string;
   /** The call site. */
   range?: Range;

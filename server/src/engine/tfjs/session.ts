@@ -10,7 +10,6 @@ import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, hostBaseOf, toPlain } from '../interp/values';
 import { LayerBaseClass, customClassName } from './custom_layer';
-import { resolveSoft } from '../interp/paths';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
@@ -26,6 +25,8 @@ export class TfSession {
   /** `tf.layers.Layer`, the base class of custom layers. */
   readonly layerBase = new LayerBaseClass(this);
   private readonly customLayers = new WeakMap<JsObject, LayerValue>();
+  /** `tf.loadLayersModel(x)`: installed by analyze.ts (saved/load_model.ts reads workspace files). */
+  modelLoader: ((session: TfSession, arg: Value) => Value) | undefined;
 
   constructor(readonly interp: Interp) {
     // A tensor variable after a loop of unknown length: the graph stays connected through a stand-in
@@ -72,6 +73,21 @@ export class TfSession {
     this.interp.report({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
   }
 
+  /** `model.trainable = x`: tfjs sets it on every layer of the model (and on the model used as a layer). */
+  setModelTrainable(model: ModelValue, value: boolean): void {
+    model.trainableSet = value;
+    if (model.asLayer) model.asLayer.trainableSet = value;
+    for (const l of modelLayers(model)) if (l.className !== 'InputLayer') {
+      l.trainableSet = value;
+      if (l.model) this.setModelTrainable(l.model, value);
+    }
+  }
+
+  /** A diagnostic about a saved model's file (saved/build.ts). */
+  savedDiagnostic(loc: Loc, severity: EngineDiagnostic['severity'], code: string, message: string): void {
+    this.diag(loc, severity, code, message, undefined);
+  }
+
   // ------------------------------------------------------------ layers
 
   /** `tf.layers.<factory>(config)` */
@@ -94,26 +110,30 @@ export class TfSession {
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
+    const notObject = spec && cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue)
+      ? new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config')
+      : undefined;
+    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject,
+      `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
+  }
+
+  /** A layer from a plain config at `loc`: from source (newLayer) or from a saved model's file (saved/build.ts). */
+  layerAt(factory: string, spec: LayerSpec | undefined, raw: Record<string, unknown>, loc: Loc, invalid: LayerError | undefined,
+    unmodelled: string, className = spec?.className ?? factory): LayerValue {
     this.interp.noteHostOp();
-    const raw = plainConfig(cfgValue);
-    const loc = this.locOf(call);
     let config: unknown;
-    let configError: LayerError | undefined;
-    if (spec) {
+    let configError: LayerError | undefined = invalid;
+    if (spec && !configError) {
       try {
-        if (cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue))
-          throw new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config');
         config = spec.configure(raw as never);
       } catch (e) {
         configError = e instanceof LayerError ? e : new LayerError(`${spec.className}: ${(e as Error).message}`, 'config');
       }
     }
     const name = typeof raw.name === 'string' ? raw.name : undefined;
-    const layer = new LayerValue(this, this.nextLayerId++, factory, spec?.className ?? factory, spec, config, configError, name, loc,
-      this.interp.currentFrame(), raw);
+    const layer = new LayerValue(this, this.nextLayerId++, factory, className, spec, config, configError, name, loc, this.interp.currentFrame(), raw);
     if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.currentFrame());
-    else if (!spec)
-      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.currentFrame());
+    else if (!spec) this.diag(loc, 'information', 'unmodelled-layer', unmodelled, this.interp.currentFrame());
     return layer;
   }
 
@@ -195,17 +215,17 @@ export class TfSession {
   /** `tf.input({shape})`: a model input tensor. */
   createInput(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => inputConfigShape(raw as never), call).nodes[0]!.output;
+    return this.inputLayer(raw, () => inputConfigShape(raw as never), this.locOf(call)).nodes[0]!.output;
   }
 
   /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
   createInputLayer(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), call);
+    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), this.locOf(call));
   }
 
-  private inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, call: ts.Node): LayerValue {
-    const loc = this.locOf(call);
+  /** An InputLayer holding its output tensor (also a saved model's inputs, saved/build.ts). */
+  inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, loc: Loc): LayerValue {
     let shape: Shape | null = null;
     try {
       shape = shapeOf() ?? null;
@@ -246,9 +266,14 @@ export class TfSession {
   }
 
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
+    return this.modelAt(kind, this.locOf(call), name);
+  }
+
+  /** A new model at `loc` (a call in source, or a saved model's file). */
+  modelAt(kind: ModelKind, loc: Loc, name: string | undefined): ModelValue {
     this.interp.noteHostOp();
     const frame = this.interp.currentFrame();
-    const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
+    const model = new ModelValue(this, this.nextModelId++, kind, loc, frame, name);
     this.models.push(model);
     return model;
   }
@@ -386,18 +411,6 @@ export class TfSession {
     return layer;
   }
 
-  /** `layer.trainable = v` (or a model's): weights stop (or start again) counting as trainable. */
-  setTrainable(layers: LayerValue[], value: Value): void {
-    const v = isUnknown(value) ? resolveSoft(value) : value;
-    for (const l of layers) {
-      l.trainableOverride = isUnknown(v) ? null : Boolean(v);
-    }
-  }
-
-  layersOf(model: ModelValue): LayerValue[] {
-    return modelLayers(model);
-  }
-
   // ------------------------------------------------------------ properties read by user code
 
   layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interp): Value {
@@ -422,7 +435,7 @@ export class TfSession {
       case 'built':
         return !!layer.weights;
       case 'trainable':
-        return layer.trainableOverride ?? layer.rawConfig.trainable !== false;
+        return layer.trainableSet ?? (layer.model ? layer.model.trainableSet ?? true : layer.rawConfig.trainable !== false);
       default:
         return new Unknown(`layer.${key} is not modelled`);
     }
@@ -505,7 +518,10 @@ export class TfSession {
       case 'dispose':
         return fnv(key, () => undefined);
       case 'then':
+      case '%await':
         return undefined; // a model is not a promise
+      case 'trainable':
+        return model.trainableSet ?? true;
       default:
         // fit / predict / evaluate / save ...: run-time only.
         return fnv(key, () => new Unknown(`model.${key}() runs the model; it is not analysed statically`));

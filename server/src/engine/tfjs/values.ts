@@ -40,6 +40,8 @@ export class LayerValue extends HostObject {
   weights: WeightSpec[] | undefined;
   /** Set when this layer object is a whole model used as a layer. */
   model: ModelValue | undefined;
+  /** `layer.trainable = x` (or `model.trainable = x` on its model) by user code; undefined: as configured. */
+  trainableSet: boolean | undefined;
   /** `layer.apply`, made once per layer object. */
   applyFn: NativeFunction | undefined;
   /**
@@ -71,14 +73,11 @@ export class LayerValue extends HostObject {
     super();
   }
 
-  /** `layer.trainable = false` after it was made: its weights stop counting as trainable (null: set to an unknown value). */
-  trainableOverride: boolean | null | undefined;
-
   getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.layerProperty(this, key, node, interp);
   }
   override setProperty(_interp: Interp, key: string, value: Value): void {
-    if (key === 'trainable') this.session.setTrainable([this], value);
+    if (key === 'trainable' && typeof value === 'boolean') this.trainableSet = value;
   }
 }
 
@@ -127,6 +126,10 @@ export class ModelValue extends HostObject {
   lastOp = 0;
   /** Each add, with the output before it (what a loop of unknown length started from). */
   readonly addLog: { op: number; before: TensorValue | undefined }[] = [];
+  /** `model.trainable = x` by user code. */
+  trainableSet: boolean | undefined;
+  /** The trainable flags of its layers when its builder returned it (tfjs/trainable.ts). */
+  trainableAtReturn: Map<LayerValue | ModelValue, boolean | undefined> | undefined;
 
   constructor(
     readonly session: TfSession,
@@ -147,15 +150,8 @@ export class ModelValue extends HostObject {
   override bound(name: string): void {
     this.varName ??= name;
   }
-  /** Its layers' `trainable = ...` overrides when its builder returned it (later freezing is the caller's). */
-  trainableAtReturn: Map<LayerValue, boolean | null | undefined> | undefined;
-  /** `model.trainable = false`, as tfjs's Container does it: every layer of the model. */
-  trainableOverride: boolean | undefined;
   override setProperty(_interp: Interp, key: string, value: Value): void {
-    if (key === 'trainable') {
-      this.session.setTrainable(this.session.layersOf(this), value);
-      this.trainableOverride = this.session.layersOf(this).every((l) => l.trainableOverride === false) ? false : undefined;
-    }
+    if (key === 'trainable' && typeof value === 'boolean') this.session.setModelTrainable(this, value);
   }
 }
 
