@@ -64,7 +64,7 @@ export function analyzeSavedModel(data: Uint8Array | string | RandomAccess, file
 
 function failed(file: string, message: string, range: Range, saved?: SavedFile): SavedModelResult {
   const diagnostics: Diagnostic[] = [{ range, severity: 'error', code: 'saved-model', message: `ConvLens cannot read this model: ${message}` }];
-  return { file, models: [], diagnostics, report: { file, models: [], diagnostics }, format: saved?.format ?? null, formatLabel: saved?.label ?? 'unreadable', shards: [] };
+  return { file, models: [], diagnostics, notes: [], report: { file, models: [], diagnostics }, format: saved?.format ?? null, formatLabel: saved?.label ?? 'unreadable', shards: [] };
 }
 
 function rangeAt(text: string, at: number): Range {
@@ -79,17 +79,17 @@ function rangeAt(text: string, at: number): Range {
 }
 
 /** Interpreter and session for a model built outside any source file. */
-function freshSession(): TfSession {
-  const interp = new Interpreter({ readFile: () => undefined }, () => undefined, DEFAULT_LIMITS);
-  return new TfSession(interp);
+function freshSession(): { session: TfSession; interp: Interpreter } {
+  const interp = new Interpreter({ host: { readFile: () => undefined }, resolvePackage: () => undefined, limits: DEFAULT_LIMITS });
+  return { session: new TfSession(interp), interp };
 }
 
 function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions): SavedModelResult {
-  const session = freshSession();
+  const { session, interp } = freshSession();
   const site: BuildSite = { session, file, made: [] };
   const main = buildTopology(site, saved.topology);
   const placer: Placer = { range: (loc: Loc) => (loc.file === file ? saved.locator.range(loc.start, loc.end) : ORIGIN) };
-  const engine = session.interp.diagnostics.map((d) => ({ loc: d.loc, diagnostic: { range: placer.range(d.loc), severity: d.severity, code: d.code, message: d.message } as Diagnostic }));
+  const engine = interp.diagnostics.map((d) => ({ loc: d.loc, diagnostic: { range: placer.range(d.loc), severity: d.severity, code: d.code, message: d.message } as Diagnostic }));
 
   // Weights: the manifest against the layers, then the shard files against the manifest.
   const extra: Diagnostic[] = [];
@@ -115,7 +115,7 @@ function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions)
     models.push(buildModel(model, names.get(model)!, model.loc, placer, own));
   }
   const diagnostics = [...engine.map((d) => d.diagnostic), ...extra].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const result: SavedModelResult = { file, models, diagnostics, report: { file, models: models.map((m) => m.report), diagnostics }, format: saved.format, formatLabel: saved.label, shards };
+  const result: SavedModelResult = { file, models, diagnostics, notes: [], report: { file, models: models.map((m) => m.report), diagnostics }, format: saved.format, formatLabel: saved.label, shards };
   Object.defineProperty(result, INTERNALS, { value: { site, names, label: saved.label } satisfies Internals, enumerable: false });
   if (options.advice) result.findings = adviseSavedResult(result);
   return result;

@@ -7,12 +7,16 @@ import type ts from 'typescript';
 import type { EngineDiagnostic, Loc } from '../source';
 import type { BudgetLimits } from './budget';
 import type { Frame } from './frame';
-import type { ModuleRecord } from './modules';
+import type { AnalysisHost, ModuleRecord } from './modules';
 import type { ClassValue, Closure, JsObject, Value } from './values';
 import type { PathContext } from './paths';
 
 export interface Interp {
   readonly limits: BudgetLimits;
+  /** Where other files come from (local modules, saved models). */
+  readonly host: AnalysisHost;
+  /** Run `f` as if no user function were running (what it makes belongs to no builder's call). */
+  outsideCalls<T>(f: () => T): T;
   /** Call any callable value (closure, native function); anything else yields Unknown. */
   callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
   /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */

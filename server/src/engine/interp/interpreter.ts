@@ -304,6 +304,16 @@ export class Interpreter implements InterpDriver {
     return this.frame;
   }
 
+  outsideCalls<T>(f: () => T): T {
+    const saved = this.frame;
+    this.frame = undefined;
+    try {
+      return f();
+    } finally {
+      this.frame = saved;
+    }
+  }
+
   locOf(node: ts.Node): Loc {
     const rec = this.currentModule;
     if (!rec || node.pos < 0) return { file: rec?.path ?? '', start: 0, end: 0 };

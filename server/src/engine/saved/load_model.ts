@@ -24,13 +24,7 @@ export function loadLayersModel(session: TfSession, arg: Value): Value {
     const saved = readSavedFile(found.text, found.path);
     // The loaded model belongs to the file it came from: made outside any builder's frame, it is
     // not reported as one of this file's models (the models built from it are).
-    const frame = session.interp.frame;
-    session.interp.frame = undefined;
-    try {
-      return buildTopology({ session, file: found.path, made: [] }, saved.topology);
-    } finally {
-      session.interp.frame = frame;
-    }
+    return session.interp.outsideCalls(() => buildTopology({ session, file: found.path, made: [] }, saved.topology));
   } catch (e) {
     if (e instanceof SavedModelError || e instanceof RangeError) return new Unknown(`tf.loadLayersModel('${arg}'): ${e.message}`);
     throw e;

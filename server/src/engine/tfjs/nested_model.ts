@@ -40,6 +40,11 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
     if (!spec || node.layer.configError || ins.some((s) => s === null)) {
       shapes.set(node.output, null);
       macs = null;
+      // Its weights are unknown too: the whole model's count must not silently leave them out.
+      if (!seenLayers.has(node.layer)) {
+        seenLayers.add(node.layer);
+        weights.push(UNKNOWN_WEIGHT);
+      }
       continue;
     }
     const out = spec.apply(node.layer.config, ins as Shape[]);
@@ -51,10 +56,16 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
     macs = macs === null || out.macs === null ? null : macs + out.macs;
   }
   const outs = model.outputs.map((t) => shapes.get(t) ?? t.shape);
-  const first = outs[0];
-  if (!first) throw new LayerError(`${className}: the inner model has no known output`, 'shape');
-  return { outputShape: first, weights, macs, rf: { kind: 'drop' } };
+  const first = outs[0] ?? null;
+  if (model.incomplete.length || !first) {
+    // Parts of the inner model are unknown: so are its output and its weights.
+    return { outputShape: first, ...(outs.length > 1 ? { outputShapes: outs } : {}), weights: [...weights, UNKNOWN_WEIGHT], macs: null, rf: { kind: 'drop' } };
+  }
+  return { outputShape: first, ...(outs.length > 1 ? { outputShapes: outs } : {}), weights, macs, rf: { kind: 'drop' } };
 }
+
+/** Stands for weights the analysis cannot size: one unknown dim keeps every count that includes it unknown. */
+const UNKNOWN_WEIGHT: WeightSpec = { name: 'unknown', shape: [null], trainable: true };
 
 function fmt(s: Shape): string {
   return `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
