@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { BudgetExceeded, type BudgetLimits, DEFAULT_LIMITS } from './budget';
 import { Scope } from './scope';
-import { type AnalysisHost, ModuleRecord, isRelativeSpecifier, normalizePath, resolveRelative } from './modules';
+import { type AnalysisHost, ModuleRecord, isRelativeSpecifier, normalizePath, resolveRelative, unresolvedImportMessage } from './modules';
 import { parseSource, propertyNameText } from '../syntax/parse';
 import {
   ClassValue,
@@ -646,7 +646,7 @@ export class Interpreter {
     if (isRelativeSpecifier(spec)) {
       const found = resolveRelative(rec.path, spec, this.host);
       if (!found) {
-        this.report(node, rec, 'warning', 'unresolved-import', `cannot find local module '${spec}' next to ${rec.path.split('/').pop()}; its values are unknown`);
+        this.report(node, rec, 'warning', 'unresolved-import', unresolvedImportMessage(rec.path, spec, this.host));
         return new Unknown(`module '${spec}' not found`);
       }
       const existing = this.modules.get(found.path);
