@@ -1,12 +1,23 @@
 /**
  * Design advice: runs every rule over every model, measures each fix's exact saving by applying
  * its edit and analysing the result again, and words the findings for diagnostics and code actions.
+ *
+ * Cost stays linear in the size of the model (each re-analysis is linear, and there is a bounded
+ * number of them per rule and model):
+ * - a finding whose message states the measured saving (or that must save to be worth saying) has
+ *   its fix measured before it is published, for the first EAGER_MEASUREMENTS of a rule in a model;
+ *   further ones are summed up in one finding that says so;
+ * - fixes whose saving the rule knows exactly (`useBias: false`, an activation added) are checked
+ *   together: the edits of a rule in a model are applied at once and analysed once, and the model
+ *   must change by exactly the sum of the savings with no new error;
+ * - the rest (and a batch that did not check out) are measured one by one when first read
+ *   (`finding.fix` is a getter): the editor reads them when a code action is asked for.
  */
 import ts from 'typescript';
 import type { ModelValue, LayerNode, LayerValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
 import type { Diagnostic, ModelReport, Range } from '../report/types';
-import { type Loc, rangeOf, sameLoc } from '../source';
+import { type Loc, rangeOf } from '../source';
 import type { Proposal, Rule, RuleContext, Saving } from './context';
 import { applyEdits, type OffsetEdit } from '../edit/edits';
 import { detectStyle, sampleLayerCall } from '../edit/style';
@@ -52,7 +63,36 @@ export interface Finding {
   model: string;
   layerIndex: number;
   diagnostic: Diagnostic;
+  /**
+   * The measured fix, when there is one. May be a getter that measures it on first read (a
+   * re-analysis of the file): see fixPending. Undefined when the fix would add an error.
+   */
   fix?: Fix;
+}
+
+/** Fixes measured one by one before publishing, per rule and model; past this the findings are summed up. */
+export const EAGER_MEASUREMENTS = 8;
+
+const PENDING = Symbol('convlens.pendingFix');
+
+/** Whether reading `f.fix` would measure it now (a re-analysis of the whole file). */
+export function fixPending(f: Finding): boolean {
+  return PENDING in f;
+}
+
+/** Makes `f.fix` measure on first read and keep the answer. */
+function deferFix(f: Finding, measure: () => Fix | undefined): void {
+  Object.defineProperty(f, PENDING, { value: true, configurable: true, enumerable: false });
+  Object.defineProperty(f, 'fix', {
+    configurable: true,
+    enumerable: true,
+    get(): Fix | undefined {
+      const fix = measure();
+      delete (f as unknown as Record<symbol, unknown>)[PENDING];
+      Object.defineProperty(f, 'fix', { value: fix, configurable: true, enumerable: true, writable: true });
+      return fix;
+    },
+  });
 }
 
 /** After an edit: totals of each model by name, and how many errors the file has (supplied by analyze.ts). */
@@ -85,9 +125,18 @@ export function adviseAll(input: AdviceInput): Finding[] {
           if (!l) consumers.set(i.node, (l = []));
           l.push(n);
         }
-    const layers: LayerValue[] = [];
-    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layers.includes(n.layer)) layers.push(n.layer);
-    const siteLayers = (l: LayerValue) => layers.filter((x) => sameLoc(x.loc, l.loc));
+    // The model's layer objects in order of first use (InputLayers left out), and by constructing call.
+    const layerIndex = new Map<LayerValue, number>();
+    const bySite = new Map<string, LayerValue[]>();
+    for (const n of nodes) {
+      if (n.layer.className === 'InputLayer' || layerIndex.has(n.layer)) continue;
+      layerIndex.set(n.layer, layerIndex.size);
+      const k = locKey(n.layer.loc);
+      let l = bySite.get(k);
+      if (!l) bySite.set(k, (l = []));
+      l.push(n.layer);
+    }
+    const siteLayers = (l: LayerValue) => bySite.get(locKey(l.loc)) ?? [];
     const ctx: RuleContext = {
       sf,
       text,
@@ -112,9 +161,14 @@ export function adviseAll(input: AdviceInput): Finding[] {
       }
       return { params, macs };
     };
-    // report.layers lists the model's layer objects in order of first use, InputLayers left out.
-    const layerIndex = new Map<unknown, number>();
-    for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layerIndex.has(n.layer)) layerIndex.set(n.layer, layerIndex.size);
+    /** Measures one fix by re-analysing the edited file: undefined when it would add an error. */
+    const measureOne = (p: Proposal, basis: { params: number | null; macs: number | null }, known: Saving | undefined): { fix?: Fix; saving?: Saving } => {
+      const after = reanalysed(p.fix!.edits, text, input.reanalyze, measured);
+      // A fix that breaks the file (a helper shared by layers of another shape) is not offered.
+      if (after.errors > input.errors) return { saving: known };
+      const saving = known ?? savingOf(after, report, basis);
+      return { saving, fix: { title: p.fix!.title(saving), edits: p.fix!.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } } };
+    };
     for (const rule of RULES) {
       let proposals: Proposal[];
       try {
@@ -125,9 +179,12 @@ export function adviseAll(input: AdviceInput): Finding[] {
         findings.push({
           model: report.name,
           layerIndex: -1,
-          diagnostic: { range: report.file === file ? report.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `ConvLens's ${rule.code} rule failed on ${report.name} (a bug in ConvLens, please report it): ${(e as Error).message}` },
+          diagnostic: { range: modelRange(report, file), severity: 'information', code: 'internal-error', message: `ConvLens's ${rule.code} rule failed on ${report.name} (a bug in ConvLens, please report it): ${(e as Error).message}` },
         });
       }
+      let eager = 0;
+      let unmeasured = 0;
+      const batch: { finding: Finding; p: Proposal; saving: Saving }[] = [];
       for (const p of proposals) {
         const loc = p.at ? { file, start: p.at.start, end: p.at.end } : placeIn(p.node, file);
         if (!loc) continue;
@@ -136,30 +193,101 @@ export function adviseAll(input: AdviceInput): Finding[] {
         seen.add(key);
         const range = rangeOf(loc, sf);
         const basis = basisOf(p);
-        let saving: Saving | undefined = p.saving ? { ...p.saving, paramsBasis: basis.params, macsBasis: basis.macs } : undefined;
+        const known: Saving | undefined = p.saving ? { ...p.saving, paramsBasis: basis.params, macsBasis: basis.macs } : undefined;
+        const hasFix = !!p.fix && p.fix.edits.length > 0;
+        // A message that reads the saving (declares the parameter), or a rule that must save, needs the measurement now.
+        const needsMeasure = !known && (p.mustSave || p.message.length > 0);
+        let saving = known;
         let fix: Fix | undefined;
-        if (p.fix && p.fix.edits.length) {
-          const after = reanalysed(p.fix.edits, text, input.reanalyze, measured);
-          // A fix that breaks the file (a helper shared by layers of another shape) is not offered.
-          if (after.errors <= input.errors) {
-            saving ??= savingOf(after, report, basis);
-            fix = { title: p.fix.title(saving), edits: p.fix.edits.map((e) => toTextEdit(e, sf)), saving: { params: saving?.params ?? null, macs: saving?.macs ?? null } };
+        if (hasFix && needsMeasure) {
+          if (eager >= EAGER_MEASUREMENTS) {
+            unmeasured++;
+            continue;
           }
+          eager++;
+          ({ fix, saving } = measureOne(p, basis, known));
         }
         // A rule about saving params whose fix does not save any (a helper shared with layers it
         // would not help) says nothing rather than something it cannot deliver.
         if (p.mustSave && (!saving || saving.params === null || saving.params <= 0)) continue;
-        findings.push({
+        const finding: Finding = {
           model: report.name,
           layerIndex: layerIndex.get(p.node.layer) ?? -1,
           diagnostic: { range, severity: p.severity, code: rule.code, message: p.message(saving) },
-          fix,
-        });
+        };
+        if (fix) finding.fix = fix;
+        else if (hasFix && !needsMeasure) {
+          if (known) batch.push({ finding, p, saving: known });
+          else deferFix(finding, () => measureOne(p, basis, known).fix);
+        }
+        findings.push(finding);
       }
+      checkBatch(batch, text, input, report, measured, (b) => deferFix(b.finding, () => measureOne(b.p, { params: b.saving.paramsBasis, macs: b.saving.macsBasis }, b.saving).fix), sf);
+      if (unmeasured)
+        findings.push({
+          model: report.name,
+          layerIndex: -1,
+          diagnostic: {
+            range: modelRange(report, file),
+            severity: 'information',
+            code: rule.code,
+            message: `${unmeasured} more layer${unmeasured === 1 ? '' : 's'} of ${report.name} may call for ${rule.code}: ConvLens measured the fixes of the first ${EAGER_MEASUREMENTS} only, to keep advice fast on big models`,
+          },
+        });
     }
   }
   findings.sort((a, b) => a.diagnostic.range.start.line - b.diagnostic.range.start.line);
   return findings;
+}
+
+/**
+ * Fixes whose saving the rule knows exactly, checked with one analysis: all their edits applied at
+ * once must change the model by the sum of the savings and add no error. Then each fix is offered
+ * with its own saving (edits that keep every shape, so they do not interact). When the check fails
+ * (or the edits overlap, or a saving is unknown) each fix is measured on its own, lazily.
+ */
+function checkBatch(
+  batch: { finding: Finding; p: Proposal; saving: Saving }[],
+  text: string,
+  input: AdviceInput,
+  report: ModelReport,
+  cache: Map<string, ReturnType<Reanalyze>>,
+  fallback: (b: { finding: Finding; p: Proposal; saving: Saving }) => void,
+  sf: ts.SourceFile,
+): void {
+  if (!batch.length) return;
+  const edits = batch.flatMap((b) => b.p.fix!.edits).sort((a, b) => a.start - b.start || a.end - b.end);
+  const overlapping = edits.some((e, i) => i > 0 && e.start < edits[i - 1]!.end);
+  let sumParams: number | null = 0;
+  let sumMacs: number | null = 0;
+  for (const b of batch) {
+    sumParams = sumParams === null || b.saving.params === null ? null : sumParams + b.saving.params;
+    sumMacs = sumMacs === null || b.saving.macs === null ? null : sumMacs + b.saving.macs;
+  }
+  let ok = batch.length > 1 && !overlapping && sumParams !== null && sumMacs !== null;
+  if (ok) {
+    const after = reanalysed(edits, text, input.reanalyze, cache);
+    const totals = after.totals.get(report.name);
+    ok =
+      after.errors <= input.errors &&
+      !!totals &&
+      report.totalParams !== null &&
+      report.macs !== null &&
+      totals.params === report.totalParams - sumParams! &&
+      totals.macs === report.macs - sumMacs!;
+  }
+  for (const b of batch) {
+    if (!ok) fallback(b);
+    else b.finding.fix = { title: b.p.fix!.title(b.saving), edits: b.p.fix!.edits.map((e) => toTextEdit(e, sf)), saving: { params: b.saving.params, macs: b.saving.macs } };
+  }
+}
+
+function modelRange(report: ModelReport, file: string): Range {
+  return report.file === file ? report.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+function locKey(l: Loc): string {
+  return `${l.file}:${l.start}:${l.end}`;
 }
 
 /** Where a finding shows: the layer's call if it is in this file, else its application, else nothing. */
