@@ -72,10 +72,16 @@ export function resolveRelative(fromFile: string, spec: string, host: AnalysisHo
 
 /** The `unresolved-import` message for a specifier resolveRelative did not find: the host's refusal when there was one. */
 export function unresolvedImportMessage(fromFile: string, spec: string, host: AnalysisHost): string {
+  // The refusal of the path as written reads best; else the first one.
+  const written = path.posix.join(path.posix.dirname(normalizePath(fromFile)), spec);
+  let why: Refusal | undefined;
   for (const candidate of candidates(fromFile, spec)) {
     const r = host.readFile(candidate);
-    if (r !== undefined && typeof r !== 'string') return `cannot read local module '${spec}': ${r.refused}; its values are unknown`;
+    if (r === undefined || typeof r === 'string') continue;
+    if (candidate === written || !why) why = r;
+    if (candidate === written) break;
   }
+  if (why) return `cannot read local module '${spec}': ${why.refused}; its values are unknown`;
   return `cannot find local module '${spec}' next to ${normalizePath(fromFile).split('/').pop()}; its values are unknown`;
 }
 
