@@ -44,6 +44,7 @@ export class AnalysisService {
   private running: { job: Job; timer: NodeJS.Timeout } | undefined;
   private nextId = 1;
   private readonly docs = new Map<string, DocState>();
+  private readonly adviceFailed = new Map<string, { version: number; error: AnalysisFailed }>();
 
   constructor(
     private readonly workerFile: string,
@@ -51,12 +52,12 @@ export class AnalysisService {
     private readonly log: (msg: string) => void,
   ) {}
 
-  /** Analyse this version (once); resolves with its diagnostics summary. */
-  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<AnalyzeSummary> {
+  /** Analyse this version (once); resolves with its diagnostics summary. `scope`: where imports may be read. */
+  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, scope: { roots: string[]; rootName?: string }): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
     this.dropQueued(uri);
-    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps }).then((m) => {
+    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, ...scope }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
     });
@@ -73,12 +74,24 @@ export class AnalysisService {
     return analysis;
   }
 
-  /** Design advice for the analysed version (its fixes are measured by re-analysis: slower). */
+  /**
+   * Design advice for the analysed version (its fixes are measured by re-analysis: slower). A
+   * version whose advice failed (past the time cap) is not advised again: that would restart the
+   * worker, and lose every document's analysis, each time a code action is asked for.
+   */
   advise(uri: string, version: number): Promise<Diagnostic[]> {
+    const failed = this.adviceFailed.get(uri);
+    if (failed && failed.version === version) return Promise.reject(failed.error);
     const st = this.docs.get(uri);
     if (!st || st.version !== version) return Promise.reject(new AnalysisFailed('stale', true));
     st.advice ??= st.analysis.then(() =>
-      this.send(uri, { kind: 'advise', uri, version }).then((m) => (m.kind === 'advise' ? m.diagnostics : [])),
+      this.send(uri, { kind: 'advise', uri, version }).then(
+        (m) => (m.kind === 'advise' ? m.diagnostics : []),
+        (e: Error) => {
+          if (e instanceof AnalysisFailed && !e.stale) this.adviceFailed.set(uri, { version, error: e });
+          throw e;
+        },
+      ),
     );
     return st.advice;
   }
@@ -111,11 +124,13 @@ export class AnalysisService {
   forget(uri: string): void {
     const st = this.docs.get(uri);
     this.docs.delete(uri);
+    this.adviceFailed.delete(uri);
     if (st) void this.send(uri, { kind: 'forget', uri, version: st.version }).catch(() => undefined);
   }
 
   clear(): void {
     this.docs.clear();
+    this.adviceFailed.clear();
   }
 
   dispose(): void {

@@ -3,7 +3,6 @@
  * latest analysis, and answers feature queries from it. A big file never blocks other requests on
  * the main thread, and a runaway analysis can be terminated.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
@@ -13,6 +12,7 @@ import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
+import { type ConfinePolicy, readConfined, refuseByName } from '../host/confine';
 
 interface Entry {
   version: number;
@@ -44,16 +44,14 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   if (req.kind === 'analyze') {
     const files = new Set<string>();
     const overlays = req.overlays;
+    const policy: ConfinePolicy = { roots: req.roots, ...(req.rootName ? { rootName: req.rootName } : {}) };
+    // Open documents first (what the user sees), under the same confinement as files on disk.
     const host: AnalysisHost = {
-      readFile(p: string): string | undefined {
+      readFile(p: string) {
         files.add(p);
         const overlay = overlays[p];
-        if (overlay !== undefined) return overlay;
-        try {
-          return readFileSync(p, 'utf8');
-        } catch {
-          return undefined;
-        }
+        if (overlay !== undefined) return refuseByName(p, policy) ?? overlay;
+        return readConfined(p, policy);
       },
     };
     const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps } });

@@ -21,11 +21,27 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   analysis: { maxSteps: 2_000_000, debounceMs: 150, timeoutMs: 10_000 },
 };
 
+/**
+ * Bounds of the numeric settings (package.json declares the same minimum / maximum). A workspace's
+ * settings must not make every analysis burn CPU for minutes, and timers take at most 2^31 - 1 ms
+ * (a larger timeout fires at once): values outside are clamped. maxSteps and timeoutMs are also
+ * restricted in untrusted workspaces (package.json, restrictedConfigurations).
+ */
+export const SETTING_BOUNDS = {
+  'analysis.maxSteps': { minimum: 10_000, maximum: 50_000_000 },
+  'analysis.debounceMs': { minimum: 0, maximum: 10_000 },
+  'analysis.timeoutMs': { minimum: 500, maximum: 120_000 },
+} as const;
+
 /** Merge what the client sent over the defaults, ignoring anything of the wrong type. */
 export function readSettings(raw: unknown): ServerSettings {
   const r = (raw ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
-  const num = (v: unknown, d: number) => (typeof v === 'number' && isFinite(v) && v > 0 ? v : d);
+  const num = (v: unknown, d: number, key: keyof typeof SETTING_BOUNDS) => {
+    if (typeof v !== 'number' || !isFinite(v)) return d;
+    const { minimum, maximum } = SETTING_BOUNDS[key];
+    return Math.min(maximum, Math.max(minimum, v));
+  };
   const d = DEFAULT_SETTINGS;
   const sev: Record<string, RuleSeverity> = {};
   const rawSev = r.advice?.severity;
@@ -43,9 +59,9 @@ export function readSettings(raw: unknown): ServerSettings {
     diagnostics: { enabled: bool(r.diagnostics?.enabled, d.diagnostics.enabled) },
     advice: { enabled: bool(r.advice?.enabled, d.advice.enabled), severity: sev },
     analysis: {
-      maxSteps: num(r.analysis?.maxSteps, d.analysis.maxSteps),
-      debounceMs: num(r.analysis?.debounceMs, d.analysis.debounceMs),
-      timeoutMs: num(r.analysis?.timeoutMs, d.analysis.timeoutMs),
+      maxSteps: num(r.analysis?.maxSteps, d.analysis.maxSteps, 'analysis.maxSteps'),
+      debounceMs: num(r.analysis?.debounceMs, d.analysis.debounceMs, 'analysis.debounceMs'),
+      timeoutMs: num(r.analysis?.timeoutMs, d.analysis.timeoutMs, 'analysis.timeoutMs'),
     },
   };
 }
