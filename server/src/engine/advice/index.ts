@@ -2,14 +2,14 @@
  * Design advice: runs every rule over every model, measures each fix's exact saving by applying
  * its edit and analysing the result again, and words the findings for diagnostics and code actions.
  *
- * Cost stays linear in the size of the model (each re-analysis is linear, and there is a bounded
- * number of them per rule and model):
+ * Cost stays linear in the size of the file (each re-analysis is linear, and there is a bounded
+ * number of them per file, however many layers and models it holds):
  * - a finding whose message states the measured saving (or that must save to be worth saying) has
- *   its fix measured before it is published, for the first EAGER_MEASUREMENTS of a rule in a model;
- *   further ones are summed up in one finding that says so;
+ *   its fix measured before it is published, for the first EAGER_PER_RULE of a rule and
+ *   EAGER_PER_FILE in all; further ones are summed up, per rule and model, in a finding that says so;
  * - fixes whose saving the rule knows exactly (`useBias: false`, an activation added) are checked
- *   together: the edits of a rule in a model are applied at once and analysed once, and the model
- *   must change by exactly the sum of the savings with no new error;
+ *   together: the edits of a rule are applied at once and analysed once, and each model must
+ *   change by exactly the sum of its savings with no new error;
  * - the rest (and a batch that did not check out) are measured one by one when first read
  *   (`finding.fix` is a getter): the editor reads them when a code action is asked for.
  */
@@ -70,8 +70,9 @@ export interface Finding {
   fix?: Fix;
 }
 
-/** Fixes measured one by one before publishing, per rule and model; past this the findings are summed up. */
-export const EAGER_MEASUREMENTS = 8;
+/** Fixes measured one by one before publishing, per rule and in all; past these the findings are summed up. */
+export const EAGER_PER_RULE = 8;
+export const EAGER_PER_FILE = 24;
 
 const PENDING = Symbol('convlens.pendingFix');
 
@@ -114,6 +115,9 @@ export function adviseAll(input: AdviceInput): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const measured = new Map<string, ReturnType<Reanalyze>>();
+  const eagerByRule = new Map<string, number>();
+  let eagerInFile = 0;
+  const batches = new Map<string, BatchEntry[]>();
   for (const { value, report } of input.models) {
     const nodes = modelNodes(value);
     const inModel = new Set(nodes);
@@ -182,9 +186,9 @@ export function adviseAll(input: AdviceInput): Finding[] {
           diagnostic: { range: modelRange(report, file), severity: 'information', code: 'internal-error', message: `ConvLens's ${rule.code} rule failed on ${report.name} (a bug in ConvLens, please report it): ${(e as Error).message}` },
         });
       }
-      let eager = 0;
       let unmeasured = 0;
-      const batch: { finding: Finding; p: Proposal; saving: Saving }[] = [];
+      let batch = batches.get(rule.code);
+      if (!batch) batches.set(rule.code, (batch = []));
       for (const p of proposals) {
         const loc = p.at ? { file, start: p.at.start, end: p.at.end } : placeIn(p.node, file);
         if (!loc) continue;
@@ -200,11 +204,13 @@ export function adviseAll(input: AdviceInput): Finding[] {
         let saving = known;
         let fix: Fix | undefined;
         if (hasFix && needsMeasure) {
-          if (eager >= EAGER_MEASUREMENTS) {
+          const eager = eagerByRule.get(rule.code) ?? 0;
+          if (eager >= EAGER_PER_RULE || eagerInFile >= EAGER_PER_FILE) {
             unmeasured++;
             continue;
           }
-          eager++;
+          eagerByRule.set(rule.code, eager + 1);
+          eagerInFile++;
           ({ fix, saving } = measureOne(p, basis, known));
         }
         // A rule about saving params whose fix does not save any (a helper shared with layers it
@@ -217,12 +223,11 @@ export function adviseAll(input: AdviceInput): Finding[] {
         };
         if (fix) finding.fix = fix;
         else if (hasFix && !needsMeasure) {
-          if (known) batch.push({ finding, p, saving: known });
+          if (known) batch.push({ finding, p, saving: known, report, fallback: () => deferFix(finding, () => measureOne(p, basis, known).fix) });
           else deferFix(finding, () => measureOne(p, basis, known).fix);
         }
         findings.push(finding);
       }
-      checkBatch(batch, text, input, report, measured, (b) => deferFix(b.finding, () => measureOne(b.p, { params: b.saving.paramsBasis, macs: b.saving.macsBasis }, b.saving).fix), sf);
       if (unmeasured)
         findings.push({
           model: report.name,
@@ -231,53 +236,57 @@ export function adviseAll(input: AdviceInput): Finding[] {
             range: modelRange(report, file),
             severity: 'information',
             code: rule.code,
-            message: `${unmeasured} more layer${unmeasured === 1 ? '' : 's'} of ${report.name} may call for ${rule.code}: ConvLens measured the fixes of the first ${EAGER_MEASUREMENTS} only, to keep advice fast on big models`,
+            message: `${unmeasured} more layer${unmeasured === 1 ? '' : 's'} of ${report.name} may call for ${rule.code}: ConvLens measures at most ${EAGER_PER_RULE} such fixes per rule (${EAGER_PER_FILE} per file), to keep advice fast on big files`,
           },
         });
     }
   }
+  for (const batch of batches.values()) checkBatch(batch, text, input, measured, sf);
   findings.sort((a, b) => a.diagnostic.range.start.line - b.diagnostic.range.start.line);
   return findings;
 }
 
+interface BatchEntry {
+  finding: Finding;
+  p: Proposal;
+  saving: Saving;
+  report: ModelReport;
+  /** Measure this fix on its own when it is read, instead. */
+  fallback: () => void;
+}
+
 /**
  * Fixes whose saving the rule knows exactly, checked with one analysis: all their edits applied at
- * once must change the model by the sum of the savings and add no error. Then each fix is offered
+ * once must change each model by the sum of its savings and add no error. Then each fix is offered
  * with its own saving (edits that keep every shape, so they do not interact). When the check fails
  * (or the edits overlap, or a saving is unknown) each fix is measured on its own, lazily.
  */
-function checkBatch(
-  batch: { finding: Finding; p: Proposal; saving: Saving }[],
-  text: string,
-  input: AdviceInput,
-  report: ModelReport,
-  cache: Map<string, ReturnType<Reanalyze>>,
-  fallback: (b: { finding: Finding; p: Proposal; saving: Saving }) => void,
-  sf: ts.SourceFile,
-): void {
+function checkBatch(batch: BatchEntry[], text: string, input: AdviceInput, cache: Map<string, ReturnType<Reanalyze>>, sf: ts.SourceFile): void {
   if (!batch.length) return;
-  const edits = batch.flatMap((b) => b.p.fix!.edits).sort((a, b) => a.start - b.start || a.end - b.end);
+  // A helper's call flagged in two models carries the same edit twice: it is made once.
+  const unique = new Map(batch.flatMap((b) => b.p.fix!.edits).map((e) => [`${e.start}:${e.end}:${e.newText}`, e] as const));
+  const edits = [...unique.values()].sort((a, b) => a.start - b.start || a.end - b.end);
   const overlapping = edits.some((e, i) => i > 0 && e.start < edits[i - 1]!.end);
-  let sumParams: number | null = 0;
-  let sumMacs: number | null = 0;
+  const sums = new Map<ModelReport, { params: number | null; macs: number | null }>();
   for (const b of batch) {
-    sumParams = sumParams === null || b.saving.params === null ? null : sumParams + b.saving.params;
-    sumMacs = sumMacs === null || b.saving.macs === null ? null : sumMacs + b.saving.macs;
+    const s = sums.get(b.report) ?? { params: 0, macs: 0 };
+    sums.set(b.report, {
+      params: s.params === null || b.saving.params === null ? null : s.params + b.saving.params,
+      macs: s.macs === null || b.saving.macs === null ? null : s.macs + b.saving.macs,
+    });
   }
-  let ok = batch.length > 1 && !overlapping && sumParams !== null && sumMacs !== null;
+  let ok = batch.length > 1 && !overlapping && [...sums.values()].every((s) => s.params !== null && s.macs !== null);
   if (ok) {
     const after = reanalysed(edits, text, input.reanalyze, cache);
-    const totals = after.totals.get(report.name);
     ok =
       after.errors <= input.errors &&
-      !!totals &&
-      report.totalParams !== null &&
-      report.macs !== null &&
-      totals.params === report.totalParams - sumParams! &&
-      totals.macs === report.macs - sumMacs!;
+      [...sums].every(([report, sum]) => {
+        const totals = after.totals.get(report.name);
+        return !!totals && report.totalParams !== null && report.macs !== null && totals.params === report.totalParams - sum.params! && totals.macs === report.macs - sum.macs!;
+      });
   }
   for (const b of batch) {
-    if (!ok) fallback(b);
+    if (!ok) b.fallback();
     else b.finding.fix = { title: b.p.fix!.title(b.saving), edits: b.p.fix!.edits.map((e) => toTextEdit(e, sf)), saving: { params: b.saving.params, macs: b.saving.macs } };
   }
 }
