@@ -64,6 +64,7 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
     { location: vscode.ProgressLocation.Notification, title: `ConvLens: sanity check of ${t.model}`, cancellable: true },
     async (progress, token) => {
       const handle = startCheck(options(context, t), onEvent(panels, output, progress));
+      if (handle.limits.timeoutClamped) output.warn(`convlens.training.timeoutSeconds is longer than timers allow; using ${Math.floor(handle.limits.timeoutMs / 1000)} s`);
       token.onCancellationRequested(() => handle.cancel());
       const outcome = await handle.done;
       const r = outcome.result;

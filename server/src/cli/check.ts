@@ -86,6 +86,8 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
     },
     progress,
   );
+  if (handle.limits.timeoutClamped)
+    warn(`convlens check: --timeout ${timeout as number} s is longer than timers allow; using ${Math.floor(handle.limits.timeoutMs / 1000)} s (2^31 - 1 ms, about 24.8 days)`);
   const stop = () => handle.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -105,7 +107,7 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
 /** The --json document: the check result plus the backend diagnosis and how the run ended. */
 export function jsonReport(file: string, o: CheckOutcome): Record<string, unknown> {
   const attempts = o.result?.backendAttempts ?? o.backend?.attempts ?? [];
-  const outcome = { reason: o.reason, message: o.message, ...(o.error ? { error: o.error } : {}) };
+  const outcome = { reason: o.reason, message: o.message, ...(o.error ? { error: o.error } : {}), limits: o.limits, reaped: o.reaped };
   if (o.result) return { ...o.result, backendDiagnosis: describeAttempts(attempts), outcome };
   return {
     file,
@@ -168,6 +170,7 @@ function printHuman(file: string, o: CheckOutcome): void {
   const width = Math.max(...r.checks.map((c) => c.title.length));
   for (const c of r.checks) lines.push(`${MARK[c.status]}  ${c.title.padEnd(width)}  ${c.message}`);
   lines.push('', gradientTable(r.gradients));
+  if (o.reaped) lines.push('', `Stopped ${o.reaped} process${o.reaped === 1 ? '' : 'es'} your code left running.`);
   const failed = r.checks.filter((c) => c.status === 'fail').length;
   lines.push('', failed ? `${failed} of ${r.checks.length} checks failed.` : `All ${r.checks.length} checks passed.`);
   say(lines.join('\n'));
