@@ -10,6 +10,7 @@ import { requestGraph } from './requests';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
 import type { WorkerEvent } from '../../protocol/worker';
+import { RevealGuard } from './reveal_guard';
 
 export type PanelView = 'graph' | 'profile' | 'training';
 
@@ -20,6 +21,8 @@ export class PanelManager implements vscode.Disposable {
   private pending: ToWebview[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** Files the analysis reported: the only ones a `reveal` from the webview may open. */
+  private readonly revealable = new RevealGuard();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -40,6 +43,7 @@ export class PanelManager implements vscode.Disposable {
 
   /** Show the panel for a model of a document, on the given view. */
   async show(uri: vscode.Uri, model: string | undefined, view: PanelView): Promise<void> {
+    if (this.target?.uri.toString() !== uri.toString()) this.revealable.reset(uri.fsPath);
     this.target = { uri, model, view };
     if (!this.panel) this.create();
     else this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
@@ -49,6 +53,7 @@ export class PanelManager implements vscode.Disposable {
 
   /** Forward a training-worker event to the Training view. */
   postTraining(event: WorkerEvent): void {
+    this.revealable.learn(event);
     this.post({ type: 'training', event });
   }
 
@@ -109,6 +114,7 @@ export class PanelManager implements vscode.Disposable {
       return null;
     });
     if (!answer) return;
+    this.revealable.learn(answer);
     this.post({ type: 'model', uri: answer.uri, version: answer.version, models: answer.models, diagnostics: answer.diagnostics, selected: t.model, view: t.view });
   }
 
@@ -127,6 +133,10 @@ export class PanelManager implements vscode.Disposable {
         return;
       }
       case 'reveal': {
+        if (m.file && !this.revealable.allows(m.file)) {
+          this.output.warn(`ignored a request from the panel to open ${JSON.stringify(m.file).slice(0, 300)}: the analysis reported no such file`);
+          return;
+        }
         const uri = m.file ? vscode.Uri.file(m.file) : this.target?.uri;
         if (!uri) return;
         const doc = await vscode.workspace.openTextDocument(uri);
