@@ -135,14 +135,15 @@ test('edits re-analyse: a changed filter count changes the hint', async () => {
 });
 
 test('an analysis that overruns its time cap is stopped, reported, and the server keeps answering', async () => {
-  // 1 ms: no real analysis fits, so every run is cut off and the worker replaced.
-  const slow = await startServer({ analysis: { timeoutMs: 1 } });
+  // The hook stalls each analysis 5 s, past the smallest cap (500 ms): every run is cut off and the
+  // worker replaced. (A cap of 1 ms is raised to the minimum, 500 ms.)
+  const slow = await startServer({ analysis: { timeoutMs: 1 } }, { env: { CONVLENS_TEST_ANALYSIS_DELAY_MS: '5000' } });
   try {
     const { path, text } = load('models/densenet121.ts');
     const uri = slow.open(path, text);
     const d = await slow.diagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'analysis-failed'));
     const failure = d.diagnostics.find((x) => x.code === 'analysis-failed')!;
-    assert.match(String(failure.message), /stopped analysing this file after 1 ms/);
+    assert.match(String(failure.message), /stopped analysing this file after 500 ms/);
     // Still alive: a request gets an answer (null: no analysis), not a hang or a crash.
     const hover = await slow.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
     assert.equal(hover, null);

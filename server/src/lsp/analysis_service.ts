@@ -41,7 +41,9 @@ type Payload<R> = R extends { kind: 'analyze' } ? Omit<R, 'id'> : R extends { ki
 export class AnalysisService {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
-  private running: { job: Job; timer: NodeJS.Timeout } | undefined;
+  private running: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
+  /** The worker has loaded its bundle: the time cap counts from then, not from a cold start. */
+  private workerReady = false;
   private nextId = 1;
   private readonly docs = new Map<string, DocState>();
   private readonly adviceFailed = new Map<string, { version: number; error: AnalysisFailed }>();
@@ -160,7 +162,15 @@ export class AnalysisService {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(this.workerFile);
-    w.on('message', (msg: WorkerResponse) => this.onMessage(msg));
+    this.workerReady = false;
+    w.on('message', (msg: WorkerResponse | { ready: true }) => {
+      if ('ready' in msg) {
+        if (this.worker === w) {
+          this.workerReady = true;
+          this.armTimer();
+        }
+      } else this.onMessage(msg);
+    });
     w.on('error', (err) => this.onWorkerDeath(`analysis worker crashed: ${err.message}`));
     w.on('exit', (code) => {
       if (this.worker === w) this.onWorkerDeath(`analysis worker exited with code ${code}`);
@@ -172,18 +182,26 @@ export class AnalysisService {
   private pump(): void {
     if (this.running || !this.queue.length) return;
     const job = this.queue.shift()!;
+    this.running = { job, timer: undefined };
+    this.ensureWorker().postMessage(job.req);
+    if (this.workerReady) this.armTimer();
+  }
+
+  /** The time cap of the running job. */
+  private armTimer(): void {
+    const r = this.running;
+    if (!r || r.timer) return;
     const timeoutMs = this.options().timeoutMs;
-    const timer = setTimeout(() => {
-      this.log(`${job.req.kind} of ${job.uri} exceeded ${timeoutMs} ms; restarting the analysis worker`);
+    r.timer = setTimeout(() => {
+      this.log(`${r.job.req.kind} of ${r.job.uri} exceeded ${timeoutMs} ms; restarting the analysis worker`);
       const w = this.worker;
       this.worker = undefined;
+      this.workerReady = false;
       // The new worker has no analyses: every document must be analysed again.
       this.docs.clear();
       void w?.terminate();
       this.finish(undefined, new AnalysisFailed(`ConvLens stopped analysing this file after ${timeoutMs} ms (convlens.analysis.timeoutMs)`));
     }, timeoutMs);
-    this.running = { job, timer };
-    this.ensureWorker().postMessage(job.req);
   }
 
   private onMessage(msg: WorkerResponse): void {
@@ -200,6 +218,7 @@ export class AnalysisService {
   private onWorkerDeath(why: string): void {
     this.log(why);
     this.worker = undefined;
+    this.workerReady = false;
     this.docs.clear();
     if (this.running) this.finish(undefined, new AnalysisFailed(why));
   }

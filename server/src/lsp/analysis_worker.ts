@@ -24,10 +24,18 @@ interface Entry {
   findings?: Finding[];
 }
 
+// Test hooks (test/lsp): an analysis or advice this slow passes any time cap, so the tests can check
+// what a timeout leaves published without depending on the machine's speed.
+const ANALYSIS_DELAY_MS = Number(process.env.CONVLENS_TEST_ANALYSIS_DELAY_MS) || 0;
+const ADVICE_DELAY_MS = Number(process.env.CONVLENS_TEST_ADVICE_DELAY_MS) || 0;
+const stall = (ms: number) => ms && Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 export function runAnalysisWorker(): void {
   const port = parentPort;
   if (!port) return;
   const docs = new Map<string, Entry>();
+  // Loaded: the main thread starts the time cap of the first job from here.
+  port.postMessage({ ready: true });
   port.on('message', (req: WorkerRequest) => {
     let msg: WorkerResponse;
     try {
@@ -42,6 +50,7 @@ export function runAnalysisWorker(): void {
 function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   const t0 = performance.now();
   if (req.kind === 'analyze') {
+    stall(ANALYSIS_DELAY_MS);
     const files = new Set<string>();
     const overlays = req.overlays;
     const policy: ConfinePolicy = { roots: req.roots, ...(req.rootName ? { rootName: req.rootName } : {}) };
@@ -71,6 +80,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   if (!e || e.version !== req.version) return { id: req.id, ok: false, stale: true, error: `no analysis of version ${req.version}` };
   const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
   if (req.kind === 'advise') {
+    stall(ADVICE_DELAY_MS);
     e.findings ??= adviseResult(e.result, e.text, analyse);
     e.result.findings = e.findings;
     return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
