@@ -24,17 +24,24 @@ export function lintCommand(files: string[], flags: Map<string, string | true>):
   let status = 0;
   const all: { file: string; models: string[]; diagnostics: Printed[] }[] = [];
   const noModels: string[] = [];
+  let unreadable = 0;
+  let withModels = 0;
+  let modelCount = 0;
+  const bySeverity = { error: 0, warning: 0, information: 0, hint: 0 };
   let unmeasured = 0;
   for (const f of files) {
     const a = analyzeFile(f, flags, true);
     if (!a.ok) {
       warn(`convlens: ${a.message}`);
       status = 2;
+      unreadable++;
       continue;
     }
     const result = a.result;
     if (result.diagnostics.some((d) => d.severity === 'error')) status = Math.max(status, 1);
     if (!result.models.length) noModels.push(`${displayPath(result.file)}${a.empty ? ' (empty)' : ''}`);
+    else withModels++;
+    modelCount += result.models.length;
     const measuredByRule = new Map<string, number>();
     const fixOf = (x: Finding): Printed['fix'] => {
       if (fixPending(x)) {
@@ -52,6 +59,7 @@ export function lintCommand(files: string[], flags: Map<string, string | true>):
       return fix ? { ...x.diagnostic, fix } : { ...x.diagnostic };
     });
     const diags: Printed[] = [...result.diagnostics, ...advice].sort((p, q) => p.range.start.line - q.range.start.line);
+    for (const d of diags) bySeverity[d.severity]++;
     if (json) all.push({ file: result.file, models: result.models.map((m) => m.report.name), diagnostics: diags });
     else
       for (const d of diags) {
@@ -62,6 +70,11 @@ export function lintCommand(files: string[], flags: Map<string, string | true>):
   if (json) console.log(jsonSafe(JSON.stringify(all, null, 2)));
   // Say what was analysed (on stderr, so --json stays one document): a file with no model is not a clean bill of health.
   if (noModels.length) warn(`convlens: no models in ${noModels.join(', ')} (looked for tf.sequential() / tf.model() in functions, methods and variables)`);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  warn(
+    `convlens: checked ${plural(files.length, 'file')}: ${withModels} with models (${plural(modelCount, 'model')}), ${noModels.length} with none, ${unreadable} unreadable; ` +
+      `${plural(bySeverity.error, 'error')}, ${plural(bySeverity.warning, 'warning')}, ${bySeverity.information + bySeverity.hint} notes`,
+  );
   if (unmeasured) warn(`convlens: ${unmeasured} more fixes were not measured here (at most ${LINT_MEASURES_PER_RULE} per rule and file); the editor's quick fix measures each one when asked`);
   return status;
 }
