@@ -161,7 +161,11 @@ export class AnalysisService {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.workerFile);
+    // Every analysis leaves megabytes of garbage (syntax trees, interpreter state, re-analyses for
+    // advice) and V8 sized the worker's heap to hold it: 500 edits of DenseNet-121 took the server
+    // from 194 MB to 275-495 MB, of which ~30 MB were live. An 8 MB young generation and a heap that
+    // grows by 20% (set in the worker) keep it at ~207 MB for the same CPU per analysis (ARCHITECTURE.md).
+    const w = new Worker(this.workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.workerReady = false;
     w.on('message', (msg: WorkerResponse | { ready: true }) => {
       if ('ready' in msg) {

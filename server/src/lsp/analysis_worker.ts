@@ -3,6 +3,7 @@
  * latest analysis, and answers feature queries from it. A big file never blocks other requests on
  * the main thread, and a runaway analysis can be terminated.
  */
+import { setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
@@ -31,6 +32,9 @@ const ADVICE_DELAY_MS = Number(process.env.CONVLENS_TEST_ADVICE_DELAY_MS) || 0;
 const stall = (ms: number) => ms && Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 export function runAnalysisWorker(): void {
+  // See analysis_service.ts (ensureWorker): a heap that grows by 20% past what lives, not by V8's
+  // default factor, keeps the worker's garbage from piling up between collections.
+  setFlagsFromString('--heap-growing-percent=20');
   const port = parentPort;
   if (!port) return;
   const docs = new Map<string, Entry>();
