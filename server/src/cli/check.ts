@@ -11,6 +11,7 @@ import type { CheckVerdict, LayerGradient, WorkerEvent } from '../../../protocol
 import { fmt } from '../runtime/sanity_check';
 import { startCheck, type CheckOutcome } from '../runtime/supervisor';
 import { displayPath } from './diagnostics';
+import { readSource } from './source';
 import { jsonSafe, say, terminalSafe, warn } from './terminal';
 
 export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]
@@ -38,8 +39,10 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
     return 2;
   }
   const file = resolve(files[0]!);
-  if (!existsSync(file)) {
-    warn(`convlens check: cannot read ${files[0]}`);
+  // A regular text file of sane size, like the other commands (a FIFO would hang the worker's read).
+  const src = readSource(files[0]!);
+  if ('message' in src) {
+    warn(`convlens check: ${src.message}`);
     return 2;
   }
   const backend = (flags.get('backend') ?? 'auto') as BackendChoice;
