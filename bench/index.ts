@@ -73,6 +73,12 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
     });
 
+  if (want('profile'))
+    await section('Profile Model: time to the first measured latency (worker process, default backend; the panel shows batch 1 then)', async () => {
+      const { benchProfile, formatRow } = await import('./profile.bench');
+      for (const r of await benchProfile()) console.log(`  ${formatRow(r)}`);
+    });
+
   // Not in the default run (minutes): `npm run bench -- verdicts`.
   if (only.includes('verdicts'))
     await section('Sanity check: verdicts across seeds (goal: 0 wrong verdicts; each run is one seed)', async () => {

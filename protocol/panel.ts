@@ -82,7 +82,11 @@ export interface CopyMessage {
   /** What was copied, for the host's notification ('profile as Markdown'). */
   what?: string;
 }
-export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage;
+/** The panel's Cancel on a running measurement: the host stops the worker. */
+export interface CancelRunMessage {
+  type: 'cancelRun';
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | CancelRunMessage;
 
 // ---- validators
 type Obj = Record<string, unknown>;
@@ -163,7 +167,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   }
   const groupIds = new Set<string>();
   for (const g of x.groups) {
-    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
+    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.detail) || !optStr(g.parentId)) return false;
     if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShape) || !isArr(g.outputShapes, isShape) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
@@ -225,6 +229,8 @@ export function isFromWebview(x: unknown): x is FromWebview {
       return FORMATS.has(x.format) && isStr(x.data) && x.data.length <= MAX_EXPORT && optStr(x.name) && (x.format === 'svg' ? /^\s*<(\?xml|svg)/.test(x.data) : x.data.startsWith('data:image/png;base64,'));
     case 'copy':
       return isStr(x.text) && x.text.length <= MAX_EXPORT && optStr(x.what);
+    case 'cancelRun':
+      return true;
     default:
       return false;
   }

@@ -23,6 +23,8 @@ export class PanelManager implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   /** Files the analysis reported: the only ones a `reveal` from the webview may open. */
   private readonly revealable = new RevealGuard();
+  /** Stops the run whose progress the panel shows (set while one runs). */
+  private cancelRun: (() => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,6 +57,11 @@ export class PanelManager implements vscode.Disposable {
   postTraining(event: WorkerEvent): void {
     this.revealable.learn(event);
     this.post({ type: 'training', event });
+  }
+
+  /** The run the panel's Cancel button stops (undefined: none running). */
+  setCancel(cancel: (() => void) | undefined): void {
+    this.cancelRun = cancel;
   }
 
   /** Ask the webview to export what it draws (it answers with an `export` message). */
@@ -146,6 +153,9 @@ export class PanelManager implements vscode.Disposable {
       }
       case 'selectModel':
         if (this.target) this.target.model = m.name;
+        return;
+      case 'cancelRun':
+        this.cancelRun?.();
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);

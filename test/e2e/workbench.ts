@@ -63,6 +63,12 @@ export class Workbench {
     await this.quickInput.fill(text);
   }
 
+  /** Type into an open quick input (a command's quick pick), replacing its filter text. */
+  async filterQuickInput(text: string): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.quickInput.fill(text);
+  }
+
   /** The visible rows of the quick input list. */
   async quickRows(): Promise<string[]> {
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();

@@ -17,6 +17,7 @@ import { ProfileView, type MeasuredLatency } from './profile/profile_view';
 import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from '../../protocol/panel';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
+import { RunProgress } from './run_progress';
 
 interface ModelState {
   collapse: CollapseState;
@@ -59,9 +60,12 @@ export class App {
   private readonly graphView: GraphView;
   private readonly profile: ProfileView;
   private readonly training: TrainingView;
+  private readonly runProgress = new RunProgress(() => this.host.post({ type: 'cancelRun' }));
   /** The mode of the runtime run whose events are arriving ('profile' runs feed the Profile view). */
   private runMode: 'check' | 'profile' | undefined;
   private readonly layouts: LayoutClient;
+  /** A Fit is collapsing groups level by level: fit once the layout with legible labels is drawn. */
+  private pendingFit = false;
 
   // toolbar parts
   private readonly picker = h('select', { class: 'picker', 'aria-label': 'Model', title: 'Model in this file' });
@@ -149,7 +153,7 @@ export class App {
         'div',
         { class: 'group-buttons', role: 'group', 'aria-label': 'Zoom' },
         btn('−', 'Zoom out (-)', () => this.graphView.zoom(0.8)),
-        btn('Fit', 'Fit the whole graph (0)', () => this.graphView.fit()),
+        btn('Fit', 'Fit the graph at a readable size, collapsing blocks if that is what it takes (0); press again for all of it', () => this.fit()),
         btn('+', 'Zoom in (+)', () => this.graphView.zoom(1.25)),
       ),
       h('div', { class: 'group-buttons', role: 'group', 'aria-label': 'Export' }, btn('SVG', 'Export the graph as SVG', () => void this.export('svg')), btn('PNG', 'Export the graph as PNG', () => void this.export('png'))),
@@ -165,7 +169,7 @@ export class App {
     legend.append(h('span', { class: 'item' }, h('span', { class: 'fam-dot group' }), 'block'));
     const hint = h('span', { class: 'hint', text: 'Drag to pan · wheel to zoom · click a layer to reveal its code · click a block to open or close it' });
     const graphSection = h('section', { class: 'view view-graph' }, h('div', { class: 'graph-area' }, this.graphView.root, this.notice), h('footer', { class: 'footer' }, legend, hint));
-    const profileSection = h('section', { class: 'view view-profile' }, this.profile.root);
+    const profileSection = h('section', { class: 'view view-profile' }, this.runProgress.root, this.profile.root);
     const trainingSection = h('section', { class: 'view view-training' }, this.training.root);
     this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection);
     this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection), this.toast);
@@ -224,6 +228,7 @@ export class App {
     this.runMode = TrainingView.modeOf(e) ?? this.runMode;
     const ev = e as { type?: string; result?: unknown };
     if (this.runMode === 'profile') {
+      this.runProgress.add(e);
       if (ev.type === 'profile') this.profile.setLatency(measuredLatency(ev.result));
       return;
     }
@@ -306,6 +311,11 @@ export class App {
         const tDraw = performance.now();
         const view = anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
         this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
+        if (this.pendingFit) {
+          if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) return void this.render();
+          this.pendingFit = false;
+          this.graphView.fit('legible');
+        }
         if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
         this.shownKey = key;
         this.applyCursor();
@@ -355,6 +365,43 @@ export class App {
     this.collapseBtn.textContent = expand ? 'Expand all' : 'Collapse blocks';
     this.collapseBtn.title = expand ? 'Show every layer' : `Collapse the ${c.blocks.size} repeated blocks (helper calls) into one box each`;
     this.collapseBtn.setAttribute('aria-pressed', String(st.mode === 'blocks'));
+  }
+
+  /**
+   * Fit as semantic zoom: while the whole graph would be too small to read, collapse one more
+   * level (the repeated blocks, then the groups around them: DenseNet's conv blocks, then its dense
+   * blocks, then its stages), then fit; what is still too tall shows from the top at a readable
+   * size. Pressed again right after: the whole graph, however small.
+   */
+  private fit(): void {
+    if (!this.cur) return;
+    if (this.graphView.fittedLegibly()) return this.graphView.fit('all');
+    if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) {
+      this.pendingFit = true;
+      this.save();
+      this.render();
+      return;
+    }
+    this.graphView.fit('legible');
+  }
+
+  /** Collapse the next level of groups; false when nothing more can be collapsed. */
+  private collapseOneLevel(): boolean {
+    const c = this.cur!;
+    const st = this.states[c.key]!.collapse;
+    if ([...c.blocks].some((b) => !c.collapsed(b))) {
+      st.mode = 'blocks';
+      for (const b of c.blocks) delete st.overrides[c.keys.get(b) ?? ''];
+      return true;
+    }
+    const parents = new Set<string>();
+    for (const id of c.ix.real) {
+      if (!c.collapsed(id)) continue;
+      const p = c.ix.realParent.get(id);
+      if (p && !c.collapsed(p)) parents.add(p);
+    }
+    for (const p of parents) st.overrides[c.keys.get(p)!] = true;
+    return parents.size > 0;
   }
 
   private toggleAllBlocks(): void {

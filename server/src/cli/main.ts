@@ -33,7 +33,7 @@ below the file's folder (or --root DIR), regular files up to 1 MB each.
 
 Options:
   --model NAME   only this model (as listed by profile)
-  --json         machine-readable output (DESIGN.md's report)
+  --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
   --root DIR     imports may be read anywhere below DIR (default: the folder of FILE)
 

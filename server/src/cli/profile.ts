@@ -16,7 +16,7 @@ export function selectModels(report: Report, flags: Map<string, string | true>):
   return { ...report, models };
 }
 
-/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
+/** The report holds only plain data; drop the fields docs/report.md does not list to keep it readable. */
 function jsonReplacer(key: string, value: unknown): unknown {
   return key === 'weights' || key === 'chain' ? undefined : value;
 }

@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../engine';
+import type { AdviceOptions } from '../engine/advice/context';
 import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './thread_messages';
 
 export class AnalysisFailed extends Error {
@@ -34,6 +35,7 @@ interface DocState {
   analysis: Promise<AnalyzeSummary>;
   summary?: AnalyzeSummary;
   advice?: Promise<Diagnostic[]>;
+  adviceKey?: string;
 }
 
 type Payload<R> = R extends { kind: 'analyze' } ? Omit<R, 'id'> : R extends { kind: infer K } ? { kind: K } & Omit<R, 'id' | 'kind'> : never;
@@ -81,13 +83,16 @@ export class AnalysisService {
    * version whose advice failed (past the time cap) is not advised again: that would restart the
    * worker, and lose every document's analysis, each time a code action is asked for.
    */
-  advise(uri: string, version: number): Promise<Diagnostic[]> {
+  advise(uri: string, version: number, options: AdviceOptions): Promise<Diagnostic[]> {
     const failed = this.adviceFailed.get(uri);
     if (failed && failed.version === version) return Promise.reject(failed.error);
     const st = this.docs.get(uri);
     if (!st || st.version !== version) return Promise.reject(new AnalysisFailed('stale', true));
+    const key = JSON.stringify(options);
+    if (st.adviceKey !== key) st.advice = undefined;
+    st.adviceKey = key;
     st.advice ??= st.analysis.then(() =>
-      this.send(uri, { kind: 'advise', uri, version }).then(
+      this.send(uri, { kind: 'advise', uri, version, options }).then(
         (m) => (m.kind === 'advise' ? m.diagnostics : []),
         (e: Error) => {
           if (e instanceof AnalysisFailed && !e.stale) this.adviceFailed.set(uri, { version, error: e });

@@ -23,6 +23,8 @@ interface Entry {
   maxSteps: number;
   result: AnalysisResult;
   findings?: Finding[];
+  /** The advice options the findings were computed with. */
+  findingsKey?: string;
 }
 
 // Test hooks (test/lsp): an analysis or advice this slow passes any time cap, so the tests can check
@@ -85,7 +87,10 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
   if (req.kind === 'advise') {
     stall(ADVICE_DELAY_MS);
-    e.findings ??= adviseResult(e.result, e.text, analyse);
+    const key = JSON.stringify(req.options);
+    if (e.findingsKey !== key) e.findings = undefined;
+    e.findings ??= adviseResult(e.result, e.text, analyse, req.options);
+    e.findingsKey = key;
     e.result.findings = e.findings;
     return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
   }

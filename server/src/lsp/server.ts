@@ -178,7 +178,7 @@ export function startServer(workerFile: string): Connection {
     }
     if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
     try {
-      const advice = await service.advise(uri, version);
+      const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
       if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, uri) });
     } catch (e) {
       if (!(e instanceof AnalysisFailed)) throw e;
@@ -242,7 +242,7 @@ export function startServer(workerFile: string): Connection {
     const uri = params.textDocument.uri;
     const only = params.context.only;
     const a = analyze(uri);
-    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version).catch(() => undefined);
+    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version, { gapHeadMinParams: settings.advice.gapHeadMinParams }).catch(() => undefined);
     const fixes = (await ask<Action[]>(uri, { what: 'quickfixes', range: params.range, only })) ?? [];
     const blocks = (await ask<Action[]>(uri, { what: 'blocks', range: params.range, only })) ?? [];
     if (token.isCancellationRequested) return null;

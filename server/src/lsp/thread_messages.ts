@@ -4,6 +4,7 @@
  * the thread boundary (a DenseNet report is half a megabyte; cloning it took longer than analysing).
  */
 import type { Diagnostic, Position, Range } from '../engine';
+import type { AdviceOptions } from '../engine/advice/context';
 
 export type Query =
   | { what: 'hints'; range: Range; options: { shape: boolean; params: boolean; macs: boolean } }
@@ -30,7 +31,7 @@ export type WorkerRequest =
       rootName?: string;
     }
   /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
-  | { kind: 'advise'; id: number; uri: string; version: number }
+  | { kind: 'advise'; id: number; uri: string; version: number; options: AdviceOptions }
   | { kind: 'query'; id: number; uri: string; version: number; query: Query }
   | { kind: 'forget'; id: number; uri: string; version: number };
 

@@ -45,7 +45,7 @@ export interface RunOutcome {
   exitCode: number | null;
   signal: string | null;
   error?: RunError;
-  /** The last `step` or `phase` event seen: where it was when it stopped. */
+  /** The last `step`, `phase` or `progress` event seen: where it was when it stopped. */
   lastProgress?: WorkerEvent;
   backend?: Extract<WorkerEvent, { type: 'backend' }>;
   /** The end of the worker's stderr (native libraries log there). */
@@ -194,7 +194,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
   };
   const onWorkerEvent = (e: WorkerEvent) => {
     if (e.type === 'started') leash.confirm();
-    if (e.type === 'step' || e.type === 'phase') lastProgress = e;
+    if (e.type === 'step' || e.type === 'phase' || e.type === 'progress') lastProgress = e;
     else if (e.type === 'backend') backend = e;
     else if (e.type === 'error') error ??= e.error;
     else if (e.type === 'result' || e.type === 'profile') result = e.result;
@@ -295,6 +295,7 @@ function progressText(e: WorkerEvent | undefined): string {
   if (!e) return 'before it reported any progress';
   if (e.type === 'step') return `at overfit step ${e.step}/${e.total} (loss ${e.loss.toPrecision(3)})`;
   if (e.type === 'phase') return `while ${e.message}`;
+  if (e.type === 'progress') return `while timing ${e.message} (${e.done}/${e.total})`;
   return '';
 }
 

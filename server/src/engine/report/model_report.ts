@@ -1,5 +1,5 @@
 /**
- * Turns an analysed model (layer objects and their application nodes) into DESIGN.md's report and
+ * Turns an analysed model (layer objects and their application nodes) into the JSON report (docs/report.md) and
  * the panel's graph. Everything here is derived data; nothing is analysed again.
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
@@ -8,6 +8,7 @@ import type { Frame } from '../interp/interpreter';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
+import { groupDetails, groupLabel } from './group_names';
 
 /** Converts engine locations into line/character ranges of whichever file holds them. */
 export interface Placer {
@@ -218,7 +219,7 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       parentId = ensureGroup(p);
       break;
     }
-    const g = { id: `g${f.id}`, label: f.name, parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
+    const g = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
     groups.set(f.id, g);
     return g.id;
   };
@@ -302,6 +303,10 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     const last = lastNode.get(g.id);
     if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
   }
-  const groupList = [...byId.values()].map(({ frame: _f, ...g }) => g);
+  const details = groupDetails([...byId.values()].map((g) => g.frame));
+  const groupList = [...byId.values()].map(({ frame, ...g }) => {
+    const detail = details.get(frame);
+    return detail ? { ...g, detail } : g;
+  });
   return { model, nodes: gnodes, edges, groups: groupList };
 }
