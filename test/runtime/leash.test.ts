@@ -142,6 +142,34 @@ test('a timeout longer than timers take is clamped and said so, not fired at onc
   assert.equal(out.reason, 'done', out.message);
 });
 
+test('no cgroup of a finished run is left behind (ours removed, a killed supervisor\'s swept by the next run)', { skip: !linux && 'Linux' }, async () => {
+  createLeash(64).dispose(); // sweeps stale ones, like any run does
+  const own = /^\d+:memory:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
+  if (own === undefined) return;
+  const parent = `/sys/fs/cgroup/memory${own === '/' ? '' : own}`;
+  const left = () => {
+    try {
+      // Ours, or of a supervisor that is gone; a live one elsewhere (another test run) may hold its own.
+      return readdirSync(parent).filter((n) => {
+        const pid = Number(/^convlens-(\d+)-/.exec(n)?.[1]);
+        if (!pid) return false;
+        if (pid === process.pid) return true;
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    } catch {
+      return [];
+    }
+  };
+  // Bounded wait: removal is retried while killed processes leave the cgroup.
+  for (let i = 0; i < 50 && left().length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(left(), []);
+});
+
 test('the leash names how memory is capped here', { skip: !linux && 'Linux' }, () => {
   const l = createLeash(256);
   try {

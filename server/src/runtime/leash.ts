@@ -82,6 +82,7 @@ interface Cgroup {
   pids(): number[];
   usageBytes(): number | undefined;
   oomKills(): number;
+  /** Removes the cgroup (retried for a few seconds while killed processes leave it). */
   remove(): void;
 }
 
@@ -115,6 +116,29 @@ function pidsIn(file: string): number[] {
   }
 }
 
+/**
+ * Empty cgroups of earlier runs whose supervisor died before removing them (killed with SIGKILL,
+ * say): named convlens-<pid>-<tag>, with no process left and that pid gone.
+ */
+function sweepStale(parent: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^convlens-(\d+)-[0-9a-f]+$/.exec(n);
+    if (!m || pidsIn(`${parent}/${n}/cgroup.procs`).length) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+      continue; // its supervisor still runs: it removes it
+    } catch {
+      rmdirQuietly(`${parent}/${n}`);
+    }
+  }
+}
+
 /** A fresh memory cgroup below ours, limited to `bytes`; undefined where none can be made. */
 function makeCgroup(name: string, bytes: number): Cgroup | undefined {
   if (process.platform !== 'linux' || process.env.CONVLENS_NO_CGROUP === '1') return undefined;
@@ -122,6 +146,7 @@ function makeCgroup(name: string, bytes: number): Cgroup | undefined {
   const v1 = ownCgroupPath('memory');
   if (v1 !== undefined) {
     const dir = `/sys/fs/cgroup/memory${v1 === '/' ? '' : v1}/${name}`;
+    sweepStale(dir.slice(0, dir.lastIndexOf('/')));
     try {
       mkdirSync(dir);
       try {
@@ -138,7 +163,7 @@ function makeCgroup(name: string, bytes: number): Cgroup | undefined {
           pids: () => pidsIn(`${dir}/cgroup.procs`),
           usageBytes: () => readInt(`${dir}/memory.usage_in_bytes`),
           oomKills: () => Number(/oom_kill (\d+)/.exec(safeRead(`${dir}/memory.oom_control`))?.[1] ?? 0),
-          remove: () => rmdirQuietly(dir),
+          remove: () => removeWhenEmpty(dir),
         };
       } catch {
         rmdirQuietly(dir);
@@ -154,6 +179,7 @@ function makeCgroup(name: string, bytes: number): Cgroup | undefined {
     const parent = `${mount}${v2 === '/' ? '' : v2}`;
     if (!safeRead(`${parent}/cgroup.subtree_control`).split(/\s+/).includes('memory')) continue;
     const dir = `${parent}/${name}`;
+    sweepStale(parent);
     try {
       mkdirSync(dir);
     } catch {
@@ -172,7 +198,7 @@ function makeCgroup(name: string, bytes: number): Cgroup | undefined {
         pids: () => pidsIn(`${dir}/cgroup.procs`),
         usageBytes: () => readInt(`${dir}/memory.current`),
         oomKills: () => Number(/oom_kill (\d+)/.exec(safeRead(`${dir}/memory.events`))?.[1] ?? 0),
-        remove: () => rmdirQuietly(dir),
+        remove: () => removeWhenEmpty(dir),
       };
     } catch {
       rmdirQuietly(dir);
@@ -189,12 +215,19 @@ function safeRead(file: string): string {
   }
 }
 
-function rmdirQuietly(dir: string): void {
+function rmdirQuietly(dir: string): boolean {
   try {
     rmdirSync(dir);
-  } catch {
-    // still has members (zombies being reaped) or already gone
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
+}
+
+/** Removes a cgroup once its last processes are gone (killed ones take a moment to leave it). */
+function removeWhenEmpty(dir: string, tries = 25): void {
+  if (rmdirQuietly(dir) || tries <= 0) return;
+  setTimeout(() => removeWhenEmpty(dir, tries - 1), 200).unref();
 }
 
 // ------------------------------------------------------------------ the leash
