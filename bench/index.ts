@@ -66,6 +66,13 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
     });
 
+  if (want('saved'))
+    await section('Saved models: a 5,000-layer model.json read and drawn (panel goal for 5,000 nodes: 3 s)', async () => {
+      const { benchSaved } = await import('./saved.bench');
+      const r = await benchSaved();
+      for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
   if (want('runtime') && existsSync(resolve(__dirname, 'runtime.bench.ts')))
     await section('Runtime: training throughput on the reference CNN (goal ≥ 250 img/s on wasm; harness overhead ≤ 5%)', async () => {
       const mod = (await import('./runtime.bench')) as { benchRuntime: () => Promise<Record<string, number>> };

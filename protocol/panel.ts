@@ -8,7 +8,7 @@
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
 import type { WorkerEvent } from './worker';
 
-export type ViewKind = 'graph' | 'profile' | 'training';
+export type ViewKind = 'graph' | 'profile' | 'training' | 'findings';
 export type ExportFormat = 'svg' | 'png';
 
 export interface ModelPayload {
@@ -27,6 +27,10 @@ export interface ModelMessage {
   /** Model name to show; the first model otherwise. */
   selected?: string;
   view?: ViewKind;
+  /** A saved model file: what it is ('TensorFlow.js layers model (...)'); shows the Findings tab. */
+  source?: string;
+  /** A saved model file's design advice (diagnostics without fixes), listed with `diagnostics` in the Findings tab. */
+  findings?: Diagnostic[];
 }
 /** The editor cursor moved: highlight the layers whose constructing call contains it. */
 export interface CursorMessage {
@@ -181,7 +185,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   return true;
 }
 
-const VIEWS = new Set<unknown>(['graph', 'profile', 'training']);
+const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
 export function isModelPayload(x: unknown): x is ModelPayload {
@@ -198,7 +202,9 @@ export function isToWebview(x: unknown): x is ToWebview {
         isArr(x.models, isModelPayload) &&
         isArr(x.diagnostics, isDiagnostic) &&
         optStr(x.selected) &&
-        (x.view === undefined || VIEWS.has(x.view))
+        (x.view === undefined || VIEWS.has(x.view)) &&
+        optStr(x.source) &&
+        (x.findings === undefined || isArr(x.findings, isDiagnostic))
       );
     case 'cursor':
       return isStr(x.uri) && isInt(x.line) && isInt(x.character);

@@ -29,6 +29,9 @@ import { Workbench } from './workbench';
 import { typeCheck } from '../helpers/typecheck';
 import { blockActionOf } from '../../protocol/lsp';
 import { human, shapeCompact } from '../../server/src/engine/report/format';
+import { analyzeSavedModel } from '../../server/src/engine/analyze_saved';
+import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
+import { captureArtifacts, writeLayersModel } from '../helpers/saved_artifacts';
 import {
   FILES,
   adviceFix,
@@ -343,6 +346,36 @@ test('Insert Block… in a functional file: the chosen block is inserted, saved,
   const layers = (r: typeof after) => r.models[0]!.report.layers.length;
   assert.ok(layers(after) > layers(analyzeFixture(FILES.insert.src)), 'the block added layers');
   t.diagnostic(`${inception.title}: the saved file type-checks; ${layers(analyzeFixture(FILES.insert.src))} → ${layers(after)} layers`);
+});
+
+test('a tfjs model.json opens in the ConvLens model viewer: the graph, and the Findings tab with its checks', { timeout: 150_000 }, async () => {
+  // A model.json written by real tfjs (AlexNet's fixture), its weights shard cut short.
+  const tf = await tfjs();
+  const model = await buildNamed(loadFixtureModule(resolve(ROOT, 'test/fixtures/models/alexnet.ts')), 'alexNet');
+  const art = await captureArtifacts(model);
+  model.dispose();
+  tf.disposeVariables();
+  const dir = join(sb!.workspace, 'pretrained');
+  const written = writeLayersModel(dir, art, 512 * 1024 * 1024);
+  writeFileSync(join(dir, written.shards[0]!), Buffer.alloc(1000));
+  const expected = analyzeSavedModel(readFileSync(written.modelJson, 'utf8'), written.modelJson, { fileSize: (p) => statSync(join(dir, p)).size });
+  const report = expected.models[0]!.report;
+  await shotOnFailure('saved-model', async () => {
+    await closeAllEditors();
+    await wb.openFile('pretrained/model.json', false);
+    const frame = await wb.frameWith('.cl-graph g.viewport', 90_000);
+    // One box per layer (and the input), each labelled as the engine describes it.
+    const boxes = frame.locator('.cl-graph [data-layer-index]');
+    await until(`${report.layers.length} layer boxes`, async () => (await boxes.count()) === report.layers.length, 30_000);
+    assert.match(await frame.locator('.summary').innerText(), new RegExp(`${human(report.totalParams).replace('.', '\\.')} params`));
+    await frame.locator('.tab-findings').click();
+    const findings = await until('the shard check in the Findings tab', async () => {
+      const t = await frame.locator('.findings').innerText();
+      return /weight shards hold 1,000 bytes/.test(t) && t;
+    }, 30_000);
+    assert.match(findings, /TensorFlow\.js layers model/);
+    bestShots['e2e-saved-model.png'] = await wb.screenshot('saved-model');
+  });
 });
 
 /** Problems rows → markers with their file (a file row heads its markers; related-info rows skipped). */

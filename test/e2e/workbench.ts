@@ -101,7 +101,8 @@ export class Workbench {
   }
 
   /** Quick open a workspace file by its (relative) path and wait until its editor is active. */
-  async openFile(relPath: string): Promise<void> {
+  /** Quick-opens a file; `textEditor: false` for files that open in a custom editor (a webview). */
+  async openFile(relPath: string, textEditor = true): Promise<void> {
     const name = relPath.split('/').pop()!;
     await until(
       `quick open of ${relPath}`,
@@ -120,7 +121,7 @@ export class Workbench {
       60_000,
       1000,
     );
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    if (textEditor) await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
   /** Ctrl+G to a 1-based line and column; waits for the status bar to show it. */

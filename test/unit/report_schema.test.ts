@@ -82,3 +82,27 @@ test('the schema rejects what the contract forbids (so the tests above can fail)
   assert.equal(bad((m) => ((m.layers as Record<string, unknown>[])[0]!.params = -1)), false, 'a negative count');
   assert.equal(bad((m) => ((m.layers as Record<string, unknown>[])[0]!.outputShape = [null, 1.5])), false, 'a fractional dim');
 });
+
+test('saved model files: convlens profile and lint --json match the schema (a tfjs model.json with a shard cut short, and an unreadable file)', async () => {
+  const { mkdtempSync, rmSync, truncateSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const tf = await import('@tensorflow/tfjs');
+  const { captureArtifacts, writeLayersModel } = await import('../helpers/saved_artifacts');
+  await tf.setBackend('cpu');
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-schema-'));
+  try {
+    const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+    const w = writeLayersModel(dir, await captureArtifacts(model));
+    model.dispose();
+    truncateSync(join(dir, w.shards[0]!), 8);
+    const profile = cli(['profile', w.modelJson, '--json']) as { models: unknown[]; diagnostics: { code: string }[] };
+    assert.ok(reportValidator('Report')(profile), JSON.stringify(reportValidator('Report').errors?.slice(0, 3)));
+    assert.equal(profile.models.length, 1);
+    assert.ok(profile.diagnostics.some((d) => d.code === 'weights-shard'));
+    const lint = cli(['lint', w.modelJson, join(ROOT, 'package.json'), '--json']);
+    const validate = reportValidator('LintOutput');
+    assert.ok(validate(lint), JSON.stringify(validate.errors?.slice(0, 3)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,6 +14,7 @@ import { cursorTargets, searchTargets } from './graph/find';
 import { indexGraph, representative, visibleGraph, type GraphIndex } from './graph/visible';
 import type { Host } from './host';
 import { ProfileView, type MeasuredLatency } from './profile/profile_view';
+import { FindingsView } from './findings_view';
 import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from '../../protocol/panel';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
@@ -61,6 +62,7 @@ export class App {
   private readonly profile: ProfileView;
   private readonly training: TrainingView;
   private readonly runProgress = new RunProgress(() => this.host.post({ type: 'cancelRun' }));
+  private readonly findings: FindingsView;
   /** The mode of the runtime run whose events are arriving ('profile' runs feed the Profile view). */
   private runMode: 'check' | 'profile' | undefined;
   private readonly layouts: LayoutClient;
@@ -102,6 +104,7 @@ export class App {
       reveal: (i) => this.revealLayer(i),
       copy: (text, what) => this.host.post({ type: 'copy', text, what }),
     });
+    this.findings = new FindingsView({ select: (d) => this.revealRange(d.range) });
     host.notify = (text) => this.showToast(text);
     this.build();
     this.layouts.warmUp();
@@ -118,9 +121,10 @@ export class App {
       ['graph', 'Graph'],
       ['profile', 'Profile'],
       ['training', 'Training'],
+      ['findings', 'Findings'],
     ] as [ViewKind, string][]) {
       const b = h('button', { type: 'button', role: 'tab', class: `tab tab-${v}`, text: label, onclick: () => this.setView(v) });
-      if (v === 'training') b.hidden = true;
+      if (v === 'training' || v === 'findings') b.hidden = true;
       this.tabs.set(v, b);
       tabBar.append(b);
     }
@@ -171,8 +175,9 @@ export class App {
     const graphSection = h('section', { class: 'view view-graph' }, h('div', { class: 'graph-area' }, this.graphView.root, this.notice), h('footer', { class: 'footer' }, legend, hint));
     const profileSection = h('section', { class: 'view view-profile' }, this.runProgress.root, this.profile.root);
     const trainingSection = h('section', { class: 'view view-training' }, this.training.root);
-    this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection);
-    this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection), this.toast);
+    const findingsSection = h('section', { class: 'view view-findings' }, this.findings.root);
+    this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection).set('findings', findingsSection);
+    this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection, findingsSection), this.toast);
     this.graphView.clear('Waiting for the model…');
     this.setView(this.view);
   }
@@ -253,6 +258,11 @@ export class App {
     this.picker.replaceChildren(...names.map((n) => h('option', { value: n, text: n })));
     if (this.modelName) this.picker.value = this.modelName;
     this.picker.hidden = names.length < 2;
+    // A saved model file has no Problems-panel entries to click: its checks and advice get a tab.
+    const saved = m.source !== undefined;
+    this.tabs.get('findings')!.hidden = !saved;
+    if (saved) this.findings.show(m.source, [...m.diagnostics, ...(m.findings ?? [])]);
+    else if (this.view === 'findings') this.setView('graph');
     if (m.view && (m.view !== this.hostView || !sameDoc) && (m.view !== 'training' || !this.tabs.get('training')!.hidden)) this.setView(m.view);
     this.hostView = m.view;
     this.render();
@@ -275,7 +285,8 @@ export class App {
       this.cur = undefined;
       this.summary.textContent = '';
       this.problems.hidden = true;
-      this.graphView.clear(m ? 'No model found in this file: ConvLens looks for tf.sequential() and tf.model() in functions, methods and variables.' : 'Waiting for the model…');
+      const none = m?.source !== undefined ? (m.diagnostics[0]?.message ?? 'No model in this file.') : 'No model found in this file: ConvLens looks for tf.sequential() and tf.model() in functions, methods and variables.';
+      this.graphView.clear(m ? none : 'Waiting for the model…');
       this.profile.root.replaceChildren(h('p', { class: 'empty', text: 'No model to profile.' }));
       return;
     }
@@ -446,6 +457,20 @@ export class App {
     this.profile.select(n.layerIndex);
     const l = c.report.layers[n.layerIndex]!;
     this.host.post({ type: 'reveal', file: l.file, range: l.range });
+  }
+
+  /** The layers whose constructing call (saved files: whose entry) is at `range`, shown in the graph. */
+  private revealRange(range: { start: { line: number; character: number } }): void {
+    const c = this.cur;
+    if (!c) return;
+    const i = c.report.layers.findIndex((l) => l.range.start.line === range.start.line && l.range.start.character === range.start.character);
+    this.setView('graph');
+    if (i < 0) return;
+    this.profile.select(i);
+    const ids = c.graph.nodes.filter((n) => n.layerIndex === i).map((n) => representative(c.ix, c.collapsed, n.id));
+    this.graphView.mark('selected', ids);
+    const first = ids.find((id) => this.graphView.has(id));
+    if (first) this.graphView.reveal(first);
   }
 
   private revealLayer(i: number): void {

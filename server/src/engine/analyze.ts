@@ -10,7 +10,10 @@ import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/mo
 import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
+import { NodePathModule, isNodePathPackage } from './interp/node_path';
+import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
+import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
@@ -47,22 +50,28 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
+  let nodePath: NodePathModule | undefined;
   const interp = new Interpreter(
-    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
     (spec) => {
+      if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },
     limits,
   );
   session = new TfSession(interp);
+  session.modelLoader = loadLayersModel;
 
   // Which user functions were called (those need no standalone run), and which returned a model.
   const observed = new Set<ts.Node>();
   interp.callObserver = (fn, _args, result) => {
     observed.add(fn.node);
     // The outermost function returning a model names it (inner calls finish first).
-    if (result instanceof ModelValue) result.returnedBy = fn;
+    if (result instanceof ModelValue) {
+      result.returnedBy = fn;
+      snapshotTrainable(result);
+    }
   };
 
   const main = interp.loadModule(file, text);

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../engine';
 import type { AdviceOptions } from '../engine/advice/context';
 import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './thread_messages';
+import type { SavedModelAnswer } from '../../../protocol/lsp';
 
 export class AnalysisFailed extends Error {
   constructor(
@@ -110,6 +111,25 @@ export class AnalysisService {
     await st.analysis;
     const m = await this.send(uri, { kind: 'query', uri, version, query });
     return (m.kind === 'query' ? m.value : null) as T;
+  }
+
+  /** A saved model file's analysis (kept in the worker for Copy as TypeScript). */
+  async savedModel(uri: string, version: number, path: string, text: string): Promise<SavedModelAnswer> {
+    const m = await this.send(uri, { kind: 'saved', uri, version, path, text });
+    if (m.kind !== 'saved') throw new AnalysisFailed('unexpected worker reply');
+    return m.value;
+  }
+
+  /** Design advice on the saved model analysed at this version; null when the worker no longer has it. */
+  async savedAdvice(uri: string, version: number): Promise<Diagnostic[] | null> {
+    const m = await this.send(uri, { kind: 'savedAdvice', uri, version });
+    return m.kind === 'savedAdvice' ? m.findings : null;
+  }
+
+  /** The TypeScript rebuild of the saved model analysed at this version; null when the worker no longer has it. */
+  async savedTypeScript(uri: string, version: number): Promise<string | null> {
+    const m = await this.send(uri, { kind: 'savedTypeScript', uri, version });
+    return m.kind === 'savedTypeScript' ? m.code : null;
   }
 
   latestVersion(uri: string): number | undefined {

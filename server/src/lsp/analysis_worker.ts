@@ -4,6 +4,7 @@
  * the main thread, and a runaway analysis can be terminated.
  */
 import { setFlagsFromString } from 'node:v8';
+import { modelFileReader } from '../host/model_file';
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
@@ -14,6 +15,7 @@ import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
 import { type ConfinePolicy, readConfined, refuseByName } from '../host/confine';
+import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/analyze_saved';
 
 interface Entry {
   version: number;
@@ -42,15 +44,43 @@ export function runAnalysisWorker(): void {
   const docs = new Map<string, Entry>();
   // Loaded: the main thread starts the time cap of the first job from here.
   port.postMessage({ ready: true });
+  const saved = new Map<string, { version: number; result: SavedModelResult }>();
   port.on('message', (req: WorkerRequest) => {
     let msg: WorkerResponse;
     try {
-      msg = handle(docs, req);
+      msg = req.kind === 'saved' || req.kind === 'savedTypeScript' || req.kind === 'savedAdvice' ? handleSaved(saved, req) : handle(docs, req);
     } catch (e) {
       msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
     }
     port.postMessage(msg);
   });
+}
+
+/** Saved model files: analysed from the text the client read (it reads through VS Code's file system). */
+function handleSaved(saved: Map<string, { version: number; result: SavedModelResult }>, req: WorkerRequest & { kind: 'saved' | 'savedTypeScript' | 'savedAdvice' }): WorkerResponse {
+  if (req.kind === 'savedAdvice') {
+    const e = saved.get(req.uri);
+    if (!e || e.version !== req.version) return { id: req.id, ok: true, kind: 'savedAdvice', findings: null };
+    e.result.findings ??= adviseSavedResult(e.result, MAX_ADVICE_LAYERS);
+    return { id: req.id, ok: true, kind: 'savedAdvice', findings: e.result.findings.map((f) => f.diagnostic) };
+  }
+  if (req.kind === 'savedTypeScript') {
+    const e = saved.get(req.uri);
+    return { id: req.id, ok: true, kind: 'savedTypeScript', code: e && e.version === req.version ? (savedModelTypeScript(e.result) ?? null) : null };
+  }
+  const result = analyzeSavedModel(req.text, req.path);
+  saved.set(req.uri, { version: req.version, result });
+  return {
+    id: req.id,
+    ok: true,
+    kind: 'saved',
+    value: {
+      formatLabel: result.formatLabel,
+      models: result.models.map((m) => ({ report: m.report, graph: m.graph })),
+      diagnostics: result.diagnostics,
+      shards: result.shards,
+    },
+  };
 }
 
 function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
@@ -60,8 +90,19 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
     const files = new Set<string>();
     const overlays = req.overlays;
     const policy: ConfinePolicy = { roots: req.roots, ...(req.rootName ? { rootName: req.rootName } : {}) };
+    // Model files the code loads: relative to where it runs (the workspace folder), inside it.
+    const readModel = req.roots[0] !== undefined ? modelFileReader(req.roots[0]) : undefined;
     // Open documents first (what the user sees), under the same confinement as files on disk.
     const host: AnalysisHost = {
+      ...(readModel
+        ? {
+            readModelFile(p: string) {
+              const r = readModel(p);
+              if ('path' in r) files.add(r.path);
+              return r;
+            },
+          }
+        : {}),
       readFile(p: string) {
         files.add(p);
         const overlay = overlays[p];
@@ -94,6 +135,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
     e.result.findings = e.findings;
     return { id: req.id, ok: true, kind: 'advise', diagnostics: e.findings.map((f) => f.diagnostic), ms: performance.now() - t0 };
   }
+  if (req.kind !== 'query') return { id: req.id, ok: false, error: `unexpected request ${req.kind}` };
   return { id: req.id, ok: true, kind: 'query', value: answer(e, req.query, analyse) };
 }
 

@@ -25,7 +25,7 @@ import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
 import type { Query } from './thread_messages';
-import { ModelGraphRequest, ProfileRequest, type GraphAnswer, type ModelRequestParams } from '../../../protocol/lsp';
+import { ModelGraphRequest, ProfileRequest, SavedAdviceRequest, SavedModelRequest, SavedTypeScriptRequest, type GraphAnswer, type ModelRequestParams, type SavedModelAnswer, type SavedModelParams, type SavedVersionParams } from '../../../protocol/lsp';
 import type { Report } from '../engine';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
@@ -56,8 +56,9 @@ export function startServer(workerFile: string): Connection {
     return o;
   };
 
-  // Imports are read below the workspace folder that holds the document; a file outside every
-  // folder reads below its own folder; an unsaved document reads nothing.
+  // Imports (and model files the code loads) are read below the workspace folder that holds the
+  // document, where its code runs; a file outside every folder reads below its own folder; an
+  // unsaved document reads nothing.
   let folders: string[] = [];
   const scopeOf = (uri: string): { roots: string[]; rootName?: string } => {
     if (!URI.isFile(uri)) return { roots: [] };
@@ -262,6 +263,18 @@ export function startServer(workerFile: string): Connection {
     return g ? { uri: params.uri, ...g } : null;
   });
   connection.onRequest(ProfileRequest.method, (params: ModelRequestParams): Promise<Report | null> => ask<Report>(params.uri, { what: 'profile', model: params.model }));
+
+  // ---- saved model files (the custom editor): the client reads the file, the worker analyses it
+  connection.onRequest(SavedModelRequest.method, async (params: SavedModelParams): Promise<SavedModelAnswer | { error: string }> => {
+    try {
+      return await service.savedModel(params.uri, params.version, params.path, params.text);
+    } catch (e) {
+      if (e instanceof AnalysisFailed) return { error: e.message };
+      throw e;
+    }
+  });
+  connection.onRequest(SavedAdviceRequest.method, (params: SavedVersionParams) => service.savedAdvice(params.uri, params.version).catch(() => null));
+  connection.onRequest(SavedTypeScriptRequest.method, (params: SavedVersionParams) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());
   // Last line of defence: a bug in one handler is logged, it does not end the server for every document.

@@ -4,6 +4,7 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
+import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/interpreter';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
@@ -36,7 +37,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
+  const state = trainableStateOf(model);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   let total: number | null = 0;
@@ -49,6 +51,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     macs = add(macs, l.macs);
     act = add(act, l.activationBytes === null ? null : l.activationBytes * l.applications);
   }
+  if (model.unknownPart) total = trainable = macs = act = null;
   const report: ModelReport = {
     name,
     kind: model.kind,
@@ -72,9 +75,9 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], state: TrainableState): LayerReport {
   const first = nodes[0]!;
-  const weights = layer.weights ?? [];
+  const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
   const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;
