@@ -34,3 +34,24 @@ export function generatedModel(layers: number): string {
   out.push('  return tf.model({ inputs: input, outputs: output });', '}', '');
   return out.join('\n');
 }
+
+/**
+ * The design-advice probes: a Sequential model of n dense layers with no activation (linear-stack
+ * fires on every one, deep-plain once), and one of n 5×5 convs (stack-3x3 fires on every one, each
+ * saving measured). Advice must stay linear in n.
+ */
+export function denseStack(n: number): string {
+  const out = ["import * as tf from '@tensorflow/tfjs';", '', 'export function build(): tf.Sequential {', '  const m = tf.sequential();'];
+  out.push('  m.add(tf.layers.dense({ units: 8, inputShape: [8] }));');
+  for (let i = 1; i < n; i++) out.push('  m.add(tf.layers.dense({ units: 8 }));');
+  out.push('  return m;', '}', '');
+  return out.join('\n');
+}
+
+export function conv5x5Stack(n: number): string {
+  const out = ["import * as tf from '@tensorflow/tfjs';", '', 'export function build(): tf.Sequential {', '  const m = tf.sequential();'];
+  out.push("  m.add(tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', inputShape: [8, 8, 16] }));");
+  for (let i = 1; i < n; i++) out.push("  m.add(tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }));");
+  out.push('  return m;', '}', '');
+  return out.join('\n');
+}

@@ -39,6 +39,19 @@ async function main(): Promise<void> {
       console.log(`  process RSS ${rssMB.toFixed(0)} MB (tfjs models built in-process included)`);
     });
 
+  if (want('advice'))
+    await section('Design advice on N-layer models: analysis + advice with every fix read (goal: linear — advice ÷ analysis flat in N)', async () => {
+      const { benchAdvice } = await import('./advice.bench');
+      const rows = benchAdvice();
+      for (const r of rows) {
+        const base = rows.find((x) => x.family === r.family)!;
+        const growth = r.adviceMs / r.layers / (base.adviceMs / base.layers);
+        console.log(
+          `  ${r.family.padEnd(20)} N=${String(r.layers).padStart(5)}: analysis ${r.analysisMs.toFixed(0)} ms, with advice ${r.adviceMs.toFixed(0)} ms = ${(r.adviceMs / r.analysisMs).toFixed(1)}× analysis; ${(r.adviceMs / r.layers).toFixed(2)} ms/layer (${growth.toFixed(2)}× N=${base.layers}'s); ${r.findings} findings, ${r.fixes} fixes`,
+        );
+      }
+    });
+
   if (want('lsp'))
     await section('Language server: didChange → fresh inlay hints, DenseNet-121 (goal p95 ≤ 50 ms)', async () => {
       const { benchLsp } = await import('./lsp.bench');

@@ -24,9 +24,12 @@ export const SETTINGS = {
   'advice.enabled': { type: 'boolean', default: true },
   'advice.severity': { type: 'object', default: {} },
   'advice.gapHeadMinParams': { type: 'number', default: 1_000_000, minimum: 0 },
-  'analysis.maxSteps': { type: 'number', default: 2_000_000, minimum: 10_000 },
-  'analysis.debounceMs': { type: 'number', default: 150, minimum: 0 },
-  'analysis.timeoutMs': { type: 'number', default: 10_000, minimum: 500 },
+  // A workspace's settings must not make every analysis burn CPU for minutes, and timers take at
+  // most 2^31 - 1 ms (a longer timeout fires at once): bounded, and maxSteps / timeoutMs are in
+  // package.json's restrictedConfigurations (ignored in untrusted workspaces).
+  'analysis.maxSteps': { type: 'number', default: 2_000_000, minimum: 10_000, maximum: 50_000_000 },
+  'analysis.debounceMs': { type: 'number', default: 150, minimum: 0, maximum: 10_000 },
+  'analysis.timeoutMs': { type: 'number', default: 10_000, minimum: 500, maximum: 120_000 },
   'training.backend': { type: 'string', default: 'auto', enum: ['auto', 'tfjs-node-gpu', 'webgpu', 'webgl', 'tfjs-node', 'wasm', 'cpu', 'webgpu-node'] },
   'training.steps': { type: 'number', default: 50, minimum: 1, maximum: 10_000 },
   'training.timeoutSeconds': { type: 'number', default: 120, minimum: 5 },

@@ -1,6 +1,7 @@
 /**
- * What the training worker streams, one JSON object per line on stdout, and what its callers
- * (the CLI, the VS Code client, the panel's Training view) receive. Plain data only.
+ * What the training worker streams, one JSON object per line on a pipe of its own (fd 3 under the
+ * supervisor: the user's code prints to stdout, so a printed line can never pass for an event), and
+ * what its callers (the CLI, the VS Code client, the panel's Training view) receive. Plain data only.
  *
  * Order of a check run:
  *   started → backend → phase(analyse…) → model → check(forward-shape) → check(finite-output)
@@ -9,7 +10,8 @@
  * A profile run: started → backend → model → (phase(profile) → progress × n → profile(partial))
  *   per batch size but the last → phase(profile) → progress × n → profile → (result-less) end.
  * A run that cannot go on sends `error` (and nothing after). `log` may come at any point: it is
- * the user's own console output (the builder may print), never mixed into stdout's JSON.
+ * the user's own console output (the builder may print; the supervisor also turns what reaches
+ * stdout and stderr into `log` events, in bounded lines and up to a total).
  * The supervisor adds `exit` itself when the process ends for any reason.
  */
 import type { ModelReport, Range, Shape } from '../server/src/engine/report/types';

@@ -11,6 +11,7 @@ import { saveExport } from './export';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
 import { decodeEvent, type CheckResult, type ExitReason, type PanelDevice, type PanelHandoff, type RunError, type WorkerEvent } from '../../protocol/worker';
+import { RevealGuard } from './reveal_guard';
 import { describeOutcome, type CheckOutcome } from '../../server/src/runtime/supervisor';
 
 /** A check running in the panel's Web Worker, as the client sees it. */
@@ -34,6 +35,8 @@ export class PanelManager implements vscode.Disposable {
   private device: Promise<PanelDevice | undefined> | undefined;
   private probeWaiters: ((d: PanelDevice) => void)[] = [];
   private run: { onEvent: (e: WorkerEvent) => void; end: (reason?: ExitReason, message?: string) => void } | undefined;
+  /** Files the analysis reported: the only ones a `reveal` from the webview may open. */
+  private readonly revealable = new RevealGuard();
   /** Stops the run whose progress the panel shows (set while one runs). */
   private cancelRun: (() => void) | undefined;
 
@@ -56,6 +59,7 @@ export class PanelManager implements vscode.Disposable {
 
   /** Show the panel for a model of a document, on the given view. */
   async show(uri: vscode.Uri, model: string | undefined, view: PanelView): Promise<void> {
+    if (this.target?.uri.toString() !== uri.toString()) this.revealable.reset(uri.fsPath);
     this.target = { uri, model, view };
     if (!this.panel) this.create();
     else this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
@@ -65,6 +69,7 @@ export class PanelManager implements vscode.Disposable {
 
   /** Forward a training-worker event to the Training view. */
   postTraining(event: WorkerEvent): void {
+    this.revealable.learn(event);
     this.post({ type: 'training', event });
   }
 
@@ -136,6 +141,8 @@ export class PanelManager implements vscode.Disposable {
           message: message ?? describeOutcome(reason, { timeoutMs, memoryMb: 0, lastProgress, backend, error, code: null, signal: null, stderr: '' }),
           exitCode: null,
           signal: null,
+          limits: { timeoutMs, timeoutClamped: false, memoryMb: 0, memoryCap: 'browser' },
+          reaped: 0,
           ...(error ? { error } : {}),
           ...(lastProgress ? { lastProgress } : {}),
           ...(backend ? { backend } : {}),
@@ -202,6 +209,7 @@ export class PanelManager implements vscode.Disposable {
       return null;
     });
     if (!answer) return;
+    this.revealable.learn(answer);
     this.post({ type: 'model', uri: answer.uri, version: answer.version, models: answer.models, diagnostics: answer.diagnostics, selected: t.model, view: t.view });
   }
 
@@ -220,6 +228,10 @@ export class PanelManager implements vscode.Disposable {
         return;
       }
       case 'reveal': {
+        if (m.file && !this.revealable.allows(m.file)) {
+          this.output.warn(`ignored a request from the panel to open ${JSON.stringify(m.file).slice(0, 300)}: the analysis reported no such file`);
+          return;
+        }
         const uri = m.file ? vscode.Uri.file(m.file) : this.target?.uri;
         if (!uri) return;
         const doc = await vscode.workspace.openTextDocument(uri);

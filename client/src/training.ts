@@ -88,9 +88,11 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
         progress.report({ message: "probing the panel's GPU" });
         opts.panel = await panels.probeGpu();
       }
-      let current: { cancel(): void } = startCheck(opts, onEvent(panels, output, progress));
+      const handle = startCheck(opts, onEvent(panels, output, progress));
+      if (handle.limits.timeoutClamped) output.warn(`convlens.training.timeoutSeconds is longer than timers allow; using ${Math.floor(handle.limits.timeoutMs / 1000)} s`);
+      let current: { cancel(): void } = handle;
       token.onCancellationRequested(() => current.cancel());
-      let outcome = await (current as ReturnType<typeof startCheck>).done;
+      let outcome = await handle.done;
       if (outcome.handoff && !token.isCancellationRequested) {
         const run = panels.runCheck(outcome.handoff, opts.timeoutMs ?? 120_000, onEvent(panels, output, progress, true));
         current = run;

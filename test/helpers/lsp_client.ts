@@ -24,16 +24,26 @@ import {
 export interface LspSession {
   conn: ProtocolConnection;
   proc: ChildProcess;
+  /** Opens a file path, or any URI when `path` has a scheme (`untitled:x`). */
   open(path: string, text: string, languageId?: string): string;
+  /** An incremental change (a range replaced); returns the new version. */
+  edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): number;
   change(uri: string, text: string): number;
   diagnostics(uri: string, predicate?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   close(): Promise<void>;
   stderr: string[];
 }
 
-export async function startServer(settings: Record<string, unknown> = {}): Promise<LspSession> {
+export interface StartOptions {
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+  /** Workspace folders (absolute paths); none by default. */
+  folders?: string[];
+}
+
+export async function startServer(settings: Record<string, unknown> = {}, opts: StartOptions = {}): Promise<LspSession> {
   const server = resolve(__dirname, '../../dist/server.js');
-  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   const stderr: string[] = [];
   proc.stderr!.on('data', (d) => stderr.push(String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -56,9 +66,9 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
-    rootUri: null,
-    capabilities: { workspace: { configuration: true }, textDocument: { inlayHint: {}, hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } } },
-    workspaceFolders: null,
+    rootUri: opts.folders?.[0] ? pathToFileURL(opts.folders[0]).href : null,
+    capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { inlayHint: {}, hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } } },
+    workspaceFolders: opts.folders ? opts.folders.map((f) => ({ uri: pathToFileURL(f).href, name: f.split('/').pop() ?? f })) : null,
   });
   await conn.sendNotification(InitializedNotification.type, {});
   const versions = new Map<string, number>();
@@ -67,7 +77,7 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
     proc,
     stderr,
     open(path, text, languageId = path.endsWith('.js') ? 'javascript' : 'typescript') {
-      const uri = pathToFileURL(path).href;
+      const uri = /^[a-z][a-z0-9+.-]+:/i.test(path) ? path : pathToFileURL(path).href;
       versions.set(uri, 1);
       void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
       return uri;
@@ -76,6 +86,12 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
       const v = (versions.get(uri) ?? 1) + 1;
       versions.set(uri, v);
       void conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+      return v;
+    },
+    edit(uri, range, text) {
+      const v = (versions.get(uri) ?? 1) + 1;
+      versions.set(uri, v);
+      void conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ range, text }] });
       return v;
     },
     diagnostics(uri, pred = () => true, timeoutMs = 20000) {

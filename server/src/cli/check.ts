@@ -11,6 +11,8 @@ import type { CheckVerdict, LayerGradient, WorkerEvent } from '../../../protocol
 import { fmt } from '../runtime/sanity_check';
 import { startCheck, type CheckOutcome } from '../runtime/supervisor';
 import { displayPath } from './diagnostics';
+import { readSource } from './source';
+import { jsonSafe, say, terminalSafe, warn } from './terminal';
 
 export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]
   Runs the model for real (in a separate process) and checks that it can train:
@@ -33,17 +35,19 @@ function positiveInt(v: string | true | undefined, flag: string): number | undef
 
 export async function checkCommand(files: string[], flags: Map<string, string | true>): Promise<number> {
   if (files.length !== 1) {
-    console.error(`convlens check: give exactly one FILE\n\n${CHECK_HELP}`);
+    warn(`convlens check: give exactly one FILE\n\n${CHECK_HELP}`);
     return 2;
   }
   const file = resolve(files[0]!);
-  if (!existsSync(file)) {
-    console.error(`convlens check: cannot read ${files[0]}`);
+  // A regular text file of sane size, like the other commands (a FIFO would hang the worker's read).
+  const src = readSource(files[0]!);
+  if ('message' in src) {
+    warn(`convlens check: ${src.message}`);
     return 2;
   }
   const backend = (flags.get('backend') ?? 'auto') as BackendChoice;
   if (backend !== 'auto' && !BACKEND_ORDER.includes(backend)) {
-    console.error(`convlens check: unknown backend '${String(backend)}' (use auto, ${BACKEND_ORDER.join(', ')})`);
+    warn(`convlens check: unknown backend '${String(backend)}' (use auto, ${BACKEND_ORDER.join(', ')})`);
     return 2;
   }
   const steps = positiveInt(flags.get('steps'), 'steps');
@@ -53,19 +57,19 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
   const seedFlag = flags.get('seed');
   const seed = seedFlag === undefined ? undefined : Number(seedFlag);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
-    console.error(`convlens check: --seed needs an integer from 0 to 2^32 - 1 (got ${seedFlag === true ? 'nothing' : seedFlag})`);
+    warn(`convlens check: --seed needs an integer from 0 to 2^32 - 1 (got ${seedFlag === true ? 'nothing' : seedFlag})`);
     return 2;
   }
   for (const v of [steps, batch, timeout, memory]) {
     if (v instanceof Error) {
-      console.error(`convlens check: ${v.message}`);
+      warn(`convlens check: ${v.message}`);
       return 2;
     }
   }
   const model = flags.get('model');
   const worker = workerPath();
   if (!worker) {
-    console.error('convlens check: dist/worker.js is missing (run `npm run build`)');
+    warn('convlens check: dist/worker.js is missing (run `npm run build`)');
     return 2;
   }
   const json = flags.has('json');
@@ -85,6 +89,8 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
     },
     progress,
   );
+  if (handle.limits.timeoutClamped)
+    warn(`convlens check: --timeout ${timeout as number} s is longer than timers allow; using ${Math.floor(handle.limits.timeoutMs / 1000)} s (2^31 - 1 ms, about 24.8 days)`);
   const stop = () => handle.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -96,7 +102,7 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
     process.off('SIGTERM', stop);
   }
   const code = outcome.result ? (outcome.result.passed ? 0 : 1) : 2;
-  if (json) console.log(JSON.stringify(jsonReport(file, outcome), null, 2));
+  if (json) console.log(jsonSafe(JSON.stringify(jsonReport(file, outcome), null, 2)));
   else printHuman(file, outcome);
   return code;
 }
@@ -104,7 +110,7 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
 /** The --json document: the check result plus the backend diagnosis and how the run ended. */
 export function jsonReport(file: string, o: CheckOutcome): Record<string, unknown> {
   const attempts = o.result?.backendAttempts ?? o.backend?.attempts ?? [];
-  const outcome = { reason: o.reason, message: o.message, ...(o.error ? { error: o.error } : {}) };
+  const outcome = { reason: o.reason, message: o.message, ...(o.error ? { error: o.error } : {}), limits: o.limits, reaped: o.reaped };
   if (o.result) return { ...o.result, backendDiagnosis: describeAttempts(attempts), outcome };
   return {
     file,
@@ -125,10 +131,11 @@ export function jsonReport(file: string, o: CheckOutcome): Record<string, unknow
 function progressPrinter(): (e: WorkerEvent) => void {
   const tty = process.stderr.isTTY;
   let open = false;
+  // The model's own prints and messages are shown escaped; only ConvLens's line rewriting is raw.
   const put = (s: string) => {
     if (open) process.stderr.write('\n');
     open = false;
-    process.stderr.write(`${s}\n`);
+    process.stderr.write(`${terminalSafe(s)}\n`);
   };
   return (e) => {
     if (e.type === 'phase') put(`  … ${e.message}`);
@@ -158,7 +165,7 @@ function printHuman(file: string, o: CheckOutcome): void {
   if (!r) {
     lines.push('', `Could not complete: ${o.message}`);
     if (o.error?.stack && o.error.stage === 'internal') lines.push(o.error.stack);
-    console.log(lines.join('\n'));
+    say(lines.join('\n'));
     return;
   }
   lines.push(`Model: ${r.model}, batch ${r.batchSize}, ${r.steps} steps, ${r.optimizerName}, loss ${r.lossName}${r.compiledByBuilder ? ' (from the builder\'s compile)' : ' (chosen by ConvLens: the builder does not compile)'}`);
@@ -166,9 +173,10 @@ function printHuman(file: string, o: CheckOutcome): void {
   const width = Math.max(...r.checks.map((c) => c.title.length));
   for (const c of r.checks) lines.push(`${MARK[c.status]}  ${c.title.padEnd(width)}  ${c.message}`);
   lines.push('', gradientTable(r.gradients));
+  if (o.reaped) lines.push('', `Stopped ${o.reaped} process${o.reaped === 1 ? '' : 'es'} your code left running.`);
   const failed = r.checks.filter((c) => c.status === 'fail').length;
   lines.push('', failed ? `${failed} of ${r.checks.length} checks failed.` : `All ${r.checks.length} checks passed.`);
-  console.log(lines.join('\n'));
+  say(lines.join('\n'));
 }
 
 /** Per-layer gradient norms, first → last step; long models show the flagged rows and both ends. */

@@ -7,7 +7,7 @@
  * Exit status: 0 written, 1 written but the model has shape errors (or no model was found),
  * 2 bad usage or unreadable input.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnalysisResult } from '../engine';
@@ -18,49 +18,67 @@ import { exportTitle, renderSvg } from '../../../webview/src/graph/svg';
 import { indexGraph, visibleGraph } from '../../../webview/src/graph/visible';
 import { standaloneHtml } from '../../../webview/src/html';
 import type { ModelMessage } from '../../../protocol/panel';
-import { analyzeFile } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
+import { analyzeFile } from './source';
+import { say, warn } from './terminal';
+import { WriteError, writeFileAtomic } from './write_file';
 
 const USAGE = 'usage: convlens view FILE [--model NAME] [--expand] [--dark] --out arch.html|arch.svg';
 
 export async function viewCommand(files: string[], flags: Map<string, string | true>): Promise<number> {
   const out = flags.get('out');
   if (files.length !== 1 || typeof out !== 'string' || !/\.(html?|svg)$/i.test(out)) {
-    console.error(USAGE);
+    warn(USAGE);
     return 2;
   }
   const file = resolve(files[0]!);
-  const result = analyzeFile(file, flags);
-  if (!result) return 2;
-  const want = flags.get('model');
-  if (typeof want === 'string' && !result.models.some((m) => m.report.name === want)) {
-    console.error(`convlens: no model named '${want}' in ${displayPath(file)}; models: ${result.models.map((m) => m.report.name).join(', ') || 'none'}`);
+  const a = analyzeFile(files[0]!, flags);
+  if (!a.ok) {
+    warn(`convlens: ${a.message}`);
     return 2;
   }
-  for (const d of result.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(result.file, d));
+  const result = a.result;
+  const want = flags.get('model');
+  if (typeof want === 'string' && !result.models.some((m) => m.report.name === want)) {
+    warn(`convlens: no model named '${want}' in ${displayPath(file)}; models: ${result.models.map((m) => m.report.name).join(', ') || 'none'}`);
+    return 2;
+  }
+  for (const d of result.diagnostics) if (d.severity === 'error') warn(formatDiagnostic(result.file, d));
   const errors = result.diagnostics.some((d) => d.severity === 'error');
   const target = resolve(out);
 
   if (/\.svg$/i.test(out)) {
     const model = result.models.find((m) => m.report.name === want) ?? result.models[0];
     if (!model) {
-      console.error(`convlens: no model found in ${displayPath(file)}; nothing to draw`);
+      warn(`convlens: no model found in ${displayPath(file)}; nothing to draw`);
       return 1;
     }
-    writeFileSync(target, await svgOf(model.graph, model.report, flags.has('expand'), flags.has('dark')));
-    console.log(`wrote ${displayPath(target)} (${model.report.name}, ${model.report.layers.length} layers)`);
+    if (!write(target, await svgOf(model.graph, model.report, flags.has('expand'), flags.has('dark')))) return 2;
+    say(`wrote ${displayPath(target)} (${model.report.name}, ${model.report.layers.length} layers)`);
     return errors ? 1 : 0;
   }
 
   const assets = readAssets();
   if (!assets) {
-    console.error('convlens: dist/webview.js, dist/webview.css or dist/layout_worker.js is missing; run `npm run build`');
+    warn('convlens: dist/webview.js, dist/webview.css or dist/layout_worker.js is missing; run `npm run build`');
     return 2;
   }
-  writeFileSync(target, standaloneHtml({ ...assets, data: message(result, file, typeof want === 'string' ? want : undefined), title: `ConvLens — ${displayPath(file)}` }));
-  console.log(`wrote ${displayPath(target)} (${result.models.length} model${result.models.length === 1 ? '' : 's'})`);
-  if (!result.models.length) console.error(`convlens: no model found in ${displayPath(file)}`);
+  if (!write(target, standaloneHtml({ ...assets, data: message(result, file, typeof want === 'string' ? want : undefined), title: `ConvLens — ${displayPath(file)}` }))) return 2;
+  say(`wrote ${displayPath(target)} (${result.models.length} model${result.models.length === 1 ? '' : 's'})`);
+  if (!result.models.length) warn(`convlens: no model found in ${displayPath(file)}`);
   return errors || !result.models.length ? 1 : 0;
+}
+
+/** Whole or not at all (write_file.ts); a failure is a message, not a stack trace. */
+function write(target: string, data: string): boolean {
+  try {
+    writeFileAtomic(target, data);
+    return true;
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    warn(`convlens: ${e.message}`);
+    return false;
+  }
 }
 
 function message(result: AnalysisResult, file: string, selected: string | undefined): ModelMessage {

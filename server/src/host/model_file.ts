@@ -1,11 +1,12 @@
 /**
  * Reading saved-model files from disk for the engine (the CLI, the language server): regular files
- * only (a FIFO or device is refused without blocking), by random access (a .keras archive is read
+ * only (a FIFO or device is refused without being opened), by random access (a .keras archive is read
  * for its config.json only), and the sizes of the weight shards beside a model.json, confined to the
- * model's folder.
+ * model's folder. Model files that code loads go through confine.ts, like imports.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isRefusal, readConfined } from './confine';
 import type { RandomAccess } from '../engine/saved/zip';
 import { MAX_TOPOLOGY_BYTES } from '../engine/saved/read';
 
@@ -18,6 +19,14 @@ export class ModelFileError extends Error {}
 
 /** Opens a regular file for random access; call `close` when done. */
 export function openModelFile(path: string): RandomAccess & { close(): void } {
+  // Stat before opening: a FIFO or a device is refused without being opened at all.
+  try {
+    const pre = statSync(path);
+    if (!pre.isFile()) throw new ModelFileError(`${path} is not a regular file`);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
@@ -66,35 +75,22 @@ export function shardSizeReader(modelPath: string): (rel: string) => number | nu
 /**
  * AnalysisHost.readModelFile for code that loads a model (`tf.loadLayersModel('file://./model/model.json')`):
  * relative paths are taken from `root` (where the program runs: the workspace folder, the CLI's
- * working directory), and only regular files inside `root` (symbolic links resolved), up to the
- * topology cap, are read.
+ * working directory or --root), and the file is read through the same confinement as imports
+ * (confine.ts): a regular .json file inside `root` (links resolved), up to the topology cap.
  */
 export function modelFileReader(root: string): (path: string) => { path: string; text: string } | { error: string } {
-  let realRoot: string;
-  try {
-    realRoot = realpathSync(root);
-  } catch {
-    realRoot = resolve(root);
-  }
+  const policy = { roots: [resolve(root)], rootName: `the workspace (${resolve(root).replace(/\\/g, '/')})`, extensions: ['.json'], maxBytes: MAX_TOPOLOGY_BYTES };
   return (p: string) => {
     const abs = resolve(root, p);
-    let real: string;
+    const r = readConfined(abs, policy);
+    if (r === undefined) return { error: `${p} was not found` };
+    if (isRefusal(r)) return { error: r.refused };
+    let real = abs;
     try {
       real = realpathSync(abs);
     } catch {
-      return { error: `${p} was not found` };
+      // read a moment ago; keep the name as given
     }
-    const r = relative(realRoot, real);
-    if (r.startsWith('..') || isAbsolute(r)) return { error: `${p} is outside the workspace (${root}); ConvLens reads model files only inside it` };
-    let a: ReturnType<typeof openModelFile> | undefined;
-    try {
-      a = openModelFile(real);
-      if (a.size > MAX_TOPOLOGY_BYTES) return { error: `${p} is ${(a.size / 1048576).toFixed(1)} MB, over the ${MAX_TOPOLOGY_BYTES / 1048576} MB cap` };
-      return { path: real.replace(/\\/g, '/'), text: Buffer.from(a.read(0, a.size)).toString('utf8') };
-    } catch (e) {
-      return { error: (e as Error).message };
-    } finally {
-      a?.close();
-    }
+    return { path: real.replace(/\\/g, '/'), text: r };
   };
 }

@@ -44,9 +44,12 @@ type Payload<R> = R extends { kind: 'analyze' } ? Omit<R, 'id'> : R extends { ki
 export class AnalysisService {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
-  private running: { job: Job; timer: NodeJS.Timeout } | undefined;
+  private running: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
+  /** The worker has loaded its bundle: the time cap counts from then, not from a cold start. */
+  private workerReady = false;
   private nextId = 1;
   private readonly docs = new Map<string, DocState>();
+  private readonly adviceFailed = new Map<string, { version: number; error: AnalysisFailed }>();
 
   constructor(
     private readonly workerFile: string,
@@ -54,12 +57,12 @@ export class AnalysisService {
     private readonly log: (msg: string) => void,
   ) {}
 
-  /** Analyse this version (once); resolves with its diagnostics summary. */
-  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, root: string): Promise<AnalyzeSummary> {
+  /** Analyse this version (once); resolves with its diagnostics summary. `scope`: where imports may be read. */
+  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, scope: { roots: string[]; rootName?: string }): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
     this.dropQueued(uri);
-    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, root }).then((m) => {
+    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, ...scope }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
     });
@@ -76,15 +79,27 @@ export class AnalysisService {
     return analysis;
   }
 
-  /** Design advice for the analysed version (its fixes are measured by re-analysis: slower). */
+  /**
+   * Design advice for the analysed version (its fixes are measured by re-analysis: slower). A
+   * version whose advice failed (past the time cap) is not advised again: that would restart the
+   * worker, and lose every document's analysis, each time a code action is asked for.
+   */
   advise(uri: string, version: number, options: AdviceOptions): Promise<Diagnostic[]> {
+    const failed = this.adviceFailed.get(uri);
+    if (failed && failed.version === version) return Promise.reject(failed.error);
     const st = this.docs.get(uri);
     if (!st || st.version !== version) return Promise.reject(new AnalysisFailed('stale', true));
     const key = JSON.stringify(options);
     if (st.adviceKey !== key) st.advice = undefined;
     st.adviceKey = key;
     st.advice ??= st.analysis.then(() =>
-      this.send(uri, { kind: 'advise', uri, version, options }).then((m) => (m.kind === 'advise' ? m.diagnostics : [])),
+      this.send(uri, { kind: 'advise', uri, version, options }).then(
+        (m) => (m.kind === 'advise' ? m.diagnostics : []),
+        (e: Error) => {
+          if (e instanceof AnalysisFailed && !e.stale) this.adviceFailed.set(uri, { version, error: e });
+          throw e;
+        },
+      ),
     );
     return st.advice;
   }
@@ -136,11 +151,13 @@ export class AnalysisService {
   forget(uri: string): void {
     const st = this.docs.get(uri);
     this.docs.delete(uri);
+    this.adviceFailed.delete(uri);
     if (st) void this.send(uri, { kind: 'forget', uri, version: st.version }).catch(() => undefined);
   }
 
   clear(): void {
     this.docs.clear();
+    this.adviceFailed.clear();
   }
 
   dispose(): void {
@@ -169,8 +186,20 @@ export class AnalysisService {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.workerFile);
-    w.on('message', (msg: WorkerResponse) => this.onMessage(msg));
+    // Every analysis leaves megabytes of garbage (syntax trees, interpreter state, re-analyses for
+    // advice) and V8 sized the worker's heap to hold it: 500 edits of DenseNet-121 took the server
+    // from 194 MB to 275-495 MB, of which ~30 MB were live. An 8 MB young generation and a heap that
+    // grows by 20% (set in the worker) keep it at ~207 MB for the same CPU per analysis (ARCHITECTURE.md).
+    const w = new Worker(this.workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.workerReady = false;
+    w.on('message', (msg: WorkerResponse | { ready: true }) => {
+      if ('ready' in msg) {
+        if (this.worker === w) {
+          this.workerReady = true;
+          this.armTimer();
+        }
+      } else this.onMessage(msg);
+    });
     w.on('error', (err) => this.onWorkerDeath(`analysis worker crashed: ${err.message}`));
     w.on('exit', (code) => {
       if (this.worker === w) this.onWorkerDeath(`analysis worker exited with code ${code}`);
@@ -182,18 +211,26 @@ export class AnalysisService {
   private pump(): void {
     if (this.running || !this.queue.length) return;
     const job = this.queue.shift()!;
+    this.running = { job, timer: undefined };
+    this.ensureWorker().postMessage(job.req);
+    if (this.workerReady) this.armTimer();
+  }
+
+  /** The time cap of the running job. */
+  private armTimer(): void {
+    const r = this.running;
+    if (!r || r.timer) return;
     const timeoutMs = this.options().timeoutMs;
-    const timer = setTimeout(() => {
-      this.log(`${job.req.kind} of ${job.uri} exceeded ${timeoutMs} ms; restarting the analysis worker`);
+    r.timer = setTimeout(() => {
+      this.log(`${r.job.req.kind} of ${r.job.uri} exceeded ${timeoutMs} ms; restarting the analysis worker`);
       const w = this.worker;
       this.worker = undefined;
+      this.workerReady = false;
       // The new worker has no analyses: every document must be analysed again.
       this.docs.clear();
       void w?.terminate();
       this.finish(undefined, new AnalysisFailed(`ConvLens stopped analysing this file after ${timeoutMs} ms (convlens.analysis.timeoutMs)`));
     }, timeoutMs);
-    this.running = { job, timer };
-    this.ensureWorker().postMessage(job.req);
   }
 
   private onMessage(msg: WorkerResponse): void {
@@ -210,6 +247,7 @@ export class AnalysisService {
   private onWorkerDeath(why: string): void {
     this.log(why);
     this.worker = undefined;
+    this.workerReady = false;
     this.docs.clear();
     if (this.running) this.finish(undefined, new AnalysisFailed(why));
   }

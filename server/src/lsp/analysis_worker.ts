@@ -3,7 +3,7 @@
  * latest analysis, and answers feature queries from it. A big file never blocks other requests on
  * the main thread, and a runaway analysis can be terminated.
  */
-import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { modelFileReader } from '../host/model_file';
 import { parentPort } from 'node:worker_threads';
 import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
@@ -14,6 +14,7 @@ import { documentSymbols } from '../ide/symbols';
 import { blockActions, blockKeeper, quickFixes, wants } from '../ide/actions';
 import { adviseResult } from '../engine/analyze';
 import type { Query, WorkerRequest, WorkerResponse } from './thread_messages';
+import { type ConfinePolicy, readConfined, refuseByName } from '../host/confine';
 import { MAX_ADVICE_LAYERS, adviseSavedResult, analyzeSavedModel, savedModelTypeScript, type SavedModelResult } from '../engine/analyze_saved';
 
 interface Entry {
@@ -28,10 +29,21 @@ interface Entry {
   findingsKey?: string;
 }
 
+// Test hooks (test/lsp): an analysis or advice this slow passes any time cap, so the tests can check
+// what a timeout leaves published without depending on the machine's speed.
+const ANALYSIS_DELAY_MS = Number(process.env.CONVLENS_TEST_ANALYSIS_DELAY_MS) || 0;
+const ADVICE_DELAY_MS = Number(process.env.CONVLENS_TEST_ADVICE_DELAY_MS) || 0;
+const stall = (ms: number) => ms && Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 export function runAnalysisWorker(): void {
+  // See analysis_service.ts (ensureWorker): a heap that grows by 20% past what lives, not by V8's
+  // default factor, keeps the worker's garbage from piling up between collections.
+  setFlagsFromString('--heap-growing-percent=20');
   const port = parentPort;
   if (!port) return;
   const docs = new Map<string, Entry>();
+  // Loaded: the main thread starts the time cap of the first job from here.
+  port.postMessage({ ready: true });
   const saved = new Map<string, { version: number; result: SavedModelResult }>();
   port.on('message', (req: WorkerRequest) => {
     let msg: WorkerResponse;
@@ -74,24 +86,28 @@ function handleSaved(saved: Map<string, { version: number; result: SavedModelRes
 function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   const t0 = performance.now();
   if (req.kind === 'analyze') {
+    stall(ANALYSIS_DELAY_MS);
     const files = new Set<string>();
     const overlays = req.overlays;
-    const readModel = modelFileReader(req.root);
+    const policy: ConfinePolicy = { roots: req.roots, ...(req.rootName ? { rootName: req.rootName } : {}) };
+    // Model files the code loads: relative to where it runs (the workspace folder), inside it.
+    const readModel = req.roots[0] !== undefined ? modelFileReader(req.roots[0]) : undefined;
+    // Open documents first (what the user sees), under the same confinement as files on disk.
     const host: AnalysisHost = {
-      readModelFile(p: string) {
-        const r = readModel(p);
-        if ('path' in r) files.add(r.path);
-        return r;
-      },
-      readFile(p: string): string | undefined {
+      ...(readModel
+        ? {
+            readModelFile(p: string) {
+              const r = readModel(p);
+              if ('path' in r) files.add(r.path);
+              return r;
+            },
+          }
+        : {}),
+      readFile(p: string) {
         files.add(p);
         const overlay = overlays[p];
-        if (overlay !== undefined) return overlay;
-        try {
-          return readFileSync(p, 'utf8');
-        } catch {
-          return undefined;
-        }
+        if (overlay !== undefined) return refuseByName(p, policy) ?? overlay;
+        return readConfined(p, policy);
       },
     };
     const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps } });
@@ -111,6 +127,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   if (!e || e.version !== req.version) return { id: req.id, ok: false, stale: true, error: `no analysis of version ${req.version}` };
   const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
   if (req.kind === 'advise') {
+    stall(ADVICE_DELAY_MS);
     const key = JSON.stringify(req.options);
     if (e.findingsKey !== key) e.findings = undefined;
     e.findings ??= adviseResult(e.result, e.text, analyse, req.options);

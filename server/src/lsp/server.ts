@@ -40,6 +40,7 @@ export function startServer(workerFile: string): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfig = false;
+  let canWatchFolders = false;
   const log = (m: string) => connection.console.log(`[convlens] ${m}`);
 
   const service = new AnalysisService(
@@ -51,15 +52,28 @@ export function startServer(workerFile: string): Connection {
   const pathOf = (uri: string) => URI.toPath(uri);
   const overlays = () => {
     const o: Record<string, string> = {};
-    for (const d of documents.all()) o[pathOf(d.uri)] = d.getText();
+    for (const d of documents.all()) if (URI.isFile(d.uri)) o[pathOf(d.uri)] = d.getText();
     return o;
+  };
+
+  // Imports (and model files the code loads) are read below the workspace folder that holds the
+  // document, where its code runs; a file outside every folder reads below its own folder; an
+  // unsaved document reads nothing.
+  let folders: string[] = [];
+  const scopeOf = (uri: string): { roots: string[]; rootName?: string } => {
+    if (!URI.isFile(uri)) return { roots: [] };
+    const p = pathOf(uri);
+    const folder = folders.filter((f) => p.startsWith(f.endsWith('/') ? f : `${f}/`)).sort((a, b) => b.length - a.length)[0];
+    if (folder) return { roots: [folder], rootName: `the workspace folder ${folder}` };
+    const dir = p.slice(0, p.lastIndexOf('/')) || '/';
+    return { roots: [dir], rootName: `the folder of ${p.slice(p.lastIndexOf('/') + 1)} (${dir}), which is in no workspace folder` };
   };
 
   /** Analyse the document's current version if needed. */
   function analyze(uri: string) {
     const doc = documents.get(uri);
     if (!doc || !LANGUAGES.has(doc.languageId)) return undefined;
-    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays, rootOf(pathOf(uri))) };
+    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays, scopeOf(uri)) };
   }
 
   /** Answer a feature query from the current version's analysis; null when it moved on or failed. */
@@ -68,27 +82,27 @@ export function startServer(workerFile: string): Connection {
     if (!a) return null;
     try {
       await a.summary;
+    } catch (e) {
+      if (!(e instanceof AnalysisFailed)) throw e;
+      if (!e.stale) connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: [failureDiagnostic(e.message)] });
+      return null;
+    }
+    try {
       return await service.query<T>(uri, a.doc.version, query);
     } catch (e) {
-      if (e instanceof AnalysisFailed) {
-        if (!e.stale) connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: [failureDiagnostic(e.message)] });
-        return null;
-      }
-      throw e;
+      if (!(e instanceof AnalysisFailed)) throw e;
+      // The analysis stands (its diagnostics stay published); only this answer is missing.
+      if (!e.stale) log(`${query.what} for ${uri} failed: ${e.message}`);
+      return null;
     }
   }
 
-  // Where the user's code runs: the workspace folder holding the file (its own folder outside any).
-  let roots: string[] = [];
-  const rootOf = (path: string): string => {
-    const inside = roots.filter((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length);
-    return inside[0] ?? path.slice(0, path.lastIndexOf('/')) ?? '/';
-  };
-
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    roots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
-    if (!roots.length && params.rootUri) roots = [pathOf(params.rootUri)];
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    canWatchFolders = !!params.capabilities.workspace?.workspaceFolders;
+    folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+      .filter((f) => URI.isFile(f.uri))
+      .map((f) => pathOf(f.uri).replace(/\/+$/, '') || '/');
     const opts = params.initializationOptions as { settings?: unknown } | undefined;
     if (opts?.settings) settings = readSettings(opts.settings);
     return {
@@ -99,12 +113,20 @@ export function startServer(workerFile: string): Connection {
         codeLensProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, 'refactor.insert', CodeActionKind.RefactorRewrite] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'convlens', version: typeof __VERSION__ === 'string' ? __VERSION__ : 'dev' },
     };
   });
 
   connection.onInitialized(() => {
+    if (canWatchFolders)
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const gone = new Set(e.removed.map((f) => pathOf(f.uri).replace(/\/+$/, '')));
+        folders = [...folders.filter((f) => !gone.has(f)), ...e.added.filter((f) => URI.isFile(f.uri)).map((f) => pathOf(f.uri).replace(/\/+$/, '') || '/')];
+        service.clear();
+        for (const d of documents.all()) schedule(d.uri, 0);
+      });
     if (canPullConfig) {
       void connection.client.register(DidChangeConfigurationNotification.type, undefined);
       void pullSettings();
@@ -134,7 +156,8 @@ export function startServer(workerFile: string): Connection {
   const timers = new Map<string, NodeJS.Timeout>();
   function schedule(uri: string, delay = settings.analysis.debounceMs): void {
     clearTimeout(timers.get(uri));
-    timers.set(uri, setTimeout(() => void publish(uri), delay));
+    // A failure here must never escape into the timer (an unhandled rejection ends the server).
+    timers.set(uri, setTimeout(() => publish(uri).catch((e: Error) => log(`publishing diagnostics for ${uri} failed: ${e.stack ?? e.message}`)), delay));
   }
   /** Shape errors as soon as the analysis is done, then again with the design advice. */
   async function publish(uri: string): Promise<void> {
@@ -143,18 +166,26 @@ export function startServer(workerFile: string): Connection {
     if (!a) return;
     const version = a.doc.version;
     const current = () => documents.get(uri)?.version === version;
+    let engine: Diagnostic[];
     try {
       const summary = await a.summary;
       if (!current()) return;
-      const fileUri = uri;
-      const engine = settings.diagnostics.enabled ? summary.diagnostics : [];
-      connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, fileUri) });
-      if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
-      const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
-      if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, fileUri) });
+      engine = settings.diagnostics.enabled ? summary.diagnostics : [];
+      connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, uri) });
     } catch (e) {
       if (!(e instanceof AnalysisFailed)) throw e;
       if (!e.stale && current()) connection.sendDiagnostics({ uri, version, diagnostics: [failureDiagnostic(e.message)] });
+      return;
+    }
+    if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
+    try {
+      const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
+      if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, uri) });
+    } catch (e) {
+      if (!(e instanceof AnalysisFailed)) throw e;
+      // The shape diagnostics stay: advice that failed or ran past the time cap only adds a note.
+      if (!e.stale && current())
+        connection.sendDiagnostics({ uri, version, diagnostics: [...toLspDiagnostics(engine, settings, uri), failureDiagnostic(`Design advice is unavailable for this version: ${e.message}`, DiagnosticSeverity.Information)] });
     }
   }
 
@@ -246,6 +277,8 @@ export function startServer(workerFile: string): Connection {
   connection.onRequest(SavedTypeScriptRequest.method, (params: SavedVersionParams) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());
+  // Last line of defence: a bug in one handler is logged, it does not end the server for every document.
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
   documents.listen(connection);
   connection.listen();
   return connection;
@@ -282,10 +315,10 @@ function toLspDiagnostics(all: Diagnostic[], settings: ServerSettings, fileUri: 
   return out;
 }
 
-function failureDiagnostic(message: string): LspDiagnostic {
+function failureDiagnostic(message: string, severity: DiagnosticSeverity = DiagnosticSeverity.Warning): LspDiagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Warning,
+    severity,
     source: 'convlens',
     code: 'analysis-failed',
     message,

@@ -18,7 +18,19 @@ export type Query =
   | { what: 'profile'; model?: string };
 
 export type WorkerRequest =
-  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number; root: string }
+  | {
+      kind: 'analyze';
+      id: number;
+      uri: string;
+      version: number;
+      path: string;
+      text: string;
+      overlays: Record<string, string>;
+      maxSteps: number;
+      /** Folders imports may be read from (the workspace folder; none for an unsaved document), and how to name them; model files the code loads are read relative to and inside the first. */
+      roots: string[];
+      rootName?: string;
+    }
   /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
   | { kind: 'advise'; id: number; uri: string; version: number; options: AdviceOptions }
   | { kind: 'query'; id: number; uri: string; version: number; query: Query }

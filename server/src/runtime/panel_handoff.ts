@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { analyzeSource } from '../engine';
-import { diskHost } from '../host/disk_host';
+import { diskHostFor } from '../host/disk_host';
 import type { PanelHandoff, RunError, WorkerOptions } from '../../../protocol/worker';
 import { panelAttempt, type PanelChoice } from './backends';
 import { splitName } from './builder_call';
@@ -22,7 +22,8 @@ export function analyser(file: string): () => Analysed | RunError {
     if (read) return read;
     try {
       const text = readFileSync(file, 'utf8');
-      read = { text, analysis: analyzeSource(text, file, diskHost) };
+      // The same confinement as the editor's: imports below the folder the check runs in (the workspace).
+      read = { text, analysis: analyzeSource(text, file, diskHostFor(file, process.cwd())) };
     } catch (e) {
       read = { stage: 'analyse', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }

@@ -1,42 +1,88 @@
 /**
  * The training worker: a separate Node process (dist/worker.js) that loads a tfjs backend, builds
  * the user's model from their file and runs the sanity check or the measured profile, streaming
- * JSON lines (protocol/worker.ts) on stdout. Started by supervisor.ts, which enforces the time and memory
- * caps and kills it on cancel. Exit code: 0 all checks passed, 1 a check failed, 2 it could not run.
+ * JSON lines (protocol/worker.ts) on a private pipe (fd 3 under the supervisor; stdout when run by
+ * hand). Stdout and stderr carry only what the user's code and native libraries print: a builder
+ * that prints a line shaped like a result cannot forge one. Started by supervisor.ts, which enforces
+ * the time and memory caps and kills the whole run on cancel or at its end. Exit code: 0 all checks
+ * passed, 1 a check failed, 2 it could not run.
  */
+import { writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { format } from 'node:util';
 import { selectBackend } from './backends';
 import { analyser, modelName, panelPreparer } from './panel_handoff';
+import { reapOwnRun } from './leash';
 import { encodeEvent, type RunError, type WorkerEvent, type WorkerOptions } from '../../../protocol/worker';
 import { profileModel } from './profile_model';
 import { runSanityCheck } from './sanity_check';
 import { DEFAULT_SEED, seedMathRandom } from './seeded_random';
 import { TranspileError, buildUserModel, userFrame } from './user_module';
 
-const write = process.stdout.write.bind(process.stdout);
 const started = Date.now();
+// The event pipe: fd 3 when the supervisor opened one, else stdout (a worker run by hand).
+const eventFd = Number(process.env.CONVLENS_EVENT_FD) || 1;
+const realExit = process.exit.bind(process);
+let exiting = false;
+/** What the worker is doing, for the error when the user's code ends the process. */
+let stage: RunError['stage'] = 'options';
 
 function emit(e: WorkerEvent): void {
-  write(`${encodeEvent(e)}\n`);
+  const line = Buffer.from(`${encodeEvent(e)}\n`, 'utf8');
+  try {
+    // Synchronous, so the last event is out before the process exits.
+    for (let off = 0; off < line.length; ) off += writeSync(eventFd, line, off, line.length - off);
+  } catch {
+    orphaned(); // the supervisor is gone
+  }
 }
 
-/** Nothing but events may reach stdout: the user's prints (and tfjs's) become `log` events. */
+/** The supervisor is gone: take along whatever the user's code started (nobody else is left to), and exit. */
+function orphaned(): never {
+  exiting = true;
+  reapOwnRun();
+  return realExit(3);
+}
+
+/** The user's console output (and tfjs's) becomes `log` events, in order with the other events. */
 function captureOutput(): void {
   const as = (level: 'log' | 'warn' | 'error') => (...args: unknown[]) => emit({ type: 'log', level, text: format(...args) });
   console.log = console.info = console.debug = as('log');
   console.warn = as('warn');
   console.error = as('error');
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.trim()) emit({ type: 'log', level: 'log', text: text.replace(/\n$/, '') });
-    return true;
-  }) as typeof process.stdout.write;
+  if (eventFd === 1) {
+    // Run by hand: stdout is the event stream, so raw writes must become events too.
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (text.trim()) emit({ type: 'log', level: 'log', text: text.replace(/\n$/, '') });
+      return true;
+    }) as typeof process.stdout.write;
+  }
 }
 
+/**
+ * The user's code calling process.exit ends the run without a result: say so, with where, instead
+ * of a worker that "crashed with exit code 0".
+ */
+function guardExit(): void {
+  process.exit = ((code?: number | string | null) => {
+    if (!exiting) {
+      exiting = true;
+      const where = userFrame(new Error(), currentFile);
+      emit({
+        type: 'error',
+        error: { stage, message: `your code called process.exit(${code ?? ''}) ${stage === 'build' ? 'while building the model' : 'during the run'}, before ConvLens could report`, ...(where ? { file: where.file, line: where.line } : {}) },
+      });
+    }
+    realExit(typeof code === 'number' ? code : 2);
+  }) as typeof process.exit;
+}
+let currentFile = '';
+
 function finish(code: number): void {
-  // Exit explicitly (the user's code may leave timers behind) once stdout has taken the last line.
-  write('', () => process.exit(code));
+  // Exit explicitly (the user's code may leave timers behind); events were written synchronously.
+  exiting = true;
+  realExit(code);
 }
 
 function fail(error: RunError): void {
@@ -44,16 +90,19 @@ function fail(error: RunError): void {
   finish(2);
 }
 
-/** Exit when the parent goes away (the worker runs in its own process group and would linger). */
+/**
+ * Exit when the parent goes away (the worker runs in its own session and would linger), taking
+ * along whatever the user's code started: nobody else is left to reap it.
+ */
 function watchParent(): void {
   const parent = process.ppid;
   // The supervisor holds our stdin open; it closes when the supervisor dies, however it dies.
   if (process.env.CONVLENS_SUPERVISED === '1') {
-    process.stdin.on('end', () => process.exit(3));
-    process.stdin.on('error', () => process.exit(3));
+    process.stdin.on('end', orphaned);
+    process.stdin.on('error', orphaned);
     process.stdin.resume();
   }
-  setInterval(() => process.ppid !== parent && process.exit(3), 1000).unref();
+  setInterval(() => process.ppid !== parent && orphaned(), 1000).unref();
 }
 
 function toRunError(stage: RunError['stage'], e: unknown, file?: string): RunError {
@@ -71,6 +120,8 @@ async function main(): Promise<void> {
     return fail({ stage: 'options', message: `bad worker options: ${(e as Error).message}` });
   }
   const file = resolve(opts.file);
+  currentFile = file;
+  stage = 'backend';
   emit({ type: 'started', pid: process.pid, mode: opts.mode, file, model: opts.model ?? null, time: started });
 
   // Read and analysed once: before choosing a backend when the panel may take the check.
@@ -88,6 +139,7 @@ async function main(): Promise<void> {
   }
   emit({ type: 'backend', backend: backend.name, device: backend.device, attempts: backend.attempts, kernels: backend.kernels, tfjsVersion: backend.tfjsVersion, ...(backend.adapter ? { adapter: backend.adapter, software: backend.software } : {}) });
 
+  stage = 'analyse';
   emit({ type: 'phase', phase: 'analyse', message: `reading ${file}` });
   const r = analyse();
   if (!('analysis' in r)) return fail(r);
@@ -99,6 +151,7 @@ async function main(): Promise<void> {
   const analysed = analysis.models.find((m) => m.report.name === name);
   if (!analysed) emit({ type: 'log', level: 'warn', text: `ConvLens found no model named '${name}' statically (models: ${available.join(', ') || 'none'}); building it anyway.` });
 
+  stage = 'build';
   emit({ type: 'phase', phase: 'build', message: `building ${name}` });
   // Seeded before the builder runs: weight initialisers and dropout draw from Math.random.
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -110,6 +163,7 @@ async function main(): Promise<void> {
     return fail(toRunError(e instanceof TranspileError ? 'transpile' : 'build', e, file));
   }
 
+  stage = opts.mode === 'check' ? 'train' : 'profile';
   try {
     if (opts.mode === 'check') {
       const result = await runSanityCheck({
@@ -174,5 +228,6 @@ function wasmOutOfMemory(params: number, original: string): string {
 process.on('uncaughtException', (e) => fail(toRunError('internal', e)));
 process.on('unhandledRejection', (e) => fail(toRunError('internal', e)));
 captureOutput();
+guardExit();
 watchParent();
 void main();

@@ -18,18 +18,36 @@ export interface OffsetEdit {
 export function pathTo(sf: ts.SourceFile, start: number, end: number): ts.Node[] | undefined {
   const path: ts.Node[] = [];
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  // Children come in source order: skip those that end before the span, stop at the first that
+  // starts after it, so a long block is not scanned from the top for each of its statements.
+  const visit = (n: ts.Node): boolean | undefined => {
+    if (found) return true;
+    if (n.end < end) return undefined;
+    if (n.pos > start) return true;
     const s = n.getStart(sf);
-    if (s > start || n.end < end) return;
+    if (s > start) return true;
     path.push(n);
     if (s === start && n.end === end && n.kind !== ts.SyntaxKind.SourceFile) {
       // Prefer the outermost node with this exact span that is an expression we understand.
       found = true;
-      return;
+      return true;
     }
-    ts.forEachChild(n, visit);
+    ts.forEachChild(n, visit, visitArray);
     if (!found) path.pop();
+    return found || undefined;
+  };
+  // Lists (a block's statements, an array's elements) are sorted: start at the first element that
+  // does not end before the span, found by bisection.
+  const visitArray = (nodes: ts.NodeArray<ts.Node>): boolean | undefined => {
+    let lo = 0;
+    let hi = nodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nodes[mid]!.end < end) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < nodes.length; i++) if (visit(nodes[i]!)) return true;
+    return undefined;
   };
   visit(sf);
   return found ? path : undefined;
@@ -228,6 +246,19 @@ export function setConfig(sf: ts.SourceFile, call: ts.CallExpression, key: strin
 /** Apply offset edits to a text (non-overlapping; any order). */
 export function applyEdits(text: string, edits: OffsetEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  // Disjoint edits (the usual case, and thousands of them when advice checks a rule's fixes
+  // together) in one pass; reversing the stable sort keeps the order of insertions at one offset.
+  const ascending = sorted.slice().reverse();
+  if (ascending.every((e, i) => i === 0 || e.start >= ascending[i - 1]!.end)) {
+    const parts: string[] = [];
+    let at = 0;
+    for (const e of ascending) {
+      parts.push(text.slice(at, e.start), e.newText);
+      at = e.end;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+  }
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;

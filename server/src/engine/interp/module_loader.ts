@@ -2,7 +2,7 @@
 import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Scope } from './scope';
-import { ModuleRecord, isRelativeSpecifier, resolveRelative } from './modules';
+import { ModuleRecord, isRelativeSpecifier, resolveRelative, unresolvedImportMessage } from './modules';
 import { HostObject, type Value } from './values';
 import type { Interp } from './api';
 import type { Interpreter } from './interpreter';
@@ -34,7 +34,7 @@ export function importTarget(ip: Interpreter, spec: string, rec: ModuleRecord, n
   if (isRelativeSpecifier(spec)) {
     const found = resolveRelative(rec.path, spec, ip.host);
     if (!found) {
-      ip.reportAt(node, rec, 'warning', 'unresolved-import', `cannot find local module '${spec}' next to ${rec.path.split('/').pop()}; its values are unknown`);
+      ip.reportAt(node, rec, 'warning', 'unresolved-import', unresolvedImportMessage(rec.path, spec, ip.host));
       return new Unknown(`module '${spec}' not found`);
     }
     const existing = ip.module(found.path);

@@ -7,7 +7,6 @@
  */
 import { type Proposal, type Rule, type RuleContext, WEIGHTED, spatial } from '../context';
 import type { LayerNode } from '../../tfjs/values';
-import { sameLoc } from '../../source';
 import { useSiteOf } from '../../edit/edits';
 import { wrapResidual, wrapSequentialResidual } from '../../blocks/insert';
 import { savingText } from '../wording';
@@ -36,7 +35,12 @@ export const deepPlain: Rule = {
         // The fix wraps this layer, or the next one that keeps the spatial size (a skip around a
         // strided layer would need cropping), in a skip connection.
         // Every layer the edited call builds (a loop or helper builds several) must keep its size.
-        const allKeepSize = (m: LayerNode) => ctx.nodes.every((o) => !sameLoc(o.layer.loc, m.layer.loc) || keepsSize(o));
+        const siteKeeps = new Map<string, boolean>();
+        for (const o of ctx.nodes) {
+          const k = `${o.layer.loc.file}:${o.layer.loc.start}:${o.layer.loc.end}`;
+          siteKeeps.set(k, (siteKeeps.get(k) ?? true) && keepsSize(o));
+        }
+        const allKeepSize = (m: LayerNode) => siteKeeps.get(`${m.layer.loc.file}:${m.layer.loc.start}:${m.layer.loc.end}`) ?? true;
         const target = ctx.nodes.slice(ctx.nodes.indexOf(n)).find((m) => WEIGHTED.has(m.layer.className) && allKeepSize(m));
         const site = target && target.applyLoc.file === ctx.file ? useSiteOf(ctx.sf, target.applyLoc) : undefined;
         const inS = target?.inputs[0]?.shape;

@@ -23,6 +23,8 @@ export const dropoutBeforeBn: Rule = {
         severity: 'warning',
         node: n,
         basis: 'model',
+        // Shapes and weights stay as they are: the driver checks these fixes together, with one analysis.
+        saving: { params: 0, macs: 0, paramsBasis: null, macsBasis: null },
         message: () => `${n.layer.className} feeds batchNormalization directly: BN learns its statistics with dropout on and is used with it off (variance shift); apply dropout after the normalisation`,
         fix: edits ? { title: () => 'Move the dropout after batchNormalization — same params and MACs', edits } : undefined,
       });

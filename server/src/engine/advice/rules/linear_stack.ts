@@ -39,6 +39,8 @@ export const linearStack: Rule = {
         severity: 'warning',
         node: n,
         basis: 'site',
+        // Shapes and weights stay as they are: the driver checks these fixes together, with one analysis.
+        saving: { params: 0, macs: 0, paramsBasis: null, macsBasis: null },
         message: () => `${n.layer.className} has no activation and feeds ${next!.layer.className} directly: two linear layers compose into one linear map, so this one adds parameters but no expressive power`,
         fix: edits ? { title: () => "Add activation: 'relu' — same params and MACs", edits } : undefined,
       });
