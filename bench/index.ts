@@ -18,7 +18,9 @@ async function section(title: string, run: () => Promise<void>): Promise<void> {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const want = (k: string) => !only.length || only.includes(k);
+  // `scale:hints` runs one part of the scale section.
+  const scaleParts = only.filter((k) => k.startsWith('scale:')).map((k) => k.slice(6));
+  const want = (k: string) => !only.length || only.includes(k) || (k === 'scale' && scaleParts.length > 0);
   console.log(`ConvLens benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 
   if (want('catalogue'))
@@ -51,6 +53,12 @@ async function main(): Promise<void> {
       const mod = (await import('./webview.bench')) as { benchWebview: () => Promise<Record<string, number>> };
       const r = await mod.benchWebview();
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
+  if (want('scale'))
+    await section('Scale: generated models of 1k / 5k / 20k layers, straight and loop style (medians until stable, load average beside each)', async () => {
+      const { benchScale } = await import('./scale.bench');
+      await benchScale(scaleParts);
     });
 
   if (want('runtime') && existsSync(resolve(__dirname, 'runtime.bench.ts')))
