@@ -299,7 +299,42 @@ async function panel(): Promise<void> {
   }
 }
 
-const PARTS: Record<string, () => Promise<void>> = { analysis, hints, lsp, groups, panel };
+/** `convlens --version` and `profile examples/vgg16.ts --json`, each a fresh process: CPU time as the child reports it, and wall time. */
+async function cli(): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = resolve(__dirname, '..');
+  const report = resolve(root, 'test/helpers/process_report.cjs');
+  const cacheDir = mkdtempSync(resolve(tmpdir(), 'convlens-bench-cc-'));
+  const runOnce = (args: string[], env: Record<string, string>) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['-r', report, resolve(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+    const wall = performance.now() - t0;
+    const line = r.stderr.split('\n').find((l) => l.startsWith('@@convlens-process '));
+    if (r.status !== 0 || !line) throw new Error(`convlens ${args.join(' ')} failed: ${r.stderr}`);
+    return { cpu: (JSON.parse(line.slice('@@convlens-process '.length)) as { cpuMs: number }).cpuMs, wall };
+  };
+  const node = await repeat(() => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['-r', report, '-e', '0'], { encoding: 'utf8' });
+    const line = r.stderr.split('\n').find((l) => l.startsWith('@@convlens-process '))!;
+    return { cpu: (JSON.parse(line.slice('@@convlens-process '.length)) as { cpuMs: number }).cpuMs, wall: performance.now() - t0 };
+  }, { window: 5, maxRuns: 20 });
+  say(`node -e 0 (the floor: Node's own start-up): ${fmt(node)}`);
+  const cases: [string, string[], Record<string, string>, string][] = [
+    ['convlens --version', ['--version'], {}, 'goal ≤ 150 ms'],
+    ['convlens --help', ['--help'], {}, ''],
+    ['convlens profile examples/vgg16.ts --json, compile cache warm', ['profile', 'examples/vgg16.ts', '--json'], { CONVLENS_CACHE_DIR: cacheDir }, 'goal ≤ 300 ms'],
+    ['convlens profile examples/vgg16.ts --json, no compile cache', ['profile', 'examples/vgg16.ts', '--json'], { CONVLENS_NO_COMPILE_CACHE: '1' }, ''],
+  ];
+  for (const [name, args, env, goal] of cases) {
+    const f = await repeat(() => runOnce(args, env), { window: 5, maxRuns: 20, maxMs: 60_000 });
+    say(`${name}: ${fmt(f)}${goal ? ` (${goal})` : ''}`);
+  }
+}
+
+const PARTS: Record<string, () => Promise<void>> = { analysis, hints, lsp, groups, panel, cli };
 
 export async function benchScale(only: string[] = []): Promise<void> {
   say(`machine: ${machine()}`);

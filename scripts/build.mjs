@@ -27,10 +27,23 @@ const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'es
 // The native tfjs backends are never bundled: they are found at run time in the user's project.
 const nativeTfjs = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
+// The CLI's entry (dist/cli.js) answers --help and --version with nothing loaded; each command is
+// a bundle of its own, required from it only when that command runs (see server/src/cli/main.ts).
+const cliCommands = { './analysis_commands': './cli_analysis.js', './view': './cli_view.js', './check': './cli_check.js' };
+const cliSplit = {
+  name: 'cli-commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(analysis_commands|view|check)$/ }, (a) => (a.importer.endsWith('cli/main.ts') ? { path: cliCommands[a.path], external: true } : undefined));
+  },
+};
+
 const outputs = [
   // The library and the CLI load typescript and tfjs from node_modules (dependencies of the npm package).
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, plugins: [cliSplit] },
+  { entryPoints: ['server/src/cli/analysis_commands.ts'], outfile: 'dist/cli_analysis.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/view.ts'], outfile: 'dist/cli_view.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/check.ts'], outfile: 'dist/cli_check.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
   // The extension ships no node_modules: the server bundles typescript, the worker bundles tfjs.
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', ...node },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },

@@ -4,16 +4,13 @@
  *   convlens lint FILE... [--json]
  *   convlens view FILE [--model NAME] --out arch.html|arch.svg
  *   convlens check FILE [--model NAME] [--steps N] [--backend B] [--json]
+ *
+ * This entry loads nothing but Node's own modules: `--help` and `--version` answer at once, and
+ * each command's code (typescript for the analysis, elkjs for view, the runtime for check) is a
+ * bundle of its own (build.mjs), required only when that command runs, through a compile cache.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
-import { summaryTable } from '../engine/report/table';
 import { parseArgs } from './args';
-import { diskHost } from '../host/disk_host';
-import { displayPath, formatDiagnostic } from './diagnostics';
-import { viewCommand } from './view';
-import { checkCommand } from './check';
+import { enableCompileCache } from './compile_cache';
 
 const HELP = `convlens — shapes, parameters, MACs and design advice for TensorFlow.js CNNs
 
@@ -52,13 +49,21 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case 'profile':
-      return profile(args.positional, args.flags);
-    case 'lint':
-      return lint(args.positional, args.flags);
-    case 'view':
+    case 'lint': {
+      enableCompileCache();
+      const { profile, lint } = require('./analysis_commands') as typeof import('./analysis_commands');
+      return args.command === 'profile' ? profile(args.positional, args.flags) : lint(args.positional, args.flags);
+    }
+    case 'view': {
+      enableCompileCache();
+      const { viewCommand } = require('./view') as typeof import('./view');
       return viewCommand(args.positional, args.flags);
-    case 'check':
+    }
+    case 'check': {
+      enableCompileCache();
+      const { checkCommand } = require('./check') as typeof import('./check');
       return checkCommand(args.positional, args.flags);
+    }
     default:
       console.error(`convlens: unknown command '${args.command}'\n\n${HELP}`);
       return 2;
@@ -67,90 +72,6 @@ export async function main(argv: string[]): Promise<number> {
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
-
-function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | undefined {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    console.error(`convlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return undefined;
-  }
-  const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, {
-    ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
-    advice: flags.has('advice'),
-  });
-}
-
-function selectModels(report: Report, flags: Map<string, string | true>): Report | undefined {
-  const want = flags.get('model');
-  if (typeof want !== 'string') return report;
-  const models = report.models.filter((m) => m.name === want);
-  if (!models.length) {
-    console.error(`convlens: no model named '${want}' in ${displayPath(report.file)}; models: ${report.models.map((m) => m.name).join(', ') || 'none'}`);
-    return undefined;
-  }
-  return { ...report, models };
-}
-
-function profile(files: string[], flags: Map<string, string | true>): number {
-  if (files.length !== 1) {
-    console.error('convlens profile: give exactly one FILE (see --help)');
-    return 2;
-  }
-  const result = analyzeFile(files[0]!, flags);
-  if (!result) return 2;
-  const report = selectModels(result.report, flags);
-  if (!report) return 2;
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (flags.has('json')) {
-    console.log(JSON.stringify(report, jsonReplacer, 2));
-    return errors.length ? 1 : 0;
-  }
-  if (!report.models.length) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
-  for (const m of report.models) {
-    console.log(summaryTable(m, `${displayPath(m.file)}:${m.range.start.line + 1}`));
-    console.log();
-  }
-  for (const d of result.diagnostics) if (d.severity === 'error' || d.severity === 'warning') console.error(formatDiagnostic(result.file, d));
-  return errors.length ? 1 : 0;
-}
-
-function lint(files: string[], flags: Map<string, string | true>): number {
-  // lint runs the design rules too.
-  flags.set('advice', true);
-  if (!files.length) {
-    console.error('convlens lint: give at least one FILE (see --help)');
-    return 2;
-  }
-  let status = 0;
-  const all: { file: string; diagnostics: unknown[] }[] = [];
-  for (const f of files) {
-    const result = analyzeFile(f, flags);
-    if (!result) {
-      status = 2;
-      continue;
-    }
-    if (result.diagnostics.some((d) => d.severity === 'error')) status = Math.max(status, 1);
-    const advice = (result.findings ?? []).map((f) => ({ ...f.diagnostic, fix: f.fix ? { title: f.fix.title, saving: f.fix.saving } : undefined }));
-    const diags: (Diagnostic & { fix?: { title: string } })[] = [...result.diagnostics, ...advice].sort((a, b) => a.range.start.line - b.range.start.line);
-    if (flags.has('json')) all.push({ file: result.file, diagnostics: diags });
-    else
-      for (const d of diags) {
-        console.log(formatDiagnostic(result.file, d));
-        if (d.fix) console.log(`  fix: ${d.fix.title}`);
-      }
-  }
-  if (flags.has('json')) console.log(JSON.stringify(all, null, 2));
-  return status;
-}
-
-/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
-function jsonReplacer(key: string, value: unknown): unknown {
-  return key === 'weights' || key === 'chain' ? undefined : value;
-}
 
 void main(process.argv.slice(2)).then(
   (code) => {
