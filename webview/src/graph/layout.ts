@@ -5,12 +5,13 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { chainLayout } from './chain';
 import { CHUNK_TARGET, chunkGraph, type Chunk } from './chunks';
 import { squeezeBands, tightenFrames } from './compact';
 import { fallbackLayout } from './fallback_layout';
 import { placeLabels } from './labels';
 import { SPACING } from './spacing';
-import type { VisibleGraph } from './visible';
+import type { VisibleEdge, VisibleFrame, VisibleGraph, VisibleItem } from './visible';
 
 export { SPACING };
 
@@ -78,6 +79,9 @@ const CACHE_MAX = 400;
 
 export interface LayoutStats {
   chunks: number;
+  /** Chunks placed as chains (chain.ts), without ELK. */
+  chains: number;
+  /** ELK chunks found in the cache. */
   cached: number;
   ms: number;
 }
@@ -108,12 +112,15 @@ export const runLocal: ChunkRunner = async (inputs) => {
 export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET): Promise<Geometry> {
   const t0 = now();
   const chunks = chunkGraph(v, chunkTarget);
-  const keys = chunks.map((c) => JSON.stringify(elkChunk(v, c)));
-  const outs = keys.map((k) => cache.get(k));
+  const parts = chunkParts(v, chunks);
+  // Chains are placed here at once; ELK lays out the rest (in parallel where the runner can).
+  const keys = chunks.map((c, i) => (c.chain ? undefined : JSON.stringify(elkChunk(c, parts, i))));
+  const outs = keys.map((k, i) => (k === undefined ? chainLayout(v, chunks[i]!, PLACEHOLDER, parts.items) : cache.get(k)));
   const missing = outs.flatMap((o, i) => (o ? [] : [i]));
   const fresh = missing.length ? await run(missing.map((i) => keys[i]!)) : [];
   missing.forEach((i, j) => (outs[i] = fresh[j]));
   for (const [i, k] of keys.entries()) {
+    if (k === undefined) continue;
     cache.delete(k);
     cache.set(k, outs[i]!);
   }
@@ -128,7 +135,7 @@ export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: Chu
   squeezeBands(geo, SPACING.maxGap, SPACING.edgeEdge / 2 + 2);
   placeLabels(v, geo);
   normalise(geo);
-  if (stats) Object.assign(stats, { chunks: chunks.length, cached: chunks.length - missing.length, ms: now() - t0 });
+  if (stats) Object.assign(stats, { chunks: chunks.length, chains: chunks.filter((c) => c.chain).length, cached: keys.filter((k) => k !== undefined).length - missing.length, ms: now() - t0 });
   return geo;
 }
 
@@ -158,14 +165,45 @@ function now(): number {
 
 const PLACEHOLDER = '\u0000entry';
 
+/** Each chunk's frames, items and incoming edges, found in one pass over the graph. */
+interface ChunkParts {
+  items: Map<string, VisibleItem>;
+  frames: VisibleFrame[][];
+  members: VisibleItem[][];
+  edges: VisibleEdge[][];
+}
+
+function chunkParts(v: VisibleGraph, chunks: Chunk[]): ChunkParts {
+  const chunkOf = new Map<string, number>();
+  chunks.forEach((c, i) => {
+    for (const id of c.items) chunkOf.set(id, i);
+    for (const id of c.frames) chunkOf.set(id, i);
+  });
+  const parts: ChunkParts = { items: new Map(), frames: chunks.map(() => []), members: chunks.map(() => []), edges: chunks.map(() => []) };
+  for (const f of v.frames) {
+    const i = chunkOf.get(f.id);
+    if (i !== undefined) parts.frames[i]!.push(f);
+  }
+  for (const it of v.items) {
+    parts.items.set(it.id, it);
+    const i = chunkOf.get(it.id);
+    if (i !== undefined) parts.members[i]!.push(it);
+  }
+  for (const e of v.edges) {
+    const i = chunkOf.get(e.target);
+    if (i === undefined) continue;
+    const j = chunkOf.get(e.source);
+    if (j === i || e.source === chunks[i]!.entry) parts.edges[i]!.push(e);
+  }
+  return parts;
+}
+
 /** The ELK graph for one chunk: frames as compound nodes, the entry node as a placeholder on top. */
-function elkChunk(v: VisibleGraph, c: Chunk): ElkNode {
-  const inChunk = new Set(c.items);
+function elkChunk(c: Chunk, parts: ChunkParts, index: number): ElkNode {
   const frames = new Set(c.frames);
   const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
   const nodes = new Map<string, ElkNode>();
-  for (const f of v.frames) {
-    if (!frames.has(f.id)) continue;
+  for (const f of parts.frames[index]!) {
     nodes.set(f.id, {
       id: f.id,
       children: [],
@@ -178,25 +216,19 @@ function elkChunk(v: VisibleGraph, c: Chunk): ElkNode {
       },
     });
   }
-  for (const it of v.items) {
-    if (!inChunk.has(it.id)) continue;
-    const n: ElkNode = { id: it.id, width: it.width, height: it.height };
-    nodes.set(it.id, n);
-  }
+  for (const it of parts.members[index]!) nodes.set(it.id, { id: it.id, width: it.width, height: it.height });
   // Children in the order of their first layer, so model order means source order.
-  const parentOf = (id: string, parent: string | undefined) => (parent && frames.has(parent) ? nodes.get(parent)! : root);
-  for (const f of v.frames) if (frames.has(f.id)) parentOf(f.id, f.parent).children!.push(nodes.get(f.id)!);
-  for (const it of v.items) if (inChunk.has(it.id)) parentOf(it.id, it.parent).children!.push(nodes.get(it.id)!);
+  const parentOf = (parent: string | undefined) => (parent && frames.has(parent) ? nodes.get(parent)! : root);
+  for (const f of parts.frames[index]!) parentOf(f.parent).children!.push(nodes.get(f.id)!);
+  for (const it of parts.members[index]!) parentOf(it.parent).children!.push(nodes.get(it.id)!);
   if (c.entry) {
-    const e = v.items.find((i) => i.id === c.entry)!;
+    const e = parts.items.get(c.entry)!;
     root.children!.unshift({ id: PLACEHOLDER, width: e.width, height: e.height });
   }
-  for (const e of v.edges) {
-    const fromEntry = e.source === c.entry;
-    if (!inChunk.has(e.target) || (!inChunk.has(e.source) && !fromEntry)) continue;
+  for (const e of parts.edges[index]!) {
     const edge: ElkExtendedEdge = {
       id: e.id,
-      sources: [fromEntry ? PLACEHOLDER : e.source],
+      sources: [e.source === c.entry ? PLACEHOLDER : e.source],
       targets: [e.target],
     };
     root.edges!.push(edge);
