@@ -37,6 +37,18 @@ const cliSplit = {
   },
 };
 
+// The coordinator's bundle gets a stand-in for elkjs: it sends every ELK chunk to an ELK worker.
+const noElk = {
+  name: 'no-elk',
+  setup(b) {
+    b.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: 'elk-stand-in', namespace: 'no-elk' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-elk' }, () => ({
+      contents: "export default class { constructor() { throw new Error('ELK runs in the ELK workers, not in the layout coordinator'); } }",
+      loader: 'js',
+    }));
+  },
+};
+
 const outputs = [
   // The library and the CLI load typescript and tfjs from node_modules (dependencies of the npm package).
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
@@ -49,8 +61,11 @@ const outputs = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },
   { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node, external: [...node.external, ...(vsix ? nativeTfjs : ['@tensorflow/*'])] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', ...browser },
-  // ELK arrives minified; re-printing it unminified would triple the worker (and every standalone page).
-  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true },
+  // The layout coordinator without ELK (it starts at once; chains never need ELK), and the ELK
+  // worker. ELK arrives minified; re-printing it unminified would triple the worker (and every
+  // standalone page).
+  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true, plugins: [noElk] },
+  { entryPoints: ['webview/src/elk_worker.ts'], outfile: 'dist/elk_worker.js', ...browser, sourcemap: false, minify: true },
 ].filter((o) => existsSync(o.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });

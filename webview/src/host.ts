@@ -21,8 +21,8 @@ export interface Host {
   post(msg: FromWebview): void;
   getState(): unknown;
   setState(state: unknown): void;
-  /** Source text of the layout worker, or null when it cannot be had. */
-  workerSource(): Promise<string | null>;
+  /** Source text of the layout coordinator or of an ELK worker, or null when it cannot be had. */
+  workerSource(kind: 'layout' | 'elk'): Promise<string | null>;
   /** Messages for the panel, already validated. */
   listen(onMessage: (m: ToWebview) => void): void;
   /** A short notice in the panel (standalone page: what the host would have done). */
@@ -42,17 +42,18 @@ function listenWindow(onMessage: (m: ToWebview) => void): void {
 }
 
 function vscodeHost(api: VsCodeApi, script: HTMLScriptElement | null): Host {
-  const workerUri = script?.dataset.worker;
+  const uris = { layout: script?.dataset.worker, elk: script?.dataset.elkWorker };
   return {
     standalone: false,
     post: (m) => api.postMessage(m),
     getState: () => api.getState(),
     setState: (s) => api.setState(s),
     // A worker cannot start from a vscode-resource URL: fetch its text, start it from a blob.
-    workerSource: async () => {
-      if (!workerUri) return null;
+    workerSource: async (kind) => {
+      const uri = uris[kind];
+      if (!uri) return null;
       try {
-        const r = await fetch(workerUri);
+        const r = await fetch(uri);
         return r.ok ? await r.text() : null;
       } catch {
         return null;
@@ -98,8 +99,8 @@ function standaloneHost(): Host {
     setState: (s) => {
       state = s;
     },
-    workerSource: async () => {
-      const code = readJson('convlens-worker');
+    workerSource: async (kind) => {
+      const code = readJson(kind === 'elk' ? 'convlens-elk-worker' : 'convlens-worker');
       return typeof code === 'string' ? code : null;
     },
     listen: (onMessage) => {

@@ -10,6 +10,8 @@ export interface WebviewHtmlOptions {
   styleUri: string;
   /** dist/layout_worker.js; the panel fetches it and starts the worker from a blob: URL. */
   workerUri?: string;
+  /** dist/elk_worker.js, the same way. */
+  elkWorkerUri?: string;
   /** webview.cspSource */
   cspSource: string;
   nonce: string;
@@ -22,6 +24,8 @@ export interface StandaloneHtmlOptions {
   style: string;
   /** dist/layout_worker.js */
   worker: string;
+  /** dist/elk_worker.js */
+  elkWorker: string;
   /** What the page shows: a `model` message (see protocol.ts). */
   data: unknown;
   title?: string;
@@ -50,7 +54,7 @@ export function contentSecurityPolicy(nonce: string, source?: string): string {
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
-  const worker = o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '';
+  const worker = (o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '') + (o.elkWorkerUri ? ` data-elk-worker="${escapeHtml(o.elkWorkerUri)}"` : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -95,6 +99,7 @@ export function standaloneHtml(o: StandaloneHtmlOptions): string {
 <div id="app"></div>
 <script type="application/json" id="convlens-data">${scriptJson(o.data)}</script>
 <script type="application/json" id="convlens-worker">${scriptJson(o.worker)}</script>
+<script type="application/json" id="convlens-elk-worker">${scriptJson(o.elkWorker)}</script>
 <script nonce="${nonce}">${inlineScript(o.script)}</script>
 </body>
 </html>
