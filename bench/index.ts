@@ -61,11 +61,24 @@ async function main(): Promise<void> {
       await benchScale(scaleParts);
     });
 
+  if (want('saved'))
+    await section('Saved models: a 5,000-layer model.json read and drawn (panel goal for 5,000 nodes: 3 s)', async () => {
+      const { benchSaved } = await import('./saved.bench');
+      const r = await benchSaved();
+      for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
   if (want('runtime') && existsSync(resolve(__dirname, 'runtime.bench.ts')))
     await section('Runtime: training throughput on the reference CNN (goal ≥ 250 img/s on wasm; harness overhead ≤ 5%)', async () => {
       const mod = (await import('./runtime.bench')) as { benchRuntime: () => Promise<Record<string, number>> };
       const r = await mod.benchRuntime();
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
+  if (want('profile'))
+    await section('Profile Model: time to the first measured latency (worker process, default backend; the panel shows batch 1 then)', async () => {
+      const { benchProfile, formatRow } = await import('./profile.bench');
+      for (const r of await benchProfile()) console.log(`  ${formatRow(r)}`);
     });
 
   // Not in the default run (minutes): `npm run bench -- verdicts`.

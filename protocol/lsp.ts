@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, ModelGraph, ModelReport, Report } from '../server/src/engine/report/types';
 import type { BlockKind } from '../server/src/engine/blocks/templates';
+import type { ShardGroup } from '../server/src/engine/saved/manifest';
 
 /** A request's method name, with its parameter and result types attached for the compiler only. */
 export interface RequestDef<P, R> {
@@ -34,6 +35,33 @@ export interface GraphAnswer {
 export const ModelGraphRequest = request<ModelRequestParams, GraphAnswer | null>('convlens/modelGraph');
 /** `convlens/profile`: the JSON report of `convlens profile --json` for a document (docs/report.md). */
 export const ProfileRequest = request<ModelRequestParams, Report | null>('convlens/profile');
+
+// ---- saved model files (the model viewer, client/src/saved_editor.ts)
+export interface SavedModelParams {
+  uri: string;
+  /** Increases with each read of the file by the client. */
+  version: number;
+  /** The file's path (for messages), and the JSON text: model.json, Keras JSON, or the config of a .keras / .h5. */
+  path: string;
+  text: string;
+}
+/** What the model viewer gets: the panel's payload plus the weight groups for its shard check. */
+export interface SavedModelAnswer {
+  formatLabel: string;
+  models: { report: ModelReport; graph: ModelGraph }[];
+  diagnostics: Diagnostic[];
+  shards: ShardGroup[];
+}
+export interface SavedVersionParams {
+  uri: string;
+  version: number;
+}
+/** `convlens/savedModel`: analyse a saved model file's text (kept in the worker for the two below). */
+export const SavedModelRequest = request<SavedModelParams, SavedModelAnswer | { error: string }>('convlens/savedModel');
+/** `convlens/savedModelAdvice`: design advice, no fixes (null: the worker no longer has that version). */
+export const SavedAdviceRequest = request<SavedVersionParams, Diagnostic[] | null>('convlens/savedModelAdvice');
+/** `convlens/savedModelTypeScript`: Copy as TypeScript (null: the worker no longer has that version). */
+export const SavedTypeScriptRequest = request<SavedVersionParams, string | null>('convlens/savedModelTypeScript');
 
 // ---- code actions that insert blocks
 /** What an inserted-block action does; it travels in the action's kind, never in its title. */

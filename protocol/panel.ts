@@ -8,7 +8,7 @@
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
 import type { WorkerEvent } from './worker';
 
-export type ViewKind = 'graph' | 'profile' | 'training';
+export type ViewKind = 'graph' | 'profile' | 'training' | 'findings';
 export type ExportFormat = 'svg' | 'png';
 
 export interface ModelPayload {
@@ -27,6 +27,10 @@ export interface ModelMessage {
   /** Model name to show; the first model otherwise. */
   selected?: string;
   view?: ViewKind;
+  /** A saved model file: what it is ('TensorFlow.js layers model (...)'); shows the Findings tab. */
+  source?: string;
+  /** A saved model file's design advice (diagnostics without fixes), listed with `diagnostics` in the Findings tab. */
+  findings?: Diagnostic[];
 }
 /** The editor cursor moved: highlight the layers whose constructing call contains it. */
 export interface CursorMessage {
@@ -82,7 +86,11 @@ export interface CopyMessage {
   /** What was copied, for the host's notification ('profile as Markdown'). */
   what?: string;
 }
-export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage;
+/** The panel's Cancel on a running measurement: the host stops the worker. */
+export interface CancelRunMessage {
+  type: 'cancelRun';
+}
+export type FromWebview = ReadyMessage | RevealMessage | SelectModelMessage | ExportMessage | CopyMessage | CancelRunMessage;
 
 // ---- validators
 type Obj = Record<string, unknown>;
@@ -163,7 +171,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   }
   const groupIds = new Set<string>();
   for (const g of x.groups) {
-    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.parentId)) return false;
+    if (!isObj(g) || !isStr(g.id) || groupIds.has(g.id) || ids.has(g.id) || !isStr(g.label) || !optStr(g.detail) || !optStr(g.parentId)) return false;
     if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShape) || !isArr(g.outputShapes, isShape) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
@@ -177,7 +185,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
   return true;
 }
 
-const VIEWS = new Set<unknown>(['graph', 'profile', 'training']);
+const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
 export function isModelPayload(x: unknown): x is ModelPayload {
@@ -194,7 +202,9 @@ export function isToWebview(x: unknown): x is ToWebview {
         isArr(x.models, isModelPayload) &&
         isArr(x.diagnostics, isDiagnostic) &&
         optStr(x.selected) &&
-        (x.view === undefined || VIEWS.has(x.view))
+        (x.view === undefined || VIEWS.has(x.view)) &&
+        optStr(x.source) &&
+        (x.findings === undefined || isArr(x.findings, isDiagnostic))
       );
     case 'cursor':
       return isStr(x.uri) && isInt(x.line) && isInt(x.character);
@@ -225,6 +235,8 @@ export function isFromWebview(x: unknown): x is FromWebview {
       return FORMATS.has(x.format) && isStr(x.data) && x.data.length <= MAX_EXPORT && optStr(x.name) && (x.format === 'svg' ? /^\s*<(\?xml|svg)/.test(x.data) : x.data.startsWith('data:image/png;base64,'));
     case 'copy':
       return isStr(x.text) && x.text.length <= MAX_EXPORT && optStr(x.what);
+    case 'cancelRun':
+      return true;
     default:
       return false;
   }

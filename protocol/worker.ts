@@ -6,7 +6,8 @@
  *   started → backend → phase(analyse…) → model → check(forward-shape) → check(finite-output)
  *   → check(initial-loss) → gradients(first) → step × N → gradients(last) → check(overfit)
  *   → check(gradient-flow) → check(throughput) → result
- * A profile run: started → backend → model → phase(profile) → profile → (result-less) end.
+ * A profile run: started → backend → model → (phase(profile) → progress × n → profile(partial))
+ *   per batch size but the last → phase(profile) → progress × n → profile → (result-less) end.
  * A run that cannot go on sends `error` (and nothing after). `log` may come at any point: it is
  * the user's own console output (the builder may print), never mixed into stdout's JSON.
  * The supervisor adds `exit` itself when the process ends for any reason.
@@ -144,7 +145,10 @@ export interface ProfileResult {
   layerSumMs: number[];
   layers: LatencyRow[];
   groups: GroupLatency[];
+  /** The most timed runs a measurement was allowed (it stops earlier once two runs agree). */
   repeats: number;
+  /** Timed runs in all (set on the final result). */
+  runs?: number;
 }
 
 export type Phase = 'analyse' | 'transpile' | 'build' | 'forward' | 'initial-loss' | 'overfit' | 'gradients' | 'throughput' | 'profile';
@@ -165,6 +169,8 @@ export type WorkerEvent =
   | { type: 'started'; pid: number; mode: 'check' | 'profile'; file: string; model: string | null; time: number }
   | { type: 'backend'; backend: BackendName; device: 'gpu' | 'cpu'; attempts: BackendAttempt[]; kernels: string[]; tfjsVersion: string }
   | { type: 'phase'; phase: Phase; message: string }
+  /** How far a long phase is: `done` of `total` units (a profile: layers per batch size), and what runs now. */
+  | { type: 'progress'; phase: Phase; done: number; total: number; message: string }
   | {
       type: 'model';
       name: string;
@@ -176,6 +182,8 @@ export type WorkerEvent =
       lossName: string;
       optimizerName: string;
       compiledByBuilder: boolean;
+      /** The overfit check passes when the loss falls below this fraction of its first value. */
+      lossFraction?: number;
       /** Models the file holds, for a picker. */
       available: string[];
     }
@@ -185,7 +193,8 @@ export type WorkerEvent =
   | { type: 'gradients'; when: 'first' | 'last'; step: number; layers: LayerGradient[] }
   | { type: 'log'; level: 'log' | 'warn' | 'error'; text: string }
   | { type: 'result'; result: CheckResult }
-  | { type: 'profile'; result: ProfileResult }
+  /** Measured latency; `partial`: the batch sizes measured so far, more follows. */
+  | { type: 'profile'; result: ProfileResult; partial?: boolean }
   | { type: 'error'; error: RunError }
   /** Added by the supervisor, never written by the worker. */
   | { type: 'exit'; code: number | null; signal: string | null; reason: ExitReason };
@@ -209,7 +218,7 @@ export interface WorkerOptions {
   seed?: number;
   /** Profile: the larger batch size measured besides 1 (default 8). */
   profileBatch?: number;
-  /** Profile: repeats per measurement (median taken; default 5). */
+  /** Profile: at most this many timed runs per measurement (median taken; fewer once two agree; default 5). */
   repeats?: number;
   /** Soft time budget (ms since the worker started): training stops early, the check still reports. */
   budgetMs?: number;

@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { registerCommands } from './commands';
 import { ModelStatus } from './status';
 import { PanelManager } from './panel';
+import { SavedModelEditor } from './saved_editor';
 
 let client: LanguageClient | undefined;
 
@@ -37,7 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const panels = new PanelManager(context, client, output);
   const status = new ModelStatus(client);
   context.subscriptions.push(panels, status);
+  const saved = new SavedModelEditor(context, client, output);
   registerCommands(context, client, panels, output);
+  context.subscriptions.push(vscode.commands.registerCommand('convlens.copyAsTypeScript', () => saved.copyTypeScript()));
 }
 
 export async function deactivate(): Promise<void> {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestGraph } from './requests';
+import { saveExport } from './export';
 import { webviewHtml } from '../../webview/src/html';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../protocol/panel';
 import type { WorkerEvent } from '../../protocol/worker';
@@ -20,6 +21,8 @@ export class PanelManager implements vscode.Disposable {
   private pending: ToWebview[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
+  /** Stops the run whose progress the panel shows (set while one runs). */
+  private cancelRun: (() => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -50,6 +53,11 @@ export class PanelManager implements vscode.Disposable {
   /** Forward a training-worker event to the Training view. */
   postTraining(event: WorkerEvent): void {
     this.post({ type: 'training', event });
+  }
+
+  /** The run the panel's Cancel button stops (undefined: none running). */
+  setCancel(cancel: (() => void) | undefined): void {
+    this.cancelRun = cancel;
   }
 
   /** Ask the webview to export what it draws (it answers with an `export` message). */
@@ -138,23 +146,16 @@ export class PanelManager implements vscode.Disposable {
       case 'selectModel':
         if (this.target) this.target.model = m.name;
         return;
+      case 'cancelRun':
+        this.cancelRun?.();
+        return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         void vscode.window.showInformationMessage('ConvLens: copied to the clipboard.');
         return;
-      case 'export': {
-        const name = `${this.target?.model ?? 'model'}.${m.format}`;
-        const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? this.target?.uri;
-        const to = await vscode.window.showSaveDialog({
-          defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
-          filters: m.format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
-        });
-        if (!to) return;
-        const bytes = m.format === 'svg' ? Buffer.from(m.data, 'utf8') : Buffer.from(m.data.replace(/^data:image\/png;base64,/, ''), 'base64');
-        await vscode.workspace.fs.writeFile(to, bytes);
-        void vscode.window.showInformationMessage(`ConvLens: saved ${to.fsPath}`);
+      case 'export':
+        await saveExport(m, this.target?.model ?? 'model', this.target?.uri);
         return;
-      }
     }
   }
 

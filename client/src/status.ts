@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestProfile } from './requests';
 import { human } from '../../server/src/engine/report/format';
+import { statusAction } from './status_policy';
 
 const LANGS = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
@@ -11,6 +12,8 @@ export class ModelStatus implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private static backend: string | undefined;
+  /** The document the shown value is about. */
+  private shownUri: string | undefined;
   private static instance: ModelStatus | undefined;
 
   constructor(private readonly client: LanguageClient) {
@@ -42,14 +45,24 @@ export class ModelStatus implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !LANGS.has(editor.document.languageId)) {
       this.item.hide();
+      this.shownUri = undefined;
       return;
     }
-    const profile = await requestProfile(this.client, editor.document.uri.toString()).catch(() => null);
-    const models = profile?.models ?? [];
-    if (!models.length) {
+    const uri = editor.document.uri.toString();
+    // Another document's value must not stand for this one while it is analysed.
+    if (this.shownUri !== uri) this.item.hide();
+    const asked = { uri, version: editor.document.version };
+    const profile = await requestProfile(this.client, uri).catch(() => null);
+    const now = vscode.window.activeTextEditor;
+    // Typing meanwhile, or no answer: keep the last settled value (no intermediate totals).
+    const action = statusAction(asked, now && { uri: now.document.uri.toString(), version: now.document.version }, profile ? profile.models.length : null);
+    if (action === 'keep') return;
+    if (action === 'hide') {
       this.item.hide();
+      this.shownUri = undefined;
       return;
     }
+    const models = profile!.models;
     const line = editor.selection.active.line;
     const m = models.find((x) => x.range.start.line <= line && line <= x.range.end.line) ?? models[0]!;
     const errors = m.diagnostics.filter((d) => d.severity === 'error').length;
@@ -60,6 +73,7 @@ export class ModelStatus implements vscode.Disposable {
         '\n\nClick to profile.',
     );
     this.item.show();
+    this.shownUri = uri;
   }
 
   dispose(): void {

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { startCheck, startProfile, type SupervisorOptions } from '../../server/src/runtime/supervisor';
-import type { WorkerEvent } from '../../protocol/worker';
+import type { BackendChoice, WorkerEvent } from '../../protocol/worker';
+import { settingValue, type SettingKey } from '../../protocol/settings';
 import type { PanelManager } from './panel';
 import type { Target } from './pick_model';
 import { ModelStatus } from './status';
@@ -19,15 +20,16 @@ const flagged = vscode.window.createTextEditorDecorationType({
 
 function options(context: vscode.ExtensionContext, t: Target): SupervisorOptions {
   const cfg = vscode.workspace.getConfiguration('convlens');
+  const get = <K extends SettingKey>(key: K) => settingValue({ [key]: cfg.get(key) }, key);
   return {
     workerPath: context.asAbsolutePath('dist/worker.js'),
     trusted: vscode.workspace.isTrusted,
     file: t.uri.fsPath,
     model: t.model,
-    backend: cfg.get('training.backend', 'auto'),
-    steps: cfg.get('training.steps', 50),
-    timeoutMs: cfg.get('training.timeoutSeconds', 120) * 1000,
-    memoryMb: cfg.get('training.memoryMB', 4096),
+    backend: get('training.backend') as BackendChoice,
+    steps: get('training.steps'),
+    timeoutMs: get('training.timeoutSeconds') * 1000,
+    memoryMb: get('training.memoryMB'),
     // In VS Code the extension host's binary is Electron: run it as plain Node for the worker.
     nodePath: process.execPath,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -36,6 +38,7 @@ function options(context: vscode.ExtensionContext, t: Target): SupervisorOptions
 }
 
 function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress?: vscode.Progress<{ message?: string; increment?: number }>) {
+  let reported = 0;
   return (e: WorkerEvent) => {
     panels.postTraining(e);
     switch (e.type) {
@@ -48,6 +51,11 @@ function onEvent(panels: PanelManager, output: vscode.LogOutputChannel, progress
         break;
       case 'step':
         progress?.report({ message: `step ${e.step}/${e.total}: loss ${e.loss.toFixed(4)}`, increment: 100 / e.total });
+        break;
+      case 'progress':
+        // VS Code's bar takes increments: report the change since the last event.
+        progress?.report({ message: e.message, increment: (100 * (e.done - reported)) / e.total });
+        reported = e.done;
         break;
       case 'log':
         output.appendLine(`[model] ${e.text}`);
@@ -80,11 +88,25 @@ export async function runTraining(context: vscode.ExtensionContext, t: Target, p
   );
 }
 
-/** Measured latency for the Profile view (trusted workspaces only). */
+/**
+ * Measured latency for the Profile view (trusted workspaces only), with VS Code's progress
+ * notification; its Cancel and the panel's both stop the worker.
+ */
 export async function runProfile(context: vscode.ExtensionContext, t: Target, panels: PanelManager, output: vscode.LogOutputChannel): Promise<void> {
-  const handle = startProfile(options(context, t), onEvent(panels, output));
-  const outcome = await handle.done;
-  if (!outcome.result) output.warn(`measured latency unavailable: ${outcome.message}`);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ConvLens: measuring ${t.model}`, cancellable: true },
+    async (progress, token) => {
+      const handle = startProfile(options(context, t), onEvent(panels, output, progress));
+      token.onCancellationRequested(() => handle.cancel());
+      panels.setCancel(() => handle.cancel());
+      try {
+        const outcome = await handle.done;
+        if (outcome.reason !== 'done') output.warn(`measured latency ${outcome.reason === 'cancelled' ? 'cancelled' : 'unavailable'}: ${outcome.message}`);
+      } finally {
+        panels.setCancel(undefined);
+      }
+    },
+  );
 }
 
 /** Mark layers whose gradients vanished or exploded, until the document changes. */

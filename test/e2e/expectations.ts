@@ -10,6 +10,7 @@ import type { Finding } from '../../server/src/engine/advice';
 import { diskHost } from '../../server/src/host/disk_host';
 import { exact, human, shapeCompact, shapeText } from '../../server/src/engine/report/format';
 import { ROOT } from './harness';
+import { blockActions, blockKeeper, type Action } from '../../server/src/ide/actions';
 
 /** The workspace the tests open: workspace path → repository path. */
 export const FILES = {
@@ -17,6 +18,8 @@ export const FILES = {
   inception: { ws: 'inception_cifar.ts', src: 'examples/inception_cifar.ts' },
   helperError: { ws: 'broken/helper_error.ts', src: 'test/fixtures/broken/helper_error.ts' },
   tooSmall: { ws: 'broken/too_small_input.ts', src: 'test/fixtures/broken/too_small_input.ts' },
+  /** A copy of ResNet-50 that Insert Block edits (the other tests keep theirs untouched). */
+  insert: { ws: 'insert/resnet50_functional.ts', src: 'test/fixtures/models/resnet50.ts' },
 } as const;
 
 export function workspaceFiles(): Record<string, string> {
@@ -68,6 +71,15 @@ export function adviceFix(r: AnalysisResult, code: string): AdviceCase {
   if (!f?.fix) throw new Error(`e2e: the engine gives no ${code} finding with a fix for ${r.file}`);
   const s = f.diagnostic.range.start;
   return { finding: f, line: s.line + 1, col: s.character + 1, title: f.fix.title, saving: { params: f.fix.saving?.params ?? NaN, macs: f.fix.saving?.macs ?? NaN } };
+}
+
+/** The block actions the server offers at a 1-based line and column (with its keep-check), as the engine computes them. */
+export function blockActionsAt(src: string, line: number, col: number): Action[] {
+  const path = resolve(ROOT, src);
+  const text = readFileSync(path, 'utf8');
+  const r = analyzeSource(text, path, diskHost);
+  const at = { line: line - 1, character: col - 1 };
+  return blockActions(r, text, { start: at, end: at }, blockKeeper(r, (t) => analyzeSource(t, path, diskHost)));
 }
 
 /** Apply LSP-style edits (0-based line/character) to a text. */

@@ -26,13 +26,19 @@ import {
   type Sandbox,
 } from './harness';
 import { Workbench } from './workbench';
+import { typeCheck } from '../helpers/typecheck';
+import { blockActionOf } from '../../protocol/lsp';
 import { human, shapeCompact } from '../../server/src/engine/report/format';
+import { analyzeSavedModel } from '../../server/src/engine/analyze_saved';
+import { buildNamed, loadFixtureModule, tfjs } from '../helpers/tfjs_oracle';
+import { captureArtifacts, writeLayersModel } from '../helpers/saved_artifacts';
 import {
   FILES,
   adviceFix,
   analyze,
   analyzeFixture,
   applyEdits,
+  blockActionsAt,
   hintLabel,
   hintLine,
   hoverFacts,
@@ -282,6 +288,93 @@ test('ConvLens: Profile Model from the palette opens the panel with one row per 
     } catch (e) {
       console.log(`(no wide profile screenshot: ${(e as Error).message.split('\n')[0]})`);
     }
+  });
+});
+
+test('Insert Block… in a functional file: the chosen block is inserted, saved, and the file still type-checks (tsc --strict, real tfjs types)', { timeout: 180_000 }, async (t) => {
+  // The issue's case: after `x = tf.layers.maxPooling2d(...).apply(x) as tf.SymbolicTensor`.
+  const src = readFileSync(resolve(ROOT, FILES.insert.src), 'utf8');
+  const lines = src.split('\n');
+  const line = lines.findIndex((l) => l.includes("name: 'pool1' })")) + 1;
+  const col = lines[line - 1]!.indexOf('tf.layers.maxPooling2d') + 1;
+  assert.ok(line > 0 && col > 0);
+  const offered = blockActionsAt(FILES.insert.src, line, col);
+  const inception = offered.find((a) => blockActionOf(a.kind) === 'inception');
+  assert.ok(inception, `the engine offers no inception block there: ${offered.map((a) => a.title).join(' | ')}`);
+  const expectedText = applyEdits(src, inception.edits);
+  // What the test can check without the workbench: the edit type-checks (the property test checks them all).
+  assert.deepEqual(typeCheck([{ file: resolve(ROOT, FILES.insert.src), text: expectedText }])[0], []);
+  const diskPath = join(sb!.workspace, FILES.insert.ws);
+
+  await shotOnFailure('insert-block', async () => {
+    await closeAllEditors();
+    await wb.openFile(FILES.insert.ws);
+    await wb.notActivating();
+    await wb.goTo(line, col);
+    // The analysis is there once the pool's hint shows.
+    await until('the max-pool hint', async () => (await wb.lineText(line)).includes('→ 56×56×64'), 60_000);
+    await wb.runCommand('ConvLens: Insert Block…');
+    // The quick pick lists every kind the engine offers there, by title.
+    const rows = await until('the Insert Block quick pick', async () => {
+      const r = (await wb.quickRows()).map((x) => x.split('\n')[0]!);
+      return r.some((x) => x.includes('Insert inception block')) && r;
+    }, 30_000);
+    for (const a of offered) assert.ok(rows.some((r) => r.includes(a.title.slice(0, 40))), `"${a.title}" missing from the quick pick:\n${rows.join('\n')}`);
+    await wb.screenshot('insert-block-pick');
+    await wb.filterQuickInput('inception');
+    await until('the inception row first', async () => ((await wb.quickRows())[0] ?? '').includes('Insert inception block'), 10_000);
+    await wb.page.keyboard.press('Enter');
+    await until('the inserted call in the editor', async () => (await wb.editorText()).includes('inceptionBlock('), 20_000);
+    bestShots['e2e-insert-block.png'] = await wb.screenshot('insert-block-applied');
+    const saved = await until('the saved file on disk', async () => {
+      await wb.focusEditor();
+      await wb.press('Control+S');
+      await sleep(500);
+      const s = readFileSync(diskPath, 'utf8');
+      return s !== src && s;
+    }, 30_000, 1000);
+    assert.equal(saved, expectedText, 'the saved file is not the original with the engine\'s block edit');
+  });
+
+  // The saved file: tsc --strict against @tensorflow/tfjs's own declarations (resolved from the
+  // repository, where node_modules is), and the engine finds no error and more layers.
+  const saved = readFileSync(diskPath, 'utf8');
+  const errors = typeCheck([{ file: resolve(ROOT, FILES.insert.src), text: saved }])[0]!;
+  assert.deepEqual(errors, [], `the saved file does not type-check:\n${errors.join('\n')}`);
+  const after = analyze(diskPath);
+  assert.equal(after.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  const layers = (r: typeof after) => r.models[0]!.report.layers.length;
+  assert.ok(layers(after) > layers(analyzeFixture(FILES.insert.src)), 'the block added layers');
+  t.diagnostic(`${inception.title}: the saved file type-checks; ${layers(analyzeFixture(FILES.insert.src))} → ${layers(after)} layers`);
+});
+
+test('a tfjs model.json opens in the ConvLens model viewer: the graph, and the Findings tab with its checks', { timeout: 150_000 }, async () => {
+  // A model.json written by real tfjs (AlexNet's fixture), its weights shard cut short.
+  const tf = await tfjs();
+  const model = await buildNamed(loadFixtureModule(resolve(ROOT, 'test/fixtures/models/alexnet.ts')), 'alexNet');
+  const art = await captureArtifacts(model);
+  model.dispose();
+  tf.disposeVariables();
+  const dir = join(sb!.workspace, 'pretrained');
+  const written = writeLayersModel(dir, art, 512 * 1024 * 1024);
+  writeFileSync(join(dir, written.shards[0]!), Buffer.alloc(1000));
+  const expected = analyzeSavedModel(readFileSync(written.modelJson, 'utf8'), written.modelJson, { fileSize: (p) => statSync(join(dir, p)).size });
+  const report = expected.models[0]!.report;
+  await shotOnFailure('saved-model', async () => {
+    await closeAllEditors();
+    await wb.openFile('pretrained/model.json', false);
+    const frame = await wb.frameWith('.cl-graph g.viewport', 90_000);
+    // One box per layer (and the input), each labelled as the engine describes it.
+    const boxes = frame.locator('.cl-graph [data-layer-index]');
+    await until(`${report.layers.length} layer boxes`, async () => (await boxes.count()) === report.layers.length, 30_000);
+    assert.match(await frame.locator('.summary').innerText(), new RegExp(`${human(report.totalParams).replace('.', '\\.')} params`));
+    await frame.locator('.tab-findings').click();
+    const findings = await until('the shard check in the Findings tab', async () => {
+      const t = await frame.locator('.findings').innerText();
+      return /weight shards hold 1,000 bytes/.test(t) && t;
+    }, 30_000);
+    assert.match(findings, /TensorFlow\.js layers model/);
+    bestShots['e2e-saved-model.png'] = await wb.screenshot('saved-model');
   });
 });
 

@@ -63,6 +63,12 @@ export class Workbench {
     await this.quickInput.fill(text);
   }
 
+  /** Type into an open quick input (a command's quick pick), replacing its filter text. */
+  async filterQuickInput(text: string): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.quickInput.fill(text);
+  }
+
   /** The visible rows of the quick input list. */
   async quickRows(): Promise<string[]> {
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
@@ -95,7 +101,8 @@ export class Workbench {
   }
 
   /** Quick open a workspace file by its (relative) path and wait until its editor is active. */
-  async openFile(relPath: string): Promise<void> {
+  /** Quick-opens a file; `textEditor: false` for files that open in a custom editor (a webview). */
+  async openFile(relPath: string, textEditor = true): Promise<void> {
     const name = relPath.split('/').pop()!;
     await until(
       `quick open of ${relPath}`,
@@ -114,7 +121,7 @@ export class Workbench {
       60_000,
       1000,
     );
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    if (textEditor) await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
   /** Ctrl+G to a 1-based line and column; waits for the status bar to show it. */

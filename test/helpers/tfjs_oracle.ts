@@ -5,6 +5,7 @@
  */
 import { build, buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 let backendReady: Promise<unknown> | undefined;
@@ -36,8 +37,9 @@ export function loadFixtureModule(file: string): Record<string, unknown> {
   });
   const code = out.outputFiles[0]!.text;
   const mod = { exports: {} as Record<string, unknown> };
+  // __dirname / __filename as Node gives a CommonJS module (builders find model files next to themselves).
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('module', 'exports', 'require', code)(mod, mod.exports, req);
+  new Function('module', 'exports', 'require', '__dirname', '__filename', code)(mod, mod.exports, req, dirname(file), file);
   return mod.exports;
 }
 

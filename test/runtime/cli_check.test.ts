@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { checkCommand } from '../../server/src/cli/check';
 import { repoRoot, workerBundle } from './worker_bundle';
+import { reportValidator } from '../helpers/report_schema';
 
 async function run(args: string[], flags: Record<string, string | true>): Promise<{ code: number; out: string; err: string }> {
   process.env.CONVLENS_WORKER = workerBundle();
@@ -30,6 +31,9 @@ test('--json on a healthy model: exit 0 and the documented fields', async () => 
   const r = await run(['test/fixtures/runtime/tiny_cnn.ts'], { json: true, steps: '25', batch: '8' });
   assert.equal(r.code, 0, r.out);
   const j = JSON.parse(r.out);
+  const validate = reportValidator('CheckOutput');
+  assert.ok(validate(j), JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.equal(j.seed, 1, 'the default seed is reported');
   // auto: wasm here; tfjs-node(-gpu) where ConvLens's optional dependencies installed.
   assert.ok(['wasm', 'tfjs-node', 'tfjs-node-gpu'].includes(j.backend), j.backend);
   assert.equal(j.passed, true);
@@ -72,6 +76,7 @@ test("an error in the user's file: exit 2, with file and line", async () => {
   assert.match(r.out, /Could not complete: could not run \(build\): filters must be positive at .*misbehaving\.ts:32/);
   const j = JSON.parse((await run(['test/fixtures/runtime/misbehaving.ts'], { model: 'throws', backend: 'wasm', json: true })).out);
   assert.equal(j.passed, false);
+  assert.ok(reportValidator('CheckOutput')(j), 'a run that could not finish still matches the contract');
   assert.equal(j.outcome.reason, 'failed');
   assert.equal(j.outcome.error.line, 32);
 });
@@ -81,4 +86,5 @@ test('bad usage: exit 2', async () => {
   assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { backend: 'tpu' })).code, 2);
   assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { steps: 'many' })).code, 2);
   assert.equal((await run(['test/fixtures/runtime/nope.ts'], {})).code, 2);
+  assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { seed: '-1' })).code, 2);
 });

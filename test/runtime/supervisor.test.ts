@@ -165,3 +165,43 @@ test('a profile measures every layer at two batch sizes', async () => {
   assert.ok(r.layers.every((l) => l.layerIndex !== null && l.ms.length === 2 && l.ms.every((m) => m >= 0)));
   assert.ok(r.totalMs.every((m) => m > 0));
 });
+
+test('a profile reports progress: batch 1 arrives first as a partial result, progress counts every layer, repeats stop early', async () => {
+  const events: WorkerEvent[] = [];
+  const out = await startProfile(base('tiny_cnn.ts', { profileBatch: 4, repeats: 5 }), (e) => events.push(e)).done;
+  assert.equal(out.reason, 'done', out.message);
+  const progress = events.filter((e): e is Extract<WorkerEvent, { type: 'progress' }> => e.type === 'progress');
+  assert.ok(progress.length >= 4, `${progress.length} progress events`);
+  const total = progress[0]!.total;
+  // Two batch sizes × (6 layers + the whole model).
+  assert.equal(total, 2 * (6 + 1));
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i]!.done >= progress[i - 1]!.done, 'progress never goes back');
+  assert.equal(progress[progress.length - 1]!.done, total);
+  assert.ok(progress.some((p) => /layer \d+ of 6/.test(p.message) || /batch 1/.test(p.message)), progress.map((p) => p.message).join(' | '));
+  const profiles = events.filter((e): e is Extract<WorkerEvent, { type: 'profile' }> => e.type === 'profile');
+  assert.equal(profiles.length, 2);
+  assert.equal(profiles[0]!.partial, true);
+  assert.deepEqual(profiles[0]!.result.batchSizes, [1]);
+  assert.ok(profiles[0]!.result.layers.every((l) => l.ms.length === 1));
+  assert.deepEqual(profiles[1]!.result.batchSizes, [1, 4]);
+  assert.ok(!profiles[1]!.partial);
+  // The first batch's numbers are the final result's first column.
+  assert.deepEqual(profiles[1]!.result.totalMs[0], profiles[0]!.result.totalMs[0]);
+  // Every measurement runs at least once and at most `repeats` times: 2 × (6 + 1) measurements.
+  const runs = profiles[1]!.result.runs!;
+  assert.ok(runs >= 14 && runs <= 14 * 5, `${runs} timed runs`);
+});
+
+test('a profile can be cancelled while it measures: the exit says so and no process is left', async () => {
+  let handle!: ReturnType<typeof startProfile>;
+  const events: WorkerEvent[] = [];
+  handle = startProfile(base('tiny_cnn.ts', { profileBatch: 4 }), (e) => {
+    events.push(e);
+    if (e.type === 'progress') handle.cancel();
+  });
+  const out = await handle.done;
+  assert.equal(out.reason, 'cancelled', out.message);
+  assert.match(out.message, /cancelled while timing/);
+  assert.equal(events[events.length - 1]!.type, 'exit');
+  assert.ok(gone(handle.pid!));
+});

@@ -60,3 +60,22 @@ for (const [f, want] of Object.entries(CANONICAL)) {
     assert.deepEqual(Object.fromEntries(got), want);
   });
 }
+
+test('gap-head: a toy CNN\'s small head is left alone unless the threshold (convlens.advice.gapHeadMinParams) allows it', () => {
+  // flatten of 16×16×8 → dense 10: 20,490 params, 99% of the model but far from 1M.
+  const text = `import * as tf from '@tensorflow/tfjs';
+export function toy(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return model;
+}
+`;
+  const codes = (options?: { gapHeadMinParams: number }) =>
+    (analyzeSource(text, '/toy.ts', undefined, { advice: true, adviceOptions: options }).findings ?? []).map((f) => f.diagnostic.code);
+  assert.ok(!codes().includes('gap-head'), 'not with the default 1M threshold');
+  assert.ok(codes({ gapHeadMinParams: 20_490 }).includes('gap-head'), 'a threshold at the head\'s size fires');
+  assert.ok(!codes({ gapHeadMinParams: 20_491 }).includes('gap-head'), 'one above does not');
+});

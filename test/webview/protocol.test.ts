@@ -13,7 +13,7 @@ describe('protocol validators', () => {
     assert.ok(isToWebview({ ...good, selected: 'googLeNet', view: 'profile', version: null }));
     assert.ok(isToWebview({ type: 'cursor', uri: good.uri, line: 3, character: 0 }));
     assert.ok(isToWebview({ type: 'theme' }));
-    assert.ok(isToWebview({ type: 'training', event: { step: 1, loss: 2.3 } }));
+    assert.ok(isToWebview({ type: 'training', event: { type: 'step', step: 1, total: 3, loss: 2.3, ms: 5 } }));
     assert.ok(isToWebview({ type: 'requestExport', format: 'png' }));
     for (const f of ['densenet121', 'shared_layers', 'unet', 'two_files_main']) assert.ok(isToWebview(fixtureMessage(f)), f);
   });
@@ -37,6 +37,7 @@ describe('protocol validators', () => {
     assert.equal(isToWebview({ type: 'cursor', uri: 'x', line: 1.5, character: 0 }), false);
     assert.equal(isToWebview({ type: 'requestExport', format: 'pdf' }), false);
     assert.equal(isToWebview({ type: 'training' }), false);
+    assert.equal(isToWebview({ type: 'training', event: { step: 1 } }), false, 'an event without its type');
     assert.equal(isToWebview(null), false);
   });
 

@@ -53,6 +53,14 @@ describe('training view', { skip: skipReason() }, () => {
     await p.page.locator('.training-view .grad-row').first().click();
     const reveal = (await p.posted()).filter((m) => m.type === 'reveal').at(-1) as { range: unknown } | undefined;
     assert.deepEqual(reveal?.range, first.layers[0]!.range);
+    // The loss axis starts at 0 and the pass threshold is drawn where the check puts it.
+    const model = check.find((e) => e.type === 'model') as Extract<WorkerEvent, { type: 'model' }>;
+    const firstLoss = (check.find((e) => e.type === 'step') as Extract<WorkerEvent, { type: 'step' }>).loss;
+    const chart = await p.page.$eval('.training-view .loss-chart', (el) => ({ ...(el as HTMLElement).dataset }));
+    assert.equal(Number(chart.yMin), 0);
+    assert.ok(model.lossFraction! > 0 && model.lossFraction! < 1);
+    assert.ok(Math.abs(Number(chart.threshold) - model.lossFraction! * firstLoss) < 1e-9 * firstLoss, JSON.stringify(chart));
+    assert.ok(Number(chart.yMax) >= firstLoss);
     const status = await p.page.textContent('.training-view .run-status');
     assert.match(status!, new RegExp(`on ${result.result.backend}`));
     assert.deepEqual(p.errors, []);
@@ -73,6 +81,75 @@ describe('training view', { skip: skipReason() }, () => {
     assert.equal(cells, measured);
     assert.match((await p.page.textContent('.profile-view .measured'))!, new RegExp(`forward pass ${res.result.totalMs[0]!.toFixed(1)} ms at batch 1`));
     assert.equal(await p.page.isVisible('.tab-training'), false, 'a profile run does not open the Training tab');
+    await p.page.close();
+  });
+
+  test('a profile run shows a progress bar with what is timed and a Cancel that reaches the host', async () => {
+    const p = await openPanel(browser, { width: 600, height: 700 });
+    await p.send({ ...modelMessage(), view: 'profile' });
+    await p.page.waitForSelector('table.profile tbody tr');
+    const firstProgress = profile.findIndex((e) => e.type === 'progress');
+    assert.ok(firstProgress > 0, 'the run sent progress events');
+    for (const e of profile.slice(0, firstProgress + 1)) await p.send({ type: 'training', event: e });
+    await p.page.waitForSelector('.run-progress:not([hidden])');
+    const label = await p.page.textContent('.run-progress .run-label');
+    assert.match(label!, /^Measuring latency: batch 1: /);
+    const ev = profile[firstProgress] as Extract<WorkerEvent, { type: 'progress' }>;
+    assert.equal(await p.page.$eval('.run-progress progress', (b) => (b as HTMLProgressElement).value), ev.done / ev.total);
+    // The bar stays in view above the table (sticky) and inside the 600 px panel.
+    const box = (await p.page.locator('.run-progress').boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= 600, JSON.stringify(box));
+    await p.page.click('.run-progress .run-cancel');
+    assert.ok((await p.posted()).some((m) => m.type === 'cancelRun'), 'Cancel asks the host to stop the worker');
+    // The partial result (batch 1) fills the column before the run ends.
+    const partial = profile.findIndex((e) => e.type === 'profile');
+    for (const e of profile.slice(firstProgress + 1, partial + 1)) await p.send({ type: 'training', event: e });
+    await p.page.waitForSelector('.profile-view th.c-latency');
+    assert.match((await p.page.textContent('.profile-view th.c-latency'))!, /batch 1\)/);
+    assert.equal(await p.page.isVisible('.run-progress'), true, 'still measuring the larger batch');
+    mkdirSync(shots, { recursive: true });
+    await p.page.screenshot({ path: resolve(shots, 'profile-progress-600.png') });
+    for (const e of profile.slice(partial + 1)) await p.send({ type: 'training', event: e });
+    await p.page.waitForSelector('.run-progress', { state: 'hidden' });
+    assert.match((await p.page.textContent('.profile-view th.c-latency'))!, /batch 1 \/ 8\)/);
+    mkdirSync(shots, { recursive: true });
+    assert.deepEqual(p.errors, []);
+    await p.page.close();
+  });
+
+  test('a cancelled profile run says so and keeps the static table', async () => {
+    const p = await openPanel(browser, { width: 600, height: 700 });
+    await p.send({ ...modelMessage(), view: 'profile' });
+    await p.page.waitForSelector('table.profile tbody tr');
+    const started = profile.find((e) => e.type === 'started')!;
+    await p.send({ type: 'training', event: started });
+    await p.send({ type: 'training', event: { type: 'exit', code: null, signal: 'SIGTERM', reason: 'cancelled' } });
+    await p.page.waitForFunction(() => document.querySelector('.run-progress .run-label')?.textContent === 'Measuring cancelled.');
+    assert.equal(await p.page.isVisible('.run-progress .run-cancel'), false);
+    assert.ok(await p.page.locator('table.profile tbody tr').count() > 0);
+    await p.page.close();
+  });
+
+  test('the loss chart of a failed overfit (2.30 → 2.28): axis from 0, the threshold line, the relative change in words', async () => {
+    const p = await openPanel(browser, { width: 600, height: 800 });
+    await p.send(modelMessage());
+    const losses = Array.from({ length: 20 }, (_, i) => 2.3 - (0.02 * i) / 19);
+    const events: unknown[] = [
+      { type: 'started', pid: 1, mode: 'check', file: fixture, model: 'tinyCnn', time: 0 },
+      { type: 'model', name: 'tinyCnn', params: 16618, layers: 6, inputShapes: [[null, 32, 32, 3]], outputShapes: [[null, 10]], batchSize: 32, lossName: 'categoricalCrossentropy', optimizerName: 'adam', compiledByBuilder: false, lossFraction: 0.5, available: ['tinyCnn'] },
+      ...losses.map((loss, i) => ({ type: 'step', step: i + 1, total: 20, loss, ms: 5 })),
+    ];
+    for (const e of events) await p.send({ type: 'training', event: e });
+    await p.page.waitForFunction(() => (document.querySelector('.training-view .loss-chart') as HTMLElement | null)?.dataset.yMin !== undefined);
+    const chart = await p.page.$eval('.training-view .loss-chart', (el) => ({ ...(el as HTMLElement).dataset }));
+    assert.equal(Number(chart.yMin), 0, 'the axis starts at 0, not at 2.28');
+    assert.ok(Math.abs(Number(chart.threshold) - 1.15) < 1e-9, chart.threshold);
+    assert.ok(Number(chart.yMax) >= 2.3 && Number(chart.yMax) < 2.6, chart.yMax);
+    assert.equal(await p.page.textContent('.training-view .loss-note'), 'Loss 2.300 → 2.280 (−0.9% since step 1) · the check passes below 1.150 (50% of the first loss)');
+    // The threshold is a drawn series (uPlot's legend lists it).
+    assert.match((await p.page.textContent('.training-view .loss-chart .u-legend'))!, /pass below/);
+    await p.page.screenshot({ path: resolve(shots, 'training-loss-failed-overfit-600.png') });
+    assert.deepEqual(p.errors, []);
     await p.page.close();
   });
 });

@@ -15,9 +15,11 @@ import { indexGraph, representative, visibleGraph, type GraphIndex, type Visible
 import type { Geometry } from './graph/layout';
 import type { Host } from './host';
 import { ProfileView, type MeasuredLatency } from './profile/profile_view';
+import { FindingsView } from './findings_view';
 import type { CursorMessage, ExportFormat, ModelMessage, ToWebview, ViewKind } from '../../protocol/panel';
 import { readPalette } from './theme';
 import { TrainingView } from './training_view';
+import { RunProgress } from './run_progress';
 
 interface ModelState {
   collapse: CollapseState;
@@ -60,9 +62,13 @@ export class App {
   private readonly graphView: GraphView;
   private readonly profile: ProfileView;
   private readonly training: TrainingView;
+  private readonly runProgress = new RunProgress(() => this.host.post({ type: 'cancelRun' }));
+  private readonly findings: FindingsView;
   /** The mode of the runtime run whose events are arriving ('profile' runs feed the Profile view). */
   private runMode: 'check' | 'profile' | undefined;
   private readonly layouts: LayoutClient;
+  /** A Fit is collapsing groups level by level: fit once the layout with legible labels is drawn. */
+  private pendingFit = false;
 
   // toolbar parts
   private readonly picker = h('select', { class: 'picker', 'aria-label': 'Model', title: 'Model in this file' });
@@ -99,6 +105,7 @@ export class App {
       reveal: (i) => this.revealLayer(i),
       copy: (text, what) => this.host.post({ type: 'copy', text, what }),
     });
+    this.findings = new FindingsView({ select: (d) => this.revealRange(d.range) });
     host.notify = (text) => this.showToast(text);
     // The layout worker first: it loads ELK while the page is built and the model arrives.
     this.layouts.warmUp();
@@ -116,9 +123,10 @@ export class App {
       ['graph', 'Graph'],
       ['profile', 'Profile'],
       ['training', 'Training'],
+      ['findings', 'Findings'],
     ] as [ViewKind, string][]) {
       const b = h('button', { type: 'button', role: 'tab', class: `tab tab-${v}`, text: label, onclick: () => this.setView(v) });
-      if (v === 'training') b.hidden = true;
+      if (v === 'training' || v === 'findings') b.hidden = true;
       this.tabs.set(v, b);
       tabBar.append(b);
     }
@@ -151,7 +159,7 @@ export class App {
         'div',
         { class: 'group-buttons', role: 'group', 'aria-label': 'Zoom' },
         btn('−', 'Zoom out (-)', () => this.graphView.zoom(0.8)),
-        btn('Fit', 'Fit the whole graph (0)', () => this.graphView.fit()),
+        btn('Fit', 'Fit the graph at a readable size, collapsing blocks if that is what it takes (0); press again for all of it', () => this.fit()),
         btn('+', 'Zoom in (+)', () => this.graphView.zoom(1.25)),
       ),
       h('div', { class: 'group-buttons', role: 'group', 'aria-label': 'Export' }, btn('SVG', 'Export the graph as SVG', () => void this.export('svg')), btn('PNG', 'Export the graph as PNG', () => void this.export('png'))),
@@ -167,10 +175,11 @@ export class App {
     legend.append(h('span', { class: 'item' }, h('span', { class: 'fam-dot group' }), 'block'));
     const hint = h('span', { class: 'hint', text: 'Drag to pan · wheel to zoom · click a layer to reveal its code · click a block to open or close it' });
     const graphSection = h('section', { class: 'view view-graph' }, h('div', { class: 'graph-area' }, this.graphView.root, this.notice), h('footer', { class: 'footer' }, legend, hint));
-    const profileSection = h('section', { class: 'view view-profile' }, this.profile.root);
+    const profileSection = h('section', { class: 'view view-profile' }, this.runProgress.root, this.profile.root);
     const trainingSection = h('section', { class: 'view view-training' }, this.training.root);
-    this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection);
-    this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection), this.toast);
+    const findingsSection = h('section', { class: 'view view-findings' }, this.findings.root);
+    this.sections.set('graph', graphSection).set('profile', profileSection).set('training', trainingSection).set('findings', findingsSection);
+    this.root.append(bar, h('main', {}, graphSection, profileSection, trainingSection, findingsSection), this.toast);
     this.graphView.clear('Waiting for the model…');
     this.setView(this.view);
   }
@@ -226,6 +235,7 @@ export class App {
     this.runMode = TrainingView.modeOf(e) ?? this.runMode;
     const ev = e as { type?: string; result?: unknown };
     if (this.runMode === 'profile') {
+      this.runProgress.add(e);
       if (ev.type === 'profile') this.profile.setLatency(measuredLatency(ev.result));
       return;
     }
@@ -250,6 +260,11 @@ export class App {
     this.picker.replaceChildren(...names.map((n) => h('option', { value: n, text: n })));
     if (this.modelName) this.picker.value = this.modelName;
     this.picker.hidden = names.length < 2;
+    // A saved model file has no Problems-panel entries to click: its checks and advice get a tab.
+    const saved = m.source !== undefined;
+    this.tabs.get('findings')!.hidden = !saved;
+    if (saved) this.findings.show(m.source, [...m.diagnostics, ...(m.findings ?? [])]);
+    else if (this.view === 'findings') this.setView('graph');
     if (m.view && (m.view !== this.hostView || !sameDoc) && (m.view !== 'training' || !this.tabs.get('training')!.hidden)) this.setView(m.view);
     this.hostView = m.view;
     this.render();
@@ -272,7 +287,8 @@ export class App {
       this.cur = undefined;
       this.summary.textContent = '';
       this.problems.hidden = true;
-      this.graphView.clear(m ? 'No model found in this file: ConvLens looks for tf.sequential() and tf.model() in functions, methods and variables.' : 'Waiting for the model…');
+      const none = m?.source !== undefined ? (m.diagnostics[0]?.message ?? 'No model in this file.') : 'No model found in this file: ConvLens looks for tf.sequential() and tf.model() in functions, methods and variables.';
+      this.graphView.clear(m ? none : 'Waiting for the model…');
       this.profile.root.replaceChildren(h('p', { class: 'empty', text: 'No model to profile.' }));
       return;
     }
@@ -320,6 +336,11 @@ export class App {
         const view =
           ahead && aheadAt ? { anchor: ahead, screen: aheadAt } : anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
         this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
+        if (this.pendingFit) {
+          if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) return void this.render();
+          this.pendingFit = false;
+          this.graphView.fit('legible');
+        }
         if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
         this.shownKey = key;
         this.applyCursor();
@@ -372,6 +393,43 @@ export class App {
     this.collapseBtn.setAttribute('aria-pressed', String(st.mode === 'blocks'));
   }
 
+  /**
+   * Fit as semantic zoom: while the whole graph would be too small to read, collapse one more
+   * level (the repeated blocks, then the groups around them: DenseNet's conv blocks, then its dense
+   * blocks, then its stages), then fit; what is still too tall shows from the top at a readable
+   * size. Pressed again right after: the whole graph, however small.
+   */
+  private fit(): void {
+    if (!this.cur) return;
+    if (this.graphView.fittedLegibly()) return this.graphView.fit('all');
+    if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) {
+      this.pendingFit = true;
+      this.save();
+      this.render();
+      return;
+    }
+    this.graphView.fit('legible');
+  }
+
+  /** Collapse the next level of groups; false when nothing more can be collapsed. */
+  private collapseOneLevel(): boolean {
+    const c = this.cur!;
+    const st = this.states[c.key]!.collapse;
+    if ([...c.blocks].some((b) => !c.collapsed(b))) {
+      st.mode = 'blocks';
+      for (const b of c.blocks) delete st.overrides[c.keys.get(b) ?? ''];
+      return true;
+    }
+    const parents = new Set<string>();
+    for (const id of c.ix.real) {
+      if (!c.collapsed(id)) continue;
+      const p = c.ix.realParent.get(id);
+      if (p && !c.collapsed(p)) parents.add(p);
+    }
+    for (const p of parents) st.overrides[c.keys.get(p)!] = true;
+    return parents.size > 0;
+  }
+
   private toggleAllBlocks(): void {
     const c = this.cur;
     if (!c) return;
@@ -414,6 +472,20 @@ export class App {
     this.profile.select(n.layerIndex);
     const l = c.report.layers[n.layerIndex]!;
     this.host.post({ type: 'reveal', file: l.file, range: l.range });
+  }
+
+  /** The layers whose constructing call (saved files: whose entry) is at `range`, shown in the graph. */
+  private revealRange(range: { start: { line: number; character: number } }): void {
+    const c = this.cur;
+    if (!c) return;
+    const i = c.report.layers.findIndex((l) => l.range.start.line === range.start.line && l.range.start.character === range.start.character);
+    this.setView('graph');
+    if (i < 0) return;
+    this.profile.select(i);
+    const ids = c.graph.nodes.filter((n) => n.layerIndex === i).map((n) => representative(c.ix, c.collapsed, n.id));
+    this.graphView.mark('selected', ids);
+    const first = ids.find((id) => this.graphView.has(id));
+    if (first) this.graphView.reveal(first);
   }
 
   private revealLayer(i: number): void {

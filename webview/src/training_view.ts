@@ -37,6 +37,8 @@ export class TrainingView {
   private readonly backend = h('div', { class: 'run-backend' });
   private readonly verdicts = h('ul', { class: 'verdicts' });
   private readonly chartBox = h('div', { class: 'loss-chart' });
+  /** The loss's change since the first step, and where the overfit check passes. */
+  private readonly lossNote = h('p', { class: 'loss-note muted' });
   private readonly gradBox = h('div', { class: 'grad-flow' });
   private readonly stats = h('div', { class: 'run-stats' });
   private readonly logs = h('pre', { class: 'run-logs', hidden: true });
@@ -44,6 +46,8 @@ export class TrainingView {
   private steps: number[] = [];
   private losses: number[] = [];
   private total = 0;
+  /** The overfit check's pass fraction of the first loss (from the `model` event). */
+  private lossFraction: number | undefined;
   private model = '';
   private backendName = '';
   private grads: { first?: GradRow[]; last?: GradRow[] } = {};
@@ -61,6 +65,7 @@ export class TrainingView {
       this.verdicts,
       h('h3', { text: 'Loss while overfitting one batch' }),
       this.chartBox,
+      this.lossNote,
       h('h3', { text: 'Gradient flow (‖∂loss/∂W‖ per layer, log scale)' }),
       this.gradBox,
       this.stats,
@@ -83,6 +88,7 @@ export class TrainingView {
   private reset(): void {
     this.steps = [];
     this.losses = [];
+    this.lossFraction = undefined;
     this.grads = {};
     this.total = 0;
     this.verdicts.replaceChildren();
@@ -114,6 +120,7 @@ export class TrainingView {
         break;
       case 'model':
         this.model = str(e.name) || this.model;
+        this.lossFraction = num(e.lossFraction);
         this.stats.replaceChildren(h('p', { text: `${this.model}: ${num(e.params)?.toLocaleString('en-US') ?? '?'} params, batch ${num(e.batchSize) ?? '?'}, loss ${str(e.lossName)}, ${str(e.optimizerName)}${e.compiledByBuilder ? ' (from the builder’s compile)' : ''}` }));
         break;
       case 'step': {
@@ -205,38 +212,76 @@ export class TrainingView {
     }
   }
 
-  /** The loss curve, created on the first draw with the container's width. */
+  /**
+   * The loss curve, created on the first draw with the container's width. Its y-axis starts at 0
+   * (an autoscaled axis made 2.30 → 2.28 look like a steep drop) and the overfit check's pass
+   * threshold is drawn as a dashed line; the note under it gives the relative change.
+   */
   private drawLoss(): void {
     if (!this.steps.length) {
       this.plot?.destroy();
       this.plot = undefined;
       this.chartBox.replaceChildren(h('p', { class: 'muted', text: 'The loss appears here step by step.' }));
+      this.lossNote.textContent = '';
       return;
     }
-    const data: uPlot.AlignedData = [this.steps, this.losses];
+    const first = this.losses[0]!;
+    const threshold = this.lossThreshold();
+    const data: uPlot.AlignedData = [this.steps, this.losses, this.steps.map(() => threshold ?? null)];
+    const last = this.losses[this.losses.length - 1]!;
+    const change = first !== 0 ? (last - first) / Math.abs(first) : 0;
+    const pct = `${change > 0 ? '+' : change < 0 ? '−' : '±'}${Math.abs(100 * change).toFixed(Math.abs(change) < 0.1 ? 1 : 0)}%`;
+    this.lossNote.textContent = `Loss ${first.toPrecision(4)} → ${last.toPrecision(4)} (${pct} since step ${this.steps[0]})${threshold !== undefined ? ` · the check passes below ${threshold.toPrecision(4)} (${Math.round(100 * this.lossFraction!)}% of the first loss)` : ''}`;
     if (this.plot) {
       this.plot.setData(data);
+      this.markScale();
       return;
     }
     this.chartBox.replaceChildren();
     const css = getComputedStyle(document.body);
     const fg = css.getPropertyValue('--vscode-foreground').trim() || '#444';
     const line = css.getPropertyValue('--vscode-charts-blue').trim() || '#3b82f6';
+    const pass = css.getPropertyValue('--vscode-charts-green').trim() || '#388a34';
     const grid = css.getPropertyValue('--vscode-widget-border').trim() || 'rgba(128,128,128,0.2)';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     this.plot = new uPlot(
       {
         width: Math.max(320, Math.min(900, this.root.clientWidth - 40 || 640)),
         height: 220,
-        scales: { x: { time: false } },
+        scales: {
+          x: { time: false },
+          // From 0 (or below, for a loss that goes negative) to a little above the highest loss or the threshold.
+          y: { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(hi, this.lossThreshold() ?? hi) * 1.05 || 1] },
+        },
         axes: [{ ...axis, label: 'step' }, { ...axis, label: 'loss' }],
-        series: [{ label: 'step' }, { label: 'loss', stroke: line, width: 2, points: { show: this.steps.length < 60 } }],
+        series: [
+          { label: 'step' },
+          { label: 'loss', stroke: line, width: 2, points: { show: this.steps.length < 60 } },
+          { label: 'pass below', stroke: pass, width: 1.5, dash: [6, 4], points: { show: false } },
+        ],
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
       },
       data,
       this.chartBox,
     );
+    this.markScale();
+  }
+
+  private lossThreshold(): number | undefined {
+    const first = this.losses[0];
+    return this.lossFraction !== undefined && first !== undefined && first > 0 ? this.lossFraction * first : undefined;
+  }
+
+  /** The y-axis range and threshold as drawn, on the chart element (what the tests read). */
+  private markScale(): void {
+    const y = this.plot?.scales.y;
+    if (!y || y.min === undefined || y.max === undefined || y.min === null || y.max === null) return;
+    this.chartBox.dataset.yMin = String(y.min);
+    this.chartBox.dataset.yMax = String(y.max);
+    const t = this.lossThreshold();
+    if (t !== undefined) this.chartBox.dataset.threshold = String(t);
+    else delete this.chartBox.dataset.threshold;
   }
 
   /** Horizontal bars on a log scale, first and last step side by side; flagged layers stand out. */

@@ -1,29 +1,11 @@
 /**
  * `convlens profile` and `convlens lint`: the commands that only analyse. A bundle of its own
- * (dist/cli_analysis.js), loaded by main.ts only when one of them runs: it brings typescript.
+ * (dist/cli_analysis.js), required by main.ts only when one of them runs: it brings typescript.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult, type Diagnostic, type Report } from '../engine';
+import type { Diagnostic, Report } from '../engine';
 import { summaryTable } from '../engine/report/table';
-import { diskHost } from '../host/disk_host';
+import { analyzeFile, formatLabel } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
-
-function analyzeFile(file: string, flags: Map<string, string | true>): AnalysisResult | undefined {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    console.error(`convlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return undefined;
-  }
-  const maxSteps = Number(flags.get('max-steps'));
-  return analyzeSource(text, path, diskHost, {
-    ...(Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {}),
-    advice: flags.has('advice'),
-  });
-}
 
 function selectModels(report: Report, flags: Map<string, string | true>): Report | undefined {
   const want = flags.get('model');
@@ -50,7 +32,9 @@ export function profile(files: string[], flags: Map<string, string | true>): num
     console.log(JSON.stringify(report, jsonReplacer, 2));
     return errors.length ? 1 : 0;
   }
-  if (!report.models.length) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
+  const label = formatLabel(result);
+  if (label && report.models.length) console.log(`${displayPath(result.file)}: ${label}\n`);
+  if (!report.models.length && !label) console.log(`No model found in ${displayPath(result.file)} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
   for (const m of report.models) {
     console.log(summaryTable(m, `${displayPath(m.file)}:${m.range.start.line + 1}`));
     console.log();
@@ -88,7 +72,7 @@ export function lint(files: string[], flags: Map<string, string | true>): number
   return status;
 }
 
-/** The report holds only plain data; drop the fields DESIGN.md's report does not list to keep it readable. */
+/** The report holds only plain data; drop the fields docs/report.md does not list to keep it readable. */
 function jsonReplacer(key: string, value: unknown): unknown {
   return key === 'weights' || key === 'chain' ? undefined : value;
 }

@@ -26,19 +26,23 @@ Usage:
   convlens --help | --version
 
 The file is read statically (nothing runs): builders are the functions, arrows, class methods and
-variables that yield a tf.sequential() or tf.model(). Relative imports are followed.
+variables that yield a tf.sequential() or tf.model(). Relative imports are followed. A saved model
+(a tfjs model.json, Keras model.to_json() output, or a Keras 3 .keras archive) is read as it is,
+with its weights manifest and shard files checked.
 
 Options:
   --model NAME   only this model (as listed by profile)
-  --json         machine-readable output (DESIGN.md's report)
+  --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
+  --root DIR     where the code runs: tf.loadLayersModel('file://...') paths are read relative
+                 to it, and only inside it (default: the working directory)
 
 Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
 fails), 2 on bad usage.
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'seed']));
+  const args = parseArgs(argv, new Set(['model', 'max-steps', 'out', 'steps', 'backend', 'batch', 'timeout', 'memory', 'seed', 'root']));
   if (args.flags.has('version')) {
     console.log(VERSION);
     return 0;

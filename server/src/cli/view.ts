@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSource, type AnalysisResult } from '../engine';
+import type { AnalysisResult } from '../engine';
 import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks } from '../../../webview/src/graph/collapse';
 import { layoutGraph } from '../../../webview/src/graph/layout';
 import { fallbackPalette, hexWriter } from '../../../webview/src/graph/palette';
@@ -18,7 +18,7 @@ import { exportTitle, renderSvg } from '../../../webview/src/graph/svg';
 import { indexGraph, visibleGraph } from '../../../webview/src/graph/visible';
 import { standaloneHtml } from '../../../webview/src/html';
 import type { ModelMessage } from '../../../protocol/panel';
-import { diskHost } from '../host/disk_host';
+import { analyzeFile } from './analyze_file';
 import { displayPath, formatDiagnostic } from './diagnostics';
 
 const USAGE = 'usage: convlens view FILE [--model NAME] [--expand] [--dark] --out arch.html|arch.svg';
@@ -30,15 +30,8 @@ export async function viewCommand(files: string[], flags: Map<string, string | t
     return 2;
   }
   const file = resolve(files[0]!);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    console.error(`convlens: cannot read ${files[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return 2;
-  }
-  const maxSteps = Number(flags.get('max-steps'));
-  const result = analyzeSource(text, file, diskHost, Number.isFinite(maxSteps) && maxSteps > 0 ? { limits: { maxSteps } } : {});
+  const result = analyzeFile(file, flags);
+  if (!result) return 2;
   const want = flags.get('model');
   if (typeof want === 'string' && !result.models.some((m) => m.report.name === want)) {
     console.error(`convlens: no model named '${want}' in ${displayPath(file)}; models: ${result.models.map((m) => m.report.name).join(', ') || 'none'}`);

@@ -10,16 +10,22 @@ import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/mo
 import { ClassValue, Closure, JsObject, type Value } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
+import { NodePathModule, isNodePathPackage } from './interp/node_path';
+import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
+import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
+import type { AdviceOptions } from './advice/context';
 
 export interface AnalysisOptions {
   limits?: Partial<BudgetLimits>;
   /** Run the design rules too (each fix's saving is measured by analysing the edited text). */
   advice?: boolean;
+  /** The rules' thresholds (defaults: DEFAULT_ADVICE_OPTIONS). */
+  adviceOptions?: Partial<AdviceOptions>;
 }
 
 export interface AnalyzedModel {
@@ -31,7 +37,7 @@ export interface AnalysisResult {
   file: string;
   models: AnalyzedModel[];
   diagnostics: Diagnostic[];
-  /** DESIGN.md's JSON report. */
+  /** The JSON report (docs/report.md). */
   report: Report;
   /** Design advice, when options.advice is set. */
   findings?: Finding[];
@@ -44,22 +50,28 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let session!: TfSession;
   let tf: TfNamespace | undefined;
+  let nodePath: NodePathModule | undefined;
   const interp = new Interpreter(
-    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)) },
+    { readFile: (p) => (normalizePath(p) === file ? text : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
     (spec) => {
+      if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },
     limits,
   );
   session = new TfSession(interp);
+  session.modelLoader = loadLayersModel;
 
   // Which user functions were called (those need no standalone run), and which returned a model.
   const observed = new Set<ts.Node>();
   interp.callObserver = (fn, _args, result) => {
     observed.add(fn.node);
     // The outermost function returning a model names it (inner calls finish first).
-    if (result instanceof ModelValue) result.returnedBy = fn;
+    if (result instanceof ModelValue) {
+      result.returnedBy = fn;
+      snapshotTrainable(result);
+    }
   };
 
   const main = interp.loadModule(file, text);
@@ -83,7 +95,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   Object.defineProperty(result, INTERNALS, { value: { sf: main.sourceFile, pairs } satisfies Internals, enumerable: false });
   if (options.advice) {
     const again = (edited: string) => analyzeSource(edited, fileName, host, { limits: options.limits });
-    result.findings = adviseResult(result, text, again);
+    result.findings = adviseResult(result, text, again, options.adviceOptions);
   }
   return result;
 }
@@ -98,7 +110,7 @@ interface Internals {
  * Design advice for an analysis (by the same call, or later — the language server computes it
  * after the hints are out). `reanalyze` analyses an edited text, to measure each fix's saving.
  */
-export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult): Finding[] {
+export function adviseResult(result: AnalysisResult, text: string, reanalyze: (text: string) => AnalysisResult, options?: Partial<AdviceOptions>): Finding[] {
   const internals = (result as unknown as Record<symbol, Internals | undefined>)[INTERNALS];
   if (!internals || internals.sf.text !== text) return [];
   const again = (edited: string) => {
@@ -109,7 +121,7 @@ export function adviseResult(result: AnalysisResult, text: string, reanalyze: (t
     };
   };
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors });
+  return adviseAll({ sf: internals.sf, file: result.file, models: internals.pairs, reanalyze: again, errors, options });
 }
 
 // ------------------------------------------------------------------ builders

@@ -10,3 +10,5 @@ export { DEFAULT_LIMITS } from './interp/budget';
 export * from './report/types';
 export type { Finding, Fix, TextEdit } from './advice';
 export { RULES } from './advice';
+export { analyzeSavedModel, savedModelTypeScript, checkShardSizes } from './analyze_saved';
+export type { SavedModelResult, SavedModelOptions, SavedFormat, ShardGroup, RandomAccess } from './analyze_saved';

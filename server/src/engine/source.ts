@@ -1,6 +1,6 @@
 /**
  * Source locations. Internally the engine keeps file + offsets (cheap, exact); they become 0-based
- * line/character ranges (DESIGN.md's Range) only when a report or an editor needs them.
+ * line/character ranges (docs/report.md's Range) only when a report or an editor needs them.
  */
 import ts from 'typescript';
 

@@ -67,8 +67,11 @@ export function blockActions(result: AnalysisResult, text: string, range: Range,
     return { line: lo, character: off - offsets[lo]! };
   };
   const out: Action[] = [];
-  for (const p of plans) {
-    if (keep && !keep(applyOffsetEdits(text, p.edits))) continue;
+  for (const plan of plans) {
+    // The file's own helper when it keeps the model sound, else ConvLens's.
+    let p: typeof plan | undefined = plan;
+    while (p && keep && !keep(applyOffsetEdits(text, p.edits))) p = p.fallback;
+    if (!p) continue;
     out.push({
       title: p.title,
       kind: blockActionKind(p.kind),

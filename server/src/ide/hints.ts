@@ -128,8 +128,11 @@ function sitesOf(result: AnalysisResult): Site[] {
 export const MAX_HINT = 43;
 
 /**
- * `→ 56×56×256 · 70.1k params`, or for several instances `→ 224×224×64…14×14×512 (×12) · 1.79k–2.36M`.
- * The richest form that fits in MAX_HINT characters wins; the hover has the rest.
+ * `→ 56×56×256 · 70.1k params`, or for several instances `→ 224×224×64…14×14×512 (×12) · 1.79k–2.36M params`.
+ * The richest form that fits in MAX_HINT characters wins; the hover has the rest. A count is never
+ * shown without its unit: the shape range shortens first (`→ …14×14×512 (×12) · 36.9k–2.36M params`),
+ * then the params go, never just the word (a bare `· 256–8.19k` followed by the code's
+ * `as tf.SymbolicTensor` read as part of it).
  */
 function labelOf(items: Item[], opts: HintOptions): string {
   const n = items.length;
@@ -138,6 +141,8 @@ function labelOf(items: Item[], opts: HintOptions): string {
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
   const shapePart = opts.shape ? `→ ${shapeRange}${warn}${count}` : n > 1 ? `×${n}` : '';
+  // The last shape of a range keeps its ellipsis: '→ 14×14×512 (×12)' would claim all twelve are 14×14×512.
+  const lastShape = opts.shape ? `→ ${shapes.length > 1 ? '…' : ''}${shapes[shapes.length - 1]}${warn}${count}` : shapePart;
   let paramPart = '';
   if (opts.params) {
     const ps = items.map((i) => i.params);
@@ -160,11 +165,11 @@ function labelOf(items: Item[], opts: HintOptions): string {
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
   const candidates = [
     join(shapePart, paramPart, macPart),
-    join(shapePart, paramPart.replace(' params', ''), macPart),
     join(shapePart, paramPart),
-    join(shapePart, paramPart.replace(' params', '')),
+    join(lastShape, paramPart, macPart),
+    join(lastShape, paramPart),
     shapePart,
-    opts.shape ? `→ ${shapes[shapes.length - 1]}${warn}${count}` : shapePart,
+    lastShape,
   ];
   return candidates.find((c) => c.length <= MAX_HINT) ?? candidates[candidates.length - 1]!;
 }

@@ -8,7 +8,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../engine';
+import type { AdviceOptions } from '../engine/advice/context';
 import type { AnalyzeSummary, Query, WorkerRequest, WorkerResponse } from './thread_messages';
+import type { SavedModelAnswer } from '../../../protocol/lsp';
 
 export class AnalysisFailed extends Error {
   constructor(
@@ -34,6 +36,7 @@ interface DocState {
   analysis: Promise<AnalyzeSummary>;
   summary?: AnalyzeSummary;
   advice?: Promise<Diagnostic[]>;
+  adviceKey?: string;
 }
 
 type Payload<R> = R extends { kind: 'analyze' } ? Omit<R, 'id'> : R extends { kind: infer K } ? { kind: K } & Omit<R, 'id' | 'kind'> : never;
@@ -52,11 +55,11 @@ export class AnalysisService {
   ) {}
 
   /** Analyse this version (once); resolves with its diagnostics summary. */
-  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>): Promise<AnalyzeSummary> {
+  analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, root: string): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
     this.dropQueued(uri);
-    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps }).then((m) => {
+    const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, root }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
     });
@@ -74,11 +77,14 @@ export class AnalysisService {
   }
 
   /** Design advice for the analysed version (its fixes are measured by re-analysis: slower). */
-  advise(uri: string, version: number): Promise<Diagnostic[]> {
+  advise(uri: string, version: number, options: AdviceOptions): Promise<Diagnostic[]> {
     const st = this.docs.get(uri);
     if (!st || st.version !== version) return Promise.reject(new AnalysisFailed('stale', true));
+    const key = JSON.stringify(options);
+    if (st.adviceKey !== key) st.advice = undefined;
+    st.adviceKey = key;
     st.advice ??= st.analysis.then(() =>
-      this.send(uri, { kind: 'advise', uri, version }).then((m) => (m.kind === 'advise' ? m.diagnostics : [])),
+      this.send(uri, { kind: 'advise', uri, version, options }).then((m) => (m.kind === 'advise' ? m.diagnostics : [])),
     );
     return st.advice;
   }
@@ -90,6 +96,25 @@ export class AnalysisService {
     await st.analysis;
     const m = await this.send(uri, { kind: 'query', uri, version, query });
     return (m.kind === 'query' ? m.value : null) as T;
+  }
+
+  /** A saved model file's analysis (kept in the worker for Copy as TypeScript). */
+  async savedModel(uri: string, version: number, path: string, text: string): Promise<SavedModelAnswer> {
+    const m = await this.send(uri, { kind: 'saved', uri, version, path, text });
+    if (m.kind !== 'saved') throw new AnalysisFailed('unexpected worker reply');
+    return m.value;
+  }
+
+  /** Design advice on the saved model analysed at this version; null when the worker no longer has it. */
+  async savedAdvice(uri: string, version: number): Promise<Diagnostic[] | null> {
+    const m = await this.send(uri, { kind: 'savedAdvice', uri, version });
+    return m.kind === 'savedAdvice' ? m.findings : null;
+  }
+
+  /** The TypeScript rebuild of the saved model analysed at this version; null when the worker no longer has it. */
+  async savedTypeScript(uri: string, version: number): Promise<string | null> {
+    const m = await this.send(uri, { kind: 'savedTypeScript', uri, version });
+    return m.kind === 'savedTypeScript' ? m.code : null;
   }
 
   latestVersion(uri: string): number | undefined {

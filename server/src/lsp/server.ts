@@ -25,7 +25,7 @@ import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
 import type { Query } from './thread_messages';
-import { ModelGraphRequest, ProfileRequest, type GraphAnswer, type ModelRequestParams } from '../../../protocol/lsp';
+import { ModelGraphRequest, ProfileRequest, SavedAdviceRequest, SavedModelRequest, SavedTypeScriptRequest, type GraphAnswer, type ModelRequestParams, type SavedModelAnswer, type SavedModelParams, type SavedVersionParams } from '../../../protocol/lsp';
 import type { Report } from '../engine';
 import type { Hint } from '../ide/hints';
 import type { HoverResult } from '../ide/hover';
@@ -59,7 +59,7 @@ export function startServer(workerFile: string): Connection {
   function analyze(uri: string) {
     const doc = documents.get(uri);
     if (!doc || !LANGUAGES.has(doc.languageId)) return undefined;
-    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays) };
+    return { doc, summary: service.analyze(uri, doc.version, pathOf(uri), doc.getText(), overlays, rootOf(pathOf(uri))) };
   }
 
   /** Answer a feature query from the current version's analysis; null when it moved on or failed. */
@@ -78,7 +78,16 @@ export function startServer(workerFile: string): Connection {
     }
   }
 
+  // Where the user's code runs: the workspace folder holding the file (its own folder outside any).
+  let roots: string[] = [];
+  const rootOf = (path: string): string => {
+    const inside = roots.filter((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length);
+    return inside[0] ?? path.slice(0, path.lastIndexOf('/')) ?? '/';
+  };
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    roots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
+    if (!roots.length && params.rootUri) roots = [pathOf(params.rootUri)];
     canPullConfig = !!params.capabilities.workspace?.configuration;
     const opts = params.initializationOptions as { settings?: unknown } | undefined;
     if (opts?.settings) settings = readSettings(opts.settings);
@@ -141,7 +150,7 @@ export function startServer(workerFile: string): Connection {
       const engine = settings.diagnostics.enabled ? summary.diagnostics : [];
       connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, fileUri) });
       if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
-      const advice = await service.advise(uri, version);
+      const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
       if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, fileUri) });
     } catch (e) {
       if (!(e instanceof AnalysisFailed)) throw e;
@@ -203,7 +212,7 @@ export function startServer(workerFile: string): Connection {
     const uri = params.textDocument.uri;
     const only = params.context.only;
     const a = analyze(uri);
-    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version).catch(() => undefined);
+    if (a && settings.advice.enabled) await service.advise(uri, a.doc.version, { gapHeadMinParams: settings.advice.gapHeadMinParams }).catch(() => undefined);
     const fixes = (await ask<Action[]>(uri, { what: 'quickfixes', range: params.range, only })) ?? [];
     const blocks = (await ask<Action[]>(uri, { what: 'blocks', range: params.range, only })) ?? [];
     if (token.isCancellationRequested) return null;
@@ -223,6 +232,18 @@ export function startServer(workerFile: string): Connection {
     return g ? { uri: params.uri, ...g } : null;
   });
   connection.onRequest(ProfileRequest.method, (params: ModelRequestParams): Promise<Report | null> => ask<Report>(params.uri, { what: 'profile', model: params.model }));
+
+  // ---- saved model files (the custom editor): the client reads the file, the worker analyses it
+  connection.onRequest(SavedModelRequest.method, async (params: SavedModelParams): Promise<SavedModelAnswer | { error: string }> => {
+    try {
+      return await service.savedModel(params.uri, params.version, params.path, params.text);
+    } catch (e) {
+      if (e instanceof AnalysisFailed) return { error: e.message };
+      throw e;
+    }
+  });
+  connection.onRequest(SavedAdviceRequest.method, (params: SavedVersionParams) => service.savedAdvice(params.uri, params.version).catch(() => null));
+  connection.onRequest(SavedTypeScriptRequest.method, (params: SavedVersionParams) => service.savedTypeScript(params.uri, params.version).catch(() => null));
 
   connection.onShutdown(() => service.dispose());
   documents.listen(connection);

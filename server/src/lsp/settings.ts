@@ -1,5 +1,6 @@
-/** The `convlens.*` settings the server reads (package.json contributes the same keys with docs). */
+/** The `convlens.*` settings the server reads; their types, defaults and ranges are in protocol/settings.ts. */
 import type { Severity } from '../engine';
+import { RULE_SEVERITIES, settingValue } from '../../../protocol/settings';
 
 export type RuleSeverity = Severity | 'off';
 
@@ -8,44 +9,32 @@ export interface ServerSettings {
   hover: { enabled: boolean };
   codeLens: { enabled: boolean };
   diagnostics: { enabled: boolean };
-  advice: { enabled: boolean; severity: Record<string, RuleSeverity> };
+  advice: { enabled: boolean; severity: Record<string, RuleSeverity>; gapHeadMinParams: number };
   analysis: { maxSteps: number; debounceMs: number; timeoutMs: number };
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = {
-  inlayHints: { enabled: true, shape: true, params: true, macs: false },
-  hover: { enabled: true },
-  codeLens: { enabled: true },
-  diagnostics: { enabled: true },
-  advice: { enabled: true, severity: {} },
-  analysis: { maxSteps: 2_000_000, debounceMs: 150, timeoutMs: 10_000 },
-};
-
-/** Merge what the client sent over the defaults, ignoring anything of the wrong type. */
+/** What the client sent, read key by key (wrong types give the default, numbers are clamped). */
 export function readSettings(raw: unknown): ServerSettings {
-  const r = (raw ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
-  const num = (v: unknown, d: number) => (typeof v === 'number' && isFinite(v) && v > 0 ? v : d);
-  const d = DEFAULT_SETTINGS;
   const sev: Record<string, RuleSeverity> = {};
-  const rawSev = r.advice?.severity;
-  if (rawSev && typeof rawSev === 'object')
-    for (const [k, v] of Object.entries(rawSev)) if (['error', 'warning', 'information', 'hint', 'off'].includes(v as string)) sev[k] = v as RuleSeverity;
+  for (const [k, v] of Object.entries(settingValue(raw, 'advice.severity')))
+    if ((RULE_SEVERITIES as readonly unknown[]).includes(v)) sev[k] = v as RuleSeverity;
   return {
     inlayHints: {
-      enabled: bool(r.inlayHints?.enabled, d.inlayHints.enabled),
-      shape: bool(r.inlayHints?.shape, d.inlayHints.shape),
-      params: bool(r.inlayHints?.params, d.inlayHints.params),
-      macs: bool(r.inlayHints?.macs, d.inlayHints.macs),
+      enabled: settingValue(raw, 'inlayHints.enabled'),
+      shape: settingValue(raw, 'inlayHints.shape'),
+      params: settingValue(raw, 'inlayHints.params'),
+      macs: settingValue(raw, 'inlayHints.macs'),
     },
-    hover: { enabled: bool(r.hover?.enabled, d.hover.enabled) },
-    codeLens: { enabled: bool(r.codeLens?.enabled, d.codeLens.enabled) },
-    diagnostics: { enabled: bool(r.diagnostics?.enabled, d.diagnostics.enabled) },
-    advice: { enabled: bool(r.advice?.enabled, d.advice.enabled), severity: sev },
+    hover: { enabled: settingValue(raw, 'hover.enabled') },
+    codeLens: { enabled: settingValue(raw, 'codeLens.enabled') },
+    diagnostics: { enabled: settingValue(raw, 'diagnostics.enabled') },
+    advice: { enabled: settingValue(raw, 'advice.enabled'), severity: sev, gapHeadMinParams: settingValue(raw, 'advice.gapHeadMinParams') },
     analysis: {
-      maxSteps: num(r.analysis?.maxSteps, d.analysis.maxSteps),
-      debounceMs: num(r.analysis?.debounceMs, d.analysis.debounceMs),
-      timeoutMs: num(r.analysis?.timeoutMs, d.analysis.timeoutMs),
+      maxSteps: settingValue(raw, 'analysis.maxSteps'),
+      debounceMs: settingValue(raw, 'analysis.debounceMs'),
+      timeoutMs: settingValue(raw, 'analysis.timeoutMs'),
     },
   };
 }
+
+export const DEFAULT_SETTINGS: ServerSettings = readSettings(undefined);

@@ -4,6 +4,8 @@
  * the thread boundary (a DenseNet report is half a megabyte; cloning it took longer than analysing).
  */
 import type { Diagnostic, Position, Range } from '../engine';
+import type { AdviceOptions } from '../engine/advice/context';
+import type { SavedModelAnswer } from '../../../protocol/lsp';
 
 export type Query =
   | { what: 'hints'; range: Range; options: { shape: boolean; params: boolean; macs: boolean } }
@@ -16,11 +18,15 @@ export type Query =
   | { what: 'profile'; model?: string };
 
 export type WorkerRequest =
-  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number }
+  | { kind: 'analyze'; id: number; uri: string; version: number; path: string; text: string; overlays: Record<string, string>; maxSteps: number; root: string }
   /** Design advice for the analysed version (fixes are measured by re-analysis, so it comes second). */
-  | { kind: 'advise'; id: number; uri: string; version: number }
+  | { kind: 'advise'; id: number; uri: string; version: number; options: AdviceOptions }
   | { kind: 'query'; id: number; uri: string; version: number; query: Query }
-  | { kind: 'forget'; id: number; uri: string; version: number };
+  | { kind: 'forget'; id: number; uri: string; version: number }
+  /** A saved model file (model.json, Keras JSON, config.json of a .keras): its analysis with advice, kept for Copy as TypeScript. */
+  | { kind: 'saved'; id: number; uri: string; version: number; path: string; text: string }
+  | { kind: 'savedTypeScript'; id: number; uri: string; version: number }
+  | { kind: 'savedAdvice'; id: number; uri: string; version: number };
 
 export interface AnalyzeSummary {
   diagnostics: Diagnostic[];
@@ -35,4 +41,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'advise'; diagnostics: Diagnostic[]; ms: number }
   | { id: number; ok: true; kind: 'query'; value: unknown }
   | { id: number; ok: true; kind: 'forget' }
+  | { id: number; ok: true; kind: 'saved'; value: SavedModelAnswer }
+  | { id: number; ok: true; kind: 'savedTypeScript'; code: string | null }
+  | { id: number; ok: true; kind: 'savedAdvice'; findings: Diagnostic[] | null }
   | { id: number; ok: false; error: string; stale?: boolean };

@@ -33,7 +33,7 @@ export interface RunOutcome {
   exitCode: number | null;
   signal: string | null;
   error?: RunError;
-  /** The last `step` or `phase` event seen: where it was when it stopped. */
+  /** The last `step`, `phase` or `progress` event seen: where it was when it stopped. */
   lastProgress?: WorkerEvent;
   backend?: Extract<WorkerEvent, { type: 'backend' }>;
   /** The end of the worker's stderr (native libraries log there). */
@@ -132,7 +132,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
       buffered = buffered.slice(nl + 1);
       if (!lineText.trim()) continue;
       const e = decodeEvent(lineText);
-      if (e.type === 'step' || e.type === 'phase') lastProgress = e;
+      if (e.type === 'step' || e.type === 'phase' || e.type === 'progress') lastProgress = e;
       else if (e.type === 'backend') backend = e;
       else if (e.type === 'error') error = e.error;
       else if (e.type === 'result' || e.type === 'profile') result = e.result;
@@ -199,6 +199,7 @@ function progressText(e: WorkerEvent | undefined): string {
   if (!e) return 'before it reported any progress';
   if (e.type === 'step') return `at overfit step ${e.step}/${e.total} (loss ${e.loss.toPrecision(3)})`;
   if (e.type === 'phase') return `while ${e.message}`;
+  if (e.type === 'progress') return `while timing ${e.message} (${e.done}/${e.total})`;
   return '';
 }
 

@@ -39,7 +39,7 @@ export function searchTargets(c: FindContext, q: string): Set<string> {
     const hay = [n.name, n.className, n.label, l?.displayName].filter(Boolean).join('\n').toLowerCase();
     if (hay.includes(q)) hits.add(representative(c.ix, c.collapsed, n.id));
   }
-  for (const g of c.graph.groups) if (c.ix.real.has(g.id) && g.label.toLowerCase().includes(q)) hits.add(groupRepresentative(c.ix, c.collapsed, g.id));
+  for (const g of c.graph.groups) if (c.ix.real.has(g.id) && `${g.label}\n${g.detail ?? ''}`.toLowerCase().includes(q)) hits.add(groupRepresentative(c.ix, c.collapsed, g.id));
   return hits;
 }
 

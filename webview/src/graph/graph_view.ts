@@ -9,6 +9,7 @@ import type { Box } from './layout';
 import { Minimap } from './minimap';
 import { FAMILY_COLOR, type BasePalette } from './palette';
 import { BAND, nodeTooltip, renderSvg, type DeferredBands, type GraphLayout } from './svg';
+import { FONT, groupName } from './node_content';
 
 export interface Viewport {
   x: number;
@@ -39,6 +40,10 @@ const LAYERS = ['frames', 'edges', 'edge-labels', 'nodes'];
 /** Below these zoom levels edge labels, then all text, are hidden. */
 const LOD_LABELS = 0.7;
 const LOD_TEXT = 0.4;
+/** Fitting keeps box titles at least this large on screen (the tests hold it to that). */
+export const MIN_LABEL_PX = 9;
+/** The smallest zoom at which box titles are MIN_LABEL_PX. */
+export const K_LEGIBLE = MIN_LABEL_PX / FONT.title;
 
 export class GraphView {
   readonly root: HTMLDivElement;
@@ -59,6 +64,8 @@ export class GraphView {
   private marks = new Map<Mark, Set<string>>();
   private raf = 0;
   private tipFor: Element | undefined;
+  /** The viewport the last fit that could not show everything legibly chose (pressing Fit again shows all). */
+  private legibleFit: Viewport | undefined;
 
   constructor(private readonly events: GraphViewEvents) {
     this.root = document.createElement('div');
@@ -189,23 +196,51 @@ export class GraphView {
     if (!g) return;
     const { w, h } = this.size();
     const fit = this.fitScale();
-    if (fit >= 0.55) {
+    if (fit >= K_LEGIBLE) {
       const k = Math.min(1, fit);
       this.vp = { k, x: (w - g.width * k) / 2, y: Math.max(0, (h - g.height * k) / 2) };
+    } else this.vp = this.topAtLegibleZoom();
+    this.apply();
+  }
+
+  /** Can the whole graph be shown with legible labels? */
+  fitIsLegible(): boolean {
+    return this.fitScale() >= K_LEGIBLE;
+  }
+
+  /** Is the view still where the last fit put it because the whole graph would have been illegible? */
+  fittedLegibly(): boolean {
+    const f = this.legibleFit;
+    return !!f && Math.abs(f.k - this.vp.k) < 1e-6 && Math.abs(f.x - this.vp.x) < 0.5 && Math.abs(f.y - this.vp.y) < 0.5;
+  }
+
+  /**
+   * 'legible': the whole graph when its labels stay at least MIN_LABEL_PX on screen; else its top,
+   * as wide as fits, at the smallest legible zoom (the minimap shows the rest). 'all': all of it,
+   * however small (labels hide below LOD_TEXT).
+   */
+  fit(mode: 'legible' | 'all' = 'legible'): void {
+    const g = this.layout?.geometry;
+    if (!g) return;
+    const { w, h } = this.size();
+    this.legibleFit = undefined;
+    if (mode === 'all' || this.fitIsLegible()) {
+      const k = Math.min(K_MAX, this.fitScale());
+      this.vp = { k, x: (w - g.width * k) / 2, y: (h - g.height * k) / 2 };
     } else {
-      const k = Math.max(0.55, Math.min(1, w / g.width));
-      this.vp = { k, x: Math.max(0, (w - g.width * k) / 2), y: 0 };
+      // As much as fits while the labels stay legible: the smallest legible zoom.
+      this.vp = this.topAtLegibleZoom(K_LEGIBLE);
+      this.legibleFit = { ...this.vp };
     }
     this.apply();
   }
 
-  fit(): void {
-    const g = this.layout?.geometry;
-    if (!g) return;
-    const { w, h } = this.size();
-    const k = Math.min(K_MAX, this.fitScale());
-    this.vp = { k, x: (w - g.width * k) / 2, y: (h - g.height * k) / 2 };
-    this.apply();
+  /** The top of the graph, centred, at zoom `k` (default: 1:1, or narrower down to the legible minimum when the graph is wide). */
+  private topAtLegibleZoom(k0?: number): Viewport {
+    const g = this.layout!.geometry;
+    const { w } = this.size();
+    const k = k0 ?? Math.max(K_LEGIBLE, Math.min(1, w / g.width));
+    return { k, x: Math.max(0, (w - g.width * k) / 2), y: 0 };
   }
 
   zoom(factor: number, cx?: number, cy?: number): void {
@@ -392,11 +427,18 @@ export class GraphView {
       this.tipFor = el;
       this.tooltip.textContent = this.tooltipText(el);
     }
-    const r = this.root.getBoundingClientRect();
-    const x = Math.min(e.clientX - r.left + 14, r.width - this.tooltip.offsetWidth - 8);
-    const y = e.clientY - r.top + 16 + this.tooltip.offsetHeight > r.height ? e.clientY - r.top - this.tooltip.offsetHeight - 10 : e.clientY - r.top + 16;
-    this.tooltip.style.transform = `translate(${Math.max(4, x)}px, ${Math.max(4, y)}px)`;
+    // Shown before it is measured (a hidden element measures 0 wide), then kept inside the panel:
+    // right of and below the pointer when there is room, else left of or above it.
     this.tooltip.hidden = false;
+    const r = this.root.getBoundingClientRect();
+    const tw = this.tooltip.offsetWidth;
+    const th = this.tooltip.offsetHeight;
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const x = px + 14 + tw <= r.width - 4 ? px + 14 : px - 14 - tw;
+    const y = py + 16 + th <= r.height - 4 ? py + 16 : py - 10 - th;
+    const clamp = (v: number, max: number) => Math.max(4, Math.min(v, max - 4));
+    this.tooltip.style.transform = `translate(${clamp(x, r.width - tw)}px, ${clamp(y, r.height - th)}px)`;
   }
 
   private tooltipText(el: Element): string {
@@ -410,7 +452,7 @@ export class GraphView {
     if (!g) return '';
     const acts = this.layersOf(g.nodeIds);
     return [
-      `${g.label}() — ${g.nodeIds.length} layers`,
+      `${groupName(g)} — ${g.nodeIds.length} layers`,
       `${g.inputShapes.map(shapeCompact).join(', ')} → ${g.outputShapes.map(shapeCompact).join(', ')}`,
       `params ${human(g.params)} · MACs ${human(acts.macs)} · activations ${bytes(acts.bytes)}`,
       'Click: expand · Ctrl/Cmd+click: reveal the call',

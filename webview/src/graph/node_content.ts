@@ -43,12 +43,19 @@ export function shapesText(shapes: Shape[]): string {
   return shapes.map((s) => shapeCompact(s)).join(', ');
 }
 
+/** A group as people tell it from its siblings: `identityBlock (stage 2, block b)`. */
+export function groupName(g: GraphGroup): string {
+  return g.detail ? `${g.label} (${g.detail})` : g.label;
+}
+
 export function groupText(g: GraphGroup, layers: number): GroupText {
+  const params = g.params === null ? '? params' : `${human(g.params)} params`;
   return {
     title: g.label,
     count: `${layers} layer${layers === 1 ? '' : 's'}`,
     shapes: `${shapesText(g.inputShapes)} → ${shapesText(g.outputShapes)}`,
-    params: g.params === null ? '? params' : `${human(g.params)} params`,
+    // What tells this call from the helper's others goes with the params: the title stays the helper.
+    params: g.detail ? `${g.detail} · ${params}` : params,
   };
 }
 
@@ -64,12 +71,12 @@ export function groupSize(g: GraphGroup, layers: number): { width: number; heigh
 
 /** The shortest header a frame must fit: its helper's name and parameter count. */
 export function frameHeaderMin(g: GraphGroup): string {
-  return `▾ ${g.label} · ${g.params === null ? '?' : human(g.params)} params`;
+  return `▾ ${groupName(g)} · ${g.params === null ? '?' : human(g.params)} params`;
 }
 
 /** The header of an expanded group's frame: shapes too when the frame is wide enough. */
 export function frameHeader(g: GraphGroup, width: number): string {
-  const full = `▾ ${g.label}  ${shapesText(g.inputShapes)} → ${shapesText(g.outputShapes)} · ${g.params === null ? '?' : human(g.params)} params`;
+  const full = `▾ ${groupName(g)}  ${shapesText(g.inputShapes)} → ${shapesText(g.outputShapes)} · ${g.params === null ? '?' : human(g.params)} params`;
   if (textWidth(full, FONT.frame, true) <= width) return full;
   return fitText(frameHeaderMin(g), FONT.frame, width, true);
 }

@@ -6,7 +6,7 @@
 import type { ModelGraph, ModelReport } from '../../../server/src/engine/report/types';
 import { bytes, exact, human, pair, shapeText } from '../../../server/src/engine/report/format';
 import type { Geometry, Point } from './layout';
-import { FONT, GROUP_H, LAYER_H, PAD_X, frameHeader, groupText, layerText } from './node_content';
+import { FONT, GROUP_H, LAYER_H, PAD_X, frameHeader, groupName, groupText, layerText } from './node_content';
 import { fitText, textWidth } from './measure';
 import { graphCss, type ColorWriter } from './palette';
 import type { VisibleGraph } from './visible';
@@ -153,11 +153,11 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
         `<g class="group" data-group-id="${escapeXml(it.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
           `<rect class="stack" x="4" y="4" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
           `<rect class="body" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
-          `<text class="t" x="${PAD_X}" y="17">▸ ${escapeXml(t.title)}</text>` +
+          `<text class="t" x="${PAD_X}" y="17">▸ ${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X - textWidth(t.count, FONT.sub) - 24, true))}</text>` +
           `<text class="c" x="${b.width - PAD_X}" y="17" text-anchor="end">${escapeXml(t.count)}</text>` +
           `<text class="s" x="${PAD_X}" y="33">${escapeXml(fitText(t.shapes, FONT.sub, b.width - 2 * PAD_X))}</text>` +
-          `<text class="s" x="${PAD_X}" y="48">${escapeXml(t.params)}</text>` +
-          (options.titles ? `<title>${escapeXml(`${grp.label}(): ${t.count}, ${t.shapes}, ${t.params}`)}</title>` : '') +
+          `<text class="s" x="${PAD_X}" y="48">${escapeXml(fitText(t.params, FONT.sub, b.width - 2 * PAD_X))}</text>` +
+          (options.titles ? `<title>${escapeXml(`${groupName(grp)}: ${t.count}, ${t.shapes}, ${t.params}`)}</title>` : '') +
           '</g>',
       ]);
       continue;

@@ -4,7 +4,7 @@
  * written as one HTML string (5,000 rows stay fast); clicks are delegated.
  */
 import type { ModelReport } from '../../../server/src/engine/report/types';
-import { COLUMNS, sortedRows, toCsv, toMarkdown, totals, type ColumnKey, type SortState } from './table_data';
+import { COLUMNS, TABLE_COLUMNS, sortedRows, toCsv, toMarkdown, totals, type ColumnKey, type SortState } from './table_data';
 
 export interface ProfileEvents {
   reveal(layerIndex: number): void;
@@ -120,7 +120,7 @@ export class ProfileView {
       const ms = lat.byLayer.get(i);
       return `<td class="num c-latency">${ms ? ms.map((x) => (x < 0.1 ? x.toFixed(3) : x.toFixed(2))).join(' / ') : ''}</td>`;
     };
-    const head = COLUMNS.map((c) => {
+    const head = TABLE_COLUMNS.map((c) => {
       const active = c.key === this.sort.key;
       const aria = active ? ` aria-sort="${this.sort.dir === 1 ? 'ascending' : 'descending'}"` : '';
       const arrow = active ? (this.sort.dir === 1 ? ' ▲' : ' ▼') : '';
@@ -130,7 +130,7 @@ export class ProfileView {
     for (const i of this.order) {
       const l = r.layers[i]!;
       const cls = [`f-${l.family}`, l.error ? 'err' : '', this.cursor.has(i) ? 'cursor' : '', this.selected === i ? 'selected' : ''].filter(Boolean).join(' ');
-      const cells = COLUMNS.map((c) => {
+      const cells = TABLE_COLUMNS.map((c) => {
         const text = esc(c.text(l, i, r));
         if (c.key === 'type') return `<td class="c-type"><span class="fam-dot f-${l.family}"></span>${text}</td>`;
         if (c.key === 'share') {
@@ -143,7 +143,7 @@ export class ProfileView {
       rows.push(`<tr data-layer-index="${i}" class="${cls}" tabindex="-1"${title}>${cells}${latCell(i)}</tr>`);
     }
     const t = totals(r);
-    const foot = COLUMNS.map((c) => {
+    const foot = TABLE_COLUMNS.map((c) => {
       const v = c.key === 'name' ? `Total (${r.layers.length} layers)` : c.key === 'params' ? t.params : c.key === 'share' ? t.share : c.key === 'macs' ? t.macs : c.key === 'memory' ? t.memory : '';
       return `<td class="${c.numeric ? 'num ' : ''}c-${c.key}">${esc(v)}</td>`;
     }).join('');

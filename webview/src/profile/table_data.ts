@@ -34,6 +34,13 @@ export const COLUMNS: Column[] = [
   { key: 'memory', title: 'Activation memory', numeric: true, text: (l) => bytes(l.activationBytes), sort: (l) => l.activationBytes, csv: (l) => num(l.activationBytes) },
 ];
 
+/**
+ * The order on screen: what people read first (name, output, params, MACs) before what needs room
+ * (type, configuration, ...), so a half-width panel shows those four and scrolls to the rest.
+ * Markdown and CSV keep COLUMNS' order.
+ */
+export const TABLE_COLUMNS: Column[] = (['index', 'name', 'shape', 'params', 'macs', 'share', 'type', 'config', 'rf', 'memory'] as ColumnKey[]).map((k) => COLUMNS.find((c) => c.key === k)!);
+
 function elements(s: (number | null)[]): number | null {
   let n = 1;
   for (const d of s.slice(1)) {

@@ -41,8 +41,17 @@ export interface Proposal {
   mustSave?: boolean;
 }
 
+/** Thresholds of the rules that have one (the `convlens.advice.*` settings). */
+export interface AdviceOptions {
+  /** gap-head fires only when the flatten → dense head holds at least this many params. */
+  gapHeadMinParams: number;
+}
+
+export const DEFAULT_ADVICE_OPTIONS: AdviceOptions = { gapHeadMinParams: 1_000_000 };
+
 export interface RuleContext {
   sf: ts.SourceFile;
+  options: AdviceOptions;
   text: string;
   file: string;
   style: CodeStyle;

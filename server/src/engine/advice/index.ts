@@ -7,7 +7,7 @@ import type { ModelValue, LayerNode, LayerValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
 import type { Diagnostic, ModelReport, Range } from '../report/types';
 import { type Loc, rangeOf, sameLoc } from '../source';
-import type { Proposal, Rule, RuleContext, Saving } from './context';
+import { type AdviceOptions, DEFAULT_ADVICE_OPTIONS, type Proposal, type Rule, type RuleContext, type Saving } from './context';
 import { applyEdits, type OffsetEdit } from '../edit/edits';
 import { detectStyle, sampleLayerCall } from '../edit/style';
 import { reduceChannels } from './rules/reduce_channels';
@@ -65,6 +65,7 @@ export interface AdviceInput {
   reanalyze: Reanalyze;
   /** Errors the file has now: a fix that adds any is not offered. */
   errors: number;
+  options?: Partial<AdviceOptions>;
 }
 
 export function adviseAll(input: AdviceInput): Finding[] {
@@ -90,6 +91,7 @@ export function adviseAll(input: AdviceInput): Finding[] {
     const siteLayers = (l: LayerValue) => layers.filter((x) => sameLoc(x.loc, l.loc));
     const ctx: RuleContext = {
       sf,
+      options: { ...DEFAULT_ADVICE_OPTIONS, ...input.options },
       text,
       file,
       style,

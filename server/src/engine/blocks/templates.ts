@@ -25,19 +25,30 @@ function q(style: CodeStyle, s: string): string {
   return `${style.quote}${s}${style.quote}`;
 }
 
+/** A helper function a block is written with: its name, its parameters after the tensor, its source. */
+export interface Helper {
+  name: string;
+  /** Parameters after the input tensor, in order (a call passes them positionally). */
+  params: string[];
+  /** Values of the parameters that have defaults. */
+  defaults?: Record<string, number>;
+  code: string;
+}
+
 /** The helper's source, indented with the file's unit, ending with a newline. */
-export function helperSource(kind: BlockKind, style: CodeStyle): { name: string; code: string }[] {
+export function helperSource(kind: BlockKind, style: CodeStyle): Helper[] {
   const ty = typing(style);
   const L = style.layers;
   const I = style.indentUnit;
   const s = style.semi;
   const relu = q(style, 'relu');
   const same = q(style, 'same');
-  const lines = (xs: string[]) => xs.map((x) => (x ? x.replace(/^(\t*)/, (m) => m.replace(/\t/g, I)) : x)).join('\n') + '\n';
+  const lines = (xs: string[]) => braces(style, xs.map((x) => (x ? x.replace(/^(\t*)/, (m) => m.replace(/\t/g, I)) : x)).join('\n') + '\n');
   switch (kind) {
     case 'inception':
       return [{
         name: 'inceptionBlock',
+        params: ['f1', 'f3r', 'f3', 'f5r', 'f5', 'fp'],
         code: lines([
           '/** Inception module (GoogLeNet): 1×1, 1×1→3×3, 1×1→5×5 and 3×3 max-pool→1×1 branches, concatenated. */',
           `function inceptionBlock(x${ty.t}, f1${ty.n}, f3r${ty.n}, f3${ty.n}, f5r${ty.n}, f5${ty.n}, fp${ty.n})${ty.ret} {`,
@@ -52,6 +63,8 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
     case 'residual-down':
       return [{
         name: 'residualBlock',
+        params: ['filters', 'strides'],
+        defaults: { strides: 1 },
         code: lines([
           '/** Residual block (ResNet basic block): two 3×3 conv–BN layers plus a shortcut; a 1×1 projection when the shape changes. */',
           `function residualBlock(x${ty.t}, filters${ty.n}, strides = 1)${ty.ret} {`,
@@ -67,6 +80,8 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
     case 'bottleneck':
       return [{
         name: 'bottleneckBlock',
+        params: ['filters', 'strides', 'expansion'],
+        defaults: { strides: 1, expansion: 4 },
         code: lines([
           '/** Bottleneck residual block (ResNet-50): 1×1 reduce → 3×3 → 1×1 expand, plus a shortcut; a 1×1 projection when the shape changes. */',
           `function bottleneckBlock(x${ty.t}, filters${ty.n}, strides = 1, expansion = 4)${ty.ret} {`,
@@ -84,6 +99,7 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
       return [
         {
           name: 'denseBlock',
+          params: ['depth', 'growthRate'],
           code: lines([
             '/** Dense block (DenseNet-BC): each layer BN–ReLU–1×1 conv (4k)–BN–ReLU–3×3 conv (k), concatenated onto its input. */',
             `function denseBlock(x${ty.t}, depth${ty.n}, growthRate${ty.n})${ty.ret} {`,
@@ -100,6 +116,8 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
         },
         {
           name: 'transitionBlock',
+          params: ['compression'],
+          defaults: { compression: 0.5 },
           code: lines([
             '/** Transition (DenseNet): BN–ReLU–1×1 conv compressing channels by `compression`, then 2×2 average pooling. */',
             `function transitionBlock(x${ty.t}, compression = 0.5)${ty.ret} {`,
@@ -114,6 +132,8 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
     case 'vgg':
       return [{
         name: 'vggBlock',
+        params: ['filters', 'convs'],
+        defaults: { convs: 2 },
         code: lines([
           '/** VGG block: stacked 3×3 convolutions (same padding, ReLU), then 2×2 max-pooling. */',
           `function vggBlock(x${ty.t}, filters${ty.n}, convs = 2)${ty.ret} {`,
@@ -128,7 +148,7 @@ export function helperSource(kind: BlockKind, style: CodeStyle): { name: string;
 }
 
 /** `blockModel([28, 28, 192], (x) => inceptionBlock(x, ...))`: a block as a model, so a Sequential model can add it. */
-export function blockModelHelper(style: CodeStyle): { name: string; code: string } {
+export function blockModelHelper(style: CodeStyle): Helper {
   const ty = typing(style);
   const I = style.indentUnit;
   const tf = style.tf ?? '';
@@ -136,14 +156,15 @@ export function blockModelHelper(style: CodeStyle): { name: string; code: string
   const shapeType = ty.t ? ': number[]' : '';
   return {
     name: 'blockModel',
-    code: [
+    params: ['block'],
+    code: braces(style, [
       '/** Wraps a block (tensor → tensor) as a model, so it can be added to a Sequential model as one layer. */',
       `function blockModel(inputShape${shapeType}, block${fnType})${ty.t ? `: ${tf}LayersModel` : ''} {`,
       `${I}const input = ${tf}input({ shape: inputShape })${style.semi}`,
       `${I}return ${tf}model({ inputs: input, outputs: block(input) })${style.semi}`,
       '}',
       '',
-    ].join('\n'),
+    ].join('\n')),
   };
 }
 
@@ -152,7 +173,7 @@ export function blockModelHelper(style: CodeStyle): { name: string; code: string
  * (stride from the spatial ratio). It adapts per call, so a wrapped layer inside a loop or helper
  * works for every instance.
  */
-export function withSkipHelper(style: CodeStyle): { name: string; code: string } {
+export function withSkipHelper(style: CodeStyle): Helper {
   const ty = typing(style);
   const L = style.layers;
   const I = style.indentUnit;
@@ -161,7 +182,8 @@ export function withSkipHelper(style: CodeStyle): { name: string; code: string }
   const same = `${style.quote}same${style.quote}`;
   return {
     name: 'withSkip',
-    code: [
+    params: ['y'],
+    code: braces(style, [
       '/** Residual connection (ResNet): y + x, with a 1×1 projection of x when the shapes differ. */',
       `function withSkip(x${ty.t}, y${ty.t})${ty.ret} {`,
       `${I}const cx = x.shape[x.shape.length - 1]${s}`,
@@ -171,6 +193,11 @@ export function withSkipHelper(style: CodeStyle): { name: string; code: string }
       `${I}return ${L}add().apply([y, shortcut])${ty.cast}${s}`,
       '}',
       '',
-    ].join('\n'),
+    ].join('\n')),
   };
+}
+
+/** Object literals as the file writes them: `{ filters: 1 }` or `{filters: 1}`. */
+function braces(style: CodeStyle, code: string): string {
+  return style.braceSpacing ? code : code.replace(/\{ (?=\S)/g, '{').replace(/(?<=\S) \}/g, '}');
 }

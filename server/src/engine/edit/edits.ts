@@ -199,12 +199,13 @@ function propName(n: ts.PropertyName): string | undefined {
   return ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined;
 }
 
-/** Set (or add) `key: valueText` in the layer's config. */
-export function setConfig(sf: ts.SourceFile, call: ts.CallExpression, key: string, valueText: string): OffsetEdit[] {
+/** Set (or add) `key: valueText` in the layer's config; a new object literal is spaced as the file's (`braceSpacing`). */
+export function setConfig(sf: ts.SourceFile, call: ts.CallExpression, key: string, valueText: string, braceSpacing = true): OffsetEdit[] {
   const arg = call.arguments[0];
+  const obj = braceSpacing ? `{ ${key}: ${valueText} }` : `{${key}: ${valueText}}`;
   if (!arg) {
     const open = call.arguments.pos;
-    return [{ start: open, end: call.arguments.end, newText: `{ ${key}: ${valueText} }` }];
+    return [{ start: open, end: call.arguments.end, newText: obj }];
   }
   if (!ts.isObjectLiteralExpression(arg)) return [{ start: arg.getStart(sf), end: arg.end, newText: `{ ...${arg.getText(sf)}, ${key}: ${valueText} }` }];
   for (const p of arg.properties) {
@@ -212,7 +213,7 @@ export function setConfig(sf: ts.SourceFile, call: ts.CallExpression, key: strin
     if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return [{ start: p.getStart(sf), end: p.end, newText: `${key}: ${valueText}` }];
   }
   const props = arg.properties;
-  if (!props.length) return [{ start: arg.getStart(sf), end: arg.end, newText: `{ ${key}: ${valueText} }` }];
+  if (!props.length) return [{ start: arg.getStart(sf), end: arg.end, newText: obj }];
   const last = props[props.length - 1]!;
   const text = sf.text;
   const ml = sf.getLineAndCharacterOfPosition(arg.getStart(sf)).line !== sf.getLineAndCharacterOfPosition(arg.end).line;

@@ -16,6 +16,10 @@ export interface CodeStyle {
   typescript: boolean;
   /** How the file can name the symbolic tensor type ('tf.SymbolicTensor', or 'SymbolicTensor' when imported by name). */
   tensorType: string | undefined;
+  /** Type aliases of the tensor type the file declares (`type T = tf.SymbolicTensor`). */
+  tensorAliases: string[];
+  /** `{ filters: 1 }` (true) or `{filters: 1}`. */
+  braceSpacing: boolean;
 }
 
 export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.CallExpression): CodeStyle {
@@ -35,6 +39,13 @@ export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.Cal
         if (ts.isIdentifier(d.name) && d.initializer && /require\(\s*['"]@tensorflow\/tfjs/.test(d.initializer.getText(sf))) tfAlias = d.name.text;
     }
   }
+  const tensorType = tfAlias ? `${tfAlias}.SymbolicTensor` : namedTensor;
+  const tensorAliases = sf.statements
+    .filter((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && !s.typeParameters && s.type.getText(sf) === tensorType)
+    .map((s) => s.name.text);
+  // Object literals opened with or without a space (`${` of template strings excluded).
+  const spaced = (text.match(/(?<!\$)\{ [A-Za-z_$'"]/g) ?? []).length;
+  const tight = (text.match(/(?<!\$)\{[A-Za-z_$'"]/g) ?? []).length;
   const singles = (text.match(/'/g) ?? []).length;
   const doubles = (text.match(/"/g) ?? []).length;
   const stmtEnds = (text.match(/\)\s*;\s*$/gm) ?? []).length;
@@ -54,7 +65,9 @@ export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.Cal
     semi: stmtEnds >= bare ? ';' : '',
     indentUnit: unit,
     typescript: sf.languageVariant === ts.LanguageVariant.Standard && !/\.(m|c)?jsx?$/.test(sf.fileName),
-    tensorType: tfAlias ? `${tfAlias}.SymbolicTensor` : namedTensor,
+    tensorType,
+    tensorAliases,
+    braceSpacing: spaced >= tight,
   };
 }
 
@@ -62,7 +75,8 @@ export function detectStyle(sf: ts.SourceFile, text: string, sampleCall?: ts.Cal
 export function configText(style: CodeStyle, entries: [string, string | number | boolean][]): string {
   if (!entries.length) return '{}';
   const v = (x: string | number | boolean) => (typeof x === 'string' && !x.startsWith('@raw:') ? `${style.quote}${x}${style.quote}` : String(x).replace(/^@raw:/, ''));
-  return `{ ${entries.map(([k, x]) => `${k}: ${v(x)}`).join(', ')} }`;
+  const body = entries.map(([k, x]) => `${k}: ${v(x)}`).join(', ');
+  return style.braceSpacing ? `{ ${body} }` : `{${body}}`;
 }
 
 /** `@raw:` marks a config value that is source text (an expression), not a string literal. */

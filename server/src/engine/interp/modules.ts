@@ -10,6 +10,13 @@ import type { Value } from './values';
 export interface AnalysisHost {
   /** The text of a file, or undefined when it does not exist. Paths use forward slashes. */
   readFile(path: string): string | undefined;
+  /**
+   * A saved model that code loads (`tf.loadLayersModel(path)`): the host resolves `path` (absolute,
+   * or relative to where the code would run: the workspace or CLI root), reads it only if it is a
+   * regular file inside that root and under the size cap, and says why not otherwise. Optional:
+   * without it loaded models are unknown.
+   */
+  readModelFile?(path: string): { path: string; text: string } | { error: string };
 }
 
 /** How a module exports a name: a local binding, a re-export, or a whole namespace (`export * as ns`). */
@@ -30,6 +37,9 @@ export class ModuleRecord {
     globals: Scope,
   ) {
     this.scope = new Scope(globals, true);
+    // CommonJS / Node's module locals: code finds files next to itself with path.join(__dirname, ...).
+    this.scope.declare('__filename', this.path, true);
+    this.scope.declare('__dirname', this.path.slice(0, this.path.lastIndexOf('/')) || '/', true);
   }
 }
 

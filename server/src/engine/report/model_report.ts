@@ -1,13 +1,15 @@
 /**
- * Turns an analysed model (layer objects and their application nodes) into DESIGN.md's report and
+ * Turns an analysed model (layer objects and their application nodes) into the JSON report (docs/report.md) and
  * the panel's graph. Everything here is derived data; nothing is analysed again.
  */
 import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
+import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/interpreter';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
+import { groupDetails, groupLabel } from './group_names';
 
 /** Converts engine locations into line/character ranges of whichever file holds them. */
 export interface Placer {
@@ -35,7 +37,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains)));
+  const state = trainableStateOf(model);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
   const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
 
   let total: number | null = 0;
@@ -48,6 +51,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     macs = add(macs, l.macs);
     act = add(act, l.activationBytes === null ? null : l.activationBytes * l.applications);
   }
+  if (model.unknownPart) total = trainable = macs = act = null;
   const report: ModelReport = {
     name,
     kind: model.kind,
@@ -71,9 +75,9 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
+function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], state: TrainableState): LayerReport {
   const first = nodes[0]!;
-  const weights = layer.weights ?? [];
+  const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
   const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
   let macs: number | null = 0;
@@ -218,7 +222,7 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       parentId = ensureGroup(p);
       break;
     }
-    const g = { id: `g${f.id}`, label: f.name, parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
+    const g = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
     groups.set(f.id, g);
     return g.id;
   };
@@ -302,6 +306,10 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     const last = lastNode.get(g.id);
     if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
   }
-  const groupList = [...byId.values()].map(({ frame: _f, ...g }) => g);
+  const details = groupDetails([...byId.values()].map((g) => g.frame));
+  const groupList = [...byId.values()].map(({ frame, ...g }) => {
+    const detail = details.get(frame);
+    return detail ? { ...g, detail } : g;
+  });
   return { model, nodes: gnodes, edges, groups: groupList };
 }

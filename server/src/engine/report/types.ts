@@ -1,5 +1,5 @@
 /**
- * The engine's public result types: DESIGN.md's JSON report (`convlens profile --json`) plus the
+ * The engine's public result types: the JSON report (`convlens profile --json`, docs/report.md) plus the
  * graph the panel draws. Plain data only, so the language server can send them as they are.
  */
 import type { Range, Severity } from '../source';
@@ -55,7 +55,7 @@ export interface LayerReport {
   jump?: [number, number];
   /** float32 bytes of the output for batch 1; null when a dim is unknown. */
   activationBytes: number | null;
-  // --- beyond DESIGN.md's minimum: what hovers and the panel need
+  // --- beyond the original minimum (all in docs/report.md): what hovers and the panel need
   /** Keras-style display name ('conv2d_3') unique within the model. */
   displayName: string;
   /** Short configuration: '3×3 conv, 64, /2'. */
@@ -127,7 +127,10 @@ export interface GraphEdge {
 /** One helper-function call (an inception module, a residual block): what the panel collapses. */
 export interface GraphGroup {
   id: string;
+  /** The helper's name ('identityBlock'), or the call an anonymous callback is passed to ('BLOCKS.forEach callback'). */
   label: string;
+  /** What tells this call from the helper's other calls: the arguments that differ ('stage 2, block b', 'inception_3a'). */
+  detail?: string;
   parentId?: string;
   /** The call site. */
   range?: Range;

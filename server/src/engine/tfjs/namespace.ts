@@ -64,6 +64,7 @@ export class TfNamespace extends HostObject {
     this.members.set('input', fn('input', (_i, _t, args, call) => s.createInput(args, call)));
     this.members.set('sequential', fn('sequential', (_i, _t, args, call) => s.createSequential(args, call)));
     this.members.set('model', fn('model', (_i, _t, args, call) => s.createFunctional(args, call)));
+    this.members.set('loadLayersModel', fn('loadLayersModel', (_i, _t, args) => s.modelLoader?.(s, args[0]) ?? new Unknown('tf.loadLayersModel: files are not read here')));
     this.members.set('tidy', fn('tidy', (i, _t, args, call) => {
       const f = typeof args[0] === 'string' ? args[1] : args[0];
       return i.callFunction(f, undefined, [], call);

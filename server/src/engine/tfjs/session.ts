@@ -20,6 +20,8 @@ export class TfSession {
   private nextNodeId = 1;
   private nextModelId = 1;
   readonly models: ModelValue[] = [];
+  /** `tf.loadLayersModel(x)`: installed by analyze.ts (saved/load_model.ts reads workspace files). */
+  modelLoader: ((session: TfSession, arg: Value) => Value) | undefined;
 
   constructor(readonly interp: Interpreter) {}
 
@@ -44,6 +46,21 @@ export class TfSession {
     this.interp.diagnostics.push({ loc, severity, code, message, related: related.length ? related : undefined, chain: this.chainOf(frame) });
   }
 
+  /** `model.trainable = x`: tfjs sets it on every layer of the model (and on the model used as a layer). */
+  setModelTrainable(model: ModelValue, value: boolean): void {
+    model.trainableSet = value;
+    if (model.asLayer) model.asLayer.trainableSet = value;
+    for (const l of modelLayers(model)) if (l.className !== 'InputLayer') {
+      l.trainableSet = value;
+      if (l.model) this.setModelTrainable(l.model, value);
+    }
+  }
+
+  /** A diagnostic about a saved model's file (saved/build.ts). */
+  savedDiagnostic(loc: Loc, severity: EngineDiagnostic['severity'], code: string, message: string): void {
+    this.diag(loc, severity, code, message, undefined);
+  }
+
   // ------------------------------------------------------------ layers
 
   /** `tf.layers.<factory>(config)` */
@@ -66,25 +83,29 @@ export class TfSession {
   }
 
   private newLayer(factory: string, spec: LayerSpec | undefined, cfgValue: Value, call: ts.Node): LayerValue {
-    const raw = plainConfig(cfgValue);
-    const loc = this.locOf(call);
+    const notObject = spec && cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue)
+      ? new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config')
+      : undefined;
+    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject,
+      `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
+  }
+
+  /** A layer from a plain config at `loc`: from source (newLayer) or from a saved model's file (saved/build.ts). */
+  layerAt(factory: string, spec: LayerSpec | undefined, raw: Record<string, unknown>, loc: Loc, invalid: LayerError | undefined,
+    unmodelled: string, className = spec?.className ?? factory): LayerValue {
     let config: unknown;
-    let configError: LayerError | undefined;
-    if (spec) {
+    let configError: LayerError | undefined = invalid;
+    if (spec && !configError) {
       try {
-        if (cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue))
-          throw new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config');
         config = spec.configure(raw as never);
       } catch (e) {
         configError = e instanceof LayerError ? e : new LayerError(`${spec.className}: ${(e as Error).message}`, 'config');
       }
     }
     const name = typeof raw.name === 'string' ? raw.name : undefined;
-    const layer = new LayerValue(this, this.nextLayerId++, factory, spec?.className ?? factory, spec, config, configError, name, loc,
-      this.interp.frame, raw);
+    const layer = new LayerValue(this, this.nextLayerId++, factory, className, spec, config, configError, name, loc, this.interp.frame, raw);
     if (configError) this.diag(loc, 'error', 'layer-config', withHint(configError), this.interp.frame);
-    else if (!spec)
-      this.diag(loc, 'information', 'unmodelled-layer', `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`, this.interp.frame);
+    else if (!spec) this.diag(loc, 'information', 'unmodelled-layer', unmodelled, this.interp.frame);
     return layer;
   }
 
@@ -143,17 +164,17 @@ export class TfSession {
   /** `tf.input({shape})`: a model input tensor. */
   createInput(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => inputConfigShape(raw as never), call).nodes[0]!.output;
+    return this.inputLayer(raw, () => inputConfigShape(raw as never), this.locOf(call)).nodes[0]!.output;
   }
 
   /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
   createInputLayer(args: Value[], call: ts.Node): Value {
     const raw = plainConfig(args[0]);
-    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), call);
+    return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), this.locOf(call));
   }
 
-  private inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, call: ts.Node): LayerValue {
-    const loc = this.locOf(call);
+  /** An InputLayer holding its output tensor (also a saved model's inputs, saved/build.ts). */
+  inputLayer(raw: Record<string, unknown>, shapeOf: () => Shape | undefined, loc: Loc): LayerValue {
     let shape: Shape | null = null;
     try {
       shape = shapeOf() ?? null;
@@ -193,8 +214,13 @@ export class TfSession {
   }
 
   private newModel(kind: ModelKind, call: ts.Node, name: string | undefined): ModelValue {
+    return this.modelAt(kind, this.locOf(call), name);
+  }
+
+  /** A new model at `loc` (a call in source, or a saved model's file). */
+  modelAt(kind: ModelKind, loc: Loc, name: string | undefined): ModelValue {
     const frame = this.interp.frame;
-    const model = new ModelValue(this, this.nextModelId++, kind, this.locOf(call), frame, name);
+    const model = new ModelValue(this, this.nextModelId++, kind, loc, frame, name);
     this.models.push(model);
     return model;
   }
@@ -266,7 +292,10 @@ export class TfSession {
       const out: TensorValue[] = [];
       for (const t of list) {
         if (t instanceof TensorValue) out.push(t);
-        else if (isUnknown(t)) this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
+        else if (isUnknown(t)) {
+          model.unknownPart ??= `its ${what} are unknown (${t.reason})`;
+          this.diag(model.loc, 'information', 'unknown-value', `model ${what} are unknown (${t.reason})`, this.interp.frame);
+        }
         else this.diag(model.loc, 'error', 'model-config', `model ${what} must be symbolic tensors from tf.input() or layer.apply()`, this.interp.frame);
       }
       return out;
@@ -321,7 +350,7 @@ export class TfSession {
       case 'built':
         return !!layer.weights;
       case 'trainable':
-        return layer.rawConfig.trainable !== false;
+        return layer.trainableSet ?? (layer.model ? layer.model.trainableSet ?? true : layer.rawConfig.trainable !== false);
       default:
         return new Unknown(`layer.${key} is not modelled`);
     }
@@ -403,7 +432,10 @@ export class TfSession {
       case 'dispose':
         return fnv(key, () => undefined);
       case 'then':
+      case '%await':
         return undefined; // a model is not a promise
+      case 'trainable':
+        return model.trainableSet ?? true;
       default:
         // fit / predict / evaluate / save ...: run-time only.
         return fnv(key, () => new Unknown(`model.${key}() runs the model; it is not analysed statically`));

@@ -38,6 +38,8 @@ export class LayerValue extends HostObject {
   weights: WeightSpec[] | undefined;
   /** Set when this layer object is a whole model used as a layer. */
   model: ModelValue | undefined;
+  /** `layer.trainable = x` (or `model.trainable = x` on its model) by user code; undefined: as configured. */
+  trainableSet: boolean | undefined;
   /** `layer.apply`, made once per layer object. */
   applyFn: NativeFunction | undefined;
 
@@ -65,6 +67,9 @@ export class LayerValue extends HostObject {
 
   getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
     return this.session.layerProperty(this, key, node, interp);
+  }
+  override setProperty(_interp: Interpreter, key: string, value: Value): void {
+    if (key === 'trainable' && typeof value === 'boolean') this.trainableSet = value;
   }
 }
 
@@ -98,6 +103,12 @@ export class ModelValue extends HostObject {
   compileConfig: Record<string, unknown> | undefined;
   /** The model used as a layer, created on first `apply`. */
   asLayer: LayerValue | undefined;
+  /** `model.trainable = x` by user code. */
+  trainableSet: boolean | undefined;
+  /** The trainable flags of its layers when its builder returned it (tfjs/trainable.ts). */
+  trainableAtReturn: Map<LayerValue | ModelValue, boolean | undefined> | undefined;
+  /** Set when part of the model is unknown (an input or output the analysis cannot know): its totals are null, not a partial sum. */
+  unknownPart: string | undefined;
 
   constructor(
     readonly session: TfSession,
@@ -114,5 +125,8 @@ export class ModelValue extends HostObject {
 
   getProperty(interp: Interpreter, key: string, node: ts.Node): Value {
     return this.session.modelProperty(this, key, node, interp);
+  }
+  override setProperty(_interp: Interpreter, key: string, value: Value): void {
+    if (key === 'trainable' && typeof value === 'boolean') this.session.setModelTrainable(this, value);
   }
 }

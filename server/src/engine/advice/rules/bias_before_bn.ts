@@ -29,7 +29,7 @@ export const biasBeforeBn: Rule = {
         removed = removed === null || b === null ? null : removed + b;
       }
       const call = n.layer.loc.file === ctx.file ? constructCall(ctx.sf, n.layer.loc) : undefined;
-      const edits = call ? setConfig(ctx.sf, call, 'useBias', 'false') : undefined;
+      const edits = call ? setConfig(ctx.sf, call, 'useBias', 'false', ctx.style.braceSpacing) : undefined;
       out.push({
         code: this.code,
         severity: 'hint',

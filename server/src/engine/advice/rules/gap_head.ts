@@ -11,7 +11,7 @@ import { totalParams } from '../../tfjs/session';
 
 export const gapHead: Rule = {
   code: 'gap-head',
-  summary: 'flatten → dense holding most of the model’s params: use global average pooling instead (GoogLeNet)',
+  summary: 'flatten → dense holding most of the model’s params (and at least convlens.advice.gapHeadMinParams, 1M): use global average pooling instead (GoogLeNet)',
   check(ctx: RuleContext): Proposal[] {
     const out: Proposal[] = [];
     if (!ctx.totalParams) return out;
@@ -21,7 +21,8 @@ export const gapHead: Rule = {
       if (!s || s[0] * s[1] <= 1) continue;
       const dense = ctx.consumers(n).find((c) => c.layer.className === 'Dense');
       const dp = dense?.layer.weights ? totalParams(dense.layer.weights) : null;
-      if (!dense || dp === null || dp < ctx.totalParams / 2) continue;
+      // Most of the params, and many in absolute terms: a toy CNN's 5k-param head is not worth a warning.
+      if (!dense || dp === null || dp < ctx.totalParams / 2 || dp < ctx.options.gapHeadMinParams) continue;
       let edits;
       const call = n.layer.loc.file === ctx.file ? constructCall(ctx.sf, n.layer.loc) : undefined;
       if (call && nodeAt(ctx.sf, n.layer.loc)) {

@@ -33,7 +33,7 @@ export const linearStack: Rule = {
       }
       const call = n.layer.loc.file === ctx.file ? constructCall(ctx.sf, n.layer.loc) : undefined;
       const q = ctx.style.quote;
-      const edits = call ? setConfig(ctx.sf, call, 'activation', `${q}relu${q}`) : undefined;
+      const edits = call ? setConfig(ctx.sf, call, 'activation', `${q}relu${q}`, ctx.style.braceSpacing) : undefined;
       out.push({
         code: this.code,
         severity: 'warning',

@@ -32,7 +32,7 @@ export const shrinkWithoutWiden: Rule = {
       const next = firstConvAfter(ctx, p.node);
       const call = next && next.layer.loc.file === ctx.file ? constructCall(ctx.sf, next.layer.loc) : undefined;
       const f = call ? configValueText(ctx.sf, call, 'filters') : undefined;
-      const edits = call && f ? setConfig(ctx.sf, call, 'filters', /^\d+$/.test(f) ? String(2 * Number(f)) : `2 * ${f}`) : undefined;
+      const edits = call && f ? setConfig(ctx.sf, call, 'filters', /^\d+$/.test(f) ? String(2 * Number(f)) : `2 * ${f}`, ctx.style.braceSpacing) : undefined;
       return [
         {
           code: this.code,

@@ -35,7 +35,7 @@ export const stack3x3: Rule = {
         if (!c.useBias) entries.push(['useBias', raw('false')]);
         entries.push(['activation', 'relu']);
         const extra = Array.from({ length: stack - 1 }, (_, i) => layerCall(ctx.style, 'conv2d', i === 0 ? [...firstLayerKeys(ctx, n), ...entries] : entries));
-        edits = [...insertBefore(ctx.sf, site, extra), ...setConfig(ctx.sf, call, 'kernelSize', '3')];
+        edits = [...insertBefore(ctx.sf, site, extra), ...setConfig(ctx.sf, call, 'kernelSize', '3', ctx.style.braceSpacing)];
       }
       out.push({
         code: this.code,

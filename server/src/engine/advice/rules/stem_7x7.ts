@@ -33,7 +33,7 @@ export const stem7x7: Rule = {
       let edits;
       if (call && site && n.applyLoc.file === ctx.file) {
         const pool = layerCall(ctx.style, 'maxPooling2d', [['poolSize', 3], ['strides', 2], ...(same ? ([['padding', 'same']] as [string, string][]) : [])]);
-        edits = [...setConfig(ctx.sf, call, 'kernelSize', '7'), ...setConfig(ctx.sf, call, 'strides', '2'), ...insertAfter(ctx.sf, site, [pool])];
+        edits = [...setConfig(ctx.sf, call, 'kernelSize', '7', ctx.style.braceSpacing), ...setConfig(ctx.sf, call, 'strides', '2', ctx.style.braceSpacing), ...insertAfter(ctx.sf, site, [pool])];
       }
       out.push({
         code: this.code,

@@ -1,0 +1,61 @@
+/**
+ * The graph's group names: a helper's calls are told apart by the arguments that differ (the name
+ * passed in, else the loop's position), and callbacks are named by the call they are passed to —
+ * never "anonymous function".
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeSource } from '../../server/src/engine';
+import { diskHost } from '../../server/src/host/disk_host';
+
+const groups = (file: string) => {
+  const r = analyzeSource(readFileSync(file, 'utf8'), file, diskHost);
+  return r.models.flatMap((m) => m.graph.groups);
+};
+const models = resolve(__dirname, '../fixtures/models');
+
+test('ResNet-50: identity blocks read "stage 2, block b" (the arguments that differ), conv blocks their stage', () => {
+  const g = groups(join(models, 'resnet50.ts'));
+  const ids = g.filter((x) => x.label === 'identityBlock').map((x) => x.detail);
+  assert.deepEqual(ids.slice(0, 3), ['stage 2, block b', 'stage 2, block c', 'stage 3, block b']);
+  assert.equal(new Set(ids).size, ids.length, 'every identity block is told apart');
+  assert.deepEqual(g.filter((x) => x.label === 'convBlock').map((x) => x.detail), ['stage 2, strides 1', 'stage 3, strides 2', 'stage 4, strides 2', 'stage 5, strides 2']);
+});
+
+test('GoogLeNet: inception modules read the name passed in', () => {
+  const d = groups(join(models, 'googlenet.ts')).filter((x) => x.label === 'inceptionModule').map((x) => x.detail);
+  assert.deepEqual(d, ['inception_3a', 'inception_3b', 'inception_4a', 'inception_4b', 'inception_4c', 'inception_4d', 'inception_4e', 'inception_5a', 'inception_5b']);
+});
+
+test('callbacks are named by the call they are passed to, and their loop position', () => {
+  const d = groups(join(models, 'densenet121.ts')).filter((x) => x.label === 'BLOCKS.forEach callback');
+  assert.equal(d.length, 4);
+  assert.deepEqual(d.map((x) => x.detail), ['blocks 6, i 0', 'blocks 12, i 1', 'blocks 24, i 2', 'blocks 16, i 3']);
+});
+
+test('no group of any fixture, example or corpus file is called "anonymous function"', () => {
+  const dirs = [models, resolve(__dirname, '../../examples'), resolve(__dirname, '../realworld/fixtures')];
+  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(ts|js)$/.test(f)).map((f) => join(d, f)));
+  const anonymous = files.filter((f) => groups(f).some((g) => /anonymous/.test(g.label)));
+  assert.deepEqual(anonymous, []);
+});
+
+test('a helper called once has no detail; one called with the same arguments each time has none either', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+function block(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {
+  return tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+}
+export function net(): tf.LayersModel {
+  const input = tf.input({ shape: [8, 8, 3] });
+  let x = block(input, 16);
+  x = block(x, 16);
+  return tf.model({ inputs: input, outputs: x });
+}
+`;
+  const r = analyzeSource(text, '/same.ts');
+  const g = r.models[0]!.graph.groups;
+  assert.equal(g.length, 2);
+  assert.ok(g.every((x) => x.label === 'block' && x.detail === undefined));
+});
