@@ -3,17 +3,20 @@
  * Never a pass/fail timer (DESIGN.md): goals are printed beside the figures for the reader.
  */
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
+/** Every section says what else the machine was doing: the load average before and after it. */
 async function section(title: string, run: () => Promise<void>): Promise<void> {
   console.log(`\n## ${title}`);
+  console.log(`  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the start)`);
   const t0 = performance.now();
   try {
     await run();
   } catch (e) {
     console.log(`  failed: ${(e as Error).stack ?? e}`);
   }
-  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)} at the end)`);
 }
 
 async function main(): Promise<void> {
