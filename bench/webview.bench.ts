@@ -142,9 +142,9 @@ function quality(ms: number, polys: Point[][], boxes: { x: number; y: number; wi
   return { ms, crossings: pairs.size, edgeThroughNode: through, edgeLengthK: len / 1000, bends, width, height };
 }
 
-async function elkQuality(v: VisibleGraph, chunkTarget?: number): Promise<Quality> {
+async function elkQuality(v: VisibleGraph, chunkTarget?: number, chains = true): Promise<Quality> {
   const t0 = performance.now();
-  const g: Geometry = await layoutGraph(v, undefined, undefined, chunkTarget);
+  const g: Geometry = await layoutGraph(v, undefined, undefined, chunkTarget, undefined, chains);
   const ms = performance.now() - t0;
   const edges = v.edges.filter((e) => g.edges[e.id]);
   return quality(ms, edges.map((e) => g.edges[e.id]!.points), Object.entries(g.items).map(([id, b]) => ({ id, ...b })), edges.map((e) => [e.source, e.target]), g.width, g.height);
@@ -182,9 +182,10 @@ export async function compareLayouts(model = 'densenet121'): Promise<Record<stri
   const v = visibleGraph(ix, () => false);
   const flat: VisibleGraph = { ...v, frames: [], items: v.items.map(({ parent: _p, ...it }) => it) };
   const engines: [string, () => Promise<Quality>][] = [
-    ['elk (ours: chunked, compound, orthogonal)', () => (clearLayoutCache(), elkQuality(structuredClone(v)))],
-    ['elk compound, whole graph in one ELK call', () => (clearLayoutCache(), elkQuality(structuredClone(v), Infinity))],
-    ['elk flat (no frames)', () => (clearLayoutCache(), elkQuality(structuredClone(flat)))],
+    ['ours: chains placed directly, ELK for the rest', () => (clearLayoutCache(), elkQuality(structuredClone(v)))],
+    ['elk chunked, compound, orthogonal (no chain placement)', () => (clearLayoutCache(), elkQuality(structuredClone(v), undefined, false))],
+    ['elk compound, whole graph in one ELK call', () => (clearLayoutCache(), elkQuality(structuredClone(v), Infinity, false))],
+    ['elk flat (no frames)', () => (clearLayoutCache(), elkQuality(structuredClone(flat), undefined, false))],
     ['dagre flat', async () => dagreQuality(flat, false)],
     ['dagre compound (frames as clusters)', async () => dagreQuality(v, true)],
   ];
@@ -213,9 +214,11 @@ export async function benchWebview(): Promise<Record<string, number>> {
     r[`${k} (median of ${xs.length})`] = xs[Math.floor(xs.length / 2)]!;
   }
   r['machine: load average (1 min) after the Chromium part'] = loadavg()[0]!;
-  const q = process.env.CONVLENS_BENCH_NO_COMPARE ? {} : await compareLayouts();
-  for (const [k, v] of Object.entries(q))
-    for (const [m, x] of Object.entries(v)) r[`layout DenseNet-121 expanded, ${k}: ${m}`] = x;
+  for (const model of process.env.CONVLENS_BENCH_NO_COMPARE ? [] : ['densenet121', 'googlenet', 'resnet50']) {
+    const q = await compareLayouts(model);
+    for (const [k, v] of Object.entries(q))
+      for (const [m, x] of Object.entries(v)) r[`layout ${model} expanded, ${k}: ${m}`] = x;
+  }
   r['machine: load average (1 min) at the end'] = loadavg()[0]!;
   return r;
 }

@@ -28,7 +28,8 @@ export interface Chunk {
   chain?: true;
 }
 
-export function chunkGraph(v: VisibleGraph, target = CHUNK_TARGET): Chunk[] {
+/** `chains: false` leaves every chunk to ELK (the benchmark's baseline). */
+export function chunkGraph(v: VisibleGraph, target = CHUNK_TARGET, chains = true): Chunk[] {
   const frameParent = new Map(v.frames.map((f) => [f.id, f.parent]));
   const rootOf = (parent: string | undefined, self: string): string => {
     let u = self;
@@ -98,7 +99,7 @@ export function chunkGraph(v: VisibleGraph, target = CHUNK_TARGET): Chunk[] {
   if (start < n) pieces.push({ units: units.slice(start), entry, size: 0, chain: false });
   for (const p of pieces) p.size = p.units.reduce((k, u) => k + unitItems.get(u)!.length + (unitFrames.get(u)?.length ?? 0), 0);
 
-  markChains(v, pieces, unitItems, unitFrames);
+  if (chains) markChains(v, pieces, unitItems, unitFrames);
   // Chains of pieces that continue one another make one chunk; the rest is cut at the first clean
   // cut past the target size, as before.
   const chunks: Chunk[] = [];

@@ -98,9 +98,9 @@ const PREFIX_MIN_REST = 200;
  * depends only on the chunks above it, so the top does not move when the rest arrives, except
  * sideways by however much wider the whole drawing is (the panel keeps a node in place).
  */
-export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET, top?: (geo: Geometry) => void): Promise<Geometry> {
+export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET, top?: (geo: Geometry) => void, chains = true): Promise<Geometry> {
   const t0 = now();
-  const chunks = chunkGraph(v, chunkTarget);
+  const chunks = chunkGraph(v, chunkTarget, chains);
   const parts = chunkParts(v, chunks);
   // Chains are placed here at once; ELK lays out the rest (in parallel where the runner can).
   const keys = chunks.map((c, i) => (c.chain ? undefined : JSON.stringify(elkChunk(c, parts, i))));
