@@ -5,7 +5,7 @@
  *   node --import tsx bench/advice.bench.ts
  */
 import type * as Engine from '../server/src/engine';
-import { conv5x5Stack, denseStack } from './generated_model';
+import { conv5x5Stack, denseStack } from '../test/helpers/generated_models';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { analyzeSource } = require('../dist/engine.js') as typeof Engine;

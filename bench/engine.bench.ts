@@ -15,7 +15,7 @@ import type * as Engine from '../server/src/engine';
 const { analyzeSource } = require('../dist/engine.js') as typeof Engine;
 import { diskHost } from '../server/src/host/disk_host';
 import { buildNamed, loadFixtureModule, tfjs } from '../test/helpers/tfjs_oracle';
-import { generatedModel } from './generated_model';
+import { generatedModel } from '../test/helpers/generated_models';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 

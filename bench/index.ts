@@ -3,22 +3,27 @@
  * Never a pass/fail timer (DESIGN.md): goals are printed beside the figures for the reader.
  */
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
+/** Every section says what else the machine was doing: the load average before and after it. */
 async function section(title: string, run: () => Promise<void>): Promise<void> {
   console.log(`\n## ${title}`);
+  console.log(`  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores at the start)`);
   const t0 = performance.now();
   try {
     await run();
   } catch (e) {
     console.log(`  failed: ${(e as Error).stack ?? e}`);
   }
-  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg()[0]!.toFixed(1)} at the end)`);
 }
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const want = (k: string) => !only.length || only.includes(k);
+  // `scale:hints` runs one part of the scale section.
+  const scaleParts = only.filter((k) => k.startsWith('scale:')).map((k) => k.slice(6));
+  const want = (k: string) => !only.length || only.includes(k) || (k === 'scale' && scaleParts.length > 0);
   console.log(`ConvLens benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 
   if (want('catalogue'))
@@ -64,6 +69,12 @@ async function main(): Promise<void> {
       const mod = (await import('./webview.bench')) as { benchWebview: () => Promise<Record<string, number>> };
       const r = await mod.benchWebview();
       for (const [k, v] of Object.entries(r)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(1) : v}`);
+    });
+
+  if (want('scale'))
+    await section('Scale: generated models of 1k / 5k / 20k layers, straight and loop style (medians until stable, load average beside each)', async () => {
+      const { benchScale } = await import('./scale.bench');
+      await benchScale(scaleParts);
     });
 
   if (want('saved'))

@@ -27,17 +27,45 @@ const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'es
 // The native tfjs backends are never bundled: they are found at run time in the user's project.
 const nativeTfjs = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
+// The CLI's entry (dist/cli.js) answers --help and --version with nothing loaded; each command is
+// a bundle of its own, required from it only when that command runs (see server/src/cli/main.ts).
+const cliCommands = { './analysis_commands': './cli_analysis.js', './view': './cli_view.js', './check': './cli_check.js' };
+const cliSplit = {
+  name: 'cli-commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(analysis_commands|view|check)$/ }, (a) => (a.importer.endsWith('cli/main.ts') ? { path: cliCommands[a.path], external: true } : undefined));
+  },
+};
+
+// The coordinator's bundle gets a stand-in for elkjs: it sends every ELK chunk to an ELK worker.
+const noElk = {
+  name: 'no-elk',
+  setup(b) {
+    b.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: 'elk-stand-in', namespace: 'no-elk' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-elk' }, () => ({
+      contents: "export default class { constructor() { throw new Error('ELK runs in the ELK workers, not in the layout coordinator'); } }",
+      loader: 'js',
+    }));
+  },
+};
+
 const outputs = [
   // The library and the CLI load typescript and tfjs from node_modules (dependencies of the npm package).
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node, plugins: [cliSplit] },
+  { entryPoints: ['server/src/cli/analysis_commands.ts'], outfile: 'dist/cli_analysis.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/view.ts'], outfile: 'dist/cli_view.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
+  { entryPoints: ['server/src/cli/check.ts'], outfile: 'dist/cli_check.js', ...node, external: [...node.external, 'typescript', '@tensorflow/*'] },
   // The extension ships no node_modules: the server bundles typescript, the worker bundles tfjs.
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', ...node },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', ...node },
   { entryPoints: ['server/src/runtime/worker.ts'], outfile: 'dist/worker.js', ...node, external: [...node.external, ...(vsix ? nativeTfjs : ['@tensorflow/*'])] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', ...browser },
-  // ELK arrives minified; re-printing it unminified would triple the worker (and every standalone page).
-  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true },
+  // The layout coordinator without ELK (it starts at once; chains never need ELK), and the ELK
+  // worker. ELK arrives minified; re-printing it unminified would triple the worker (and every
+  // standalone page).
+  { entryPoints: ['webview/src/layout_worker.ts'], outfile: 'dist/layout_worker.js', ...browser, sourcemap: false, minify: true, plugins: [noElk] },
+  { entryPoints: ['webview/src/elk_worker.ts'], outfile: 'dist/elk_worker.js', ...browser, sourcemap: false, minify: true },
   // The training check's browser host (the panel's GPU): tfjs with its webgl and webgpu backends, minified.
   { entryPoints: ['server/src/runtime/browser/training_worker.ts'], outfile: 'dist/training_worker.js', ...browser, sourcemap: false, minify: true },
 ].filter((o) => existsSync(o.entryPoints[0]));

@@ -171,6 +171,7 @@ export class PanelManager implements vscode.Disposable {
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       workerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'layout_worker.js')).toString(),
       trainingWorkerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'training_worker.js')).toString(),
+      elkWorkerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'elk_worker.js')).toString(),
       cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
     });

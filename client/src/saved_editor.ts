@@ -70,6 +70,7 @@ export class SavedModelEditor implements vscode.CustomReadonlyEditorProvider {
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       workerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'layout_worker.js')).toString(),
+      elkWorkerUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'elk_worker.js')).toString(),
       cspSource: w.cspSource,
       nonce: randomBytes(16).toString('base64'),
     });

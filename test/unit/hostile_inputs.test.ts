@@ -19,7 +19,7 @@ import { SETTINGS } from '../../protocol/settings';
 import { URI } from '../../server/src/lsp/uri';
 import { terminalSafe } from '../../server/src/cli/terminal';
 import { RevealGuard } from '../../client/src/reveal_guard';
-import { conv5x5Stack, denseStack } from '../../bench/generated_model';
+import { conv5x5Stack, denseStack } from '../helpers/generated_models';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');

@@ -21,7 +21,7 @@ export const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
  * reason to skip (the npm one is a dev dependency): launch() then fails and says why.
  */
 export function skipReason(): string | undefined {
-  for (const f of ['webview.js', 'webview.css', 'layout_worker.js']) if (!existsSync(resolve(DIST, f))) return `dist/${f} missing: run npm run build`;
+  for (const f of ['webview.js', 'webview.css', 'layout_worker.js', 'elk_worker.js']) if (!existsSync(resolve(DIST, f))) return `dist/${f} missing: run npm run build`;
   return undefined;
 }
 
@@ -81,12 +81,13 @@ export async function openPanel(browser: Browser, size = { width: 1280, height: 
   }
   const files: Record<string, [string, string]> = {
     '/index.html': [
-      webviewHtml({ scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css`, workerUri: `${ORIGIN}/layout_worker.js`, trainingWorkerUri: `${ORIGIN}/training_worker.js`, cspSource: ORIGIN, nonce: NONCE }),
+      webviewHtml({ scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css`, workerUri: `${ORIGIN}/layout_worker.js`, elkWorkerUri: `${ORIGIN}/elk_worker.js`, trainingWorkerUri: `${ORIGIN}/training_worker.js`, cspSource: ORIGIN, nonce: NONCE }),
       'text/html',
     ],
     '/webview.js': [readFileSync(resolve(DIST, 'webview.js'), 'utf8'), 'text/javascript'],
     '/webview.css': [readFileSync(resolve(DIST, 'webview.css'), 'utf8'), 'text/css'],
     '/layout_worker.js': [readFileSync(resolve(DIST, 'layout_worker.js'), 'utf8'), 'text/javascript'],
+    '/elk_worker.js': [readFileSync(resolve(DIST, 'elk_worker.js'), 'utf8'), 'text/javascript'],
   };
   const training = resolve(DIST, 'training_worker.js');
   if (existsSync(training)) files['/training_worker.js'] = [readFileSync(training, 'utf8'), 'text/javascript'];

@@ -11,7 +11,8 @@ import { GraphView, type Viewport } from './graph/graph_view';
 import { LayoutClient } from './graph/layout_client';
 import { LEGEND, type BasePalette } from './graph/palette';
 import { cursorTargets, searchTargets } from './graph/find';
-import { indexGraph, representative, visibleGraph, type GraphIndex } from './graph/visible';
+import { indexGraph, representative, visibleGraph, type GraphIndex, type VisibleGraph } from './graph/visible';
+import type { Geometry } from './graph/layout';
 import type { Host } from './host';
 import { ProfileView, type MeasuredLatency } from './profile/profile_view';
 import { FindingsView } from './findings_view';
@@ -97,7 +98,7 @@ export class App {
     if (saved.models && typeof saved.models === 'object') this.states = saved.models;
     if (saved.view === 'graph' || saved.view === 'profile') this.view = saved.view;
     this.palette = readPalette();
-    this.layouts = new LayoutClient(() => host.workerSource());
+    this.layouts = new LayoutClient((kind) => host.workerSource(kind));
     this.graphView = new GraphView({
       node: (id, ev) => this.onNodeClick(id, ev),
       group: (id, ev) => this.onGroupClick(id, ev),
@@ -111,8 +112,9 @@ export class App {
     });
     this.findings = new FindingsView({ select: (d) => this.revealRange(d.range) });
     host.notify = (text) => this.showToast(text);
-    this.build();
+    // The layout worker first: it loads ELK while the page is built and the model arrives.
     this.layouts.warmUp();
+    this.build();
     new MutationObserver(() => this.onTheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.onTheme());
     host.listen((m) => this.onMessage(m));
@@ -335,13 +337,25 @@ export class App {
     const token = ++this.token;
     const anchorAt = anchor ? this.graphView.screenOf(anchor) : undefined;
     const timer = setTimeout(() => this.showNotice(`Laying out ${visible.items.length} boxes…`), LAYOUT_NOTICE_MS);
+    const firstView = !(anchor && anchorAt) && this.shownKey !== key && !state.viewport;
+    // A big graph's top arrives first (a first view shows the top); the rest then keeps a node in place.
+    let ahead: string | undefined;
+    const drawTop = (geometry: Geometry) => {
+      if (token !== this.token) return;
+      this.graphView.show(graph, report, { visible: drawnPart(visible, geometry), geometry }, this.palette, 'initial');
+      if (this.view !== 'graph') this.needInitialView = true;
+      ahead = visible.items.find((it) => geometry.items[it.id])?.id;
+      performance.measure('cl:top', { start: tLayout });
+    };
     this.layouts
-      .layout(visible)
+      .layout(visible, firstView ? drawTop : undefined)
       .then((res) => {
         if (!res || token !== this.token) return;
         performance.measure('cl:layout', { start: tLayout, detail: res.stats });
         const tDraw = performance.now();
-        const view = anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
+        const aheadAt = ahead ? this.graphView.screenOf(ahead) : undefined;
+        const view =
+          ahead && aheadAt ? { anchor: ahead, screen: aheadAt } : anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
         this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
         if (this.pendingFit) {
           if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) return void this.render();
@@ -351,7 +365,8 @@ export class App {
         if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
         this.shownKey = key;
         this.applyCursor();
-        if (this.search.value) this.runSearch(false);
+        // A search typed while only the top was drawn goes to its first hit now that all is there.
+        if (this.search.value) this.runSearch(!!ahead && this.searchAt < 0);
         performance.measure('cl:draw', { start: tDraw });
       })
       .catch((e: Error) => {
@@ -601,4 +616,9 @@ function measuredLatency(r: unknown): MeasuredLatency | undefined {
     if (typeof row.layerIndex === 'number' && ms) byLayer.set(row.layerIndex, ms);
   }
   return { model: o.model, backend: String(o.backend ?? ''), batchSizes, totalMs, byLayer };
+}
+
+/** The part of a visible graph that a partial geometry (the top of the drawing) has placed. */
+function drawnPart(v: VisibleGraph, g: Geometry): VisibleGraph {
+  return { items: v.items.filter((it) => g.items[it.id]), frames: v.frames.filter((f) => g.frames[f.id]), edges: v.edges.filter((e) => g.edges[e.id]) };
 }

@@ -21,8 +21,8 @@ export interface Host {
   post(msg: FromWebview): void;
   getState(): unknown;
   setState(state: unknown): void;
-  /** Source text of the layout worker, or null when it cannot be had. */
-  workerSource(): Promise<string | null>;
+  /** Source text of the layout coordinator or of an ELK worker, or null when it cannot be had. */
+  workerSource(kind: 'layout' | 'elk'): Promise<string | null>;
   /** Source text of the training worker (the check on the panel's GPU); null on the standalone page. */
   trainingWorkerSource(): Promise<string | null>;
   /** Messages for the panel, already validated. */
@@ -55,7 +55,7 @@ async function fetchText(uri: string | undefined): Promise<string | null> {
 }
 
 function vscodeHost(api: VsCodeApi, script: HTMLScriptElement | null): Host {
-  const workerUri = script?.dataset.worker;
+  const uris = { layout: script?.dataset.worker, elk: script?.dataset.elkWorker };
   const trainingUri = script?.dataset.trainingWorker;
   let training: Promise<string | null> | undefined;
   return {
@@ -63,7 +63,8 @@ function vscodeHost(api: VsCodeApi, script: HTMLScriptElement | null): Host {
     post: (m) => api.postMessage(m),
     getState: () => api.getState(),
     setState: (s) => api.setState(s),
-    workerSource: () => fetchText(workerUri),
+    // A worker cannot start from a vscode-resource URL: fetch its text, start it from a blob.
+    workerSource: (kind) => fetchText(uris[kind]),
     trainingWorkerSource: () => (training ??= fetchText(trainingUri).then((t) => (t === null ? ((training = undefined), null) : t))),
     listen: listenWindow,
   };
@@ -105,8 +106,8 @@ function standaloneHost(): Host {
     setState: (s) => {
       state = s;
     },
-    workerSource: async () => {
-      const code = readJson('convlens-worker');
+    workerSource: async (kind) => {
+      const code = readJson(kind === 'elk' ? 'convlens-elk-worker' : 'convlens-worker');
       return typeof code === 'string' ? code : null;
     },
     // `convlens view` pages only draw: nothing runs the user's model there.

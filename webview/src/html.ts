@@ -12,6 +12,8 @@ export interface WebviewHtmlOptions {
   workerUri?: string;
   /** dist/training_worker.js, the check on the panel's GPU; fetched and started the same way. */
   trainingWorkerUri?: string;
+  /** dist/elk_worker.js, the same way. */
+  elkWorkerUri?: string;
   /** webview.cspSource */
   cspSource: string;
   nonce: string;
@@ -24,6 +26,8 @@ export interface StandaloneHtmlOptions {
   style: string;
   /** dist/layout_worker.js */
   worker: string;
+  /** dist/elk_worker.js */
+  elkWorker: string;
   /** What the page shows: a `model` message (see protocol.ts). */
   data: unknown;
   title?: string;
@@ -52,7 +56,10 @@ export function contentSecurityPolicy(nonce: string, source?: string): string {
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
-  const worker = (o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '') + (o.trainingWorkerUri ? ` data-training-worker="${escapeHtml(o.trainingWorkerUri)}"` : '');
+  const worker =
+    (o.workerUri ? ` data-worker="${escapeHtml(o.workerUri)}"` : '') +
+    (o.elkWorkerUri ? ` data-elk-worker="${escapeHtml(o.elkWorkerUri)}"` : '') +
+    (o.trainingWorkerUri ? ` data-training-worker="${escapeHtml(o.trainingWorkerUri)}"` : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -97,6 +104,7 @@ export function standaloneHtml(o: StandaloneHtmlOptions): string {
 <div id="app"></div>
 <script type="application/json" id="convlens-data">${scriptJson(o.data)}</script>
 <script type="application/json" id="convlens-worker">${scriptJson(o.worker)}</script>
+<script type="application/json" id="convlens-elk-worker">${scriptJson(o.elkWorker)}</script>
 <script nonce="${nonce}">${inlineScript(o.script)}</script>
 </body>
 </html>

@@ -4,14 +4,16 @@
  *   convlens lint FILE... [--json]
  *   convlens view FILE [--model NAME] --out arch.html|arch.svg
  *   convlens check FILE [--model NAME] [--steps N] [--backend B] [--json]
+ *
+ * This entry loads nothing but Node's own modules and small helpers: `--help` and `--version`
+ * answer at once, and each command's code (typescript for the analysis, elkjs for view, the
+ * runtime for check) is a bundle of its own (build.mjs), required only when that command runs,
+ * through a compile cache.
  */
 import { statSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from './args';
-import { viewCommand } from './view';
-import { checkCommand } from './check';
-import { lintCommand } from './lint';
-import { profileCommand } from './profile';
+import { enableCompileCache } from './compile_cache';
 import { say, warn } from './terminal';
 
 const HELP = `convlens — shapes, parameters, MACs and design advice for TensorFlow.js CNNs
@@ -29,7 +31,8 @@ Usage:
 
 The file is read statically (nothing runs): builders are the functions, arrows, class methods and
 variables that yield a tf.sequential() or tf.model(). Relative imports of .ts/.js files are followed
-below the file's folder (or --root DIR), regular files up to 1 MB each.
+below the file's folder (or --root DIR), regular files up to 1 MB each. A saved model (a tfjs model.json, Keras model.to_json() output, or a
+Keras 3 .keras archive) is read as it is, with its weights manifest and shard files checked.
 
 Options:
   --model NAME   only this model (as listed by profile)
@@ -68,13 +71,21 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case 'profile':
-      return profileCommand(args.positional, args.flags);
-    case 'lint':
-      return lintCommand(args.positional, args.flags);
-    case 'view':
+    case 'lint': {
+      enableCompileCache();
+      const { profileCommand, lintCommand } = require('./analysis_commands') as typeof import('./analysis_commands');
+      return args.command === 'profile' ? profileCommand(args.positional, args.flags) : lintCommand(args.positional, args.flags);
+    }
+    case 'view': {
+      enableCompileCache();
+      const { viewCommand } = require('./view') as typeof import('./view');
       return viewCommand(args.positional, args.flags);
-    case 'check':
+    }
+    case 'check': {
+      enableCompileCache();
+      const { checkCommand } = require('./check') as typeof import('./check');
       return checkCommand(args.positional, args.flags);
+    }
     default:
       warn(`convlens: unknown command '${args.command}'\n\n${HELP}`);
       return 2;
@@ -111,7 +122,10 @@ if (!isMainThread && (workerData as { convlensCli?: boolean } | undefined)?.conv
       throw e;
     });
   const argv = process.argv.slice(2);
-  if (parseArgs(argv, VALUED).command === 'check') void main(argv).then(finish, crashed);
+  const { command, flags } = parseArgs(argv, VALUED);
+  // --help, --version and check need no deep stack: answered here, without a thread's start-up.
+  if (command !== 'profile' && command !== 'lint' && command !== 'view') void main(argv).then(finish, crashed);
+  else if (flags.has('help') || flags.has('version')) void main(argv).then(finish, crashed);
   else {
     const w = new Worker(__filename, { argv, workerData: { convlensCli: true }, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
     let code = 2;

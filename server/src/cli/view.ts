@@ -60,7 +60,7 @@ export async function viewCommand(files: string[], flags: Map<string, string | t
 
   const assets = readAssets();
   if (!assets) {
-    warn('convlens: dist/webview.js, dist/webview.css or dist/layout_worker.js is missing; run `npm run build`');
+    warn('convlens: dist/webview.js, dist/webview.css, dist/layout_worker.js or dist/elk_worker.js is missing; run `npm run build`');
     return 2;
   }
   if (!write(target, standaloneHtml({ ...assets, data: message(result, file, typeof want === 'string' ? want : undefined), title: `ConvLens — ${displayPath(file)}` }))) return 2;
@@ -106,11 +106,11 @@ export async function svgOf(graph: Parameters<typeof renderSvg>[0], report: Para
 }
 
 /** The bundles sit next to the running CLI (dist/cli.js); from sources (tsx), in dist/. */
-function readAssets(): { script: string; style: string; worker: string } | undefined {
+function readAssets(): { script: string; style: string; worker: string; elkWorker: string } | undefined {
   for (const dir of [__dirname, resolve(__dirname, '../../../dist')]) {
     const p = (n: string) => join(dir, n);
-    if (!existsSync(p('webview.js')) || !existsSync(p('layout_worker.js')) || !existsSync(p('webview.css'))) continue;
-    return { script: readFileSync(p('webview.js'), 'utf8'), style: readFileSync(p('webview.css'), 'utf8'), worker: readFileSync(p('layout_worker.js'), 'utf8') };
+    if (!['webview.js', 'webview.css', 'layout_worker.js', 'elk_worker.js'].every((f) => existsSync(p(f)))) continue;
+    return { script: readFileSync(p('webview.js'), 'utf8'), style: readFileSync(p('webview.css'), 'utf8'), worker: readFileSync(p('layout_worker.js'), 'utf8'), elkWorker: readFileSync(p('elk_worker.js'), 'utf8') };
   }
   return undefined;
 }

@@ -9,7 +9,7 @@
  */
 import type { AnalysisResult, Position, Range, Shape } from '../engine';
 import { human, shapeCompact } from '../engine/report/format';
-import { callSiteGroups, cmpPos, rangeKey } from './call_sites';
+import { callSiteGroups, cmpPos, PositionMap, RangeMap, sameRange } from './call_sites';
 
 export interface HintOptions {
   shape: boolean;
@@ -34,56 +34,94 @@ interface Site {
   position: Position;
   items: Item[];
   what: string;
+  /** The last label made, and the options it was made for (scrolling asks again and again). */
+  label?: { opts: string; text: string };
 }
 
 export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Range): Hint[] {
-  const sites = new Map<string, Site>();
+  const sites = sitesOf(result);
+  // Sites are sorted by position: the viewport is one slice of them, found by binary search.
+  let i = 0;
+  if (range) {
+    let hi = sites.length;
+    while (i < hi) {
+      const mid = (i + hi) >> 1;
+      if (cmpPos(sites[mid]!.position, range.start) < 0) i = mid + 1;
+      else hi = mid;
+    }
+  }
+  const out: Hint[] = [];
+  for (; i < sites.length; i++) {
+    const s = sites[i]!;
+    if (range && cmpPos(s.position, range.end) > 0) break;
+    const key = `${opts.shape}${opts.params}${opts.macs}`;
+    if (s.label?.opts !== key) s.label = { opts: key, text: labelOf(s.items, opts) };
+    const label = s.label.text;
+    if (label) out.push({ position: s.position, label, tooltip: s.items.length > 1 ? `${s.what}: ${s.items.length} instances — hover for each` : s.what });
+  }
+  return out;
+}
+
+/** Every hint site of an analysis, sorted by position; built once per analysis (a viewport asks many times). */
+const siteCache = new WeakMap<AnalysisResult, Site[]>();
+
+function sitesOf(result: AnalysisResult): Site[] {
+  let sorted = siteCache.get(result);
+  if (sorted) return sorted;
+  const sites = new PositionMap<Site>();
+  const list: Site[] = [];
   const at = (p: Position, what: string) => {
-    const k = `${p.line}:${p.character}`;
-    let s = sites.get(k);
-    if (!s) sites.set(k, (s = { position: p, items: [], what }));
+    let s = sites.get(p);
+    if (!s) {
+      sites.set(p, (s = { position: p, items: [], what }));
+      list.push(s);
+    }
     return s;
   };
-  const constructEnds = new Set<string>();
+  const constructEnds = new RangeMap<true>();
   // 1. Layer-constructing calls.
   for (const g of callSiteGroups(result)) {
     const first = g.instances[0]!.layer;
     const a = first.applyRange;
-    const sameApply = a && g.instances.every((i) => i.layer.applyRange && rangeKey(i.layer.applyRange) === rangeKey(a));
+    const sameApply = a && g.instances.every((i) => i.layer.applyRange && sameRange(i.layer.applyRange, a));
     const site = at(sameApply ? a!.end : g.range.end, `${first.className} ${first.label}`);
-    constructEnds.add(rangeKey(g.range));
+    constructEnds.set(g.range, true);
     for (const { layer } of g.instances)
       site.items.push({ shape: layer.outputShape, params: layer.params, macs: layer.macs, error: !!layer.error });
   }
   // 2. Helper calls that build layers: the block's output at its call site.
-  const groupRanges = new Set<string>();
+  const groupRanges = new RangeMap<true>();
   for (const { graph } of result.models) {
+    let nodeById: Map<string, (typeof graph.nodes)[number]> | undefined;
     for (const gr of graph.groups) {
       if (!gr.range || gr.file !== result.file) continue;
-      groupRanges.add(rangeKey(gr.range));
-      const nodes = graph.nodes.filter((n) => gr.nodeIds.includes(n.id));
+      groupRanges.set(gr.range, true);
+      nodeById ??= new Map(graph.nodes.map((n) => [n.id, n]));
       let macs: number | null = 0;
-      for (const n of nodes) macs = macs === null || n.macs === null ? null : macs + n.macs;
+      let error = false;
+      for (const id of gr.nodeIds) {
+        const n = nodeById.get(id);
+        if (!n) continue;
+        macs = macs === null || n.macs === null ? null : macs + n.macs;
+        error ||= !!n.error;
+      }
       const site = at(gr.range.end, `${gr.label}(...)`);
-      site.items.push({ shape: gr.outputShapes[0] ?? null, params: gr.params, macs, error: nodes.some((n) => n.error) });
+      site.items.push({ shape: gr.outputShapes[0] ?? null, params: gr.params, macs, error });
     }
   }
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
   for (const { report } of result.models) {
     for (const l of report.layers) {
-      if (l.useFile !== result.file || l.applyRange || groupRanges.has(rangeKey(l.useRange))) continue;
-      if (l.file === result.file && rangeKey(l.useRange) === rangeKey(l.range)) continue;
-      if (constructEnds.has(rangeKey(l.useRange))) continue;
+      if (l.useFile !== result.file || l.applyRange) continue;
+      if (groupRanges.has(l.useRange)) continue;
+      if (l.file === result.file && sameRange(l.useRange, l.range)) continue;
+      if (constructEnds.has(l.useRange)) continue;
       at(l.useRange.end, `${l.className} ${l.label}`).items.push({ shape: l.outputShape, params: l.params, macs: l.macs, error: !!l.error });
     }
   }
-  const out: Hint[] = [];
-  for (const s of sites.values()) {
-    if (range && (cmpPos(s.position, range.start) < 0 || cmpPos(s.position, range.end) > 0)) continue;
-    const label = labelOf(s.items, opts);
-    if (label) out.push({ position: s.position, label, tooltip: s.items.length > 1 ? `${s.what}: ${s.items.length} instances — hover for each` : s.what });
-  }
-  return out.sort((a, b) => cmpPos(a.position, b.position));
+  sorted = list.sort((a, b) => cmpPos(a.position, b.position));
+  siteCache.set(result, sorted);
+  return sorted;
 }
 
 /** VS Code cuts inlay hints longer than this (editor.inlayHints.maximumLength's default). */
@@ -98,7 +136,7 @@ export const MAX_HINT = 43;
  */
 function labelOf(items: Item[], opts: HintOptions): string {
   const n = items.length;
-  const shapes = [...new Set(items.map((i) => shapeCompact(i.shape)))];
+  const shapes = distinctShapes(items);
   const warn = items.some((i) => i.error) ? ' ⚠' : '';
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
@@ -134,4 +172,28 @@ function labelOf(items: Item[], opts: HintOptions): string {
     lastShape,
   ];
   return candidates.find((c) => c.length <= MAX_HINT) ?? candidates[candidates.length - 1]!;
+}
+
+/**
+ * The distinct compact shapes of the items, in order of first appearance. A site standing for
+ * thousands of instances (a helper called in a loop) mostly repeats the previous shape: comparing
+ * dimensions is much cheaper than formatting each one.
+ */
+function distinctShapes(items: Item[]): string[] {
+  const seen = new Set<string>();
+  let prev: Shape | null | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const shape = items[i]!.shape;
+    if (i > 0 && sameShape(shape, prev)) continue;
+    prev = shape;
+    seen.add(shapeCompact(shape));
+  }
+  return [...seen];
+}
+
+function sameShape(a: Shape | null | undefined, b: Shape | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -210,7 +210,10 @@ export class AnalysisService {
 
   private pump(): void {
     if (this.running || !this.queue.length) return;
-    const job = this.queue.shift()!;
+    // Design advice (a re-analysis per fix) waits while an analysis or a feature query is queued:
+    // someone is waiting for those. Their order among themselves is kept.
+    const k = this.queue.findIndex((j) => j.req.kind !== 'advise');
+    const job = this.queue.splice(k < 0 ? 0 : k, 1)[0]!;
     this.running = { job, timer: undefined };
     this.ensureWorker().postMessage(job.req);
     if (this.workerReady) this.armTimer();

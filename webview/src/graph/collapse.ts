@@ -24,19 +24,38 @@ export function defaultCollapse(layerCount: number): CollapseState {
 
 /** Stable keys: label and ordinal among same-named siblings, joined along the nesting path. */
 export function groupKeys(ix: GraphIndex): Map<string, string> {
-  const keys = new Map<string, string>();
-  const firstOrder = (id: string) => Math.min(...ix.groups.get(id)!.nodeIds.map((n) => ix.order.get(n) ?? Infinity));
-  const byParent = new Map<string, string[]>();
+  // Each group's first position (its earliest node in topological order), computed once.
+  const first = new Map<string, number>();
+  for (const id of ix.realOrder) {
+    let m = Infinity;
+    for (const n of ix.groups.get(id)!.nodeIds) {
+      const o = ix.order.get(n) ?? Infinity;
+      if (o < m) m = o;
+    }
+    first.set(id, m);
+  }
+  // Same-named siblings, in realOrder (the stable sort below keeps that order among ties).
+  const siblings = new Map<string, Map<string, string[]>>();
   for (const id of ix.realOrder) {
     const p = ix.realParent.get(id) ?? '';
-    (byParent.get(p) ?? byParent.set(p, []).get(p)!).push(id);
+    const label = ix.groups.get(id)!.label;
+    let byLabel = siblings.get(p);
+    if (!byLabel) siblings.set(p, (byLabel = new Map()));
+    const same = byLabel.get(label);
+    if (same) same.push(id);
+    else byLabel.set(label, [id]);
   }
+  const ordinal = new Map<string, number>();
+  for (const byLabel of siblings.values())
+    for (const same of byLabel.values()) {
+      same.sort((a, b) => first.get(a)! - first.get(b)!);
+      same.forEach((id, i) => ordinal.set(id, i + 1));
+    }
+  const keys = new Map<string, string>();
+  // realOrder puts parents before children, so a parent's key is there when its children need it.
   for (const id of ix.realOrder) {
     const p = ix.realParent.get(id);
-    const siblings = byParent.get(p ?? '')!;
-    const label = ix.groups.get(id)!.label;
-    const same = siblings.filter((s) => ix.groups.get(s)!.label === label).sort((a, b) => firstOrder(a) - firstOrder(b));
-    const own = `${label}#${same.indexOf(id) + 1}`;
+    const own = `${ix.groups.get(id)!.label}#${ordinal.get(id)!}`;
     keys.set(id, p ? `${keys.get(p)}/${own}` : own);
   }
   return keys;

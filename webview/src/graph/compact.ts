@@ -63,16 +63,26 @@ export function squeezeBands(geo: Geometry, maxGap: number, runMargin: number): 
     end = Math.max(end, e);
   }
   if (!cuts.length) return;
+  // Removed before each cut, so a y is mapped by one binary search (cuts are sorted by position).
+  const before: number[] = [];
+  let total = 0;
+  for (const c of cuts) {
+    before.push(total);
+    total += c.removed;
+  }
   const map = (y: number): number => {
-    let shift = 0;
-    for (const c of cuts) {
-      if (y >= c.to) shift += c.removed;
-      else if (y > c.from) {
-        // Inside the band: scale linearly so order and orthogonality survive.
-        shift += ((y - c.from) / (c.to - c.from)) * c.removed;
-        break;
-      } else break;
+    // The last cut starting before y.
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid]!.from < y) lo = mid + 1;
+      else hi = mid;
     }
+    if (lo === 0) return y;
+    const c = cuts[lo - 1]!;
+    // Inside the band: scale linearly so order and orthogonality survive.
+    const shift = y >= c.to ? before[lo - 1]! + c.removed : before[lo - 1]! + ((y - c.from) / (c.to - c.from)) * c.removed;
     return y - shift;
   };
   const moveBox = (b: Box) => {

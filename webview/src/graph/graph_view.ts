@@ -31,9 +31,10 @@ export type Mark = 'cursor' | 'match' | 'current' | 'selected';
 const K_MAX = 4;
 /**
  * From this many boxes on, bands enter the DOM only when first scrolled near: even hidden
- * (display none), 35,000 SVG elements cost the first style pass most of a second.
+ * (display none), 35,000 SVG elements cost the first style pass most of a second, and 1,000
+ * boxes' 7,000 about a third of the first paint on a busy 2-core machine.
  */
-const DEFER_FROM = 1500;
+const DEFER_FROM = 800;
 /** The paint layers of svg.ts, in the order of DeferredBands' parts. */
 const LAYERS = ['frames', 'edges', 'edge-labels', 'nodes'];
 /** Below these zoom levels edge labels, then all text, are hidden. */

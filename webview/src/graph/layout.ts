@@ -3,14 +3,14 @@
  * chunks.ts). Pure and async: the browser runs it in layout_worker.ts, the CLI runs it in Node.
  * Why ELK and not dagre: webview/README.md (measured on DenseNet-121).
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { chainLayout } from './chain';
 import { CHUNK_TARGET, chunkGraph, type Chunk } from './chunks';
 import { squeezeBands, tightenFrames } from './compact';
-import { fallbackLayout } from './fallback_layout';
+import { runLocal, type ChunkRunner } from './elk_runner';
 import { placeLabels } from './labels';
 import { SPACING } from './spacing';
-import type { VisibleGraph } from './visible';
+import type { VisibleEdge, VisibleFrame, VisibleGraph, VisibleItem } from './visible';
 
 export { SPACING };
 
@@ -67,17 +67,15 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.json.edgeCoords': 'ROOT',
 };
 
-interface ElkLike {
-  layout(graph: ElkNode): Promise<ElkNode>;
-}
-
-let elk: ElkLike | undefined;
 /** Chunk results by their ELK input, so collapse toggles and edits only re-lay what changed. */
 const cache = new Map<string, ElkNode>();
 const CACHE_MAX = 400;
 
 export interface LayoutStats {
   chunks: number;
+  /** Chunks placed as chains (chain.ts), without ELK. */
+  chains: number;
+  /** ELK chunks found in the cache. */
   cached: number;
   ms: number;
 }
@@ -87,69 +85,75 @@ export function clearLayoutCache(): void {
   cache.clear();
 }
 
-/** Makes the ELK instance (loads its code); layoutGraph does it on first use otherwise. */
-export function initElk(): void {
-  elk ??= new ELK() as unknown as ElkLike;
-}
+export { runLocal, type ChunkRunner };
+
+/** The top of the drawing is sent ahead once this many boxes at its top are laid out... */
+export const PREFIX_ITEMS = 120;
+/** ...and ELK still has at least this many boxes to lay out below them. */
+const PREFIX_MIN_REST = 200;
 
 /**
- * Lays out ELK graphs (JSON text, one per chunk). The worker hands chunks to helper workers in
- * parallel; Node and small graphs run them here, one after another.
+ * `top`: called at most once, with the drawing of the top chunks alone, when they are done while
+ * ELK still has much to lay out below them (the panel shows the top first). Each chunk's place
+ * depends only on the chunks above it, so the top does not move when the rest arrives, except
+ * sideways by however much wider the whole drawing is (the panel keeps a node in place).
  */
-export type ChunkRunner = (inputs: string[]) => Promise<ElkNode[]>;
-
-export const runLocal: ChunkRunner = async (inputs) => {
-  initElk();
-  const out: ElkNode[] = [];
-  for (const k of inputs) out.push(await layoutChunk(k));
-  return out;
-};
-
-export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET): Promise<Geometry> {
+export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: ChunkRunner = runLocal, chunkTarget = CHUNK_TARGET, top?: (geo: Geometry) => void, chains = true): Promise<Geometry> {
   const t0 = now();
-  const chunks = chunkGraph(v, chunkTarget);
-  const keys = chunks.map((c) => JSON.stringify(elkChunk(v, c)));
-  const outs = keys.map((k) => cache.get(k));
+  const chunks = chunkGraph(v, chunkTarget, chains);
+  const parts = chunkParts(v, chunks);
+  // Chains are placed here at once; ELK lays out the rest (in parallel where the runner can).
+  const keys = chunks.map((c, i) => (c.chain ? undefined : JSON.stringify(elkChunk(c, parts, i))));
+  const outs = keys.map((k, i) => (k === undefined ? chainLayout(v, chunks[i]!, PLACEHOLDER, parts.items) : cache.get(k)));
   const missing = outs.flatMap((o, i) => (o ? [] : [i]));
-  const fresh = missing.length ? await run(missing.map((i) => keys[i]!)) : [];
+  // The top chunks: the fewest holding PREFIX_ITEMS boxes.
+  let prefix = 0;
+  for (let n = 0; prefix < chunks.length && n < PREFIX_ITEMS; prefix++) n += chunks[prefix]!.items.length;
+  let rest = 0;
+  for (const i of missing) if (i >= prefix) rest += chunks[i]!.items.length;
+  let sent = !top || prefix >= chunks.length || rest < PREFIX_MIN_REST;
+  const sendTop = () => {
+    if (sent || outs.slice(0, prefix).some((o) => !o)) return;
+    sent = true;
+    top!(assemble(v, chunks.slice(0, prefix), outs.slice(0, prefix) as ElkNode[], parts));
+  };
+  sendTop();
+  const fresh = missing.length
+    ? await run(
+        missing.map((i) => keys[i]!),
+        (j, out) => {
+          outs[missing[j]!] = out;
+          sendTop();
+        },
+      )
+    : [];
   missing.forEach((i, j) => (outs[i] = fresh[j]));
   for (const [i, k] of keys.entries()) {
+    if (k === undefined) continue;
     cache.delete(k);
     cache.set(k, outs[i]!);
   }
   while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
-
-  const geo: Geometry = { width: 0, height: 0, items: {}, frames: {}, edges: {}, chunks: chunks.length };
-  let bottom = -SPACING.chunkGap;
-  chunks.forEach((c, i) => (bottom = place(geo, outs[i]!, c, bottom)));
-  const childrenOf = new Map<string, string[]>();
-  for (const x of [...v.items, ...v.frames]) if (x.parent) (childrenOf.get(x.parent) ?? childrenOf.set(x.parent, []).get(x.parent)!).push(x.id);
-  tightenFrames(geo, v.frames, childrenOf, { top: SPACING.frameTop, side: SPACING.frameSide });
-  squeezeBands(geo, SPACING.maxGap, SPACING.edgeEdge / 2 + 2);
-  placeLabels(v, geo);
-  normalise(geo);
-  if (stats) Object.assign(stats, { chunks: chunks.length, cached: chunks.length - missing.length, ms: now() - t0 });
+  const geo = assemble(v, chunks, outs as ElkNode[], parts);
+  if (stats) Object.assign(stats, { chunks: chunks.length, chains: chunks.filter((c) => c.chain).length, cached: keys.filter((k) => k !== undefined).length - missing.length, ms: now() - t0 });
   return geo;
 }
 
-/**
- * ELK with our options; if it throws (0.12 has crashed on some option combinations), again
- * without model order; if that throws too, a plain longest-path layering so the panel still draws.
- */
-async function layoutChunk(key: string): Promise<ElkNode> {
-  initElk();
-  try {
-    return await elk!.layout(JSON.parse(key) as ElkNode);
-  } catch (e) {
-    console.warn(`ConvLens: ELK failed (${(e as Error).message}); retrying with safe options`);
-  }
-  const safe = JSON.parse(key) as ElkNode;
-  delete safe.layoutOptions!['elk.layered.considerModelOrder.strategy'];
-  try {
-    return await elk!.layout(safe);
-  } catch {
-    return fallbackLayout(JSON.parse(key) as ElkNode);
-  }
+/** Stacks laid-out chunks into one drawing: frames fitted, empty bands squeezed, labels placed. */
+function assemble(v: VisibleGraph, chunks: Chunk[], outs: ElkNode[], parts: ChunkParts): Geometry {
+  const geo: Geometry = { width: 0, height: 0, items: {}, frames: {}, edges: {}, chunks: chunks.length };
+  let bottom = -SPACING.chunkGap;
+  chunks.forEach((c, i) => (bottom = place(geo, outs[i]!, c, bottom)));
+  const all = chunks.length === parts.frames.length;
+  const items = all ? v.items : chunks.flatMap((c) => c.items.map((id) => parts.items.get(id)!));
+  const frames = all ? v.frames : parts.frames.slice(0, chunks.length).flat();
+  const childrenOf = new Map<string, string[]>();
+  for (const x of [...items, ...frames]) if (x.parent) (childrenOf.get(x.parent) ?? childrenOf.set(x.parent, []).get(x.parent)!).push(x.id);
+  tightenFrames(geo, frames, childrenOf, { top: SPACING.frameTop, side: SPACING.frameSide });
+  squeezeBands(geo, SPACING.maxGap, SPACING.edgeEdge / 2 + 2);
+  placeLabels(all ? v : { items, frames, edges: v.edges.filter((e) => geo.edges[e.id]) }, geo);
+  normalise(geo);
+  return geo;
 }
 
 function now(): number {
@@ -158,14 +162,45 @@ function now(): number {
 
 const PLACEHOLDER = '\u0000entry';
 
+/** Each chunk's frames, items and incoming edges, found in one pass over the graph. */
+interface ChunkParts {
+  items: Map<string, VisibleItem>;
+  frames: VisibleFrame[][];
+  members: VisibleItem[][];
+  edges: VisibleEdge[][];
+}
+
+function chunkParts(v: VisibleGraph, chunks: Chunk[]): ChunkParts {
+  const chunkOf = new Map<string, number>();
+  chunks.forEach((c, i) => {
+    for (const id of c.items) chunkOf.set(id, i);
+    for (const id of c.frames) chunkOf.set(id, i);
+  });
+  const parts: ChunkParts = { items: new Map(), frames: chunks.map(() => []), members: chunks.map(() => []), edges: chunks.map(() => []) };
+  for (const f of v.frames) {
+    const i = chunkOf.get(f.id);
+    if (i !== undefined) parts.frames[i]!.push(f);
+  }
+  for (const it of v.items) {
+    parts.items.set(it.id, it);
+    const i = chunkOf.get(it.id);
+    if (i !== undefined) parts.members[i]!.push(it);
+  }
+  for (const e of v.edges) {
+    const i = chunkOf.get(e.target);
+    if (i === undefined) continue;
+    const j = chunkOf.get(e.source);
+    if (j === i || e.source === chunks[i]!.entry) parts.edges[i]!.push(e);
+  }
+  return parts;
+}
+
 /** The ELK graph for one chunk: frames as compound nodes, the entry node as a placeholder on top. */
-function elkChunk(v: VisibleGraph, c: Chunk): ElkNode {
-  const inChunk = new Set(c.items);
+function elkChunk(c: Chunk, parts: ChunkParts, index: number): ElkNode {
   const frames = new Set(c.frames);
   const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
   const nodes = new Map<string, ElkNode>();
-  for (const f of v.frames) {
-    if (!frames.has(f.id)) continue;
+  for (const f of parts.frames[index]!) {
     nodes.set(f.id, {
       id: f.id,
       children: [],
@@ -178,25 +213,19 @@ function elkChunk(v: VisibleGraph, c: Chunk): ElkNode {
       },
     });
   }
-  for (const it of v.items) {
-    if (!inChunk.has(it.id)) continue;
-    const n: ElkNode = { id: it.id, width: it.width, height: it.height };
-    nodes.set(it.id, n);
-  }
+  for (const it of parts.members[index]!) nodes.set(it.id, { id: it.id, width: it.width, height: it.height });
   // Children in the order of their first layer, so model order means source order.
-  const parentOf = (id: string, parent: string | undefined) => (parent && frames.has(parent) ? nodes.get(parent)! : root);
-  for (const f of v.frames) if (frames.has(f.id)) parentOf(f.id, f.parent).children!.push(nodes.get(f.id)!);
-  for (const it of v.items) if (inChunk.has(it.id)) parentOf(it.id, it.parent).children!.push(nodes.get(it.id)!);
+  const parentOf = (parent: string | undefined) => (parent && frames.has(parent) ? nodes.get(parent)! : root);
+  for (const f of parts.frames[index]!) parentOf(f.parent).children!.push(nodes.get(f.id)!);
+  for (const it of parts.members[index]!) parentOf(it.parent).children!.push(nodes.get(it.id)!);
   if (c.entry) {
-    const e = v.items.find((i) => i.id === c.entry)!;
+    const e = parts.items.get(c.entry)!;
     root.children!.unshift({ id: PLACEHOLDER, width: e.width, height: e.height });
   }
-  for (const e of v.edges) {
-    const fromEntry = e.source === c.entry;
-    if (!inChunk.has(e.target) || (!inChunk.has(e.source) && !fromEntry)) continue;
+  for (const e of parts.edges[index]!) {
     const edge: ElkExtendedEdge = {
       id: e.id,
-      sources: [fromEntry ? PLACEHOLDER : e.source],
+      sources: [e.source === c.entry ? PLACEHOLDER : e.source],
       targets: [e.target],
     };
     root.edges!.push(edge);

@@ -1,10 +1,13 @@
 /**
- * The main thread's side of the layout worker. The worker is started from a blob: URL made from
- * its source text (a webview cannot start one from a vscode-resource URL; the standalone page has
- * the text inlined), once, at panel start, so that parsing ELK and warming it up (see warmup.ts)
- * happen before the first model arrives.
+ * The main thread's side of the layout workers: the coordinator (layout_worker.ts, small, starts at
+ * once) and its ELK workers (elk_worker.ts). Each is started from a blob: URL made from its source
+ * text (a webview cannot start one from a vscode-resource URL; the standalone page has the text
+ * inlined). The coordinator starts when the panel opens; the first ELK worker shortly after when
+ * no model is being laid out yet (loading ELK and warming it up, warmup.ts, then happen before
+ * the first model arrives), else when the coordinator first has ELK chunks: a graph of chains
+ * never waits for ELK, and on a 2-core machine its load would only slow the first drawing down.
  */
-import type { LayoutRequest, LayoutResponse, WorkerControl } from '../layout_worker';
+import type { ElkWorkerControl, LayoutRequest, LayoutResponse, WorkerControl } from '../layout_worker';
 import type { Geometry, LayoutStats } from './layout';
 import type { VisibleGraph } from './visible';
 
@@ -13,86 +16,111 @@ export interface LayoutResult {
   stats: LayoutStats & { lanes: number };
 }
 
-/**
- * Graphs with this many boxes get helper workers. Below it the warmed-up coordinator alone is
- * faster than sharing with a helper that starts cold (ELK's first layouts run 2-4× slower), and
- * each helper costs one more ELK instance in memory.
- */
-const HELPERS_FROM = 1500;
+export type WorkerKind = 'layout' | 'elk';
+
+/** With nothing to lay out this long after the panel opened, the first ELK worker starts and warms up. */
+const ELK_IDLE_START_MS = 300;
 
 export class LayoutClient {
   private worker: Worker | undefined;
   private starting: Promise<Worker> | undefined;
-  private url: string | undefined;
-  private helpers: Worker[] = [];
+  private urls = new Map<WorkerKind, Promise<string>>();
+  private elkWorkers: Worker[] = [];
   private next = 1;
-  private pending = new Map<number, { resolve: (r: LayoutResult | null) => void; reject: (e: Error) => void }>();
+  private pending = new Map<number, { resolve: (r: LayoutResult | null) => void; reject: (e: Error) => void; top?: (g: Geometry) => void }>();
 
-  constructor(private readonly source: () => Promise<string | null>) {}
+  constructor(private readonly source: (kind: WorkerKind) => Promise<string | null>) {}
 
-  /** Start the worker now (it warms ELK up by itself) rather than on the first layout. */
+  /** Start the workers now rather than on the first layout. */
   warmUp(): void {
     this.start().catch(() => undefined);
   }
 
-  /** Resolves null when a newer request replaced this one before it ran. */
-  async layout(visible: VisibleGraph): Promise<LayoutResult | null> {
+  /**
+   * Resolves null when a newer request replaced this one before it ran. `top`: the top of the
+   * drawing, when the worker sends it ahead of the rest (big graphs).
+   */
+  async layout(visible: VisibleGraph, top?: (g: Geometry) => void): Promise<LayoutResult | null> {
     const worker = await this.start();
-    if (visible.items.length >= HELPERS_FROM) this.addHelpers(worker);
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, top ? { resolve, reject, top } : { resolve, reject });
       worker.postMessage({ id, visible } satisfies LayoutRequest);
     });
+  }
+
+  private url(kind: WorkerKind): Promise<string> {
+    let u = this.urls.get(kind);
+    if (!u) {
+      u = this.source(kind).then((code) => {
+        if (!code) throw new Error(`the ${kind} worker script is not available`);
+        return URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+      });
+      u.catch(() => this.urls.delete(kind));
+      this.urls.set(kind, u);
+    }
+    return u;
   }
 
   private start(): Promise<Worker> {
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= (async () => {
-      const code = await this.source();
-      if (!code) throw new Error('the layout worker script is not available');
-      const url = (this.url ??= URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-      const w = new Worker(url, { name: 'convlens-layout' });
-      w.onmessage = (e: MessageEvent<LayoutResponse>) => this.onResponse(e.data);
+      const w = new Worker(await this.url('layout'), { name: 'convlens-layout' });
+      w.onmessage = (e: MessageEvent<LayoutResponse>) => {
+        if ('wantElkWorkers' in e.data) this.addElkWorkers(w, Math.min(e.data.wantElkWorkers, this.maxElkWorkers())).catch((err: Error) => this.fail(err));
+        else this.onResponse(e.data);
+      };
       w.onerror = (e) => this.fail(new Error(e.message || 'the layout worker failed'));
       this.worker = w;
+      setTimeout(() => {
+        if (!this.pending.size && this.worker === w) this.addElkWorkers(w, 1, true).catch(() => undefined);
+      }, ELK_IDLE_START_MS);
       return w;
     })();
     this.starting.catch(() => (this.starting = undefined));
     return this.starting;
   }
 
-  /** Helpers that lay out chunks in parallel, one per spare core (at most 3), talking to the coordinator directly. */
-  private addHelpers(coordinator: Worker): void {
-    if (this.helpers.length || !this.url) return;
-    const n = Math.max(1, Math.min(3, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
-    const ports: MessagePort[] = [];
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(this.url, { name: `convlens-layout-helper-${i + 1}` });
-      const ch = new MessageChannel();
-      w.postMessage({ type: 'serve', port: ch.port2 } satisfies WorkerControl, [ch.port2]);
-      ports.push(ch.port1);
-      this.helpers.push(w);
-    }
-    coordinator.postMessage({ type: 'helpers', ports } satisfies WorkerControl, ports);
+  /** One per core (at most 3; the coordinator mostly waits for them). */
+  private maxElkWorkers(): number {
+    return Math.max(1, Math.min(3, globalThis.navigator?.hardwareConcurrency ?? 2));
   }
 
-  private onResponse(r: LayoutResponse): void {
+  /** Starts ELK workers up to `total`, each talking to the coordinator over a port of its own. */
+  private async addElkWorkers(coordinator: Worker, total: number, idle = false): Promise<void> {
+    const ports: MessagePort[] = [];
+    const url = await this.url('elk');
+    while (this.elkWorkers.length < total) {
+      const w = new Worker(url, { name: `convlens-elk-${this.elkWorkers.length + 1}` });
+      w.onerror = (e) => this.fail(new Error(e.message || 'an ELK worker failed'));
+      const ch = new MessageChannel();
+      w.postMessage({ type: 'serve', port: ch.port2, warmUp: idle } satisfies ElkWorkerControl, [ch.port2]);
+      ports.push(ch.port1);
+      this.elkWorkers.push(w);
+    }
+    if (ports.length) coordinator.postMessage({ type: 'helpers', ports } satisfies WorkerControl, ports);
+  }
+
+  private onResponse(r: Exclude<LayoutResponse, { wantElkWorkers: number }>): void {
     const p = this.pending.get(r.id);
     if (!p) return;
+    if ('top' in r) {
+      p.top?.(r.top);
+      return;
+    }
     this.pending.delete(r.id);
     if ('geometry' in r) p.resolve({ geometry: r.geometry, stats: r.stats });
     else if ('error' in r) p.reject(new Error(r.error));
     else p.resolve(null);
   }
 
-  /** A crashed worker fails what is pending and is replaced on the next request. */
+  /** A crashed worker fails what is pending; all are replaced on the next request. */
   private fail(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.worker?.terminate();
-    for (const h of this.helpers) h.terminate();
-    this.helpers = [];
+    for (const h of this.elkWorkers) h.terminate();
+    this.elkWorkers = [];
     this.worker = undefined;
     this.starting = undefined;
   }

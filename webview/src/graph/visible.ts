@@ -97,18 +97,48 @@ function topoOrder(graph: ModelGraph): Map<string, number> {
     indeg.set(e.target, indeg.get(e.target)! + 1);
     (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
   }
-  const ready = graph.nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
+  // Ready nodes in a binary min-heap by original position: the smallest first keeps the source
+  // order among them, in O(n log n) however wide the graph.
+  const heap: number[] = [];
+  const push = (p: number) => {
+    let i = heap.push(p) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (heap[up]! <= p) break;
+      heap[i] = heap[up]!;
+      i = up;
+    }
+    heap[i] = p;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= heap.length) break;
+        if (c + 1 < heap.length && heap[c + 1]! < heap[c]!) c++;
+        if (heap[c]! >= last) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  graph.nodes.forEach((n, i) => {
+    if (indeg.get(n.id) === 0) push(i);
+  });
   const order = new Map<string, number>();
-  while (ready.length) {
-    // Smallest original position first: keep the source order among ready nodes.
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (pos.get(ready[i]!)! < pos.get(ready[best]!)!) best = i;
-    const id = ready.splice(best, 1)[0]!;
+  while (heap.length) {
+    const id = graph.nodes[pop()]!.id;
+    if (order.has(id)) continue;
     order.set(id, order.size);
     for (const t of out.get(id) ?? []) {
       const d = indeg.get(t)! - 1;
       indeg.set(t, d);
-      if (d === 0) ready.push(t);
+      if (d === 0) push(pos.get(t)!);
     }
   }
   // A cycle (never from the engine) keeps its nodes in source order at the end.

@@ -1,0 +1,6 @@
+/**
+ * `convlens profile` and `convlens lint`: the commands that only analyse. A bundle of its own
+ * (dist/cli_analysis.js), required by main.ts only when one of them runs: it brings typescript.
+ */
+export { profileCommand } from './profile';
+export { lintCommand } from './lint';
