@@ -5,8 +5,10 @@
  */
 import { dirname, resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
+import { analyzeSavedModel } from '../engine/analyze_saved';
 import { isRefusal, readConfined } from '../host/confine';
 import { diskHostFor } from '../host/disk_host';
+import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from '../host/model_file';
 
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
@@ -23,6 +25,7 @@ export function readSource(file: string): { text: string } | { message: string }
 }
 
 export function analyzeFile(file: string, flags: Map<string, string | true>, advice = false): Analysed {
+  if (isSavedModelPath(resolve(file))) return analyzeModelFile(file, advice);
   const src = readSource(file);
   if ('message' in src) return { ok: false, message: src.message };
   const path = resolve(file);
@@ -38,5 +41,25 @@ export function analyzeFile(file: string, flags: Map<string, string | true>, adv
     if (e instanceof RangeError && /call stack/i.test(e.message))
       return { ok: false, message: `cannot analyse ${file}: it nests brackets, calls or objects more deeply than ConvLens can follow` };
     return { ok: false, message: `internal error while analysing ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
+  }
+}
+
+/** A saved model (model.json, Keras JSON, .keras, .h5): read by random access, its weight shards checked beside it. */
+function analyzeModelFile(file: string, advice: boolean): Analysed {
+  const path = resolve(file);
+  let access: ReturnType<typeof openModelFile>;
+  try {
+    access = openModelFile(path);
+  } catch (e) {
+    if (e instanceof ModelFileError) return { ok: false, message: e.message };
+    throw e;
+  }
+  try {
+    return { ok: true, result: analyzeSavedModel(access, path, { fileSize: shardSizeReader(path), advice }), empty: access.size === 0 };
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { ok: false, message: `cannot analyse ${file}: it nests more deeply than ConvLens can follow` };
+    return { ok: false, message: `internal error while analysing ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
+  } finally {
+    access.close();
   }
 }

@@ -64,7 +64,7 @@ export function analyzeSavedModel(data: Uint8Array | string | RandomAccess, file
 
 function failed(file: string, message: string, range: Range, saved?: SavedFile): SavedModelResult {
   const diagnostics: Diagnostic[] = [{ range, severity: 'error', code: 'saved-model', message: `ConvLens cannot read this model: ${message}` }];
-  return { file, models: [], diagnostics, notes: [], report: { file, models: [], diagnostics }, format: saved?.format ?? null, formatLabel: saved?.label ?? 'unreadable', shards: [] };
+  return { file, models: [], diagnostics, notes: [], report: { file, models: [], diagnostics, notes: [] }, format: saved?.format ?? null, formatLabel: saved?.label ?? 'unreadable', shards: [] };
 }
 
 function rangeAt(text: string, at: number): Range {
@@ -115,7 +115,7 @@ function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions)
     models.push(buildModel(model, names.get(model)!, model.loc, placer, own));
   }
   const diagnostics = [...engine.map((d) => d.diagnostic), ...extra].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const result: SavedModelResult = { file, models, diagnostics, notes: [], report: { file, models: models.map((m) => m.report), diagnostics }, format: saved.format, formatLabel: saved.label, shards };
+  const result: SavedModelResult = { file, models, diagnostics, notes: [], report: { file, models: models.map((m) => m.report), diagnostics, notes: [] }, format: saved.format, formatLabel: saved.label, shards };
   Object.defineProperty(result, INTERNALS, { value: { site, names, label: saved.label } satisfies Internals, enumerable: false });
   if (options.advice) result.findings = adviseSavedResult(result);
   return result;
