@@ -16,6 +16,7 @@ import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
+import { addSymbolicSizes } from './symbolic/model_exprs';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
 import { parseRecovering } from './syntax/recover';
@@ -120,6 +121,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   for (const [model, { name, loc }] of names) {
     const own = allDiags.length ? allDiags.filter((d) => aboutModel(model, d.loc)).map((d) => d.diagnostic) : [];
     const built = buildModel(model, name, loc, placer, own);
+    addSymbolicSizes(model, built.report);
     models.push(built);
     pairs.push({ value: model, report: built.report });
   }
