@@ -223,7 +223,8 @@ function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sit
     const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
     if (single && single[i]) {
       const v = interp.evaluateQuietly(single[i]!, main);
-      args.push(v);
+      // An argument the module scope cannot evaluate (the caller's locals) is the parameter itself, unknown: named by it.
+      args.push(v instanceof Unknown && v.key === undefined && !v.dflt ? new Unknown(v.reason, pname) : v);
       return;
     }
     const why = sites && sites.length > 1 ? `called ${sites.length} times in this file` : 'never called in this file';

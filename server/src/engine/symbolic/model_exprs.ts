@@ -91,6 +91,22 @@ function applyLayer(layer: LayerValue, x: SShape): SLayer | undefined {
       ];
       return { shape: x, weights: w };
     }
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU': {
+      const units = dimOf(c.units);
+      const gates = num(layer.className === 'LSTM' ? 4 : layer.className === 'GRU' ? 3 : 1);
+      if (x.length !== 3 || c.returnState === true || (c.returnSequences !== undefined && typeof c.returnSequences !== 'boolean')) return undefined;
+      const width = units ? mul(units, gates) : null;
+      return {
+        shape: c.returnSequences ? [x[0] ?? null, x[1] ?? null, units] : [x[0] ?? null, units],
+        weights: [
+          { name: 'kernel', size: last && width ? mul(last, width) : null },
+          { name: 'recurrent_kernel', size: units && width ? mul(units, width) : null },
+          ...bias(width),
+        ],
+      };
+    }
     case 'Conv1D':
     case 'Conv2D':
     case 'MaxPooling1D':
