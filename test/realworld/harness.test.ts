@@ -40,7 +40,8 @@ test('variant labels: words match whole', () => {
 const FILE = resolve(__dirname, 'fixtures/symbolic_sizes.ts');
 
 /** buildRegressor(numFeatures): dense 64 (64·n + 64 params) then dense 1 (65). */
-function report(over: Partial<ModelReport> & Record<string, unknown> = {}, layer0: Record<string, unknown> = {}): ModelReport & Record<string, unknown> {
+// `over` is loose on purpose: the judge reads expressions as strings, {text} objects or numbers, not only the engine's SymExpr.
+function report(over: Record<string, unknown> = {}, layer0: Record<string, unknown> = {}): ModelReport & Record<string, unknown> {
   const dense = (params: number | null, out: (number | null)[], extra: Record<string, unknown>) =>
     ({ className: 'Dense', params, trainableParams: params, outputShape: out, ...extra }) as unknown as ModelReport['layers'][number];
   return {

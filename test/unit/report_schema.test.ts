@@ -55,6 +55,21 @@ test('unknown sizes are null in the report, never 0 or a guess, and the schema a
   assert.ok(reportValidator('Report')(doc));
 });
 
+test('sizes the file names stay null with their expressions beside them, and the schema holds them (a malformed tree fails)', () => {
+  type Doc = { models: { name: string; totalParams: number | null; totalParamsExpr?: { text: string; tree: unknown }; inputShapesExpr?: unknown[]; layers: { paramsExpr?: { text: string } }[] }[] };
+  const doc = cli(['profile', 'test/realworld/fixtures/symbolic_sizes.ts', '--json']) as Doc;
+  const validate = reportValidator('Report');
+  assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 3)));
+  const reg = doc.models.find((m) => m.name === 'buildRegressor')!;
+  assert.equal(reg.totalParams, null, 'the count stays a number or null');
+  assert.equal(reg.totalParamsExpr?.text, '64·numFeatures + 129');
+  assert.deepEqual(reg.inputShapesExpr, [[null, { text: 'numFeatures', tree: { sym: 'numFeatures' } }]]);
+  assert.equal(reg.layers[0]!.paramsExpr?.text, '64·numFeatures + 64');
+  const bad = structuredClone(doc);
+  (bad.models[0]!.totalParamsExpr as { tree: unknown }).tree = { op: 'floorDiv', args: [{ sym: 'h' }, 0] };
+  assert.equal(validate(bad), false, 'a division by 0');
+});
+
 test('convlens lint --json matches the schema on broken files and on files with design advice', () => {
   const validate = reportValidator('LintOutput');
   const files = [

@@ -72,6 +72,10 @@ export interface LayerReport {
   chain: CallSite[];
   /** The shape error at this layer, if any. */
   error?: string;
+  /** Where params / output dims are null because they depend on named sizes: the expressions. */
+  paramsExpr?: SymExpr;
+  trainableParamsExpr?: SymExpr;
+  outputShapeExpr?: ShapeExpr;
 }
 
 /** A condition a variant of a builder holds under. */
@@ -98,6 +102,19 @@ export interface VariantInfo {
   unexplored?: number;
 }
 
+/**
+ * A size in named symbols (issue 11): the readable text (`64·numFeatures + 64`, `⌊height/2⌋ − 1`)
+ * and the same as a tree: a number, `{sym}`, `{op: '+' | '*', args}`, or `{op: 'floorDiv' |
+ * 'ceilDiv', args: [tree, divisor]}` for ⌊tree/divisor⌋ and ⌈tree/divisor⌉.
+ */
+export interface SymExpr {
+  text: string;
+  tree: ExprTree;
+}
+export type ExprTree = number | { sym: string } | { op: '+' | '*'; args: ExprTree[] } | { op: 'floorDiv' | 'ceilDiv'; args: [ExprTree, number] };
+/** A shape with symbolic dims: per dim a number, an expression, or null (the batch, or unknown). */
+export type ShapeExpr = (number | SymExpr | null)[];
+
 export interface ModelReport {
   name: string;
   /** Present when the builder builds different models depending on conditions the file leaves open. */
@@ -123,6 +140,13 @@ export interface ModelReport {
    * unknown number of times). Absent when the model is known in full.
    */
   incomplete?: string[];
+  /** Where a count is null because it depends on named sizes (parameters, data fields): the expression. */
+  totalParamsExpr?: SymExpr;
+  trainableParamsExpr?: SymExpr | number;
+  nonTrainableParamsExpr?: SymExpr | number;
+  /** Per input / output, present when a dim is symbolic; null where the shape is not followed. */
+  inputShapesExpr?: (ShapeExpr | null)[];
+  outputShapesExpr?: (ShapeExpr | null)[];
 }
 
 export interface Report {

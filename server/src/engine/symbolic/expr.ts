@@ -16,12 +16,9 @@ interface Term {
 /** A polynomial: monomial key → term. The constant's key is ''. */
 export type Poly = ReadonlyMap<string, Term>;
 
-/** How an expression travels in the JSON report: readable text plus a structured tree (docs/report.md). */
-export interface SymExpr {
-  text: string;
-  tree: ExprTree;
-}
-export type ExprTree = number | { sym: string } | { op: '+' | '*'; args: ExprTree[] } | { op: 'floorDiv' | 'ceilDiv'; args: [ExprTree, number] };
+import type { ExprTree, SymExpr } from '../report/types';
+
+export type { ExprTree, SymExpr };
 
 const MAX_TERMS = 64;
 

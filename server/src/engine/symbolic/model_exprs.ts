@@ -222,7 +222,7 @@ function compute(model: ModelValue, report: ModelReport): void {
   // Written only once the whole model is followed: an inconsistency found late leaves the report untouched.
   const writes: (() => void)[] = [];
   layerOrder.forEach((layer, i) => {
-    const r = report.layers[i]! as LayerReport & Record<string, unknown>;
+    const r: LayerReport = report.layers[i]!;
     let params: Poly | null = r.params === null ? null : num(r.params);
     let train: Poly | null = r.trainableParams === null ? null : num(r.trainableParams);
     const mine = layerOut.get(layer);
@@ -245,13 +245,13 @@ function compute(model: ModelValue, report: ModelReport): void {
     }
     const out = shapes.get(firstOf.get(layer)!.output) ?? null;
     if (r.outputShape === null || r.outputShape.some((d, k) => k > 0 && d === null)) {
-      if (out && out.some(isSymbolic)) writes.push(() => (r.outputShapeExpr = shapeExpr(out)));
+      if (out && out.some(isSymbolic)) writes.push(() => (r.outputShapeExpr = shapeExpr(out)!));
     }
     total = total && params ? add(total, params) : null;
     trainable = trainable && train ? add(trainable, train) : null;
   });
 
-  const rep = report as ModelReport & Record<string, unknown>;
+  const rep = report;
   const io = (ts: TensorValue[], stated: ((number | null)[] | null)[]) => {
     const exprs = ts.map((t, k) => {
       const s = shapes.get(t) ?? null;
