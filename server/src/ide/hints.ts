@@ -7,8 +7,8 @@
  * A site that stands for several instances (a loop, a helper called nine times) says how many and
  * the range of shapes; details are in the hover.
  */
-import type { AnalysisResult, Position, Range, Shape } from '../engine';
-import { human, shapeCompact } from '../engine/report/format';
+import type { AnalysisResult, LayerReport, Position, Range, Shape } from '../engine';
+import { human, shapeCompact, type ShownShape, withExprs } from '../engine/report/format';
 import { callSiteGroups, cmpPos, PositionMap, RangeMap, sameRange } from './call_sites';
 
 export interface HintOptions {
@@ -28,6 +28,14 @@ interface Item {
   params: number | null;
   macs: number | null;
   error: boolean;
+  /** Where sizes are symbolic: the output shape with expression dims, and the params' expression. */
+  sym?: { shape: ShownShape | null; params: string | undefined };
+}
+
+/** The symbolic forms of a layer's numbers, when the report has them (sizes the file leaves open). */
+function symOf(l: LayerReport): Item['sym'] {
+  if (!l.outputShapeExpr && !l.paramsExpr) return undefined;
+  return { shape: withExprs(l.outputShape, l.outputShapeExpr), params: l.params === null ? l.paramsExpr?.text : undefined };
 }
 
 interface Site {
@@ -87,7 +95,7 @@ function sitesOf(result: AnalysisResult): Site[] {
     const site = at(sameApply ? a!.end : g.range.end, `${first.className} ${first.label}`);
     constructEnds.set(g.range, true);
     for (const { layer } of g.instances)
-      site.items.push({ shape: layer.outputShape, params: layer.params, macs: layer.macs, error: !!layer.error });
+      site.items.push({ shape: layer.outputShape, params: layer.params, macs: layer.macs, error: !!layer.error, sym: symOf(layer) });
   }
   // 2. Helper calls that build layers: the block's output at its call site.
   const groupRanges = new RangeMap<true>();
@@ -116,7 +124,7 @@ function sitesOf(result: AnalysisResult): Site[] {
       if (groupRanges.has(l.useRange)) continue;
       if (l.file === result.file && sameRange(l.useRange, l.range)) continue;
       if (constructEnds.has(l.useRange)) continue;
-      at(l.useRange.end, `${l.className} ${l.label}`).items.push({ shape: l.outputShape, params: l.params, macs: l.macs, error: !!l.error });
+      at(l.useRange.end, `${l.className} ${l.label}`).items.push({ shape: l.outputShape, params: l.params, macs: l.macs, error: !!l.error, sym: symOf(l) });
     }
   }
   sorted = list.sort((a, b) => cmpPos(a.position, b.position));
@@ -136,7 +144,8 @@ export const MAX_HINT = 43;
  */
 function labelOf(items: Item[], opts: HintOptions): string {
   const n = items.length;
-  const shapes = distinctShapes(items);
+  const sym = n === 1 ? items[0]!.sym : undefined;
+  const shapes = sym ? [shapeCompact(sym.shape)] : distinctShapes(items);
   const warn = items.some((i) => i.error) ? ' ⚠' : '';
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
@@ -146,7 +155,8 @@ function labelOf(items: Item[], opts: HintOptions): string {
   let paramPart = '';
   if (opts.params) {
     const ps = items.map((i) => i.params);
-    if (ps.some((p) => p === null)) paramPart = '? params';
+    if (sym?.params) paramPart = `${sym.params} params`;
+    else if (ps.some((p) => p === null)) paramPart = '? params';
     else {
       const nums = ps as number[];
       const lo = Math.min(...nums);

@@ -4,7 +4,7 @@
  * On a builder or model variable: the model summary.
  */
 import type { AnalysisResult, GraphGroup, GraphNode, LayerReport, ModelReport, Position, Range, WeightSpec } from '../engine';
-import { bytes, exact, human, pair, shapeCompact, shapeText } from '../engine/report/format';
+import { bytes, countOrExpr, exact, human, pair, shapeCompact, shapeText, withExprs } from '../engine/report/format';
 import { callSiteGroups, contains, groupAt } from './call_sites';
 
 export interface HoverResult {
@@ -45,7 +45,7 @@ export function variantsCard(ms: ModelReport[]): string {
   const lines = [`**${ms[0]!.name}** — ${ms.length} variants`, '', '| condition | params | MACs | output |', '|---|---:|---:|---|'];
   for (const m of ms) {
     const cond = m.variant ? `${m.variant.label}${m.variant.default ? ' (default)' : ''}` : '—';
-    lines.push(`| ${cond.replace(/\|/g, '\\|')} | ${exact(m.totalParams)} | ${human(m.macs)} | ${m.outputShapes.map(shapeCompact).join(', ')} |`);
+    lines.push(`| ${cond.replace(/\|/g, '\\|')} | ${exact(countOrExpr(m.totalParams, m.totalParamsExpr))} | ${human(m.macs)} | ${m.outputShapes.map((s, i) => shapeCompact(withExprs(s, m.outputShapesExpr?.[i]))).join(', ')} |`);
   }
   const unexplored = ms.find((m) => m.variant?.unexplored)?.variant?.unexplored;
   if (unexplored) lines.push('', `${unexplored} more path${unexplored > 1 ? 's were' : ' was'} not explored: other variants may exist.`);
@@ -64,11 +64,13 @@ export function layerCard(items: { layer: LayerReport; model: ModelReport }[]): 
   if (items.length === 1) {
     const l = first;
     lines.push('');
-    lines.push(`\`${l.inputShapes.map(shapeText).join(' + ')}\` → \`${shapeText(l.outputShape)}\``);
+    lines.push(`\`${l.inputShapes.map(shapeText).join(' + ')}\` → \`${shapeText(withExprs(l.outputShape, l.outputShapeExpr))}\``);
     lines.push('');
     const ws = l.weights.length ? ` = ${l.weights.map(weightLine).join(' + ')}` : '';
-    lines.push(`- **Params** ${exact(l.params)}${ws}`);
+    lines.push(`- **Params** ${exact(countOrExpr(l.params, l.paramsExpr))}${ws}`);
     if (l.nonTrainableParams) lines.push(`  - trainable ${exact(l.trainableParams)}, non-trainable ${exact(l.nonTrainableParams)}`);
+    const syms = symbolsOf([l.paramsExpr, ...(l.outputShapeExpr ?? [])]);
+    if (syms.length) lines.push(`- **Symbols** ${syms.map((x) => `\`${x}\``).join(', ')}: sizes the file leaves open (parameters, data fields)`);
     lines.push(`- **MACs** ${l.macs === null ? '?' : `${exact(l.macs)} (${human(l.macs)}; FLOPs = 2 × MACs = ${human(l.macs * 2)})`}${l.applications > 1 ? ` over ${l.applications} applications` : ''}`);
     if (l.receptiveField) lines.push(`- **Receptive field** ${pair(l.receptiveField)}, jump ${pair(l.jump)}`);
     lines.push(`- **Activation** ${bytes(l.activationBytes)} (batch 1, float32)`);
@@ -113,13 +115,31 @@ export function modelCard(m: ModelReport): string {
   const lines = [
     `**${m.name}**${m.variant ? ` \`[${m.variant.label}]\`${m.variant.default ? ' (the file\'s defaults)' : ''}` : ''} — ${m.kind} model`,
     '',
-    `\`${m.inputShapes.map(shapeText).join(', ')}\` → \`${m.outputShapes.map(shapeText).join(', ')}\``,
+    `\`${m.inputShapes.map((s, i) => shapeText(withExprs(s, m.inputShapesExpr?.[i]))).join(', ')}\` → \`${m.outputShapes.map((s, i) => shapeText(withExprs(s, m.outputShapesExpr?.[i]))).join(', ')}\``,
     '',
-    `- **Params** ${exact(m.totalParams)} (${human(m.totalParams)}); trainable ${exact(m.trainableParams)}, non-trainable ${exact(m.nonTrainableParams)}`,
+    m.totalParams === null && m.totalParamsExpr
+      ? `- **Params** ${m.totalParamsExpr.text}; ${m.nonTrainableParams === 0 || m.nonTrainableParamsExpr === 0 ? 'all trainable' : `trainable ${exact(countOrExpr(m.trainableParams, m.trainableParamsExpr))}, non-trainable ${exact(countOrExpr(m.nonTrainableParams, m.nonTrainableParamsExpr))}`}`
+      : `- **Params** ${exact(m.totalParams)} (${human(m.totalParams)}); trainable ${exact(m.trainableParams)}, non-trainable ${exact(m.nonTrainableParams)}`,
     `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
     `- **Layers** ${m.layers.length}; deepest path ${m.depth} conv/dense layers`,
     `- **Activation memory** ${bytes(m.activationBytes)} (batch 1, float32); weights ${bytes(m.totalParams === null ? null : m.totalParams * 4)}`,
   ];
   if (m.incomplete?.length) lines.push('', `Totals unknown: ${m.incomplete.slice(0, 3).join('; ')}`);
+  const syms = symbolsOf([m.totalParamsExpr, ...(m.inputShapesExpr ?? []).flat()]);
+  if (syms.length) lines.push('', `Symbols ${syms.map((x) => `\`${x}\``).join(', ')}: sizes the file leaves open (parameters, data fields); the figures are exact in them.`);
   return lines.join('\n');
+}
+
+/** The symbol names an expression tree mentions, sorted. */
+function symbolsOf(exprs: unknown[]): string[] {
+  const out = new Set<string>();
+  const walk = (t: unknown): void => {
+    if (t && typeof t === 'object') {
+      if ('sym' in t) out.add((t as { sym: string }).sym);
+      else if ('args' in t) (t as { args: unknown[] }).args.forEach(walk);
+      else if ('tree' in t) walk((t as { tree: unknown }).tree);
+    }
+  };
+  exprs.forEach(walk);
+  return [...out].sort();
 }

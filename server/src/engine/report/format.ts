@@ -1,5 +1,6 @@
 /** Number and shape formatting shared by the CLI table, hovers, hints and the panel. */
 import type { Shape } from '../layers/types';
+import type { ShapeExpr, SymExpr } from './types';
 
 /** 70.1k, 25.6M, 3.9G — three significant figures at most. */
 export function human(n: number | null | undefined): string {
@@ -26,9 +27,9 @@ function trimZeros(s: string): string {
 }
 
 /** 1,234,567 */
-export function exact(n: number | null | undefined): string {
+export function exact(n: number | string | null | undefined): string {
   if (n === null || n === undefined) return '?';
-  return n.toLocaleString('en-US');
+  return typeof n === 'string' ? n : n.toLocaleString('en-US');
 }
 
 /** Bytes as KB/MB/GB (binary, like Keras's summary). */
@@ -45,18 +46,33 @@ export function bytes(n: number | null | undefined): string {
 }
 
 /** [null, 56, 56, 256] as tfjs prints it. */
-export function shapeText(s: Shape | null | undefined): string {
+/** A shape whose dims may be expression texts (symbolic sizes). */
+export type ShownShape = readonly (number | string | null)[];
+
+/** The shape with each dim the report gives as an expression written as its text: [null, 64·n]. */
+export function withExprs(s: Shape | null | undefined, e: ShapeExpr | null | undefined): ShownShape | null {
+  if (!s) return null;
+  if (!e) return s;
+  return s.map((d, i) => (d !== null ? d : (e[i] && typeof e[i] === 'object' ? (e[i] as SymExpr).text : null)));
+}
+
+/** An expression's text for a count the report leaves null, else the count. */
+export function countOrExpr(n: number | null, e: SymExpr | number | null | undefined): number | string | null {
+  return n !== null ? n : typeof e === 'number' ? e : e ? e.text : null;
+}
+
+export function shapeText(s: ShownShape | null | undefined): string {
   if (!s) return '?';
   return `[${s.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
 }
 
 /** 56×56×256 — the batch dim dropped (the hint convention: batch is always implied). */
-export function shapeCompact(s: Shape | null | undefined): string {
+export function shapeCompact(s: ShownShape | null | undefined): string {
   if (!s) return '?';
   if (s.length <= 1) return '(scalar)';
   return s
     .slice(1)
-    .map((d) => (d === null ? '?' : String(d)))
+    .map((d) => (d === null ? '?' : typeof d === 'string' && /\s/.test(d) ? `(${d})` : String(d)))
     .join('×');
 }
 
