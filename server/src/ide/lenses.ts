@@ -24,7 +24,9 @@ export function codeLenses(result: AnalysisResult, uri: string): Lens[] {
     const errors = m.diagnostics.filter((d) => d.severity === 'error').length;
     // A builder with variants gets one summary per variant (its condition in brackets), one set of actions.
     const which = m.variant ? ` [${m.variant.label}]` : '';
-    const summary = `${m.name}${which} · ${human(m.totalParams)} params · ${human(m.macs)} MACs${errors ? ` · ${errors} error${errors > 1 ? 's' : ''}` : ''}`;
+    // Params in the sizes the file leaves open, when they are an expression short enough for a lens.
+    const params = m.totalParams === null && m.totalParamsExpr && m.totalParamsExpr.text.length <= 40 ? m.totalParamsExpr.text : human(m.totalParams);
+    const summary = `${m.name}${which} · ${params} params · ${human(m.macs)} MACs${errors ? ` · ${errors} error${errors > 1 ? 's' : ''}` : ''}`;
     out.push({ range, title: summary, command: COMMANDS.profile, args: [uri, m.name] });
     const key = `${m.name}@${m.range.start.line}`;
     if (actions.has(key)) continue;
