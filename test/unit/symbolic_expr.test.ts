@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, constant, divide, evaluate, mul, num, type Poly, sub, sym, text } from '../../server/src/engine/symbolic/expr';
+import { add, constant, divide, divideAtom, evaluate, mul, num, type Poly, scale, sub, sym, text } from '../../server/src/engine/symbolic/expr';
 import { evaluate as evaluateText } from '../realworld/harness/expr';
 import { mulberry32 } from '../helpers/prng';
 
@@ -47,4 +47,18 @@ test('readable forms: integer parts leave the brackets, constants fold, like ter
   assert.equal(text(divide(num(7), 2, 'ceil')), '4');
   assert.equal(text(add(mul(num(64), sym('numFeatures')), add(num(64), num(65)))), '64·numFeatures + 129');
   assert.equal(text(sub(mul(h, h), mul(h, h))), '0');
+});
+
+test('without knowing a symbol is an integer, brackets keep their whole expression (⌊64·scale⌋ is not 64·scale)', () => {
+  const s = sym('scale');
+  const f = divideAtom(mul(num(64), s), 'floor')!;
+  assert.equal(text(f), '⌊64·scale⌋');
+  assert.equal(evaluate(f, { scale: 0.3 }), 19);
+  // ⌊lookBack/6⌋ from lookBack / 6, and a valid conv over it with lookBack not known to be an integer.
+  const steps = divideAtom(scale(sym('lookBack'), 1 / 6), 'floor')!;
+  assert.equal(text(steps), '⌊lookBack/6⌋');
+  const notInt = () => false;
+  const s2 = divide(sub(mul(num(3), s), num(1)), 2, 'floor', notInt);
+  assert.equal(text(s2), '⌊(3·scale − 1)/2⌋', 'the integer part stays inside');
+  assert.equal(evaluate(s2, { scale: 1 / 3 }), Math.floor((3 * (1 / 3) - 1) / 2));
 });

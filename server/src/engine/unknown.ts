@@ -14,6 +14,11 @@ export class Unknown {
    * parameter when the engine calls it): a *soft* unknown, its default wherever it is used as a value.
    */
   dflt?: { value: unknown };
+  /**
+   * For a size computed from sizes the file leaves open (`numFeatures * 2`, `Math.floor(lookBack / 6)`):
+   * the expression (a symbolic/expr.ts Poly), so layers sized by it get symbolic sizes.
+   */
+  expr?: object;
   constructor(
     readonly reason: string,
     /**

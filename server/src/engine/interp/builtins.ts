@@ -5,6 +5,7 @@
 import type ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { Scope } from './scope';
+import { symbolicRound } from '../symbolic/arith';
 import type { Interp } from './api';
 import {
   ClassValue,
@@ -48,6 +49,11 @@ function makeMath(): JsObject {
   const fns = ['abs', 'ceil', 'floor', 'round', 'trunc', 'sign', 'sqrt', 'cbrt', 'exp', 'expm1', 'log', 'log2', 'log10', 'log1p',
     'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'pow', 'max', 'min', 'hypot', 'fround', 'clz32'] as const;
   for (const k of fns) m.set(k, mathFn(k, Math[k] as (...xs: number[]) => number));
+  // ⌊lookBack / 6⌋ on an unknown lookBack: the size keeps its expression (symbolic/arith.ts).
+  for (const k of ['floor', 'ceil'] as const) {
+    const plain = mathFn(k, Math[k]);
+    m.set(k, fn(`Math.${k}`, (i, t, args, call) => symbolicRound(k, args[0]) ?? plain.impl(i, t, args, call)));
+  }
   m.set('random', fn('Math.random', () => new Unknown('Math.random()')));
   return m;
 }

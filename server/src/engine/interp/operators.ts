@@ -2,6 +2,7 @@
 import ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
 import { resolveSoft } from './paths';
+import { type ArithOp, symbolicArith } from '../symbolic/arith';
 import { type Value, looseEquals, strictEquals, toNumber, toStr } from './values';
 import {
   SK_AmpersandEqualsToken, SK_AmpersandToken, SK_AsteriskAsteriskEqualsToken, SK_AsteriskAsteriskToken,
@@ -30,6 +31,8 @@ export const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
   [SK_CaretEqualsToken]: SK_CaretToken,
 };
 
+const ARITH = new Map<ts.SyntaxKind, ArithOp>([[SK_PlusToken, '+'], [SK_MinusToken, '-'], [SK_AsteriskToken, '*'], [SK_SlashToken, '/']]);
+
 export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   switch (op) {
     case SK_EqualsEqualsEqualsToken:
@@ -48,6 +51,12 @@ export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   // Arithmetic and comparisons use a soft unknown as its default; what stays unknown gives a new unknown.
   if (isUnknown(l)) l = resolveSoft(l);
   if (isUnknown(r)) r = resolveSoft(r);
+  // Sizes computed from named unknowns keep their expression (symbolic/arith.ts).
+  if (isUnknown(l) || isUnknown(r)) {
+    const a = ARITH.get(op);
+    const s = a ? symbolicArith(a, l, r) : undefined;
+    if (s) return s;
+  }
   if (isUnknown(l)) return derived(l);
   if (isUnknown(r)) return derived(r);
   if (op === SK_PlusToken) {

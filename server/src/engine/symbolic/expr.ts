@@ -83,12 +83,30 @@ export function constant(a: Poly): number | undefined {
   return undefined;
 }
 
-/** ⌊a/d⌋ (or ⌈a/d⌉) for a positive integer d: integer parts of the coefficients leave the bracket. */
-export function divide(a: Poly, d: number, round: 'floor' | 'ceil'): Poly {
+/** Whether every coefficient is an integer (a size: what a dim or a count must be). */
+export function integral(a: Poly): boolean {
+  for (const t of a.values()) if (!Number.isInteger(t.coef)) return false;
+  return true;
+}
+
+function atomOf(round: 'floor' | 'ceil', n: Poly, d: number): Poly {
+  const atom: Atom = { kind: round, num: n, den: d };
+  return new Map([[atomKey(atom), { coef: 1, atoms: [atom] }]]);
+}
+
+/**
+ * ⌊a/d⌋ (or ⌈a/d⌉) for a positive integer d: integer parts of the coefficients leave the bracket,
+ * which is right only when every symbol standing alone in a term is an integer: `isInt` says which
+ * are (sizes used as dims are); otherwise the bracket keeps the whole expression.
+ */
+export function divide(a: Poly, d: number, round: 'floor' | 'ceil', isInt: (symbol: string) => boolean = () => true): Poly {
   if (!(Number.isInteger(d) && d > 0)) throw new RangeError('divisor must be a positive integer');
-  if (d === 1) return a;
+  if (!integral(a)) throw new ExprTooBig();
   const c = constant(a);
   if (c !== undefined) return num(round === 'floor' ? Math.floor(c / d) : Math.ceil(c / d));
+  const ints = [...a.values()].every((t) => t.atoms.every((at) => at.kind !== 'sym' || isInt(at.name)));
+  if (!ints) return atomOf(round, a, d);
+  if (d === 1) return a;
   const whole = new Map<string, Term>();
   const rest = new Map<string, Term>();
   for (const t of a.values()) {
@@ -99,8 +117,28 @@ export function divide(a: Poly, d: number, round: 'floor' | 'ceil'): Poly {
   }
   const rc = constant(rest);
   if (rc !== undefined) return add(whole, num(round === 'floor' ? Math.floor(rc / d) : Math.ceil(rc / d)));
-  const atom: Atom = { kind: round, num: rest, den: d };
-  return add(whole, new Map([[atomKey(atom), { coef: 1, atoms: [atom] }]]));
+  return add(whole, atomOf(round, rest, d));
+}
+
+/**
+ * Math.floor / Math.ceil of an expression whose coefficients may be fractions (`lookBack / 6`):
+ * ⌊(integer expression)/d⌋ with the whole expression kept inside (nothing is known about its
+ * symbols being integers). undefined when the coefficients are not small fractions.
+ */
+export function divideAtom(a: Poly, round: 'floor' | 'ceil'): Poly | undefined {
+  const c = constant(a);
+  if (c !== undefined) return num(round === 'floor' ? Math.floor(c) : Math.ceil(c));
+  let d = 1;
+  const near = (x: number) => Math.abs(x - Math.round(x)) < 1e-9;
+  for (const t of a.values()) {
+    let k = 1;
+    while (k <= 10_000 && !near(t.coef * d * k)) k++;
+    if (k > 10_000) return undefined;
+    d *= k;
+  }
+  const n = new Map<string, Term>();
+  for (const t of a.values()) put(n, t.atoms, Math.round(t.coef * d));
+  return atomOf(round, n, d);
 }
 
 export function product(xs: Poly[]): Poly {
@@ -142,6 +180,7 @@ function atomText(a: Atom): string {
   const inner = text(a.num);
   const single = a.num.size === 1 && [...a.num.values()][0]!.coef > 0;
   const [open, close] = a.kind === 'floor' ? ['⌊', '⌋'] : ['⌈', '⌉'];
+  if (a.den === 1) return `${open}${inner}${close}`;
   return `${open}${single ? inner : `(${inner})`}/${a.den}${close}`;
 }
 

@@ -16,7 +16,8 @@ import type { LayerNode, LayerValue, ModelValue, TensorValue } from '../tfjs/val
 import { modelNodes } from '../tfjs/session';
 import { effectiveWeights, trainableStateOf } from '../tfjs/trainable';
 import type { ModelReport, LayerReport } from '../report/types';
-import { ExprTooBig, type Poly, type SymExpr, add, constant, divide, mul, num, product, sub, sum, sym, toSymExpr } from './expr';
+import { ExprTooBig, type Poly, type SymExpr, add, constant, divide, integral, mul, num, product, sub, sum, sym, toSymExpr } from './expr';
+import { symbolName } from './arith';
 
 /** A dim: an expression, or null (the batch dim, or a size nobody can name). */
 type SDim = Poly | null;
@@ -30,14 +31,25 @@ interface SLayer {
 
 class Inconsistent extends Error {}
 
-const SYMBOL_KEY = /^[A-Za-z_$][\w$]*(?:\.(?:[A-Za-z_$][\w$]*|\d+))*$/;
+/**
+ * Symbols used bare as a size somewhere in the model: integers in any run tfjs accepts, so integer
+ * parts may leave a ⌊⌋ they appear in. A symbol met only inside computed sizes (`scale` in
+ * `Math.floor(64 * scale)`) is not known to be one.
+ */
+let integers = new Set<string>();
 
-/** A config leaf as a size: a number, a named unknown (a symbol), else null. */
+/** A config leaf as a size: a number, a named unknown (a symbol), a size computed from them, else null. */
 function dimOf(v: unknown): SDim {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return num(v);
-  if (v instanceof Unknown && v.key !== undefined && SYMBOL_KEY.test(v.key)) return sym(v.key.replace(/\.(\d+)/g, '[$1]'));
-  return null;
+  if (!(v instanceof Unknown) || v.dflt) return null;
+  if (v.expr) return integral(v.expr as Poly) ? (v.expr as Poly) : null;
+  const name = v.key !== undefined ? symbolName(v.key) : undefined;
+  if (!name) return null;
+  integers.add(name);
+  return sym(name);
 }
+
+const isInteger = (name: string) => integers.has(name);
 
 function intList(v: unknown, rank: number, dflt: number): number[] | undefined {
   if (v === undefined || v === null) return new Array(rank).fill(dflt);
@@ -137,7 +149,7 @@ function window(className: string, c: Record<string, unknown>, x: SShape): SLaye
   const spatial = x.slice(1, rank + 1).map((n, i) => {
     if (!n) return null;
     const eff = (kernel[i]! - 1) * dilation[i]! + 1;
-    return padding === 'same' ? divide(n, stride[i]!, 'ceil') : add(divide(sub(n, num(eff)), stride[i]!, 'floor'), num(1));
+    return padding === 'same' ? divide(n, stride[i]!, 'ceil', isInteger) : add(divide(sub(n, num(eff)), stride[i]!, 'floor', isInteger), num(1));
   });
   const cin = x[rank + 1] ?? null;
   if (!conv) return { shape: [x[0] ?? null, ...spatial, cin], weights: [] };
@@ -178,10 +190,13 @@ function shapeExpr(s: SShape | null): (number | SymExpr | null)[] | null {
 export function addSymbolicSizes(model: ModelValue, report: ModelReport): void {
   const needed = report.totalParams === null || report.inputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null)) || report.outputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null));
   if (!needed || report.incomplete?.length) return;
+  integers = new Set();
   try {
     compute(model, report);
   } catch (e) {
     if (!(e instanceof Inconsistent) && !(e instanceof ExprTooBig)) throw e;
+  } finally {
+    integers = new Set();
   }
 }
 
