@@ -16,7 +16,7 @@ import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
 import { buildModel, type Placer } from './report/model_report';
-import { addSymbolicSizes } from './symbolic/model_exprs';
+import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
 import { parseRecovering } from './syntax/recover';

@@ -102,16 +102,9 @@ export interface VariantInfo {
   unexplored?: number;
 }
 
-/**
- * A size in named symbols (issue 11): the readable text (`64·numFeatures + 64`, `⌊height/2⌋ − 1`)
- * and the same as a tree: a number, `{sym}`, `{op: '+' | '*', args}`, or `{op: 'floorDiv' |
- * 'ceilDiv', args: [tree, divisor]}` for ⌊tree/divisor⌋ and ⌈tree/divisor⌉.
- */
-export interface SymExpr {
-  text: string;
-  tree: ExprTree;
-}
-export type ExprTree = number | { sym: string } | { op: '+' | '*'; args: ExprTree[] } | { op: 'floorDiv' | 'ceilDiv'; args: [ExprTree, number] };
+import type { ExprTree, SymExpr } from '../symbolic/expr';
+
+export type { ExprTree, SymExpr };
 /** A shape with symbolic dims: per dim a number, an expression, or null (the batch, or unknown). */
 export type ShapeExpr = (number | SymExpr | null)[];
 

@@ -16,9 +16,16 @@ interface Term {
 /** A polynomial: monomial key → term. The constant's key is ''. */
 export type Poly = ReadonlyMap<string, Term>;
 
-import type { ExprTree, SymExpr } from '../report/types';
-
-export type { ExprTree, SymExpr };
+/**
+ * A size in named symbols as the JSON report carries it (docs/report.md): the readable text
+ * (`64·numFeatures + 64`, `⌊height/2⌋ − 1`) and the same as a tree: a number, `{sym}`, `{op: '+' |
+ * '*', args}`, or `{op: 'floorDiv' | 'ceilDiv', args: [tree, divisor]}` for ⌊tree/divisor⌋ and ⌈tree/divisor⌉.
+ */
+export interface SymExpr {
+  text: string;
+  tree: ExprTree;
+}
+export type ExprTree = number | { sym: string } | { op: '+' | '*'; args: ExprTree[] } | { op: 'floorDiv' | 'ceilDiv'; args: [ExprTree, number] };
 
 const MAX_TERMS = 64;
 

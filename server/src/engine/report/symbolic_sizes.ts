@@ -15,9 +15,9 @@ import { Unknown } from '../unknown';
 import type { LayerNode, LayerValue, ModelValue, TensorValue } from '../tfjs/values';
 import { modelNodes } from '../tfjs/session';
 import { effectiveWeights, trainableStateOf } from '../tfjs/trainable';
-import type { ModelReport, LayerReport } from '../report/types';
-import { ExprTooBig, type Poly, type SymExpr, add, constant, divide, integral, mul, num, product, sub, sum, sym, toSymExpr } from './expr';
-import { symbolName } from './arith';
+import type { ModelReport, LayerReport } from './types';
+import { ExprTooBig, type Poly, type SymExpr, add, constant, divide, integral, mul, num, product, sub, sum, sym, toSymExpr } from '../symbolic/expr';
+import { symbolName } from '../symbolic/arith';
 
 /** A dim: an expression, or null (the batch dim, or a size nobody can name). */
 type SDim = Poly | null;
@@ -229,8 +229,7 @@ function compute(model: ModelValue, report: ModelReport): void {
 
   // Per layer in the report's order: params (and trainable) as expressions where the catalogue has null.
   const state = trainableStateOf(model);
-  const layerOrder: LayerValue[] = [];
-  for (const n of nodes) if (n.layer.className !== 'InputLayer' && !layerOrder.includes(n.layer)) layerOrder.push(n.layer);
+  const layerOrder = [...new Set(nodes.filter((n) => n.layer.className !== 'InputLayer').map((n) => n.layer))];
   if (layerOrder.length !== report.layers.length) return;
   let total: Poly | null = num(0);
   let trainable: Poly | null = num(0);
