@@ -261,6 +261,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
           ...(lastProgress ? { lastProgress } : {}),
           ...(backend ? { backend } : {}),
           ...(result ? { result } : {}),
+          ...(handoff ? { handoff } : {}),
           stderrTail: stderr.slice(-2000),
           durationMs: Date.now() - t0,
           limits: { ...limits, memoryCap: leash.memoryCap },
