@@ -158,7 +158,14 @@ export function judge(report: Stated, instances: Instance[], header: Header): Ju
       const name = `layer ${k} ${l.className}`;
       c.num(`${name} params`, l.params, ll.paramsExpr, (i) => i.truth.layers[k]!.params);
       c.num(`${name} trainable`, l.trainableParams, ll.trainableParamsExpr, (i) => i.truth.layers[k]!.trainable);
-      c.shape(`${name} output`, l.outputShape, ll.outputShapeExpr, (i) => i.truth.layers[k]!.outputShape);
+      // A layer with several outputs (a multi-output model used as a layer) states each: tfjs's outputShape is then a list of shapes.
+      const several = ll.outputShapes as (Dim[] | null)[] | undefined;
+      const truthSeveral = (i: Instance) => i.truth.layers[k]!.outputShape as unknown as Dim[][];
+      if (l.outputShape === null && Array.isArray(several) && instances.every((i) => Array.isArray(truthSeveral(i)[0]))) {
+        const bad = instances.find((i) => truthSeveral(i).length !== several.length);
+        if (bad) c.wrong.push(`${name}: states ${several.length} outputs, tfjs ${truthSeveral(bad).length}`);
+        else several.forEach((s, j) => c.shape(`${name} output ${j}`, s, undefined, (i) => truthSeveral(i)[j]!));
+      } else c.shape(`${name} output`, l.outputShape, ll.outputShapeExpr, (i) => i.truth.layers[k]!.outputShape);
     });
   }
   const verdict: Verdict = c.wrong.length ? 'wrong' : c.unverifiable.length ? 'unverifiable' : c.state();
