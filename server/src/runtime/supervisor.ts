@@ -266,6 +266,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
           ...(lastProgress ? { lastProgress } : {}),
           ...(backend ? { backend } : {}),
           ...(result && reason === 'done' ? { result } : {}),
+          ...(handoff ? { handoff } : {}),
           stderrTail: stderr.slice(-2000),
           durationMs: Date.now() - t0,
           limits: { ...limits, memoryCap: leash.memoryCap },
