@@ -1,16 +1,20 @@
 /**
  * The CLI's reading and analysing of one FILE: the file itself (a regular file, text, up to 16 MB),
  * imports below its folder or --root, and a failure in one file reported as a message, so
- * `convlens lint a.ts b.ts` still checks b.ts when a.ts cannot be analysed.
+ * `convlens lint a.ts b.ts` still checks b.ts when a.ts cannot be analysed. A saved model (model.json,
+ * Keras JSON, .keras, .h5) goes to analyzeSavedModel instead, read by random access.
  */
 import { dirname, resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
+import { analyzeSavedModel } from '../engine/analyze_saved';
 import { isRefusal, readConfined } from '../host/confine';
 import { diskHostFor } from '../host/disk_host';
+import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from '../host/model_file';
 
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
-export type Analysed = { ok: true; result: AnalysisResult; empty: boolean } | { ok: false; message: string };
+/** `label`: what kind of saved model the file holds ('TensorFlow.js layers model (…)'); absent for source. */
+export type Analysed = { ok: true; result: AnalysisResult; empty: boolean; label?: string } | { ok: false; message: string };
 
 /** The text of FILE, or why it cannot be analysed. */
 export function readSource(file: string): { text: string } | { message: string } {
@@ -23,6 +27,7 @@ export function readSource(file: string): { text: string } | { message: string }
 }
 
 export function analyzeFile(file: string, flags: Map<string, string | true>, advice = false): Analysed {
+  if (isSavedModelPath(file)) return analyzeSavedFile(file, advice);
   const src = readSource(file);
   if ('message' in src) return { ok: false, message: src.message };
   const path = resolve(file);
@@ -38,5 +43,24 @@ export function analyzeFile(file: string, flags: Map<string, string | true>, adv
     if (e instanceof RangeError && /call stack/i.test(e.message))
       return { ok: false, message: `cannot analyse ${file}: it nests brackets, calls or objects more deeply than ConvLens can follow` };
     return { ok: false, message: `internal error while analysing ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
+  }
+}
+
+function analyzeSavedFile(file: string, advice: boolean): Analysed {
+  const path = resolve(file);
+  let access;
+  try {
+    access = openModelFile(path);
+  } catch (e) {
+    if (e instanceof ModelFileError) return { ok: false, message: e.message };
+    throw e;
+  }
+  try {
+    const result = analyzeSavedModel(access, path, { fileSize: shardSizeReader(path), advice });
+    return { ok: true, result, empty: access.size === 0, label: result.formatLabel };
+  } catch (e) {
+    return { ok: false, message: `internal error while reading ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
+  } finally {
+    access.close();
   }
 }
