@@ -67,7 +67,7 @@ export class AnalysisService {
   analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, scope: { roots: string[]; rootName?: string }): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
-    this.dropQueued(uri);
+    this.dropQueued(uri, version);
     const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, ...scope }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
@@ -171,10 +171,14 @@ export class AnalysisService {
     this.worker = undefined;
   }
 
-  /** Queued analyses of an older version of this document will never be wanted: drop them. */
-  private dropQueued(uri: string): void {
+  /**
+   * Work for an older version of this document will never be wanted: queued jobs are dropped and a
+   * running one is cancelled. Not one for the same version (re-analysed after settings changed or
+   * an import was edited): requests are waiting for it.
+   */
+  private dropQueued(uri: string, version: number): void {
     const r = this.running?.job;
-    if (r && r.uri === uri && (r.req.kind === 'analyze' || r.req.kind === 'advise' || r.req.kind === 'query')) Atomics.store(this.cancelled, 0, r.req.id);
+    if (r && r.uri === uri && r.req.version < version && (r.req.kind === 'analyze' || r.req.kind === 'advise' || r.req.kind === 'query')) Atomics.store(this.cancelled, 0, r.req.id);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const j = this.queue[i]!;
       if (j.uri === uri && j.req.kind !== 'forget') {
