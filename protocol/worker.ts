@@ -295,15 +295,69 @@ export function encodeEvent(e: WorkerEvent): string {
   return JSON.stringify(e, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 }
 
-/** Parses a line from the worker; non-JSON lines (a native library printing) become logs. */
-export function decodeEvent(line: string): WorkerEvent {
-  try {
-    const v = JSON.parse(line) as WorkerEvent;
-    if (v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string') return reviveNumbers(v);
-  } catch {
-    // fall through
+/**
+ * The fields each event's readers rely on ('[]' an array, '{}' an object; nested objects by path).
+ * The event pipe is private, but code in the worker's process can still write to it: an event
+ * missing them must not reach a renderer that would throw on it.
+ */
+const EVENT_FIELDS: Record<WorkerEvent['type'], Record<string, 'string' | 'number' | 'boolean' | '[]' | '{}'>> = {
+  started: { pid: 'number', mode: 'string', file: 'string', time: 'number' },
+  backend: { backend: 'string', device: 'string', attempts: '[]', kernels: '[]' },
+  handoff: { handoff: '{}' },
+  phase: { phase: 'string', message: 'string' },
+  progress: { phase: 'string', done: 'number', total: 'number', message: 'string' },
+  model: { name: 'string', params: 'number', layers: 'number', inputShapes: '[]', outputShapes: '[]', batchSize: 'number', available: '[]' },
+  check: { check: '{}', 'check.id': 'string', 'check.title': 'string', 'check.status': 'string', 'check.passed': 'boolean', 'check.message': 'string' },
+  step: { step: 'number', total: 'number', loss: 'number', ms: 'number' },
+  gradients: { step: 'number', layers: '[]' },
+  log: { level: 'string', text: 'string' },
+  result: {
+    result: '{}',
+    'result.file': 'string',
+    'result.model': 'string',
+    'result.backend': 'string',
+    'result.passed': 'boolean',
+    'result.checks': '[]',
+    'result.losses': '[]',
+    'result.gradients': '[]',
+    'result.backendAttempts': '[]',
+    'result.kernels': '[]',
+    'result.steps': 'number',
+    'result.batchSize': 'number',
+  },
+  profile: { result: '{}', 'result.file': 'string', 'result.model': 'string', 'result.batchSizes': '[]', 'result.totalMs': '[]', 'result.layerSumMs': '[]', 'result.layers': '[]', 'result.groups': '[]' },
+  error: { error: '{}', 'error.stage': 'string', 'error.message': 'string' },
+  exit: { reason: 'string' },
+};
+
+/** The first field `v` lacks or holds with the wrong type, or undefined when it has them all. */
+function missingField(v: Record<string, unknown>, fields: Record<string, string>): string | undefined {
+  for (const [path, kind] of Object.entries(fields)) {
+    let x: unknown = v;
+    for (const k of path.split('.')) x = x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined;
+    const ok = kind === '[]' ? Array.isArray(x) : kind === '{}' ? x !== null && typeof x === 'object' && !Array.isArray(x) : typeof x === kind;
+    if (!ok) return path;
   }
-  return { type: 'log', level: 'log', text: line };
+  return undefined;
+}
+
+/**
+ * Parses a line from the worker; non-JSON lines (a native library printing) become logs, and an
+ * event of an unknown type or missing a field its readers need becomes a warning saying so.
+ */
+export function decodeEvent(line: string): WorkerEvent {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return { type: 'log', level: 'log', text: line };
+  }
+  if (!v || typeof v !== 'object' || typeof (v as { type?: unknown }).type !== 'string') return { type: 'log', level: 'log', text: line };
+  const e = reviveNumbers(v as WorkerEvent);
+  const fields = Object.hasOwn(EVENT_FIELDS, e.type) ? EVENT_FIELDS[e.type] : undefined;
+  const missing = fields ? missingField(e as unknown as Record<string, unknown>, fields) : 'type';
+  if (missing === undefined) return e;
+  return { type: 'log', level: 'warn', text: `[convlens] a malformed '${String(e.type).slice(0, 40)}' event was dropped (${missing} missing or of the wrong type)` };
 }
 
 /** JSON has no NaN/Infinity: encodeEvent writes them as strings; put them back for numeric fields. */

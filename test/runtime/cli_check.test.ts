@@ -96,3 +96,13 @@ test('bad usage: exit 2', async () => {
   assert.equal((await run(['test/fixtures/runtime/nope.ts'], {})).code, 2);
   assert.equal((await run(['test/fixtures/runtime/tiny_cnn.ts'], { seed: '-1' })).code, 2);
 });
+
+test('--root is where the code runs: the worker reads an import from a sibling folder and pairs every layer', async () => {
+  const root = join(repoRoot, 'test/fixtures/runtime/rooted');
+  const r = await run(['test/fixtures/runtime/rooted/app/model.ts'], { json: true, steps: '5', batch: '8', backend: 'wasm', root });
+  const j = JSON.parse(r.out);
+  assert.equal(j.outcome.reason, 'done', j.outcome.message);
+  // Pairing needs the engine's layers, which need UNITS from ../shared: null pairs mean the import was refused.
+  assert.deepEqual(j.gradients.map((g: { layerIndex: number | null }) => g.layerIndex), [0, 1, 2]);
+  assert.ok(j.gradients.every((g: { file?: string }) => g.file === undefined || g.file.endsWith('.ts')));
+});

@@ -60,7 +60,8 @@ test('a normal end reaps what the builder left running: a plain child, a detache
   assert.deepEqual(processesWith(`777.${MARK}`), [], 'the plain child survived');
   assert.deepEqual(processesWith(`778.${MARK}`), [], 'the detached child survived');
   assert.deepEqual(processesWith(`780.${MARK}`), [], 'the setsid child survived');
-  assert.ok(out.reaped >= 3, `reaped ${out.reaped}`);
+  // Exactly the three sleepers: a process killed in one round and still dying in the next is one process.
+  assert.equal(out.reaped, 3, `reaped ${out.reaped}`);
 });
 
 test('when the supervisor itself is killed, the worker takes what the builder started along', { skip: !linux && 'Linux /proc' }, async () => {
@@ -124,6 +125,17 @@ test('a builder printing a line shaped like a passing result cannot forge one', 
   assert.equal(out.reason, 'failed', out.message);
   assert.equal(out.result, undefined);
   assert.match(out.error!.message, /the real outcome: this builder fails/);
+});
+
+test('forged results written on the event pipe itself: a run that then fails keeps no result, a malformed one is dropped', async () => {
+  const events: WorkerEvent[] = [];
+  const out = await startCheck(base('forgesOnEventPipe'), (e) => events.push(e)).done;
+  assert.equal(out.reason, 'failed', out.message);
+  assert.equal(out.result, undefined, 'a result counts only for a run that ended as the worker does after a real one');
+  assert.match(out.error!.message, /the real outcome: this builder fails/);
+  assert.ok(events.every((e) => e.type !== 'result' || typeof e.result === 'object'), 'the malformed result reached the listener');
+  assert.ok(events.some((e) => e.type === 'result' && e.result.model === 'forged'), 'the well-formed forgery is passed on (it cannot be told apart), but does not count');
+  assert.ok(events.some((e) => e.type === 'log' && /malformed 'result' event was dropped/.test(e.text)));
 });
 
 test('process.exit(0) in the builder: "your code called process.exit", not a crash', async () => {

@@ -1,5 +1,5 @@
 /**
- * `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]`:
+ * `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--root DIR] [--json]`:
  * runs the training sanity check on the real model in a worker process (server/src/runtime) and
  * prints a verdict per check. Exit status: 0 every check passed, 1 a check failed, 2 bad usage or
  * the model could not be run (error in the file, timeout, crash, out of memory).
@@ -14,8 +14,8 @@ import { displayPath } from './diagnostics';
 import { readSource } from './source';
 import { jsonSafe, say, terminalSafe, warn } from './terminal';
 
-export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--json]
-  Runs the model for real (in a separate process) and checks that it can train:
+export const CHECK_HELP = `convlens check FILE [--model NAME] [--steps N] [--backend B] [--batch N] [--seed N] [--timeout S] [--root DIR] [--json]
+  Runs the model for real (in a separate process, in DIR or else the folder of FILE) and checks that it can train:
   output shape as predicted, finite output, loss at init near ln(classes), overfits one batch,
   gradient flow per layer, throughput. The weights, batch and labels are seeded (--seed, default 1):
   the same file, seed and backend give the same verdicts. Backends: auto (default), ${BACKEND_ORDER.join(', ')}.
@@ -67,6 +67,8 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
     }
   }
   const model = flags.get('model');
+  // --root is where the code runs: the worker's own analysis reads imports below its working folder.
+  const root = flags.get('root');
   const worker = workerPath();
   if (!worker) {
     warn('convlens check: dist/worker.js is missing (run `npm run build`)');
@@ -86,6 +88,7 @@ export async function checkCommand(files: string[], flags: Map<string, string | 
       ...(timeout ? { timeoutMs: (timeout as number) * 1000 } : {}),
       ...(memory ? { memoryMb: memory as number } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(typeof root === 'string' ? { cwd: resolve(root) } : {}),
     },
     progress,
   );

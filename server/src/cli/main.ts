@@ -24,7 +24,7 @@ Usage:
   convlens view FILE [--model NAME] [--expand] [--dark] --out F
                                                   the architecture as a standalone page (.html) or an SVG
   convlens check FILE [--model NAME] [--steps N] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu]
-                 [--batch N] [--timeout S] [--memory MB] [--json]
+                 [--batch N] [--timeout S] [--memory MB] [--root DIR] [--json]
                                                   train the real model briefly: initial loss, overfit one
                                                   batch, gradient flow, throughput (runs your code)
   convlens --help | --version
@@ -38,7 +38,8 @@ Options:
   --model NAME   only this model (as listed by profile)
   --json         machine-readable output (the contract: docs/report.md)
   --max-steps N  analysis step budget (default 2,000,000)
-  --root DIR     imports may be read anywhere below DIR (default: the folder of FILE)
+  --root DIR     where the code runs: imports may be read anywhere below DIR, and check runs the
+                 model's code there (default: the folder of FILE)
 
 Exit status: 0 when no errors were found, 1 when the code has shape errors (check: when a check
 fails), 2 on bad usage.

@@ -39,9 +39,8 @@ export function profileCommand(files: string[], flags: Map<string, string | true
     console.log(jsonSafe(JSON.stringify(report, jsonReplacer, 2)));
     return errors.length ? 1 : 0;
   }
-  const label = 'formatLabel' in result ? (result as { formatLabel: string }).formatLabel : undefined;
-  if (label && report.models.length) say(`${displayPath(result.file)}: ${label}\n`);
-  if (!report.models.length && !label)
+  if (a.label && report.models.length) say(`${displayPath(result.file)}: ${a.label}\n`);
+  if (!report.models.length && !a.label)
     say(`No model found in ${displayPath(result.file)}${a.empty ? ' (the file is empty)' : ''} (looked for tf.sequential() / tf.model() in functions, methods and variables).`);
   for (const m of report.models) {
     say(summaryTable(m, `${displayPath(m.file)}:${m.range.start.line + 1}`));

@@ -1,7 +1,8 @@
 /**
  * The CLI's reading and analysing of one FILE: the file itself (a regular file, text, up to 16 MB),
  * imports below its folder or --root, and a failure in one file reported as a message, so
- * `convlens lint a.ts b.ts` still checks b.ts when a.ts cannot be analysed.
+ * `convlens lint a.ts b.ts` still checks b.ts when a.ts cannot be analysed. A saved model (model.json,
+ * Keras JSON, .keras, .h5) goes to analyzeSavedModel instead, read by random access.
  */
 import { dirname, resolve } from 'node:path';
 import { analyzeSource, type AnalysisResult } from '../engine';
@@ -12,7 +13,8 @@ import { ModelFileError, isSavedModelPath, openModelFile, shardSizeReader } from
 
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
-export type Analysed = { ok: true; result: AnalysisResult; empty: boolean } | { ok: false; message: string };
+/** `label`: what kind of saved model the file holds ('TensorFlow.js layers model (…)'); absent for source. */
+export type Analysed = { ok: true; result: AnalysisResult; empty: boolean; label?: string } | { ok: false; message: string };
 
 /** The text of FILE, or why it cannot be analysed. */
 export function readSource(file: string): { text: string } | { message: string } {
@@ -25,7 +27,7 @@ export function readSource(file: string): { text: string } | { message: string }
 }
 
 export function analyzeFile(file: string, flags: Map<string, string | true>, advice = false): Analysed {
-  if (isSavedModelPath(resolve(file))) return analyzeModelFile(file, advice);
+  if (isSavedModelPath(file)) return analyzeSavedFile(file, advice);
   const src = readSource(file);
   if ('message' in src) return { ok: false, message: src.message };
   const path = resolve(file);
@@ -44,10 +46,9 @@ export function analyzeFile(file: string, flags: Map<string, string | true>, adv
   }
 }
 
-/** A saved model (model.json, Keras JSON, .keras, .h5): read by random access, its weight shards checked beside it. */
-function analyzeModelFile(file: string, advice: boolean): Analysed {
+function analyzeSavedFile(file: string, advice: boolean): Analysed {
   const path = resolve(file);
-  let access: ReturnType<typeof openModelFile>;
+  let access;
   try {
     access = openModelFile(path);
   } catch (e) {
@@ -55,10 +56,10 @@ function analyzeModelFile(file: string, advice: boolean): Analysed {
     throw e;
   }
   try {
-    return { ok: true, result: analyzeSavedModel(access, path, { fileSize: shardSizeReader(path), advice }), empty: access.size === 0 };
+    const result = analyzeSavedModel(access, path, { fileSize: shardSizeReader(path), advice });
+    return { ok: true, result, empty: access.size === 0, label: result.formatLabel };
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return { ok: false, message: `cannot analyse ${file}: it nests more deeply than ConvLens can follow` };
-    return { ok: false, message: `internal error while analysing ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
+    return { ok: false, message: `internal error while reading ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
   } finally {
     access.close();
   }

@@ -5,7 +5,7 @@
 import ts from 'typescript';
 import { Interpreter } from './interp/interpreter';
 import type { InterpDriver } from './interp/api';
-import { DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
+import { AnalysisCancelled, DEFAULT_LIMITS, type BudgetLimits, type CancellationToken } from './interp/budget';
 import { type AnalysisHost, type ModuleRecord, normalizePath } from './interp/modules';
 import type { Closure } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
@@ -69,6 +69,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const recovered = parseRecovering(text, file);
   const source = recovered.text;
+  if (options.cancellation?.isCancellationRequested) throw new AnalysisCancelled();
   const interp: InterpDriver = new Interpreter({
     host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
     parseCache: new Map([[file, recovered.sourceFile]]),
@@ -108,6 +109,8 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
       message: `the code does not parse here (${p.message.replace(/\.$/, '')})${source !== text ? '; the rest of the file is analysed as if this unfinished line were not there' : ''}` });
   }
   runBuilders(interp, session, main, record, limits);
+  // Building the reports is work of its own (a few ms per thousand layers): not for a superseded version.
+  if (options.cancellation?.isCancellationRequested) throw new AnalysisCancelled();
 
   const placer = makePlacer(interp);
   // Models made by other modules' own top-level code are theirs to report, not this file's.

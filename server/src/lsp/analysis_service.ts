@@ -45,6 +45,12 @@ export class AnalysisService {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
   private running: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
+  /**
+   * Shared with the worker: the id of a running job no one wants any more (its document changed).
+   * The engine checks it while it works (charge()), so a superseded analysis or its advice (one
+   * re-analysis per fix) stops within a millisecond instead of delaying the new version's hints.
+   */
+  private readonly cancelled = new Int32Array(new SharedArrayBuffer(4));
   /** The worker has loaded its bundle: the time cap counts from then, not from a cold start. */
   private workerReady = false;
   private nextId = 1;
@@ -61,7 +67,7 @@ export class AnalysisService {
   analyze(uri: string, version: number, path: string, text: string, overlays: () => Record<string, string>, scope: { roots: string[]; rootName?: string }): Promise<AnalyzeSummary> {
     const st = this.docs.get(uri);
     if (st && st.version === version) return st.analysis;
-    this.dropQueued(uri);
+    this.dropQueued(uri, version);
     const analysis = this.send(uri, { kind: 'analyze', uri, version, path, text, overlays: overlays(), maxSteps: this.options().maxSteps, ...scope }).then((m) => {
       if (m.kind !== 'analyze') throw new AnalysisFailed('unexpected worker reply');
       return m.summary;
@@ -165,8 +171,14 @@ export class AnalysisService {
     this.worker = undefined;
   }
 
-  /** Queued analyses of an older version of this document will never be wanted: drop them. */
-  private dropQueued(uri: string): void {
+  /**
+   * Work for an older version of this document will never be wanted: queued jobs are dropped and a
+   * running one is cancelled. Not one for the same version (re-analysed after settings changed or
+   * an import was edited): requests are waiting for it.
+   */
+  private dropQueued(uri: string, version: number): void {
+    const r = this.running?.job;
+    if (r && r.uri === uri && r.req.version < version && (r.req.kind === 'analyze' || r.req.kind === 'advise' || r.req.kind === 'query')) Atomics.store(this.cancelled, 0, r.req.id);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const j = this.queue[i]!;
       if (j.uri === uri && j.req.kind !== 'forget') {
@@ -190,7 +202,7 @@ export class AnalysisService {
     // advice) and V8 sized the worker's heap to hold it: 500 edits of DenseNet-121 took the server
     // from 194 MB to 275-495 MB, of which ~30 MB were live. An 8 MB young generation and a heap that
     // grows by 20% (set in the worker) keep it at ~207 MB for the same CPU per analysis (ARCHITECTURE.md).
-    const w = new Worker(this.workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const w = new Worker(this.workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 }, workerData: { cancelled: this.cancelled } });
     this.workerReady = false;
     w.on('message', (msg: WorkerResponse | { ready: true }) => {
       if ('ready' in msg) {

@@ -5,8 +5,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { modelFileReader } from '../host/model_file';
-import { parentPort } from 'node:worker_threads';
-import { analyzeSource, type AnalysisHost, type AnalysisResult, type Finding } from '../engine';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AnalysisCancelled, analyzeSource, type AnalysisHost, type AnalysisResult, type CancellationToken, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
 import { hoverAt } from '../ide/hover';
 import { codeLenses } from '../ide/lenses';
@@ -50,7 +50,10 @@ export function runAnalysisWorker(): void {
     try {
       msg = req.kind === 'saved' || req.kind === 'savedTypeScript' || req.kind === 'savedAdvice' ? handleSaved(saved, req) : handle(docs, req);
     } catch (e) {
-      msg = { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+      msg =
+        e instanceof AnalysisCancelled
+          ? { id: req.id, ok: false, stale: true, error: 'superseded by a newer version' }
+          : { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
     }
     port.postMessage(msg);
   });
@@ -110,7 +113,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
         return readConfined(p, policy);
       },
     };
-    const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps } });
+    const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps }, cancellation: tokenFor(req.id) });
     docs.set(req.uri, { version: req.version, path: req.path, text: req.text, host, maxSteps: req.maxSteps, result });
     return {
       id: req.id,
@@ -125,7 +128,8 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
   }
   const e = docs.get(req.uri);
   if (!e || e.version !== req.version) return { id: req.id, ok: false, stale: true, error: `no analysis of version ${req.version}` };
-  const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps } });
+  const cancellation = tokenFor(req.id);
+  const analyse = (t: string) => analyzeSource(t, e.path, e.host, { limits: { maxSteps: e.maxSteps }, cancellation });
   if (req.kind === 'advise') {
     stall(ADVICE_DELAY_MS);
     const key = JSON.stringify(req.options);
@@ -164,4 +168,12 @@ function answer(e: Entry, q: Query, analyse: (t: string) => AnalysisResult): unk
       return { ...r.report, models: models.map((m) => m.report) };
     }
   }
+}
+
+/** The main thread's cancel cell (analysis_service.ts): it holds the id of a job no one wants any more. */
+const cancelCell = (workerData as { cancelled?: Int32Array } | undefined)?.cancelled;
+
+function tokenFor(id: number): CancellationToken | undefined {
+  const cell = cancelCell;
+  return cell ? { get isCancellationRequested() { return Atomics.load(cell, 0) === id; } } : undefined;
 }

@@ -254,7 +254,7 @@ export interface Leash {
   residentMb(): number | undefined;
   /** Whether the kernel killed a process of the run for memory (cgroups only). */
   oomKilled(): boolean;
-  /** SIGKILL every process of the run until none is left; returns how many were killed. */
+  /** SIGKILL every process of the run until none is left; returns how many distinct processes were killed. */
   reap(): number;
   /** Reap, then remove the cgroup. */
   dispose(): void;
@@ -344,18 +344,17 @@ export function createLeash(memoryMb: number): Leash {
       return (cgroup?.oomKills() ?? 0) > 0;
     },
     reap() {
-      let killed = 0;
-      if (!linux) {
-        if (leader) killed += killGroup(leader.pid);
-        return killed;
-      }
+      if (!linux) return leader ? killGroup(leader.pid) : 0;
+      // Distinct pids: a killed process stays a member until it has died, so it is sent SIGKILL again
+      // in later rounds and must not be counted again.
+      const killed = new Set<number>();
       for (let round = 0; round < 50; round++) {
         const live = leash.members();
         if (!live.length) break;
-        for (const pid of live) if (kill(pid)) killed++;
+        for (const pid of live) if (kill(pid)) killed.add(pid);
         if (leader) killGroup(leader.pid);
       }
-      return killed;
+      return killed.size;
     },
     dispose() {
       leash.reap();

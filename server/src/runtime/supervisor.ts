@@ -196,6 +196,8 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
     }
   };
   const onWorkerEvent = (e: WorkerEvent) => {
+    // How the run ended is the supervisor's to say (it adds the one 'exit').
+    if (e.type === 'exit') return;
     if (e.type === 'started') leash.confirm();
     if (e.type === 'step' || e.type === 'phase' || e.type === 'progress') lastProgress = e;
     else if (e.type === 'backend') backend = e;
@@ -242,7 +244,10 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
         settled = true;
         if (!reason) {
           const oomText = /heap out of memory|Reached heap limit|Allocation failed|Cannot enlarge memory|Array buffer allocation failed|could not allocate memory|OOM/i;
-          if ((result || handoff) && (code === 0 || code === 1)) reason = 'done';
+          // The worker reports an error or a result, never both: a result next to an error (or
+          // before an exit code saying otherwise) was written by the user's code, not by the worker.
+          const expectedCode = result && 'passed' in result ? (result.passed ? 0 : 1) : 0;
+          if ((result || handoff) && !error && code === expectedCode) reason = 'done';
           else if (leash.oomKilled() || error?.kind === 'out-of-memory' || oomText.test(stderr) || (error && oomText.test(error.message))) reason = 'out-of-memory';
           else if (error) reason = 'failed';
           else if (code === 0) {
@@ -260,7 +265,7 @@ function start<T extends CheckOutcome | ProfileOutcome>(mode: 'check' | 'profile
           ...(error ? { error } : {}),
           ...(lastProgress ? { lastProgress } : {}),
           ...(backend ? { backend } : {}),
-          ...(result ? { result } : {}),
+          ...(result && reason === 'done' ? { result } : {}),
           ...(handoff ? { handoff } : {}),
           stderrTail: stderr.slice(-2000),
           durationMs: Date.now() - t0,
