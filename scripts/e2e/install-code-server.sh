@@ -31,6 +31,9 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   (
     cd "$CS_DIR.tmp"
     export PATH="$NODE_HOME/bin:$PATH"
+    # node-gyp builds against Node 24's headers from the npm package (they are in include/node):
+    # otherwise it downloads them from nodejs.org, which a machine without network cannot.
+    export npm_config_nodedir="$NODE_HOME"
     npm init -y >/dev/null
     npm install --no-audit --no-fund "code-server@$CS_VERSION" >&2
   )
