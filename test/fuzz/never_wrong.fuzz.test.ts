@@ -88,7 +88,7 @@ function cheapWeights(tf: typeof tfns): () => void {
   proto.addWeight = function (this: unknown, name: unknown, shape: unknown, dtype: unknown, init: unknown, ...rest: unknown[]) {
     floatsThisCase += (shape as number[]).reduce((a, b) => a * b, 1);
     if (floatsThisCase > WEIGHT_LIMIT) throw new TooBig(`over ${WEIGHT_LIMIT} weights`);
-    const random = init && RANDOM_INITIALIZERS.has((init as tfns.initializers.Initializer).getClassName());
+    const random = init && RANDOM_INITIALIZERS.has((init as { getClassName(): string }).getClassName());
     return original.call(this, name, shape, dtype, random ? zeros : init, ...rest);
   };
   return () => (proto.addWeight = original);
