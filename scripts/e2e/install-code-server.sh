@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, cached outside the repo so later runs skip it:
-#   - Node 24 from npm (code-server 4.139 requires it) and code-server itself, without install
-#     scripts: its postinstall only compiles native modules the tests do not use (kerberos needs
-#     apt's libkrb5-dev; terminal, file-watching helpers), and npm 11 skips dependency scripts by
-#     default anyway, so saying so makes every npm version install the same thing.
+#   - Node 24 from npm (code-server 4.139 requires it) and code-server itself, with its postinstall:
+#     that is what installs VS Code's own dependencies (lib/vscode/node_modules) and builds their
+#     native modules (kerberos needs libkrb5-dev, a C++ compiler, make and python3: .ci/run
+#     installs them). Without it the server fails at start ("Cannot find package
+#     '@microsoft/1ds-core-js'"), so the install is checked before it is cached.
 # The browser is test/helpers/chromium.ts's choice (a system Chromium, else the npm one).
 # Prints the code-server binary path on its last line.
 set -euo pipefail
@@ -31,8 +32,12 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
     cd "$CS_DIR.tmp"
     export PATH="$NODE_HOME/bin:$PATH"
     npm init -y >/dev/null
-    npm install --no-audit --no-fund --ignore-scripts "code-server@$CS_VERSION" >&2
+    npm install --no-audit --no-fund "code-server@$CS_VERSION" >&2
   )
+  if [ ! -d "$CS_DIR.tmp/node_modules/code-server/lib/vscode/node_modules/@microsoft/1ds-core-js" ]; then
+    echo "code-server's postinstall did not install VS Code's dependencies (see its output above); nothing was cached" >&2
+    exit 1
+  fi
   rm -rf "$CS_DIR" && mv "$CS_DIR.tmp" "$CS_DIR"
 fi
 echo "$CS_DIR/node_modules/.bin/code-server"
