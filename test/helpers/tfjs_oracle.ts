@@ -151,18 +151,42 @@ export interface Mismatch {
   tfjs: unknown;
 }
 
+/** Shapes compared dim by dim where ours states a dim (rank always). */
+function shapeMismatches(where: string, ours: (number | null)[] | null | undefined, truth: (number | null)[], out: Mismatch[]): void {
+  if (!ours) return;
+  if (ours.length !== truth.length) out.push({ where: `${where} rank`, ours, tfjs: truth });
+  else if (ours.some((d, k) => d !== null && d !== truth[k])) out.push({ where, ours, tfjs: truth });
+}
+
 /**
- * The "never wrong" check: every number the report states — totals, and per layer the output dims
- * and params that are not null — equals what tfjs built. Layers are matched by the user's name
- * when they have one, else in order (InputLayers left out, as in the report).
+ * The "never wrong" check: every number the report states — total, trainable and non-trainable
+ * params, the model's output shapes, and per layer the output dims, params and trainable params —
+ * that is not null equals what tfjs built. Layers are matched by the user's name when they have
+ * one, else in order (InputLayers left out, as in the report).
  */
 export function statedMismatches(
-  report: { totalParams: number | null; trainableParams?: number | null; outputShapes?: ((number | null)[] | null)[]; layers: { className: string; name?: string; outputShape: (number | null)[] | null; params: number | null }[] },
+  report: {
+    totalParams: number | null;
+    trainableParams?: number | null;
+    nonTrainableParams?: number | null;
+    outputShapes?: ((number | null)[] | null)[];
+    layers: { className: string; name?: string; outputShape: (number | null)[] | null; params: number | null; trainableParams?: number | null }[];
+  },
   model: tf.LayersModel,
 ): Mismatch[] {
   const out: Mismatch[] = [];
-  if (report.totalParams !== null && report.totalParams !== model.countParams()) out.push({ where: 'totalParams', ours: report.totalParams, tfjs: model.countParams() });
   const truth = truthLayers(model);
+  const trainable = truth.reduce((s, t) => s + t.trainable, 0);
+  const totals: [string, number | null | undefined, number][] = [
+    ['totalParams', report.totalParams, model.countParams()],
+    ['trainableParams', report.trainableParams, trainable],
+    ['nonTrainableParams', report.nonTrainableParams, model.countParams() - trainable],
+  ];
+  for (const [where, ours, t] of totals) if (ours !== null && ours !== undefined && ours !== t) out.push({ where, ours, tfjs: t });
+  if (report.outputShapes) {
+    if (report.outputShapes.length !== model.outputs.length) out.push({ where: 'output count', ours: report.outputShapes.length, tfjs: model.outputs.length });
+    else report.outputShapes.forEach((s, k) => shapeMismatches(`output ${k}`, s, model.outputs[k]!.shape, out));
+  }
   const byName = new Map(truth.map((t) => [t.name, t] as const));
   report.layers.forEach((l, i) => {
     const t = l.name !== undefined ? byName.get(l.name) : truth[i];
@@ -172,12 +196,8 @@ export function statedMismatches(
     }
     if (t.className !== l.className) out.push({ where: `layer ${i} class`, ours: l.className, tfjs: t.className });
     if (l.params !== null && l.params !== t.params) out.push({ where: `layer ${i} (${t.name}) params`, ours: l.params, tfjs: t.params });
-    if (l.outputShape) {
-      if (l.outputShape.length !== t.outputShape.length) out.push({ where: `layer ${i} (${t.name}) rank`, ours: l.outputShape, tfjs: t.outputShape });
-      else l.outputShape.forEach((d, k) => {
-        if (d !== null && d !== t.outputShape[k]) out.push({ where: `layer ${i} (${t.name}) dim ${k}`, ours: l.outputShape, tfjs: t.outputShape });
-      });
-    }
+    if (l.trainableParams !== null && l.trainableParams !== undefined && l.trainableParams !== t.trainable) out.push({ where: `layer ${i} (${t.name}) trainable params`, ours: l.trainableParams, tfjs: t.trainable });
+    shapeMismatches(`layer ${i} (${t.name}) output shape`, l.outputShape, t.outputShape, out);
   });
   return out;
 }
