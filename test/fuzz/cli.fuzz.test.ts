@@ -6,30 +6,19 @@
  * JSON, and every file accounted for.
  *   CONVLENS_CLI_FUZZ_FILES (default 40), CONVLENS_FUZZ_SEED.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fuzzWorkspace } from '../helpers/fuzz_workspace';
 import { mulberry32 } from '../helpers/prng';
 
 const SEED = Number(process.env.CONVLENS_FUZZ_SEED ?? 20261130);
 const FILES = Number(process.env.CONVLENS_CLI_FUZZ_FILES ?? 40);
 const cli = resolve(__dirname, '../../dist/cli.js');
 
-const tmp = mkdtempSync(join(tmpdir(), 'convlens-cli-fuzz-'));
-const ws = join(tmp, 'ws');
-mkdirSync(ws);
-const sources = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../fixtures/broken'), resolve(__dirname, '../../examples')];
-const corpus: { name: string; text: string }[] = [];
-for (const d of sources)
-  for (const f of readdirSync(d).filter((x) => /\.(ts|js)$/.test(x))) {
-    copyFileSync(join(d, f), join(ws, f));
-    corpus.push({ name: f, text: readFileSync(join(d, f), 'utf8') });
-  }
-if (process.platform !== 'win32') spawnSync('mkfifo', [join(ws, 'pipe.js')]);
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const { ws, corpus } = fuzzWorkspace('convlens-cli-fuzz-');
 
 const PROBES = [
   "import z from '../../../../../../../../dev/zero.js';",

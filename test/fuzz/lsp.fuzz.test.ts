@@ -7,12 +7,10 @@
  * diagnostics for the last version of every open document.
  *   CONVLENS_LSP_FUZZ_EDITS (default 2000), CONVLENS_FUZZ_SEED.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CodeActionRequest,
   CodeLensRequest,
@@ -24,27 +22,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModelGraphRequest } from '../../protocol/lsp';
 import { startServer, type LspSession } from '../helpers/lsp_client';
+import { fuzzWorkspace } from '../helpers/fuzz_workspace';
 import { mulberry32 } from '../helpers/prng';
 
 const SEED = Number(process.env.CONVLENS_FUZZ_SEED ?? 20261130);
 const EDITS = Number(process.env.CONVLENS_LSP_FUZZ_EDITS ?? 2000);
 
-const tmp = mkdtempSync(join(tmpdir(), 'convlens-lsp-fuzz-'));
-const ws = join(tmp, 'ws');
-mkdirSync(ws);
-const sources = [resolve(__dirname, '../fixtures/models'), resolve(__dirname, '../fixtures/broken'), resolve(__dirname, '../../examples')];
-const corpus: { name: string; text: string }[] = [];
-for (const d of sources)
-  for (const f of readdirSync(d).filter((x) => /\.(ts|js)$/.test(x))) {
-    copyFileSync(join(d, f), join(ws, f)); // helpers imported by the fixtures come along
-    corpus.push({ name: f, text: readFileSync(join(d, f), 'utf8') });
-  }
+const { ws, corpus } = fuzzWorkspace('convlens-lsp-fuzz-');
 writeFileSync(join(ws, 'big.js'), `export const x = '${'a'.repeat(1100 * 1024)}';\n`);
-if (process.platform !== 'win32') {
-  spawnSync('mkfifo', [join(ws, 'pipe.js')]);
-  symlinkSync('/etc/hostname', join(ws, 'host.js'));
-}
-after(() => rmSync(tmp, { recursive: true, force: true }));
+if (process.platform !== 'win32') symlinkSync('/etc/hostname', join(ws, 'host.js'));
 
 const PROBE_LINES = [
   "import z from '../../../../../../../../dev/zero.js';",
