@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { requestProfile } from './requests';
 import { human } from '../../server/src/engine/report/format';
-import { statusAction } from './status_policy';
+import { retryDelay, statusAction } from './status_policy';
 
 const LANGS = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
@@ -16,6 +16,8 @@ export class ModelStatus implements vscode.Disposable {
   /** The document the shown value is about. */
   private shownUri: string | undefined;
   private static instance: ModelStatus | undefined;
+  /** Unanswered requests in a row for the shown version (reset by any answer or event). */
+  private retries = 0;
 
   constructor(private readonly client: LanguageClient) {
     this.item.name = 'ConvLens model';
@@ -38,7 +40,8 @@ export class ModelStatus implements vscode.Disposable {
     ModelStatus.instance?.schedule(0);
   }
 
-  private schedule(ms: number): void {
+  private schedule(ms: number, retry = false): void {
+    if (!retry) this.retries = 0;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.update(), ms);
   }
@@ -58,6 +61,12 @@ export class ModelStatus implements vscode.Disposable {
     const now = vscode.window.activeTextEditor;
     // Typing meanwhile, or no answer: keep the last settled value (no intermediate totals).
     const action = statusAction(asked, now && { uri: now.document.uri.toString(), version: now.document.version }, profile ? profile.models.length : null);
+    if (action === 'retry') {
+      // At most ~1 minute of retries (0.5+1+2+4+8×7 s), then wait for the next event.
+      if (this.retries < 12) this.schedule(retryDelay(this.retries++), true);
+      return;
+    }
+    this.retries = 0;
     if (action === 'keep') return;
     if (action === 'hide') {
       this.item.hide();

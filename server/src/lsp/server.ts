@@ -78,23 +78,32 @@ export function startServer(workerFile: string): Connection {
 
   /** Answer a feature query from the current version's analysis; null when it moved on or failed. */
   async function ask<T>(uri: string, query: Query): Promise<T | null> {
-    const a = analyze(uri);
-    if (!a) return null;
-    try {
-      await a.summary;
-    } catch (e) {
-      if (!(e instanceof AnalysisFailed)) throw e;
-      if (!e.stale) connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: [failureDiagnostic(e.message)] });
-      return null;
+    // An analysis that went stale while this waited (an imported file or the settings changed,
+    // the worker restarted) is redone for the current text: the asker gets an answer, not a
+    // silent null it would have to poll for. Bounded, so a document edited on every keystroke
+    // still returns.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const a = analyze(uri);
+      if (!a) return null;
+      try {
+        await a.summary;
+      } catch (e) {
+        if (!(e instanceof AnalysisFailed)) throw e;
+        if (e.stale) continue;
+        connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: [failureDiagnostic(e.message)] });
+        return null;
+      }
+      try {
+        return await service.query<T>(uri, a.doc.version, query);
+      } catch (e) {
+        if (!(e instanceof AnalysisFailed)) throw e;
+        if (e.stale) continue;
+        // The analysis stands (its diagnostics stay published); only this answer is missing.
+        log(`${query.what} for ${uri} failed: ${e.message}`);
+        return null;
+      }
     }
-    try {
-      return await service.query<T>(uri, a.doc.version, query);
-    } catch (e) {
-      if (!(e instanceof AnalysisFailed)) throw e;
-      // The analysis stands (its diagnostics stay published); only this answer is missing.
-      if (!e.stale) log(`${query.what} for ${uri} failed: ${e.message}`);
-      return null;
-    }
+    return null;
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
