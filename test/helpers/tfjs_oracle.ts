@@ -116,7 +116,12 @@ export function truthLayers(model: tf.LayersModel): TruthLayer[] {
     try {
       shape = l.outputShape;
     } catch {
-      shape = (l as unknown as { inboundNodes: { outputShapes: unknown[] }[] }).inboundNodes[0]!.outputShapes[0];
+      // Applied at several shapes (a shared layer, a nested model also used on its own): the shape
+      // at its first application inside this model (tfjs keys a model's nodes `${name}_ib-${i}`).
+      const nodes = (l as unknown as { inboundNodes: { outputShapes: unknown[] }[] }).inboundNodes;
+      const own = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
+      const i = own ? nodes.findIndex((_, k) => own.has(`${l.name}_ib-${k}`)) : -1;
+      shape = nodes[i < 0 ? 0 : i]!.outputShapes[0];
     }
     const trainable = l.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b as number), 1), 0);
     return { className: l.getClassName(), name: l.name, outputShape: shape as (number | null)[], params: l.countParams(), trainable };

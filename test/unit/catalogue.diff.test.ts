@@ -30,6 +30,11 @@ const TRANSPOSED = new Set(['conv2dTranspose', 'conv3dTranspose']);
 const CONV = new Set(['conv1d', 'conv2d', 'conv3d', 'conv2dTranspose', 'conv3dTranspose', 'separableConv2d', 'depthwiseConv2d']);
 
 const goodDim = (d: unknown) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0);
+/**
+ * A conv or pooling window one too big gives an output of size 0: tfjs builds that layer and runs it
+ * on an empty tensor, so the catalogue returns the shape (with a warning); negative sizes are errors.
+ */
+const goodOutDim = (d: unknown) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 const notPosInt = (v: unknown) => !(typeof v === 'number' && Number.isInteger(v) && v > 0);
 const suffix = (name: string) => name.slice(name.lastIndexOf('/') + 1);
@@ -74,8 +79,7 @@ function symbolicAndForward(c: GenCase, layer: tf.layers.Layer): TfjsResult {
   const trainable = layer.trainableWeights.map((w) => wkey(suffix(w.name), w.shape));
   const nonTrainable = layer.nonTrainableWeights.map((w) => wkey(suffix(w.name), w.shape));
   const res: TfjsResult = { ok: true, stage: 'ok', shape, trainable, nonTrainable, params: layer.countParams() };
-  const allDims = [...shape, ...layer.weights.flatMap((w) => w.shape)];
-  if (!allDims.every(goodDim)) return { ...res, ok: false, stage: 'dims', error: `non-positive or non-integer dim in ${JSON.stringify(shape)} / weights ${JSON.stringify([...trainable, ...nonTrainable])}` };
+  if (!shape.every(goodOutDim) || !layer.weights.flatMap((w) => w.shape).every(goodDim)) return { ...res, ok: false, stage: 'dims', error: `non-positive or non-integer dim in ${JSON.stringify(shape)} / weights ${JSON.stringify([...trainable, ...nonTrainable])}` };
   if (TRANSPOSED.has(c.factory) && list(c.config.strides).some((s) => typeof s === 'number' && s <= 0)) {
     return { ...res, ok: false, stage: 'hazard', error: 'stride 0: the cpu conv transpose kernel never terminates' };
   }
@@ -115,6 +119,7 @@ function deliberate(c: GenCase): string | null {
     return 'rate required in [0, 1) (tfjs: missing → NaN, out of range → clamped, layer silently inactive)';
   }
   if (f === 'gaussianNoise' && !(typeof k.stddev === 'number' && k.stddev >= 0)) return 'stddev required, >= 0';
+  if (f === 'repeatVector' && k.n === 0) return 'repeatVector n must be >= 1 (tfjs takes 0 and repeats into an empty tensor)';
   if (['flatten', 'cropping2D'].includes(f) && 'dataFormat' in k && !['channelsFirst', 'channelsLast'].includes(k.dataFormat as string)) {
     return 'dataFormat checked (tfjs ignores a typo here)';
   }

@@ -139,7 +139,11 @@ test('errors name the shapes involved and say what to change', () => {
   const e = fails('conv2d', { filters: 8, kernelSize: 7 }, [[null, 5, 5, 3]], 'shape', '7×7', '5×5', '-1×-1', 'valid');
   assert.match(e.hint!, /padding: 'same'/);
   fails('conv2d', { filters: 8, kernelSize: 3 }, [[null, 28, 28]], 'shape', '[null, 28, 28]', '4-D', '[28, 28, 1]');
-  fails('maxPooling2d', { poolSize: 3 }, [[null, 2, 2, 8]], 'shape', '3×3', '2×2');
+  fails('maxPooling2d', { poolSize: 3, strides: 1 }, [[null, 1, 1, 8]], 'shape', '3×3', '1×1', '-1×-1');
+  // One too big: an empty output, which tfjs builds: a warning, and the shape.
+  const empty = run('maxPooling2d', { poolSize: 3 }, [null, 2, 2, 8]);
+  assert.deepEqual(empty.outputShape, [null, 0, 0, 8]);
+  assert.match(empty.warnings?.[0] ?? '', /3×3 window .* 2×2 input: the output is 0×0, an empty tensor/);
   fails('add', {}, [[null, 28, 28, 64], [null, 28, 28, 32]], 'shape', '[null, 28, 28, 64]', '[null, 28, 28, 32]', '1×1 conv');
   fails('concatenate', {}, [[null, 28, 28, 64], [null, 14, 14, 32]], 'shape', '[null, 28, 28, 64]', '[null, 14, 14, 32]', 'axis 1');
   fails('reshape', { targetShape: [5] }, [[null, 4, 4, 3]], 'shape', '[null, 4, 4, 3]', '48', '-1');

@@ -20,6 +20,8 @@ import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
 import { parseRecovering } from './syntax/recover';
+import { declarationScopes, duplicateDeclarations, isDeclaredAt } from './syntax/early_errors';
+import { GLOBAL_NAMES } from './interp/global_names';
 import { type CallRecord, runBuilders } from './analysis/builders';
 import { fingerprint } from './analysis/variants';
 import type { Frame } from './interp/frame';
@@ -58,6 +60,8 @@ export interface AnalysisResult {
 const NO_FILES: AnalysisHost = { readFile: () => undefined };
 /** Diagnostic codes that say what the analysis does not know rather than what is wrong. */
 const NOTE_CODES = new Set(['unknown-value', 'user-throw', 'unmodelled-layer']);
+/** ES module or CommonJS: globals come from imports, not from other <script> tags of a page. */
+const isModuleText = (text: string) => /^\s*(?:import|export)\b/m.test(text) || /\brequire\s*\(/.test(text);
 const TFJS_IMPORT = /['"]@tensorflow\/tfjs(?:-node|-node-gpu|-layers)?['"]/;
 
 export function analyzeSource(text: string, fileName: string, host: AnalysisHost = NO_FILES, options: AnalysisOptions = {}): AnalysisResult {
@@ -102,7 +106,21 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
   // package gets it (its own `tf`, if it declares one, still wins).
   if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
+  // A name read on a path that runs, declared in no scope around it and no global: running it throws
+  // ReferenceError. A warning, not an error: a page may define globals in another <script> (a
+  // plain script file: only a note), and a project may declare them in a .d.ts ConvLens does not read.
+  let declared: Map<string, ts.Node[]> | undefined;
+  const isModule = isModuleText(text) || /\.tsx?$/.test(file);
+  interp.onUndeclared((id, rec) => {
+    if (rec.path !== file || GLOBAL_NAMES.has(id.text) || (id.parent && ts.isTypeOfExpression(id.parent))) return;
+    if (isDeclaredAt(id, (declared ??= declarationScopes(rec.sourceFile)))) return;
+    interp.report({ loc: interp.locOf(id), severity: isModule ? 'warning' : 'information', code: isModule ? 'undeclared-name' : 'unknown-value',
+      message: `'${id.text}' is declared in no scope around it and is no JavaScript, browser or Node global: running this throws ReferenceError: ${id.text} is not defined${isModule ? ' (if another script defines it, declare it here: declare const ' + id.text + ': …)' : ''}` });
+  });
   const main = interp.loadModule(file, source);
+  for (const e of duplicateDeclarations(recovered.sourceFile))
+    interp.report({ loc: { file, start: e.start, end: e.end }, severity: 'error', code: 'syntax-error', message: e.message,
+      related: [{ loc: { file, start: e.first.start, end: e.first.end }, message: 'first declared here' }] });
   if (recovered.problem) {
     const p = recovered.problem;
     interp.report({ loc: { file, start: p.start, end: p.end }, severity: 'error', code: 'syntax-error',

@@ -65,7 +65,11 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
         if (!wanted(m.node) || !(instance! instanceof JsObject) || ts.isGetAccessorDeclaration(m.node)) continue;
         ran.add(m.node);
         const args = argumentsFor(interp, main, m, () => calls(`.${short(m.name)}`));
-        run(m.node, () => interp.callEntry(m, instance, args));
+        // Each method runs on the instance as the constructor left it (and each explored path
+        // anew): a counter on `this` (`this.layerCount += 1` naming layers) must not carry over
+        // from the helper methods run before it, as it does not in `new Net().build()`.
+        const pristine = instance;
+        run(m.node, () => interp.callEntry(m, freshCopy(pristine), args));
       }
       for (const [, v] of cls.statics.props) {
         if (!(v instanceof Closure) || !wanted(v.node)) continue;
@@ -120,6 +124,14 @@ function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRec
   for (let i = modelsBefore; i < session.models.length; i++) session.models[i]!.entry ??= at;
   // A layer config that tfjs rejects whatever the arguments (a literal '64' for filters) is kept.
   if (session.models.length === modelsBefore) interp.dropDiagnosticsSince(diagsBefore, (d) => d.code === 'analysis-budget' || (d.code === 'layer-config' && d.severity === 'error'));
+}
+
+/** A shallow copy of an instance: its own fields reset to what they were, nested objects shared. */
+function freshCopy(o: JsObject): JsObject {
+  const c = new JsObject(o.cls);
+  c.origin = o.origin;
+  for (const [k, v] of o.props) c.props.set(k, v);
+  return c;
 }
 
 function short(qualified: string): string {

@@ -75,6 +75,8 @@ export interface InterpDriver extends Interp {
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
   construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;
   onCall(observer: CallObserver): void;
+  /** Told of each identifier read that no scope declares (evaluated, so on a path that runs). */
+  onUndeclared(observer: (id: ts.Identifier, rec: ModuleRecord) => void): void;
   /** The callbacks the module's top level handed to unknown APIs: the driver runs each as an entry. */
   takeDeferred(): { fn: Closure; api: string | undefined }[];
   /** Call a deferred callback the way its API would: with unknown arguments. */

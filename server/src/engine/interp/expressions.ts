@@ -49,7 +49,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
     case SK_NullKeyword:
       return null;
     case SK_Identifier: {
-      const v = evalIdentifier(e as ts.Identifier, scope);
+      const v = evalIdentifier(e as ts.Identifier, scope, ip.undeclaredObserver && ((id) => ip.undeclaredObserver!(id, rec)));
       return v instanceof Unknown && v.key !== undefined ? ip.path().refine(v) : v;
     }
     case SK_ThisKeyword:
@@ -132,13 +132,14 @@ function awaitValue(ip: Interpreter, v: Value): Value {
   return v;
 }
 
-export function evalIdentifier(id: ts.Identifier, scope: Scope): Value {
+export function evalIdentifier(id: ts.Identifier, scope: Scope, undeclared?: (id: ts.Identifier) => void): Value {
   const name = id.text;
   if (name === 'undefined') return undefined;
   const b = scope.lookup(name);
   if (b) return b.value;
   if (name === 'arguments') return scope.context()?.args;
   if (name === '') return new Unknown('incomplete code');
+  undeclared?.(id);
   return new Unknown(`'${name}' is not defined here`);
 }
 
@@ -172,7 +173,7 @@ function evalObject(ip: Interpreter, o: ts.ObjectLiteralExpression, scope: Scope
       const key = propertyKey(ip, p.name, scope, rec);
       if (key !== undefined) obj.set(key, evalExpr(ip, p.initializer, scope, rec, key));
     } else if (ts.isShorthandPropertyAssignment(p)) {
-      obj.set(p.name.text, evalIdentifier(p.name, scope));
+      obj.set(p.name.text, evalIdentifier(p.name, scope, ip.undeclaredObserver && ((id) => ip.undeclaredObserver!(id, rec))));
     } else if (ts.isSpreadAssignment(p)) {
       const v = evalExpr(ip, p.expression, scope, rec);
       if (v instanceof JsObject) for (const [k, x] of v.props) obj.set(k, x);

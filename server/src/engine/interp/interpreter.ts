@@ -255,6 +255,13 @@ export class Interpreter implements InterpDriver {
     this.callObserver = observer;
   }
 
+  /** Who is told of identifiers no scope declares (analyze.ts decides which are errors). */
+  undeclaredObserver: ((id: ts.Identifier, rec: ModuleRecord) => void) | undefined;
+
+  onUndeclared(observer: (id: ts.Identifier, rec: ModuleRecord) => void): void {
+    this.undeclaredObserver = observer;
+  }
+
   declareGlobal(name: string, value: Value): void {
     this.globals.declare(name, value);
   }

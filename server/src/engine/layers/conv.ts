@@ -4,7 +4,7 @@
  */
 import { Args, checkIdentifiers, type Maybe } from './args';
 import {
-  DATA_FORMATS, PADDINGS, checkRank, convLength, deconvLength, dims, doesNotFit, mul, one, prod, shapeError,
+  DATA_FORMATS, PADDINGS, checkRank, convLength, deconvLength, dims, doesNotFit, emptyOutput, mul, one, prod, shapeError,
   weight, windowRF, type DataFormat, type Padding,
 } from './shape_utils';
 import type { Dim, LayerConfig, LayerOutput, LayerSpec, RFTransform, Shape, WeightSpec } from './types';
@@ -101,7 +101,8 @@ function apply(c: ConvConfig, inputs: Shape[]): LayerOutput {
   const outSpace = space.map((len, i) =>
     c.kind === 'transpose' ? deconvLength(len, c.strides[i]!, c.kernel[i]!, c.padding) : convLength(len, c.kernel[i]!, c.padding, c.strides[i]!, dil[i]!),
   );
-  if (outSpace.some((d) => d !== null && d <= 0)) {
+  const warnings: string[] = [];
+  if (outSpace.some((d) => d !== null && d < 0)) {
     const eff = c.kernel.map((k, i) => (k === null || dil[i] === null ? null : k + (k - 1) * (dil[i]! - 1)));
     const dilated = dil.some((d) => d !== 1) ? ` dilated by ${dims(dil)} (spanning ${dims(eff)})` : '';
     shapeError(
@@ -110,6 +111,8 @@ function apply(c: ConvConfig, inputs: Shape[]): LayerOutput {
       "use padding: 'same', a smaller kernel, or remove a downsampling layer before it",
     );
   }
+  if (outSpace.some((d) => d === 0))
+    warnings.push(`${c.cls}: ${emptyOutput('kernel', c.kernel, c.padding ?? '?', space, outSpace, "Use padding: 'same', a smaller kernel, or remove a downsampling layer before it.")}`);
 
   const dm = c.depthMultiplier;
   const cout: Dim = c.kind === 'depthwise' ? mul(cin, dm) : c.filters;
@@ -149,7 +152,7 @@ function apply(c: ConvConfig, inputs: Shape[]): LayerOutput {
         ? { kind: 'transpose', kernel: c.kernel as number[], stride: c.strides as number[] }
         : { kind: 'drop' }
       : windowRF(c.kernel, c.strides, dil);
-  return { outputShape: outShape, weights, macs, rf };
+  return { outputShape: outShape, weights, macs, rf, ...(warnings.length ? { warnings } : {}) };
 }
 
 function sumDims(a: Dim, b: Dim): Dim {

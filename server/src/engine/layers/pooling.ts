@@ -1,6 +1,6 @@
 /** Pooling (tfjs-layers layers/pooling.ts). */
 import { Args, type Maybe } from './args';
-import { DATA_FORMATS, PADDINGS, checkRank, convLength, dims, doesNotFit, one, shapeError, windowRF, DROP, type DataFormat, type Padding } from './shape_utils';
+import { DATA_FORMATS, PADDINGS, checkRank, convLength, dims, doesNotFit, emptyOutput, one, shapeError, windowRF, DROP, type DataFormat, type Padding } from './shape_utils';
 import type { Dim, LayerConfig, LayerOutput, LayerSpec, Shape } from './types';
 
 export interface PoolConfig {
@@ -35,7 +35,7 @@ function apply(c: PoolConfig, inputs: Shape[]): LayerOutput {
   const known = c.dataFormat !== null;
   const space: Dim[] = known ? (cf ? x.slice(2) : x.slice(1, want - 1)) : new Array<Dim>(c.rank).fill(null);
   const out = space.map((len, i) => convLength(len, c.pool[i]!, c.padding, c.strides[i]!));
-  if (out.some((d) => d !== null && d <= 0)) {
+  if (out.some((d) => d !== null && d < 0)) {
     shapeError(
       c.cls,
       doesNotFit('window', c.pool, '', c.padding === 'causal' ? "causal, pooled as 'valid'" : c.padding ?? '?', space, out),
@@ -43,7 +43,10 @@ function apply(c: PoolConfig, inputs: Shape[]): LayerOutput {
     );
   }
   const outShape: Shape = !known ? [x[0]!, ...new Array<Dim>(want - 1).fill(null)] : cf ? [x[0]!, x[1]!, ...out] : [x[0]!, ...out, x[want - 1]!];
-  return { outputShape: outShape, weights: [], macs: 0, rf: windowRF(c.pool, c.strides, c.pool.map(() => 1)) };
+  const warnings = out.some((d) => d === 0)
+    ? [`${c.cls}: ${emptyOutput('window', c.pool, c.padding === 'causal' ? "causal, pooled as 'valid'" : c.padding ?? '?', space, out, "Use padding: 'same', a smaller poolSize, or remove a downsampling layer before it.")}`]
+    : undefined;
+  return { outputShape: outShape, weights: [], macs: 0, rf: windowRF(c.pool, c.strides, c.pool.map(() => 1)), ...(warnings ? { warnings } : {}) };
 }
 
 function describe(c: PoolConfig): string {

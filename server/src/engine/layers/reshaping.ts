@@ -64,7 +64,7 @@ export const reshapeSpec: LayerSpec<ReshapeConfig> = {
       if (!ok) {
         shapeError(
           'Reshape',
-          `cannot reshape ${fmt(x)} (${size} values per example) into [${c.target.map((d) => (d === 'infer' ? -1 : d)).join(', ')}]${inferIdx >= 0 ? ` (${size} is not a multiple of ${known})` : ` (${known} values)`}.`,
+          `cannot reshape ${fmt(x)} (${size} values per example) into [${c.target.map((d) => (d === 'infer' ? -1 : d)).join(', ')}]${inferIdx >= 0 ? ` (${size} is not a multiple of ${known})` : ` (${known} values)`}: tfjs builds the model, but running the model throws.`,
           'the target must hold the same number of values; use -1 for one dimension to infer it',
         );
       }

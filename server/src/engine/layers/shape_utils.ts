@@ -95,6 +95,16 @@ export function passThrough(shape: Shape): LayerOutput {
  * "a 7×7 kernel (valid padding) does not fit the 5×5 input; the output would be -1×-1", worded for
  * one axis too ("a kernel of size 4 ... the input of length 1; the output length would be -3").
  */
+/**
+ * An output length of 0 (the window exactly one too big, or pooled to nothing): tfjs builds the
+ * model and runs it on an empty tensor, so it is a warning; a negative length is an error (tfjs's
+ * Sequential refuses it, and running it throws).
+ */
+export function emptyOutput(what: string, size: Dim[], padding: string, input: Dim[], out: Dim[], fix: string): string {
+  const win = size.length === 1 ? `a ${what} of size ${dims(size)}` : `a ${dims(size)} ${what}`;
+  return `${win} (${padding} padding) does not fit the ${dims(input)} input: the output is ${dims(out)}, an empty tensor (tfjs builds it; every layer after it sees no data). ${fix}`;
+}
+
 export function doesNotFit(what: string, size: Dim[], extra: string, padding: string, input: Dim[], out: Dim[]): string {
   if (size.length === 1) {
     return `a ${what} of size ${dims(size)}${extra} (${padding} padding) does not fit the input of length ${dims(input)}; the output length would be ${dims(out)}.`;

@@ -71,6 +71,8 @@ export interface LayerOutput {
   /** Multiply-accumulates for batch 1 (DESIGN.md); null when a dim it needs is unknown. */
   macs: number | null;
   rf: RFTransform;
+  /** What tfjs builds without complaint but is almost surely a mistake (an output of size 0), worded for a person. */
+  warnings?: string[];
 }
 
 /** A config tfjs would reject (or that makes no sense), worded for a person. */

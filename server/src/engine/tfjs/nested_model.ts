@@ -5,7 +5,7 @@
  */
 import { LayerError, type LayerOutput, type LayerSpec, type Shape, type WeightSpec } from '../layers/types';
 import type { ModelValue } from './values';
-import { modelNodes } from './session';
+import { modelNodes, weightClash } from './session';
 
 export function modelLayerSpec(model: ModelValue): LayerSpec<undefined> {
   const className = model.kind === 'sequential' ? 'Sequential' : 'Model';
@@ -23,11 +23,16 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
   if (inputShapes.length !== model.inputs.length)
     throw new LayerError(`${className}: it takes ${model.inputs.length} input(s) but was given ${inputShapes.length}`, 'shape');
   const shapes = new Map<unknown, Shape | null>();
+  // tfjs does not check the input against the inner model's inputShape: it re-runs the inner
+  // layers' shape inference on what it is given (a fully convolutional block works at any size).
+  // What cannot work is a different rank, or inner weights built for other sizes (checked below).
+  let resized: string | undefined;
   model.inputs.forEach((t, i) => {
     const declared = t.shape;
     const given = inputShapes[i]!;
-    if (declared && (declared.length !== given.length || declared.some((d, k) => k > 0 && d !== null && given[k] !== null && d !== given[k])))
+    if (declared && declared.length !== given.length)
       throw new LayerError(`${className}: it expects inputs of shape ${fmt(declared)} but was given ${fmt(given)}`, 'shape');
+    if (declared && declared.some((d, k) => k > 0 && d !== null && given[k] !== null && d !== given[k])) resized ??= `built for inputs of shape ${fmt(declared)} but given ${fmt(given)}`;
     shapes.set(t, given);
   });
   const weights: WeightSpec[] = [];
@@ -48,6 +53,10 @@ function replay(model: ModelValue, className: string, inputShapes: Shape[]): Lay
       continue;
     }
     const out = spec.apply(node.layer.config, ins as Shape[]);
+    const clash = resized && node.layer.weights ? weightClash(node.layer.weights, out.weights) : undefined;
+    if (clash)
+      throw new LayerError(`${className}: ${resized}, and its ${node.layer.className}${node.layer.name ? ` '${node.layer.name}'` : ''} has ${clash} (running the model throws)`, 'shape',
+        'apply the model to inputs of the shape it was built for, or build a new one for this size');
     shapes.set(node.output, out.outputShape);
     if (!seenLayers.has(node.layer)) {
       seenLayers.add(node.layer);

@@ -208,6 +208,9 @@ export class TfSession {
       const precise = within(layer.loc, applyLoc) ? layer.loc : applyLoc;
       const rel = precise === layer.loc ? [] : [{ loc: layer.loc, message: `${layer.className} layer created here` }];
       this.diag(precise, 'error', 'shape-error', node.error, layer.frame, rel);
+    } else if (out && 'warnings' in out && out.warnings?.length) {
+      const precise = within(layer.loc, applyLoc) ? layer.loc : applyLoc;
+      for (const w of out.warnings) this.diag(precise, 'warning', 'empty-output', w, layer.frame);
     }
     return node;
   }
@@ -341,6 +344,30 @@ export class TfSession {
     const node = this.addNode(layer, [prev], loc);
     model.sequence.push(node);
     model.outputs = [node.output];
+    // tfjs checks names when the Sequential is built (summary, compile, predict): say it at the add.
+    if (layer.name !== undefined && model.sequence.some((n) => n.layer !== layer && n.layer.name === layer.name))
+      this.duplicateNames(model, loc, [layer.name]);
+  }
+
+  /**
+   * Two different layers of one model with the same known `name`: tfjs refuses the model ("The
+   * name X is used 2 times in the model. All layer names should be unique."). Names tfjs makes up
+   * are unique, so only names the code gives can collide; a shared layer is one layer, not two.
+   */
+  private duplicateNames(model: ModelValue, loc: Loc, only?: string[]): void {
+    const byName = new Map<string, LayerValue[]>();
+    for (const l of modelLayers(model)) {
+      if (l.name === undefined || (only && !only.includes(l.name))) continue;
+      const list = byName.get(l.name) ?? [];
+      list.push(l);
+      byName.set(l.name, list);
+    }
+    for (const [name, list] of byName) {
+      if (list.length < 2) continue;
+      this.diag(loc, 'error', 'duplicate-name',
+        `the layer name "${name}" is used ${list.length} times in this model; tfjs refuses it ("All layer names should be unique"): rename all but one`,
+        this.interp.currentFrame(), list.map((l) => ({ loc: l.loc, message: `a layer named "${name}"` })));
+    }
   }
 
   /** `tf.model({inputs, outputs})` */
@@ -378,6 +405,7 @@ export class TfSession {
           .map((t) => JSON.stringify(t.shape))
           .join(', ')}); add ${missing.length === 1 ? 'it' : 'them'} to inputs`,
         this.interp.currentFrame(), missing.map((t) => ({ loc: t.node!.layer.loc, message: 'this input is missing from tf.model({inputs})' })));
+    this.duplicateNames(model, model.loc);
     return model;
   }
 
@@ -627,7 +655,7 @@ export function totalParams(weights: WeightSpec[]): number | null {
   return sum;
 }
 
-function weightClash(built: WeightSpec[], now: WeightSpec[]): string | undefined {
+export function weightClash(built: WeightSpec[], now: WeightSpec[]): string | undefined {
   for (let i = 0; i < Math.min(built.length, now.length); i++) {
     const a = built[i]!.shape;
     const b = now[i]!.shape;
@@ -641,8 +669,14 @@ function fmt(s: (number | null)[]): string {
   return `[${s.map((d) => (d === null ? '?' : d)).join(', ')}]`;
 }
 
+/**
+ * `x.shape` as user code reads it. A null past the batch axis is either a dim the analysis does not
+ * know or a dim tfjs leaves null (a variable-length axis): both read as unknown, so that code
+ * multiplying dims (`h * w * c` for a reshape) gets an unknown size, not JavaScript's null × null = 0.
+ */
 function shapeValue(s: Shape | null): Value {
-  return s ? s.slice() : new Unknown('the shape is unknown here');
+  if (!s) return new Unknown('the shape is unknown here');
+  return s.map((d, k) => (d === null && k > 0 ? new Unknown(`dimension ${k} of this tensor is not known here (null in tfjs, or a size the analysis does not know)`) : d));
 }
 
 export function initialField(shape: Shape): FieldInfo | undefined {
