@@ -65,6 +65,10 @@ test('sizes the file names stay null with their expressions beside them, and the
   assert.equal(reg.totalParamsExpr?.text, '64·numFeatures + 129');
   assert.deepEqual(reg.inputShapesExpr, [[null, { text: 'numFeatures', tree: { sym: 'numFeatures' } }]]);
   assert.equal(reg.layers[0]!.paramsExpr?.text, '64·numFeatures + 64');
+  // MACs: the dense layers' numFeatures·64 + 64·1 (dense and convolutions count, DESIGN.md).
+  const withMacs = reg as typeof reg & { macs: number | null; macsExpr?: { text: string } };
+  assert.equal(withMacs.macs, null);
+  assert.equal(withMacs.macsExpr?.text, '64·numFeatures + 64');
   const bad = structuredClone(doc);
   (bad.models[0]!.totalParamsExpr as { tree: unknown }).tree = { op: 'floorDiv', args: [{ sym: 'h' }, 0] };
   assert.equal(validate(bad), false, 'a division by 0');

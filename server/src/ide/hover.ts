@@ -45,7 +45,7 @@ export function variantsCard(ms: ModelReport[]): string {
   const lines = [`**${ms[0]!.name}** — ${ms.length} variants`, '', '| condition | params | MACs | output |', '|---|---:|---:|---|'];
   for (const m of ms) {
     const cond = m.variant ? `${m.variant.label}${m.variant.default ? ' (default)' : ''}` : '—';
-    lines.push(`| ${cond.replace(/\|/g, '\\|')} | ${exact(countOrExpr(m.totalParams, m.totalParamsExpr))} | ${human(m.macs)} | ${m.outputShapes.map((s, i) => shapeCompact(withExprs(s, m.outputShapesExpr?.[i]))).join(', ')} |`);
+    lines.push(`| ${cond.replace(/\|/g, '\\|')} | ${exact(countOrExpr(m.totalParams, m.totalParamsExpr))} | ${m.macs === null && m.macsExpr ? m.macsExpr.text : human(m.macs)} | ${m.outputShapes.map((s, i) => shapeCompact(withExprs(s, m.outputShapesExpr?.[i]))).join(', ')} |`);
   }
   const unexplored = ms.find((m) => m.variant?.unexplored)?.variant?.unexplored;
   if (unexplored) lines.push('', `${unexplored} more path${unexplored > 1 ? 's were' : ' was'} not explored: other variants may exist.`);
@@ -69,9 +69,9 @@ export function layerCard(items: { layer: LayerReport; model: ModelReport }[]): 
     const ws = l.weights.length ? ` = ${l.weights.map(weightLine).join(' + ')}` : '';
     lines.push(`- **Params** ${exact(countOrExpr(l.params, l.paramsExpr))}${ws}`);
     if (l.nonTrainableParams) lines.push(`  - trainable ${exact(l.trainableParams)}, non-trainable ${exact(l.nonTrainableParams)}`);
-    const syms = symbolsOf([l.paramsExpr, ...(l.outputShapeExpr ?? [])]);
+    const syms = symbolsOf([l.paramsExpr, l.macsExpr, ...(l.outputShapeExpr ?? [])]);
     if (syms.length) lines.push(`- **Symbols** ${syms.map((x) => `\`${x}\``).join(', ')}: sizes the file leaves open (parameters, data fields)`);
-    lines.push(`- **MACs** ${l.macs === null ? '?' : `${exact(l.macs)} (${human(l.macs)}; FLOPs = 2 × MACs = ${human(l.macs * 2)})`}${l.applications > 1 ? ` over ${l.applications} applications` : ''}`);
+    lines.push(`- **MACs** ${l.macs === null ? (l.macsExpr?.text ?? '?') : `${exact(l.macs)} (${human(l.macs)}; FLOPs = 2 × MACs = ${human(l.macs * 2)})`}${l.applications > 1 ? ` over ${l.applications} applications` : ''}`);
     if (l.receptiveField) lines.push(`- **Receptive field** ${pair(l.receptiveField)}, jump ${pair(l.jump)}`);
     lines.push(`- **Activation** ${bytes(l.activationBytes)} (batch 1, float32)`);
     if (l.error) lines.push('', `⚠ ${l.error}`);
@@ -120,12 +120,14 @@ export function modelCard(m: ModelReport): string {
     m.totalParams === null && m.totalParamsExpr
       ? `- **Params** ${m.totalParamsExpr.text}; ${m.nonTrainableParams === 0 || m.nonTrainableParamsExpr === 0 ? 'all trainable' : `trainable ${exact(countOrExpr(m.trainableParams, m.trainableParamsExpr))}, non-trainable ${exact(countOrExpr(m.nonTrainableParams, m.nonTrainableParamsExpr))}`}`
       : `- **Params** ${exact(m.totalParams)} (${human(m.totalParams)}); trainable ${exact(m.trainableParams)}, non-trainable ${exact(m.nonTrainableParams)}`,
-    `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
+    m.macs === null && m.macsExpr
+      ? `- **MACs** ${m.macsExpr.text} (batch 1; FLOPs = 2 × MACs)`
+      : `- **MACs** ${human(m.macs)} (batch 1; FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)})`,
     `- **Layers** ${m.layers.length}; deepest path ${m.depth} conv/dense layers`,
     `- **Activation memory** ${bytes(m.activationBytes)} (batch 1, float32); weights ${bytes(m.totalParams === null ? null : m.totalParams * 4)}`,
   ];
   if (m.incomplete?.length) lines.push('', `Totals unknown: ${m.incomplete.slice(0, 3).join('; ')}`);
-  const syms = symbolsOf([m.totalParamsExpr, ...(m.inputShapesExpr ?? []).flat()]);
+  const syms = symbolsOf([m.totalParamsExpr, m.macsExpr, ...(m.inputShapesExpr ?? []).flat()]);
   if (syms.length) lines.push('', `Symbols ${syms.map((x) => `\`${x}\``).join(', ')}: sizes the file leaves open (parameters, data fields); the figures are exact in them.`);
   return lines.join('\n');
 }

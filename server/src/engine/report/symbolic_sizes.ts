@@ -2,7 +2,7 @@
  * Symbolic sizes for a model whose numbers depend on values the file leaves open (issue 11): a size
  * read from a parameter or a field the analysis cannot know (`inputShape: [numFeatures]`, `units:
  * numClasses`, `inputDim: meta.vocabSize`) is a named symbol, and the output shapes and parameter
- * counts of the layers below are expressions in it (`64·numFeatures + 64`, `⌊(height − 3)/1⌋ + 1`).
+ * counts and MACs of the layers below are expressions in it (`64·numFeatures + 64`, `⌊(height − 3)/1⌋ + 1`).
  *
  * This is a second pass over the graph the catalogue already built, for the layers whose arithmetic
  * it knows (dense, conv/pool 1D/2D, flatten, embedding, global pooling, normalisation, element-wise
@@ -188,7 +188,7 @@ function shapeExpr(s: SShape | null): (number | SymExpr | null)[] | null {
  * Leaves the report as it is when nothing is symbolic, or when the pass cannot follow the model.
  */
 export function addSymbolicSizes(model: ModelValue, report: ModelReport): void {
-  const needed = report.totalParams === null || report.inputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null)) || report.outputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null));
+  const needed = report.totalParams === null || report.macs === null || report.inputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null)) || report.outputShapes.some((s) => !s || s.some((d, i) => i > 0 && d === null));
   if (!needed || report.incomplete?.length) return;
   integers = new Set();
   try {
@@ -205,6 +205,7 @@ function compute(model: ModelValue, report: ModelReport): void {
   const shapes = new Map<TensorValue, SShape | null>();
   const layerOut = new Map<LayerValue, SLayer>();
   const firstOf = new Map<LayerValue, LayerNode>();
+  const nodeMacs = new Map<LayerNode, Poly | null>();
   const seqFirst = model.kind === 'sequential' ? model.sequence.find((n) => n.layer.className !== 'InputLayer') : undefined;
   for (const n of nodes) {
     if (n.layer.opaque) return;
@@ -215,6 +216,7 @@ function compute(model: ModelValue, report: ModelReport): void {
       const raw = Object.keys(n.layer.rawConfig).length ? n.layer.rawConfig : seqFirst && model.inputs[0] === n.output ? seqFirst.layer.rawConfig : {};
       out = reconcile(n.output.shape, declared(raw));
     } else {
+      let mine: Poly | null = null;
       if (n.inputs.length !== 1 || n.outputs) {
         out = reconcile(n.output.shape, null);
       } else {
@@ -222,7 +224,9 @@ function compute(model: ModelValue, report: ModelReport): void {
         const applied = x ? applyLayer(n.layer, x) : undefined;
         if (applied && !layerOut.has(n.layer)) layerOut.set(n.layer, applied);
         out = reconcile(n.output.shape, applied?.shape ?? null);
+        mine = x && applied && out ? macsOf(n.layer, x, out) : null;
       }
+      nodeMacs.set(n, reconcileCount(n.macs, mine));
     }
     shapes.set(n.output, out);
   }
@@ -233,6 +237,8 @@ function compute(model: ModelValue, report: ModelReport): void {
   if (layerOrder.length !== report.layers.length) return;
   let total: Poly | null = num(0);
   let trainable: Poly | null = num(0);
+  let macs: Poly | null = num(0);
+  for (const m of nodeMacs.values()) macs = macs && m ? add(macs, m) : null;
   // Written only once the whole model is followed: an inconsistency found late leaves the report untouched.
   const writes: (() => void)[] = [];
   layerOrder.forEach((layer, i) => {
@@ -256,6 +262,11 @@ function compute(model: ModelValue, report: ModelReport): void {
           if (isSymbolic(t)) writes.push(() => (r.trainableParamsExpr = toSymExpr(t)));
         }
       }
+    }
+    if (r.macs === null) {
+      let lm: Poly | null = num(0);
+      for (const n of nodes) if (n.layer === layer) lm = lm && nodeMacs.get(n) ? add(lm, nodeMacs.get(n)!) : null;
+      if (lm && isSymbolic(lm)) writes.push(() => (r.macsExpr = toSymExpr(lm)));
     }
     const out = shapes.get(firstOf.get(layer)!.output) ?? null;
     if (r.outputShape === null || r.outputShape.some((d, k) => k > 0 && d === null)) {
@@ -288,5 +299,39 @@ function compute(model: ModelValue, report: ModelReport): void {
       rep.nonTrainableParamsExpr = constant(d) ?? toSymExpr(d);
     });
   }
+  const mc = macs as Poly | null;
+  if (report.macs === null && mc && isSymbolic(mc)) writes.push(() => (rep.macsExpr = toSymExpr(mc)));
   for (const w of writes) w();
+}
+
+/**
+ * Multiply-accumulates of one application (batch 1), as the catalogue counts them (DESIGN.md):
+ * dense and convolutions only; every other layer this pass follows counts 0.
+ */
+function macsOf(layer: LayerValue, x: SShape, out: SShape): Poly | null {
+  const c = layer.rawConfig;
+  switch (layer.className) {
+    case 'Dense': {
+      const dims = [...x.slice(1), dimOf(c.units)];
+      return dims.every((d) => d) ? product(dims as Poly[]) : null;
+    }
+    case 'Conv1D':
+    case 'Conv2D': {
+      const rank = layer.className === 'Conv1D' ? 1 : 2;
+      const kernel = intList(c.kernelSize, rank, NaN);
+      const dims = [...out.slice(1, rank + 1), x[rank + 1] ?? null, dimOf(c.filters)];
+      if (!kernel || kernel.some((k) => !Number.isInteger(k)) || !dims.every((d) => d)) return null;
+      return mul(num(kernel.reduce((a, b) => a * b, 1)), product(dims as Poly[]));
+    }
+    default:
+      return num(0);
+  }
+}
+
+/** The catalogue's count wins; an expression that folds to a constant must equal it. */
+function reconcileCount(stated: number | null, mine: Poly | null): Poly | null {
+  if (stated === null) return mine;
+  const k = mine ? constant(mine) : undefined;
+  if (k !== undefined && k !== stated) throw new Inconsistent();
+  return num(stated);
 }

@@ -1,15 +1,15 @@
 /** The Keras-like text summary `convlens profile` prints. */
 import type { ModelReport } from './types';
-import { bytes, exact, human, pair, shapeText } from './format';
+import { bytes, countOrExpr, exact, human, pair, shapeText, withExprs } from './format';
 
 export function summaryTable(m: ModelReport, location: string): string {
   const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', 'MACs', 'RF']];
   for (const l of m.layers) {
     rows.push([
       `${l.displayName} (${l.className})${l.applications > 1 ? ` ×${l.applications}` : ''}`,
-      shapeText(l.outputShape),
-      exact(l.params),
-      l.macs ? human(l.macs) : l.macs === null ? '?' : '0',
+      shapeText(withExprs(l.outputShape, l.outputShapeExpr)),
+      exact(countOrExpr(l.params, l.paramsExpr)),
+      l.macs ? human(l.macs) : l.macs === null ? (l.macsExpr?.text ?? '?') : '0',
       pair(l.receptiveField),
     ]);
   }
@@ -25,11 +25,16 @@ export function summaryTable(m: ModelReport, location: string): string {
   for (const r of rows.slice(1)) out.push(line(r));
   out.push('─'.repeat(total));
   const pbytes = m.totalParams === null ? null : m.totalParams * 4;
-  out.push(`Total params: ${exact(m.totalParams)} (${bytes(pbytes)})`);
-  out.push(`Trainable params: ${exact(m.trainableParams)}`);
-  out.push(`Non-trainable params: ${exact(m.nonTrainableParams)}`);
-  out.push(`MACs (batch 1): ${exact(m.macs)} (${human(m.macs)}); FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)}`);
+  // Where a count depends on sizes the file leaves open, its expression in them (docs/report.md).
+  out.push(m.totalParams === null && m.totalParamsExpr ? `Total params: ${m.totalParamsExpr.text}` : `Total params: ${exact(m.totalParams)} (${bytes(pbytes)})`);
+  out.push(`Trainable params: ${exact(countOrExpr(m.trainableParams, m.trainableParamsExpr))}`);
+  out.push(`Non-trainable params: ${exact(countOrExpr(m.nonTrainableParams, m.nonTrainableParamsExpr))}`);
+  out.push(
+    m.macs === null && m.macsExpr
+      ? `MACs (batch 1): ${m.macsExpr.text}; FLOPs = 2 × MACs`
+      : `MACs (batch 1): ${exact(m.macs)} (${human(m.macs)}); FLOPs = 2 × MACs = ${human(m.macs === null ? null : m.macs * 2)}`,
+  );
   out.push(`Activation memory (batch 1, float32): ${bytes(m.activationBytes)}`);
-  out.push(`Input: ${m.inputShapes.map(shapeText).join(', ')} → output: ${m.outputShapes.map(shapeText).join(', ')}; depth ${m.depth} (conv/dense layers on the longest path)`);
+  out.push(`Input: ${m.inputShapes.map((x, i) => shapeText(withExprs(x, m.inputShapesExpr?.[i]))).join(', ')} → output: ${m.outputShapes.map((x, i) => shapeText(withExprs(x, m.outputShapesExpr?.[i]))).join(', ')}; depth ${m.depth} (conv/dense layers on the longest path)`);
   return out.join('\n');
 }

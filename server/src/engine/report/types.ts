@@ -76,6 +76,8 @@ export interface LayerReport {
   paramsExpr?: SymExpr;
   trainableParamsExpr?: SymExpr;
   outputShapeExpr?: ShapeExpr;
+  /** MACs summed over the applications, where `macs` is null and the sizes are named. */
+  macsExpr?: SymExpr;
 }
 
 /** A condition a variant of a builder holds under. */
@@ -135,6 +137,8 @@ export interface ModelReport {
   incomplete?: string[];
   /** Where a count is null because it depends on named sizes (parameters, data fields): the expression. */
   totalParamsExpr?: SymExpr;
+  /** MACs (batch 1) where `macs` is null and the sizes are named. */
+  macsExpr?: SymExpr;
   trainableParamsExpr?: SymExpr | number;
   nonTrainableParamsExpr?: SymExpr | number;
   /** Per input / output, present when a dim is symbolic; null where the shape is not followed. */
