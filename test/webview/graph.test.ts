@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyzeSource } from '../../server/src/engine';
+import { diskHost } from '../../server/src/host/disk_host';
 import { syntheticModel } from './synthetic';
 import { fixtureMessage, launch, nodeBoxes, openPanel, overlaps, redraw, skipReason, type Panel } from './harness';
 
@@ -199,6 +203,29 @@ describe('graph view', { skip }, () => {
     const mm = (await p.page.locator('canvas.minimap').boundingBox())!;
     await p.page.mouse.click(mm.x + mm.width / 2, mm.y + 2);
     await p.page.waitForSelector('.cl-graph [data-input]', { state: 'visible' });
+    assert.deepEqual(p.errors, []);
+    await p.page.context().close();
+  });
+
+  test("a builder with variants: one picker entry per variant, the file's defaults first chosen; picking one draws it and posts the builder's name", async () => {
+    const file = resolve(__dirname, '../realworld/fixtures/switch_model_type.ts');
+    const r = analyzeSource(readFileSync(file, 'utf8'), file, diskHost);
+    const msg = { type: 'model', uri: `file://${file}`, version: 1, models: r.models.map(({ report, graph }) => ({ report, graph })), diagnostics: r.diagnostics, selected: 'createModel' };
+    assert.ok(r.models.length >= 2 && r.models.every((m) => m.report.name === 'createModel' && m.report.variant), 'the fixture builds variants of one builder');
+    const p = await openPanel(browser);
+    await p.send(msg);
+    await p.drawn();
+    const options = await p.page.$$eval('select.picker option', (o) => o.map((x) => ({ value: (x as HTMLOptionElement).value, text: x.textContent })));
+    assert.deepEqual(options.map((o) => o.value), r.models.map((m) => `createModel [${m.report.variant!.label}]`));
+    const dflt = r.models.findIndex((m) => m.report.variant!.default);
+    assert.ok(dflt >= 0, 'one variant is the defaults');
+    assert.match(options[dflt]!.text ?? '', /the file's defaults/);
+    assert.equal(await p.page.inputValue('select.picker'), options[dflt]!.value, 'the host named the builder: its default variant is shown');
+    assert.equal(await count(p, '.cl-graph .node'), r.models[dflt]!.graph.nodes.length);
+    const other = (dflt + 1) % r.models.length;
+    await redraw(p.page, () => p.page.selectOption('select.picker', options[other]!.value));
+    assert.equal(await count(p, '.cl-graph .node'), r.models[other]!.graph.nodes.length);
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'selectModel').at(-1), { type: 'selectModel', name: 'createModel' });
     assert.deepEqual(p.errors, []);
     await p.page.context().close();
   });

@@ -137,7 +137,9 @@ export class App {
     }
     this.picker.addEventListener('change', () => {
       this.modelName = this.picker.value;
-      this.host.post({ type: 'selectModel', name: this.modelName });
+      // The host knows models by builder name (a variant is the same builder under other conditions).
+      const picked = this.msg?.models.find((x) => modelId(x.report) === this.modelName);
+      this.host.post({ type: 'selectModel', name: picked?.report.name ?? this.modelName });
       this.render();
     });
     this.problems.addEventListener('click', () => {
@@ -271,16 +273,27 @@ export class App {
   private onModel(m: ModelMessage): void {
     const sameDoc = this.msg?.uri === m.uri;
     this.msg = m;
-    const names = m.models.map((x) => x.report.name);
+    // One entry per model, variants included: `buildModel [kind = 'gru']` (docs/report.md).
+    const ids = m.models.map((x) => modelId(x.report));
+    // The host names a builder; of its variants, the one the file's own defaults build.
+    const byHost = (name: string | undefined) => {
+      if (!name) return undefined;
+      if (ids.includes(name)) return name;
+      const of = m.models.filter((x) => x.report.name === name);
+      const pick = of.find((x) => x.report.variant?.default) ?? of[0];
+      return pick && modelId(pick.report);
+    };
     // The host repeats `selected` and `view` on every refresh: act on them when they change, so
     // an edit does not undo a model or tab the user picked in the panel.
-    const hostSelected = m.selected !== this.hostSelected || !sameDoc ? m.selected : undefined;
+    const hostSelected = m.selected !== this.hostSelected || !sameDoc ? byHost(m.selected) : undefined;
     this.hostSelected = m.selected;
-    if (hostSelected && names.includes(hostSelected)) this.modelName = hostSelected;
-    else if (!sameDoc || !this.modelName || !names.includes(this.modelName)) this.modelName = m.selected && names.includes(m.selected) ? m.selected : names[0];
-    this.picker.replaceChildren(...names.map((n) => h('option', { value: n, text: n })));
+    if (hostSelected) this.modelName = hostSelected;
+    else if (!sameDoc || !this.modelName || !ids.includes(this.modelName)) this.modelName = byHost(m.selected) ?? ids[0];
+    this.picker.replaceChildren(
+      ...m.models.map((x) => h('option', { value: modelId(x.report), text: `${modelId(x.report)}${x.report.variant?.default ? ' (the file\'s defaults)' : ''}` })),
+    );
     if (this.modelName) this.picker.value = this.modelName;
-    this.picker.hidden = names.length < 2;
+    this.picker.hidden = ids.length < 2;
     // A saved model file has no Problems-panel entries to click: its checks and advice get a tab.
     const saved = m.source !== undefined;
     this.tabs.get('findings')!.hidden = !saved;
@@ -303,7 +316,7 @@ export class App {
 
   private render(anchor?: string): void {
     const m = this.msg;
-    const payload = m?.models.find((x) => x.report.name === this.modelName);
+    const payload = m?.models.find((x) => modelId(x.report) === this.modelName);
     if (!m || !payload) {
       this.cur = undefined;
       this.summary.textContent = '';
@@ -317,7 +330,7 @@ export class App {
     performance.clearMeasures();
     const t0 = performance.now();
     const { graph, report } = payload;
-    const key = this.modelKey(report.name);
+    const key = this.modelKey(modelId(report));
     const ix = indexGraph(graph);
     const keys = groupKeys(ix);
     const blocks = repeatedBlocks(ix);
@@ -379,10 +392,12 @@ export class App {
   }
 
   private renderHeader(r: ModelReport): void {
-    const parts = [`${human(r.totalParams)} params`, `${human(r.macs)} MACs`, `${r.layers.length} layers`];
+    // A count that depends on sizes the file leaves open reads as its expression in them.
+    const count = (n: number | null, e: { text: string } | undefined) => (n === null && e ? e.text : human(n));
+    const parts = [`${count(r.totalParams, r.totalParamsExpr)} params`, `${count(r.macs, r.macsExpr)} MACs`, `${r.layers.length} layers`];
     if (r.depth) parts.push(`depth ${r.depth}`);
     this.summary.textContent = parts.join(' · ');
-    this.summary.title = `${r.name}: ${r.totalParams?.toLocaleString('en-US') ?? '?'} parameters (${r.trainableParams?.toLocaleString('en-US') ?? '?'} trainable), ${r.macs?.toLocaleString('en-US') ?? '?'} multiply-accumulates for batch 1`;
+    this.summary.title = `${modelId(r)}${r.variant?.default ? " (the file's defaults)" : ''}: ${r.totalParams?.toLocaleString('en-US') ?? '?'} parameters (${r.trainableParams?.toLocaleString('en-US') ?? '?'} trainable), ${r.macs?.toLocaleString('en-US') ?? '?'} multiply-accumulates for batch 1`;
     const errors = new Set([...(this.msg?.diagnostics ?? []), ...(r.diagnostics ?? [])].filter((d) => d.severity === 'error').map((d) => `${d.range.start.line}:${d.range.start.character}:${d.message}`)).size;
     this.problems.hidden = errors === 0;
     this.problems.textContent = `${errors} error${errors === 1 ? '' : 's'}`;
@@ -621,4 +636,9 @@ function measuredLatency(r: unknown): MeasuredLatency | undefined {
 /** The part of a visible graph that a partial geometry (the top of the drawing) has placed. */
 function drawnPart(v: VisibleGraph, g: Geometry): VisibleGraph {
   return { items: v.items.filter((it) => g.items[it.id]), frames: v.frames.filter((f) => g.frames[f.id]), edges: v.edges.filter((e) => g.edges[e.id]) };
+}
+
+/** A model's entry in the picker: its builder's name, and for a variant its conditions. */
+export function modelId(r: { name: string; variant?: { label: string } }): string {
+  return r.variant ? `${r.name} [${r.variant.label}]` : r.name;
 }

@@ -18,7 +18,8 @@ export function summaryTable(m: ModelReport, location: string): string {
   const line = (r: string[]) => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
   const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const out: string[] = [];
-  out.push(`Model: "${m.name}" (${m.kind})  ${location}`);
+  const variant = m.variant ? ` [${m.variant.label}]${m.variant.default ? " (the file's defaults)" : ''}` : '';
+  out.push(`Model: "${m.name}"${variant} (${m.kind})  ${location}`);
   out.push('─'.repeat(total));
   out.push(line(rows[0]!));
   out.push('═'.repeat(total));
