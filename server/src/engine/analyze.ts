@@ -20,6 +20,7 @@ import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
 import { parseRecovering } from './syntax/recover';
+import type { ParseMemory } from './syntax/parse_memory';
 import { declarationScopes, duplicateDeclarations, isDeclaredAt } from './syntax/early_errors';
 import { GLOBAL_NAMES } from './interp/global_names';
 import { type CallRecord, runBuilders } from './analysis/builders';
@@ -35,6 +36,8 @@ export interface AnalysisOptions {
   cancellation?: CancellationToken;
   /** The rules' thresholds (defaults: DEFAULT_ADVICE_OPTIONS). */
   adviceOptions?: Partial<AdviceOptions>;
+  /** Parses kept from earlier analyses of this session: the file is re-parsed incrementally, unchanged imports not at all. */
+  parses?: ParseMemory;
 }
 
 export interface AnalyzedModel {
@@ -71,12 +74,21 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let tf: TfNamespace | undefined;
   let nodePath: NodePathModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
-  const recovered = parseRecovering(text, file);
+  const parses = options.parses;
+  const recovered = parseRecovering(text, file, parses?.takeFile(file));
+  // Only a clean parse is a good base for the next edit's (a recovered one has blanked lines).
+  if (parses && !recovered.problem) parses.keepFile(file, recovered.sourceFile);
   const source = recovered.text;
   if (options.cancellation?.isCancellationRequested) throw new AnalysisCancelled();
   const interp: InterpDriver = new Interpreter({
     host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
-    parseCache: new Map([[file, recovered.sourceFile]]),
+    // This file's tree is the one just parsed; imported files' trees come from the session's memory.
+    parseCache: {
+      get: (p) => (p === file ? recovered.sourceFile : parses?.module(p)),
+      set: (p, sf) => {
+        if (p !== file) parses?.keepModule(p, sf);
+      },
+    },
     resolvePackage: (spec) => {
       if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (!isTfjsPackage(spec)) return undefined;

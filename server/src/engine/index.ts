@@ -3,6 +3,7 @@
  * No IO, no editor: the CLI, the language server and the benchmarks all come through here.
  */
 export { analyzeSource } from './analyze';
+export { ParseMemory } from './syntax/parse_memory';
 export type { AnalysisResult, AnalyzedModel, AnalysisOptions } from './analyze';
 export type { AnalysisHost } from './interp/modules';
 export type { BudgetLimits } from './interp/budget';

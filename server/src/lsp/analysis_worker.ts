@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { modelFileReader } from '../host/model_file';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AnalysisCancelled, analyzeSource, type AnalysisHost, type AnalysisResult, type CancellationToken, type Finding } from '../engine';
+import { AnalysisCancelled, ParseMemory, analyzeSource, type AnalysisHost, type AnalysisResult, type CancellationToken, type Finding } from '../engine';
 import { inlayHints } from '../ide/hints';
 import { hoverAt } from '../ide/hover';
 import { codeLenses } from '../ide/lenses';
@@ -34,6 +34,10 @@ interface Entry {
 const ANALYSIS_DELAY_MS = Number(process.env.CONVLENS_TEST_ANALYSIS_DELAY_MS) || 0;
 const ADVICE_DELAY_MS = Number(process.env.CONVLENS_TEST_ADVICE_DELAY_MS) || 0;
 const stall = (ms: number) => ms && Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+// Each edit re-parses only what it changed; imports are parsed once per text (docs/ARCHITECTURE.md).
+// Design advice re-analyses edited copies without it: those must not move the document's tree.
+const parses = new ParseMemory();
 
 export function runAnalysisWorker(): void {
   // See analysis_service.ts (ensureWorker): a heap that grows by 20% past what lives, not by V8's
@@ -113,7 +117,7 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
         return readConfined(p, policy);
       },
     };
-    const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps }, cancellation: tokenFor(req.id) });
+    const result = analyzeSource(req.text, req.path, host, { limits: { maxSteps: req.maxSteps }, cancellation: tokenFor(req.id), parses });
     docs.set(req.uri, { version: req.version, path: req.path, text: req.text, host, maxSteps: req.maxSteps, result });
     return {
       id: req.id,
@@ -123,6 +127,8 @@ function handle(docs: Map<string, Entry>, req: WorkerRequest): WorkerResponse {
     };
   }
   if (req.kind === 'forget') {
+    const gone = docs.get(req.uri);
+    if (gone) parses.takeFile(gone.path);
     docs.delete(req.uri);
     return { id: req.id, ok: true, kind: 'forget' };
   }

@@ -33,13 +33,19 @@ export { ModuleNamespace } from './module_loader';
 /** Packages the host library model provides ('@tensorflow/tfjs' → the tf namespace). */
 export type PackageResolver = (spec: string) => Value | undefined;
 
+/** Parsed files by path (a tree is reused only while its text is the file's). */
+export interface ParseCache {
+  get(path: string): ts.SourceFile | undefined;
+  set(path: string, sf: ts.SourceFile): void;
+}
+
 export interface InterpreterOptions {
   host: AnalysisHost;
   resolvePackage: PackageResolver;
   limits?: BudgetLimits;
   cancellation?: CancellationToken;
   /** Parsed files to reuse (an analysis that runs the same text several times parses it once). */
-  parseCache?: Map<string, ts.SourceFile>;
+  parseCache?: ParseCache;
   /** The options the module's top level takes at its undecidable conditions (see paths.ts). */
   modulePlan?: readonly number[];
 }
@@ -52,7 +58,7 @@ export class Interpreter implements InterpDriver {
   readonly resolvePackage: PackageResolver;
   readonly limits: BudgetLimits;
   private readonly cancellation: CancellationToken | undefined;
-  private readonly parseCache: Map<string, ts.SourceFile> | undefined;
+  private readonly parseCache: ParseCache | undefined;
 
   // ---- call stack and budget (satellites go through enterCall/leaveCall)
   private frame: Frame | undefined;

@@ -28,8 +28,12 @@ function parseErrors(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
 
 const MAX_ROUNDS = 3;
 
-export function parseRecovering(text: string, fileName: string): Recovered {
-  const sf = parseSource(text, fileName);
+/**
+ * `previous`: this file's last clean parse, to update incrementally (ts.updateSourceFile reuses the
+ * subtrees an edit did not touch, and shifts them in place: `previous` must not be used afterwards).
+ */
+export function parseRecovering(text: string, fileName: string, previous?: ts.SourceFile): Recovered {
+  const sf = previous ? reparse(previous, text) : parseSource(text, fileName);
   const errors = parseErrors(sf);
   if (!errors.length) return { text, sourceFile: sf };
   const first = errors[0]!;
@@ -51,6 +55,18 @@ export function parseRecovering(text: string, fileName: string): Recovered {
     if (!improved) break;
   }
   return { text: best.text, sourceFile: best.sourceFile, problem };
+}
+
+/** `previous` updated to `text`: the changed span is what lies between their common prefix and suffix. */
+export function reparse(previous: ts.SourceFile, text: string): ts.SourceFile {
+  const old = previous.text;
+  if (old === text) return previous;
+  const max = Math.min(old.length, text.length);
+  let start = 0;
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+  return ts.updateSourceFile(previous, text, { span: { start, length: old.length - start - tail }, newLength: text.length - start - tail });
 }
 
 /** Fewer errors, or as many starting later in the file. */
