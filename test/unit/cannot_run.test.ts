@@ -190,3 +190,47 @@ export function f(size: number) {
   assert.notDeepEqual(reshape.outputShape, [null, 0]);
   assert.deepEqual(codes(r, 'error'), []);
 });
+
+test('a helper that does not return its tensor, a number destructured as an array: warnings that running throws, as it does in tfjs', async () => {
+  const src = `
+function block(x: tf.SymbolicTensor) {
+  tf.layers.dense({ units: 4 }).apply(x);
+}
+export function noReturn() {
+  const inp = tf.input({ shape: [8] });
+  const y = tf.layers.dense({ units: 2 }).apply(block(inp) as unknown as tf.SymbolicTensor) as tf.SymbolicTensor;
+  return tf.model({ inputs: inp, outputs: y });
+}
+const STAGES = [{ filters: 0 }];
+export function notIterable() {
+  const inp = tf.input({ shape: [8] });
+  const [a, b] = STAGES[0]!.filters as unknown as number[];
+  return tf.model({ inputs: inp, outputs: tf.layers.dense({ units: a! + b! }).apply(inp) as tf.SymbolicTensor });
+}`;
+  const r = analyze(src);
+  const warned = r.diagnostics.filter((d) => d.code === 'runtime-error');
+  assert.equal(warned.length, 2, JSON.stringify(r.diagnostics));
+  assert.ok(warned.every((d) => d.severity === 'warning'));
+  assert.match(warned[0]!.message, /Dense\.apply is given undefined: running this throws TypeError/);
+  assert.match(warned[1]!.message, /destructuring the number 0 as an array/);
+  assert.match(String(await inTfjs(src, 'noReturn')), /Cannot read properties of undefined/);
+  assert.match(String(await inTfjs(src, 'notIterable')), /not iterable/);
+});
+
+test('a field another method sets (init() before build()) is unknown where build() reads it, not undefined: no warning, totals unknown', async () => {
+  const src = `
+export class Net {
+  private encoder: tf.Sequential | undefined;
+  init(): void {
+    this.encoder = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [8] })] });
+  }
+  build(): tf.LayersModel {
+    const inp = tf.input({ shape: [8] });
+    return tf.model({ inputs: inp, outputs: this.encoder!.apply(inp) as tf.SymbolicTensor });
+  }
+}`;
+  const r = analyze(src);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'information'), []);
+  const build = r.models.find((m) => m.report.name === 'Net.build');
+  assert.ok(!build || build.report.totalParams === null, 'the encoder is not known where build() runs alone');
+});

@@ -46,6 +46,10 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
   }
   // Array pattern: `const [, h, w, c] = x.shape`
   const items = Array.isArray(value) ? value : undefined;
+  // Not for the engine's own calls of an entry point: it passes undefined for what it does not know.
+  if (!softDefaults && (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean'))
+    ip.report({ loc: ip.locOf(name), severity: 'warning', code: 'runtime-error',
+      message: `destructuring ${value === undefined || value === null ? String(value) : `the ${typeof value} ${String(value)}`} as an array: running this throws TypeError (not iterable)` });
   name.elements.forEach((el, i) => {
     if (ts.isOmittedExpression(el)) return;
     let v: Value;

@@ -7,6 +7,12 @@ import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
 import { callClosure } from './functions';
 
+/** Whether a class member is running: on the call stack. */
+function onStack(ip: Interpreter, member: ts.Node): boolean {
+  for (let f = ip.currentFrame(); f; f = f.parent) if (f.closure?.node === member) return true;
+  return false;
+}
+
 export function getProperty(ip: Interpreter, obj: Value, key: string | number, node: ts.Node | undefined, what?: string): Value {
   if (obj instanceof JsObject) {
     const k = String(key);
@@ -19,6 +25,8 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       // Members inherited from a host class (`this.addWeight` in a tf.layers.Layer subclass).
       const inherited = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
       if (inherited !== undefined) return inherited;
+      // A field another method sets (`init()` before `build()`): the analysis did not run it first.
+      if (obj.cls.fieldSetElsewhere(k, (m) => onStack(ip, m))) return new Unknown(`this.${k} is set by a method that has not run here`);
     }
     return getBuiltinProperty(obj, k);
   }

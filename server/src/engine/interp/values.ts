@@ -5,7 +5,7 @@
  * objects, functions and classes get small classes of their own. tfjs values (layers, symbolic
  * tensors, models) live in ../tfjs and plug in through `HostObject`.
  */
-import type ts from 'typescript';
+import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { resolveSoft } from './paths';
 import type { Scope } from './scope';
@@ -86,6 +86,32 @@ export class ClassValue {
   hostBase: Value;
   /** The instance the analysis made to run its methods as entry points. */
   lastInstance: Value;
+  /** Per field: the members of this class that assign it (`this.x = ...`), found once by a syntax scan. */
+  private writers: Map<string, ts.Node[]> | undefined;
+  /**
+   * The members (of this class or a superclass) that assign `this.name`, other than those in
+   * `running`: when one exists, a read of the missing field is unknown (`init()` may run before
+   * `build()`), not undefined; a lazy initialisation in the running method itself stays undefined.
+   */
+  fieldSetElsewhere(name: string, running: (node: ts.Node) => boolean): boolean {
+    if (!this.writers) {
+      const writers = new Map<string, ts.Node[]>();
+      // The constructor has run before any method: what it left unset is undefined.
+      for (const member of this.node.members.filter((m) => !ts.isConstructorDeclaration(m))) {
+        const visit = (n: ts.Node): void => {
+          if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+            const list = writers.get(n.left.name.text) ?? [];
+            if (!list.includes(member)) list.push(member);
+            writers.set(n.left.name.text, list);
+          }
+          ts.forEachChild(n, visit);
+        };
+        visit(member);
+      }
+      this.writers = writers;
+    }
+    return (this.writers.get(name) ?? []).some((m) => !running(m)) || !!this.superClass?.fieldSetElsewhere(name, running);
+  }
   findMethod(name: string): Closure | undefined {
     for (let c: ClassValue | undefined = this; c; c = c.superClass) {
       const m = c.methods.get(name);

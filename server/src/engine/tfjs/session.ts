@@ -147,7 +147,13 @@ export class TfSession {
       if (t instanceof TensorValue) tensors.push(t);
       else if (t instanceof LayerValue) return new Unknown(`${layer.className}.apply was given a layer (${t.className}), not a tensor`);
       else if (isUnknown(t)) tensors.push(this.opaqueTensor(`the input of ${layer.className} is unknown (${t.reason})`, t.tensors, applyLoc));
-      else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
+      else if (t === undefined || t === null) {
+        // tfjs reads a property of it at once: a helper that forgot to return its tensor, a deleted line.
+        this.diag(applyLoc, 'warning', 'runtime-error',
+          `${layer.className}.apply is given ${t}: running this throws TypeError: Cannot read properties of ${t} (a helper that does not return its tensor?)`,
+          this.interp.currentFrame());
+        return new Unknown(`${layer.className}.apply was given ${t}`);
+      } else return new Unknown(`${layer.className}.apply on a concrete value is not analysed`);
     }
     if (!tensors.length) return new Unknown('apply with no inputs');
     const node = this.addNode(layer, tensors, applyLoc);
