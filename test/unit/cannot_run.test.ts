@@ -91,7 +91,8 @@ export function broken() {
 const width = 4;
 export function fine() {
   const inp = tf.input({ shape: [8] });
-  if (typeof window !== 'undefined' && typeof notDeclaredEither === 'undefined') console.log(Math.max(1, 2));
+  if (typeof notDeclaredEither === 'undefined') console.log(Math.max(1, 2));
+  if (typeof window !== 'undefined') console.log(width);
   return tf.model({ inputs: inp, outputs: tf.layers.dense({ units: width }).apply(inp) as tf.SymbolicTensor });
 }`;
   const r = analyze(src);

@@ -124,7 +124,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let declared: Map<string, ts.Node[]> | undefined;
   const isModule = isModuleText(text) || /\.tsx?$/.test(file);
   interp.onUndeclared((id, rec) => {
-    if (rec.path !== file || GLOBAL_NAMES.has(id.text) || (id.parent && ts.isTypeOfExpression(id.parent))) return;
+    if (rec.path !== file || GLOBAL_NAMES.has(id.text)) return;
     if (isDeclaredAt(id, (declared ??= declarationScopes(rec.sourceFile)))) return;
     interp.report({ loc: interp.locOf(id), severity: isModule ? 'warning' : 'information', code: isModule ? 'undeclared-name' : 'unknown-value',
       message: `'${id.text}' is declared in no scope around it and is no JavaScript, browser or Node global: running this throws ReferenceError: ${id.text} is not defined${isModule ? ' (if another script defines it, declare it here: declare const ' + id.text + ': …)' : ''}` });

@@ -98,7 +98,9 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
     case SK_ClassExpression:
       return makeClass(ip, e as ts.ClassExpression, scope, rec);
     case SK_TypeOfExpression: {
-      const v = evalExpr(ip, (e as ts.TypeOfExpression).expression, scope, rec);
+      // `typeof name` of an undeclared name is 'undefined' in JavaScript, not a ReferenceError.
+      const operand = (e as ts.TypeOfExpression).expression;
+      const v = ts.isIdentifier(operand) ? evalIdentifier(operand, scope) : evalExpr(ip, operand, scope, rec);
       return isUnknown(v) ? new Unknown(`typeof ${v.reason}`) : typeOf(v);
     }
     case SK_VoidExpression:
