@@ -235,3 +235,36 @@ export class Net {
   const build = r.models.find((m) => m.report.name === 'Net.build');
   assert.ok(!build || build.report.totalParams === null, 'the encoder is not known where build() runs alone');
 });
+
+test("a tf.layers member tfjs does not have, a TypeScript file that never imports tf, a reshape of an empty tensor to [0]: what tfjs does", async () => {
+  const src = `
+export function typo() {
+  const inp = tf.input({ shape: [8] });
+  const y = (tf.layers as unknown as { apply: (c: object) => tf.layers.Layer }).apply({ units: 2 }).apply(inp) as tf.SymbolicTensor;
+  return tf.model({ inputs: inp, outputs: y });
+}
+export function emptyReshape() {
+  const inp = tf.input({ shape: [2, 2, 1] });
+  const c = tf.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(inp) as tf.SymbolicTensor;
+  const [, h, w, ch] = c.shape as number[];
+  const flat = tf.layers.reshape({ targetShape: [h! * w! * ch!] }).apply(c) as tf.SymbolicTensor;
+  return tf.model({ inputs: inp, outputs: tf.layers.dense({ units: 2 }).apply(flat) as tf.SymbolicTensor });
+}`;
+  const r = analyze(src);
+  const typo = r.diagnostics.filter((d) => d.code === 'runtime-error');
+  assert.equal(typo.length, 1, JSON.stringify(r.diagnostics));
+  assert.match(typo[0]!.message, /tf\.layers\.apply is not a function/);
+  assert.match(String(await inTfjs(src, 'typo')), /tf\.layers\.apply is not a function/);
+  const empty = r.models.find((m) => m.report.name === 'emptyReshape')!;
+  const built = await inTfjs(src, 'emptyReshape');
+  assert.ok(typeof built === 'object', String(built));
+  assert.deepEqual(codes(r, 'error'), []);
+  assert.deepEqual(statedMismatches(empty.report, built), []);
+  // No import of tf in a TypeScript file: a warning, and the page's global tf is analysed.
+  const bare = analyzeSource(`export function m() { const s = tf.sequential(); s.add(tf.layers.dense({ units: 1, inputShape: [3] })); return s; }`, '/virtual/bare.ts');
+  assert.deepEqual(bare.diagnostics.map((d) => [d.code, d.severity]), [['undeclared-name', 'warning']]);
+  const declared = analyzeSource(`declare const tf: any;\nexport function m() { const s = tf.sequential(); s.add(tf.layers.dense({ units: 1, inputShape: [3] })); return s; }`, '/virtual/declared.ts');
+  assert.deepEqual(declared.diagnostics, []);
+  assert.ok(bare.models[0]!.report.totalParams !== null);
+  assert.equal(bare.models[0]!.report.totalParams, declared.models[0]!.report.totalParams, 'the same model either way');
+});

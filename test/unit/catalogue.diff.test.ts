@@ -8,6 +8,7 @@
  * Valid: our output shape, weights and param counts must agree exactly. Invalid: we must throw a
  * LayerError. The two documented exceptions are listed in `deliberate` and `lenient` below.
  */
+import { TFJS_LAYERS_KEYS } from '../../server/src/engine/tfjs/layers_keys';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -182,6 +183,8 @@ test('catalogue covers every tf.layers factory it claims, and the generator cove
   for (const f of catalogued) assert.ok(exported.has(f), `tf.layers.${f} does not exist in tfjs 4.22`);
   for (const f of catalogued) assert.ok(f in GENERATORS, `no generator for ${f}`);
   for (const f of Object.keys(GENERATORS)) assert.ok(findLayerSpec(f), `no spec for ${f}`);
+  // The engine's list of what tf.layers has (a call of anything else is a runtime-error warning).
+  assert.deepEqual([...TFJS_LAYERS_KEYS].sort(), [...exported].sort());
 });
 
 test('catalogue agrees with @tensorflow/tfjs on generated layers', async () => {

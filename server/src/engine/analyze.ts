@@ -117,7 +117,15 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
 
   // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
   // package gets it (its own `tf`, if it declares one, still wins).
-  if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
+  if (!TFJS_IMPORT.test(text)) {
+    interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
+    // In TypeScript a global `tf` must be declared somewhere; when this file neither imports nor
+    // declares it, running it throws unless a <script> tag defines it (and the project declares it).
+    const use = /\.tsx?$/.test(file) ? firstTfUse(recovered.sourceFile) : undefined;
+    if (use && !declarationScopes(recovered.sourceFile).has('tf'))
+      interp.report({ loc: { file, start: use.getStart(recovered.sourceFile), end: use.end }, severity: 'warning', code: 'undeclared-name',
+        message: "'tf' is neither imported nor declared in this file: running it throws ReferenceError: tf is not defined, unless a <script> tag defines it (then say so: declare const tf: typeof import('@tensorflow/tfjs')). ConvLens reads it as that page's global tf." });
+  }
   // A name read on a path that runs, declared in no scope around it and no global: running it throws
   // ReferenceError. A warning, not an error: a page may define globals in another <script> (a
   // plain script file: only a note), and a project may declare them in a .d.ts ConvLens does not read.
@@ -320,4 +328,16 @@ function aboutModel(model: ModelValue, loc: Loc): boolean {
   if (same(model.loc)) return true;
   for (const n of modelNodes(model)) if (same(n.layer.loc) || same(n.applyLoc)) return true;
   return false;
+}
+
+/** The first `tf` read as a namespace (`tf.layers`, `tf.sequential`), comments and strings aside. */
+function firstTfUse(sf: ts.SourceFile): ts.Identifier | undefined {
+  let found: ts.Identifier | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'tf') found = n.expression;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }

@@ -12,7 +12,7 @@ import {
   SK_ExportAssignment, SK_ExportDeclaration, SK_ExpressionStatement, SK_ForInStatement, SK_ForOfStatement,
   SK_ForStatement, SK_FunctionDeclaration, SK_IfStatement, SK_ImportDeclaration, SK_ImportEqualsDeclaration,
   SK_LabeledStatement, SK_ReturnStatement, SK_SwitchStatement, SK_ThrowStatement, SK_TryStatement,
-  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, loopWrites, nameHint, needsScope,
+  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, isAmbient, loopWrites, nameHint, needsScope,
 } from './syntax';
 import { evalExpr } from './expressions';
 import { assignName, assignTo, bindPattern } from './patterns';
@@ -47,7 +47,7 @@ export function exec(ip: Interpreter, s: ts.Statement, scope: Scope, rec: Module
       evalExpr(ip, (s as ts.ExpressionStatement).expression, scope, rec);
       return undefined;
     case SK_VariableStatement:
-      execVarList(ip, (s as ts.VariableStatement).declarationList, scope, rec);
+      if (!isAmbient(s)) execVarList(ip, (s as ts.VariableStatement).declarationList, scope, rec);
       return undefined;
     case SK_ReturnStatement: {
       const e = (s as ts.ReturnStatement).expression;
@@ -94,6 +94,7 @@ export function exec(ip: Interpreter, s: ts.Statement, scope: Scope, rec: Module
     case SK_FunctionDeclaration:
       return undefined; // hoisted
     case SK_ClassDeclaration: {
+      if (isAmbient(s)) return undefined;
       const c = s as ts.ClassDeclaration;
       const cls = makeClass(ip, c, scope, rec);
       if (c.name) {

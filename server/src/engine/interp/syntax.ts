@@ -181,6 +181,7 @@ export function hoistingOf(stmts: ts.NodeArray<ts.Statement> | readonly ts.State
   };
   for (const s of stmts) {
     if (ts.isFunctionDeclaration(s) && s.body) out.functions.push(s);
+    else if (isAmbient(s)) continue;
     else if (ts.isVariableStatement(s) && !(s.declarationList.flags & ts.NodeFlags.BlockScoped)) for (const d of s.declarationList.declarations) varNames(d.name);
     else if (ts.isClassDeclaration(s) && s.name) out.classes.push(s.name.text);
     if (ts.isBlock(s) || ts.isIfStatement(s) || ts.isIterationStatement(s, false) || ts.isTryStatement(s) || ts.isSwitchStatement(s) || ts.isLabeledStatement(s))
@@ -188,6 +189,11 @@ export function hoistingOf(stmts: ts.NodeArray<ts.Statement> | readonly ts.State
   }
   hoistCache.set(stmts, out);
   return out;
+}
+
+/** `declare const tf: ...`, `declare class X`: types only, nothing runs or is bound (a global stays visible). */
+export function isAmbient(s: ts.Statement): boolean {
+  return ts.canHaveModifiers(s) && !!ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
 }
 
 /** Whether a block declares anything of its own (let, const, class, function): only then does it need a scope. */

@@ -41,7 +41,8 @@ export const reshapeSpec: LayerSpec<ReshapeConfig> = {
     const target = v.map((d) => {
       if (isUnknown(d)) return null;
       if (d === null || (isInt(d) && d < 0)) return 'infer' as const; // Reshape.isUnknown: dim < 0 || dim == null
-      if (!isInt(d) || d === 0) a.fail(`every entry of 'targetShape' must be a positive integer or -1, got ${show(v)}.`);
+      // 0 is accepted (tfjs builds it): reshaping an empty tensor (after a window one too big) to [0].
+      if (!isInt(d)) a.fail(`every entry of 'targetShape' must be a non-negative integer or -1, got ${show(v)}.`);
       return d;
     });
     if (target.filter((d) => d === 'infer').length > 1) {

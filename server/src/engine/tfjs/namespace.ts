@@ -7,6 +7,7 @@ import { Unknown } from '../unknown';
 import type { Interp } from '../interp/api';
 import { HostObject, NativeFunction, type Value } from '../interp/values';
 import type { TfSession } from './session';
+import { TFJS_LAYERS_KEYS } from './layers_keys';
 
 export const TFJS_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-layers'];
 
@@ -29,6 +30,7 @@ class LayersNamespace extends HostObject {
       if (key === 'inputLayer') f = new NativeFunction('tf.layers.inputLayer', (_i2, _t, args, call) => this.session.createInputLayer(args, call));
       // tf.layers.input is tfjs's alias of tf.input (exported from the layers namespace too).
       else if (key === 'input') f = new NativeFunction('tf.layers.input', (_i2, _t, args, call) => this.session.createInput(args, call));
+      else if (!TFJS_LAYERS_KEYS.has(key)) f = new NativeFunction(`tf.layers.${key}`, (_i2, _t, _args, call) => this.session.notAFunction(`tf.layers.${key}`, call));
       else f = new NativeFunction(`tf.layers.${key}`, (_i2, _t, args, call) => this.session.createLayer(key, args, call));
       this.cache.set(key, f);
     }
