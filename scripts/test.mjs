@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** A cap on each test (node's --test-timeout): a hang fails with its name instead of stalling the run (an LSP test once waited forever). Ten minutes: the slowest test takes about one on a loaded 2-core machine. */
+const TEST_TIMEOUT_MS = 600_000;
+
 const suites = ['unit', 'fixtures', 'realworld', 'fuzz', 'lsp', 'webview', 'runtime'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : suites;
 
@@ -24,7 +27,7 @@ for (const suite of wanted) {
   const files = testFiles(join('test', suite));
   if (!files.length) continue;
   console.log(`\n=== ${suite} (${files.length} files)`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);
