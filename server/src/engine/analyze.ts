@@ -117,23 +117,25 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
 
   // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
   // package gets it (its own `tf`, if it declares one, still wins).
+  // Where this file declares each name: built at most once, and only when a check needs it.
+  let declared: Map<string, ts.Node[]> | undefined;
+  const scopes = () => (declared ??= declarationScopes(recovered.sourceFile));
   if (!TFJS_IMPORT.test(text)) {
     interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
     // In TypeScript a global `tf` must be declared somewhere; when this file neither imports nor
     // declares it, running it throws unless a <script> tag defines it (and the project declares it).
     const use = /\.tsx?$/.test(file) ? firstTfUse(recovered.sourceFile) : undefined;
-    if (use && !declarationScopes(recovered.sourceFile).has('tf'))
+    if (use && !scopes().has('tf'))
       interp.report({ loc: { file, start: use.getStart(recovered.sourceFile), end: use.end }, severity: 'warning', code: 'undeclared-name',
         message: "'tf' is neither imported nor declared in this file: running it throws ReferenceError: tf is not defined, unless a <script> tag defines it (then say so: declare const tf: typeof import('@tensorflow/tfjs')). ConvLens reads it as that page's global tf." });
   }
   // A name read on a path that runs, declared in no scope around it and no global: running it throws
   // ReferenceError. A warning, not an error: a page may define globals in another <script> (a
   // plain script file: only a note), and a project may declare them in a .d.ts ConvLens does not read.
-  let declared: Map<string, ts.Node[]> | undefined;
   const isModule = isModuleText(text) || /\.tsx?$/.test(file);
   interp.onUndeclared((id, rec) => {
     if (rec.path !== file || GLOBAL_NAMES.has(id.text)) return;
-    if (isDeclaredAt(id, (declared ??= declarationScopes(rec.sourceFile)))) return;
+    if (isDeclaredAt(id, scopes())) return;
     interp.report({ loc: interp.locOf(id), severity: isModule ? 'warning' : 'information', code: isModule ? 'undeclared-name' : 'unknown-value',
       message: `'${id.text}' is declared in no scope around it and is no JavaScript, browser or Node global: running this throws ReferenceError: ${id.text} is not defined${isModule ? ' (if another script defines it, declare it here: declare const ' + id.text + ': …)' : ''}` });
   });
