@@ -218,7 +218,8 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
   }
   const out = new Map<ModelValue, { name: string; loc: Loc }>();
   const used = new Map<string, number>();
-  const seen = new Map<string, string[]>();
+  // Fingerprints are computed only when a name is met twice (they cost a string per layer).
+  const seen = new Map<string, { models: ModelValue[]; fps?: string[] }>();
   // A model made by a helper and used as a layer of another model is still a model of its own.
   for (const m of models) {
     const fn = m.returnedBy && m.returnedBy.name !== ANONYMOUS ? m.returnedBy : undefined;
@@ -237,10 +238,14 @@ function nameModels(models: ModelValue[], main: ModuleRecord): Map<ModelValue, {
     // Variants of one builder share its name; the variant field tells them apart. The same model
     // reached twice (a builder run on its own and through a handler that calls it) is reported once.
     const key = base + (m.variant ? ` [${m.variant.label}]` : '');
-    const fp = fingerprint(m);
     const same = seen.get(key);
-    if (same?.includes(fp)) continue;
-    seen.set(key, [...(same ?? []), fp]);
+    if (same) {
+      const fp = fingerprint(m);
+      same.fps ??= same.models.map(fingerprint);
+      if (same.fps.includes(fp)) continue;
+      same.models.push(m);
+      same.fps.push(fp);
+    } else seen.set(key, { models: [m] });
     const k = (used.get(key) ?? 0) + 1;
     used.set(key, k);
     if (k > 1) base = byVar.has(m) && fn ? `${fn.name} (${byVar.get(m)})` : `${base}#${k}`;

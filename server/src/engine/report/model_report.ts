@@ -225,8 +225,11 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
   const stops = ancestors(mv.frame);
   const gnodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const groups = new Map<number, GraphGroup & { frame: Frame }>();
+  const groups = new Map<number, GraphGroup>();
+  const frameOf = new Map<GraphGroup, Frame>();
   const inModel = new Set(nodes);
+  // Nodes come in creation order, so a layer's first node in the model is the first one met here.
+  const seenLayers = new Set<LayerValue>();
   const groupOf = (f: Frame | undefined): string | undefined => {
     // The innermost frame below the model's builder that was entered through a call.
     for (; f && !stops.has(f); f = f.parent) if (f.callLoc) return ensureGroup(f);
@@ -240,13 +243,15 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       parentId = ensureGroup(p);
       break;
     }
-    const g = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0, frame: f };
+    const g: GraphGroup = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
     groups.set(f.id, g);
+    frameOf.set(g, f);
     return g.id;
   };
   for (const n of nodes) {
     const idx = indexOf.get(n.layer);
-    const first = n.layer.nodes.find((x) => inModel.has(x)) === n;
+    const first = !seenLayers.has(n.layer);
+    seenLayers.add(n.layer);
     const g: GraphNode = {
       id: `n${n.id}`,
       layerIndex: idx ?? null,
@@ -324,10 +329,11 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     const last = lastNode.get(g.id);
     if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
   }
-  const details = groupDetails([...byId.values()].map((g) => g.frame));
-  const groupList = [...byId.values()].map(({ frame, ...g }) => {
-    const detail = details.get(frame);
-    return detail ? { ...g, detail } : g;
-  });
+  const groupList = [...byId.values()];
+  const details = groupDetails(groupList.map((g) => frameOf.get(g)!));
+  for (const g of groupList) {
+    const detail = details.get(frameOf.get(g)!);
+    if (detail) g.detail = detail;
+  }
   return { model, nodes: gnodes, edges, groups: groupList };
 }
