@@ -268,3 +268,39 @@ export function emptyReshape() {
   assert.ok(bare.models[0]!.report.totalParams !== null);
   assert.equal(bare.models[0]!.report.totalParams, declared.models[0]!.report.totalParams, 'the same model either way');
 });
+
+test('a method no tfjs layer or model has (a factory chained on a layer, a misspelt model method): a warning that running throws; real members and names the code set are no warning', async () => {
+  const src = `
+export function chained() {
+  const m = tf.sequential();
+  m.add((tf.layers.dense({ units: 4, inputShape: [8] }) as unknown as { dense: (c: object) => tf.layers.Layer }).dense({ units: 3 }));
+  return m;
+}
+export function misspelt() {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 4, inputShape: [8] }));
+  (m as unknown as { addLayer: (l: tf.layers.Layer) => void }).addLayer(tf.layers.dense({ units: 1 }));
+  return m;
+}
+export function fine() {
+  const m = tf.sequential();
+  const d = tf.layers.dense({ units: 4, inputShape: [8] });
+  (d as unknown as { helper: () => number }).helper = () => 1;
+  (d as unknown as { helper: () => number }).helper();
+  m.add(d);
+  m.add(tf.layers.dense({ units: 2 }));
+  d.getWeights();
+  m.getLayer(undefined, 0).countParams();
+  m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  (m as unknown as { fooBar?: () => void }).fooBar?.();
+  return m;
+}`;
+  const r = analyze(src);
+  const warned = r.diagnostics.filter((d) => d.code === 'runtime-error');
+  assert.deepEqual(warned.map((d) => d.message.split(':')[0]), ['layer.dense does not exist in tfjs 4.22', 'model.addLayer does not exist in tfjs 4.22'], JSON.stringify(r.diagnostics));
+  assert.match(String(await inTfjs(src, 'chained')), /dense is not a function/);
+  assert.match(String(await inTfjs(src, 'misspelt')), /addLayer is not a function/);
+  const built = await inTfjs(src, 'fine');
+  assert.ok(typeof built === 'object', String(built));
+  assert.deepEqual(statedMismatches(r.models.find((m) => m.report.name === 'fine')!.report, built), []);
+});

@@ -9,6 +9,8 @@
  * LayerError. The two documented exceptions are listed in `deliberate` and `lenient` below.
  */
 import { TFJS_LAYERS_KEYS } from '../../server/src/engine/tfjs/layers_keys';
+import { TFJS_LAYER_MEMBERS, TFJS_MODEL_MEMBERS } from '../../server/src/engine/tfjs/member_names';
+import { tfjsMemberNames } from '../helpers/tfjs_members';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -185,6 +187,11 @@ test('catalogue covers every tf.layers factory it claims, and the generator cove
   for (const f of Object.keys(GENERATORS)) assert.ok(findLayerSpec(f), `no spec for ${f}`);
   // The engine's list of what tf.layers has (a call of anything else is a runtime-error warning).
   assert.deepEqual([...TFJS_LAYERS_KEYS].sort(), [...exported].sort());
+  // The engine's lists of what a layer and a model have (calling anything else is a runtime-error
+  // warning); rerun scripts/gen-member-names.ts when tfjs changes.
+  const members = tfjsMemberNames();
+  assert.deepEqual([...TFJS_LAYER_MEMBERS].sort(), members.layer);
+  assert.deepEqual([...TFJS_MODEL_MEMBERS].sort(), members.model);
 });
 
 test('catalogue agrees with @tensorflow/tfjs on generated layers', async () => {

@@ -143,6 +143,13 @@ export abstract class HostObject {
     return false;
   }
   abstract getProperty(interp: Interp, key: string, node: ts.Node): Value;
+  /**
+   * True when getProperty knows every member this object has in the library (tfjs layers and
+   * models): then an undefined property is truly absent, and calling it throws TypeError.
+   */
+  get exactMembers(): boolean {
+    return false;
+  }
   setProperty(_interp: Interp, _key: string, _value: Value): void {
     /* most host objects are read-only; writes are ignored like on a frozen object */
   }

@@ -16,6 +16,7 @@ import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Sh
 import type { EngineDiagnostic, Loc } from '../source';
 import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
 import { modelLayerSpec } from './nested_model';
+import { TFJS_LAYER_MEMBERS, TFJS_MODEL_MEMBERS } from './member_names';
 
 export class TfSession {
   private nextLayerId = 1;
@@ -477,6 +478,8 @@ export class TfSession {
       case 'trainable':
         return layer.trainableSet ?? (layer.model ? layer.model.trainableSet ?? true : layer.rawConfig.trainable !== false);
       default:
+        // A name no tfjs layer has is absent (evalCall warns when it is called).
+        if (layer.exactMembers && !(layer.model ? TFJS_MODEL_MEMBERS : TFJS_LAYER_MEMBERS).has(key) && !layer.expando?.has(key)) return undefined;
         return new Unknown(`layer.${key} is not modelled`);
     }
   }
@@ -563,6 +566,7 @@ export class TfSession {
       case 'trainable':
         return model.trainableSet ?? true;
       default:
+        if (!TFJS_MODEL_MEMBERS.has(key) && !model.expando?.has(key)) return undefined;
         // fit / predict / evaluate / save ...: run-time only.
         return fnv(key, () => new Unknown(`model.${key}() runs the model; it is not analysed statically`));
     }

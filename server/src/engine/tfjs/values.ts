@@ -73,10 +73,18 @@ export class LayerValue extends HostObject {
     super();
   }
 
+  /** Names user code wrote on this object (ignored, but no longer absent). */
+  expando: Set<string> | undefined;
+
   getProperty(interp: Interp, key: string, node: ts.Node): Value {
     return this.session.layerProperty(this, key, node, interp);
   }
+  /** A catalogued layer or a model used as a layer; not a layer the analysis cannot see. */
+  override get exactMembers(): boolean {
+    return !this.opaque && (!!this.spec || !!this.model);
+  }
   override setProperty(_interp: Interp, key: string, value: Value): void {
+    (this.expando ??= new Set()).add(key);
     if (key === 'trainable' && typeof value === 'boolean') this.trainableSet = value;
   }
 }
@@ -120,6 +128,8 @@ export class ModelValue extends HostObject {
   variant: ModelVariant | undefined;
   /** The variable (or field) it was first stored in. */
   varName: string | undefined;
+  /** Names user code wrote on this object (ignored, but no longer absent). */
+  expando: Set<string> | undefined;
   /** The entry point (a builder the engine ran on its own) whose run made it. */
   entry: object | undefined;
   /** The interpreter's host-op count when a layer was last added (loops of unknown length mark what they changed). */
@@ -150,7 +160,11 @@ export class ModelValue extends HostObject {
   override bound(name: string): void {
     this.varName ??= name;
   }
+  override get exactMembers(): boolean {
+    return true;
+  }
   override setProperty(_interp: Interp, key: string, value: Value): void {
+    (this.expando ??= new Set()).add(key);
     if (key === 'trainable' && typeof value === 'boolean') this.session.setModelTrainable(this, value);
   }
 }
