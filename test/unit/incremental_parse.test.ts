@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { parseSource } from '../../server/src/engine/syntax/parse';
 import { reparse } from '../../server/src/engine/syntax/recover';
+import { duplicateDeclarations } from '../../server/src/engine/syntax/early_errors';
 import { analyzeSource, ParseMemory } from '../../server/src/engine';
 import { mulberry32 } from '../helpers/prng';
 
@@ -60,4 +61,58 @@ test('analyses that keep a ParseMemory (as the language server does) report what
     const fresh = analyzeSource(text, file);
     assert.deepEqual(JSON.parse(JSON.stringify(kept.report)), JSON.parse(JSON.stringify(fresh.report)), `edit ${i}`);
   }
+});
+
+test('a duplicate declaration is found after any edit sequence, though statements an edit did not touch are not walked again', () => {
+  const memory = new ParseMemory();
+  const file = '/virtual/dup.ts';
+  const head = "import * as tf from '@tensorflow/tfjs';\nconst W = 4;\n";
+  const a = 'export function a() {\n  const s = tf.sequential();\n  s.add(tf.layers.dense({ units: W, inputShape: [3] }));\n  return s;\n}\n';
+  const b = (dup: boolean) => `export function b() {\n  const x = 1;\n  ${dup ? 'const x = 2;\n  ' : ''}if (x) { const y = () => { let q = 1; ${dup ? 'let q = 2; ' : ''}return q; }; y(); }\n  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [x] })] });\n}\n`;
+  const steps: [string, number][] = [
+    [head + a + b(false), 0],
+    [head + a + b(true), 2], // the edit adds both duplicates
+    [head.replace('W = 4', 'W = 5') + a + b(true), 2], // an edit elsewhere: b is reused, still reported
+    [head.replace('W = 4', 'W = 6') + a + b(false), 0],
+    [head.replace('W = 4', 'W = 7') + a + b(false), 0],
+    [head.replace('W = 4', 'W = 7') + a.replace('units: W', 'units: W + 1') + b(true), 2],
+  ];
+  for (const [i, [text, want]] of steps.entries()) {
+    const kept = analyzeSource(text, file, undefined, { parses: memory }).diagnostics.filter((d) => d.code === 'syntax-error');
+    const fresh = analyzeSource(text, file).diagnostics.filter((d) => d.code === 'syntax-error');
+    assert.equal(fresh.length, want, `step ${i}: ${JSON.stringify(fresh)}`);
+    assert.deepEqual(kept, fresh, `step ${i}`);
+  }
+});
+
+test('the duplicate-declaration check skips only subtrees that declare nothing lexically: the same findings as a walk of every node', () => {
+  const rnd = mulberry32(99);
+  const dir = resolve(__dirname, '../realworld/fixtures');
+  const files = [...FILES, ...readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f)).map((f) => join(dir, f))];
+  const all = (sf: ts.SourceFile) => {
+    // Without the parser's flags the check walks every node.
+    const strip = (n: ts.Node) => {
+      (n as { transformFlags?: number }).transformFlags = undefined;
+      ts.forEachChild(n, strip);
+    };
+    strip(sf);
+    return duplicateDeclarations(sf);
+  };
+  let found = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    // Duplicates put at the start of random blocks (a function body, a loop, an arrow's body, a class method).
+    const opens = [...text.matchAll(/\{\n/g)].map((m) => m.index! + 2);
+    for (let k = 0; k < 4 && opens.length; k++) {
+      const at = opens[Math.floor(rnd() * opens.length)]!;
+      const kind = ['let', 'const', 'var', 'class'][Math.floor(rnd() * 4)]!;
+      const decl = (v: number) => (kind === 'class' ? `class Dup${v % 1} {}\n` : `${kind} dup = ${v};\n`);
+      const second = rnd() < 0.5 ? decl(2) : 'var dup = 3;\n';
+      const next = text.slice(0, at) + decl(1) + second + text.slice(at);
+      const want = all(parseSource(next, file));
+      assert.deepEqual(duplicateDeclarations(parseSource(next, file)), want, `${file}: at ${at}`);
+      found += want.length;
+    }
+  }
+  assert.ok(found > 20, `only ${found} duplicates found: the check above would prove little`);
 });

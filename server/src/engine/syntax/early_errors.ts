@@ -14,6 +14,32 @@ export interface EarlyError {
   first: { start: number; end: number };
 }
 
+/**
+ * Statements whose scopes (the blocks and functions inside them) hold no duplicate. A statement
+ * node an edit did not touch is the same object in the re-parsed tree (ts.updateSourceFile reuses
+ * it), so an edit re-checks only what it changed: walking every node took as long as the
+ * incremental re-parse itself (10 of 22 ms for a 1,000-layer file).
+ */
+const clean = new WeakSet<ts.Node>();
+const STATEMENT_KINDS = new Set([
+  ts.SyntaxKind.VariableStatement, ts.SyntaxKind.ExpressionStatement, ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.IfStatement,
+  ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.WhileStatement,
+  ts.SyntaxKind.DoStatement, ts.SyntaxKind.Block, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration,
+  ts.SyntaxKind.ExportAssignment, ts.SyntaxKind.SwitchStatement, ts.SyntaxKind.TryStatement, ts.SyntaxKind.ThrowStatement,
+]);
+
+/**
+ * TypeScript's parser records on every node what its subtree contains (`transformFlags`, internal
+ * API, read defensively): a subtree with no let/const and no ES2015 syntax (a class, an arrow, ...)
+ * declares nothing lexically, so it holds no duplicate. Most of a model file is such calls.
+ */
+const TF = (ts as unknown as { TransformFlags?: Record<string, number> }).TransformFlags;
+const LEXICAL_OR_ES2015 = (TF?.ContainsBlockScopedBinding ?? 0) | (TF?.ContainsES2015 ?? 0);
+function mayDeclareLexically(n: ts.Node): boolean {
+  const flags = (n as { transformFlags?: number }).transformFlags;
+  return !TF?.ContainsBlockScopedBinding || !TF.ContainsES2015 || typeof flags !== 'number' || (flags & LEXICAL_OR_ES2015) !== 0;
+}
+
 /** Duplicate lexical declarations, scope by scope (the statement lists of blocks, bodies, the file, case blocks). */
 export function duplicateDeclarations(sf: ts.SourceFile): EarlyError[] {
   const out: EarlyError[] = [];
@@ -45,6 +71,12 @@ export function duplicateDeclarations(sf: ts.SourceFile): EarlyError[] {
   // when the function is reached, and not again as a plain block.
   const bodies = new Set<ts.Node>();
   const visit = (n: ts.Node): void => {
+    if (clean.has(n) || !mayDeclareLexically(n)) return;
+    const found = out.length;
+    visitNode(n);
+    if (out.length === found && STATEMENT_KINDS.has(n.kind)) clean.add(n);
+  };
+  const visitNode = (n: ts.Node): void => {
     if (ts.isSourceFile(n) || ts.isModuleBlock(n)) check(n.statements);
     else if (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && ts.isBlock((n as ts.FunctionLikeDeclaration).body!)) {
       const body = (n as ts.FunctionLikeDeclaration).body as ts.Block;
