@@ -24,7 +24,7 @@ import { URI } from './uri';
 import type { Diagnostic } from '../engine';
 import { AnalysisFailed, AnalysisService } from './analysis_service';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings } from './settings';
-import type { Query } from './thread_messages';
+import type { AnalyzeSummary, Query } from './thread_messages';
 import { ModelGraphRequest, ProfileRequest, SavedAdviceRequest, SavedModelRequest, SavedTypeScriptRequest, type GraphAnswer, type ModelRequestParams, type SavedModelAnswer, type SavedModelParams, type SavedVersionParams } from '../../../protocol/lsp';
 import type { Report } from '../engine';
 import type { Hint } from '../ide/hints';
@@ -34,6 +34,8 @@ import type { Symbol as IdeSymbol } from '../ide/symbols';
 import type { Action } from '../ide/actions';
 
 const LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+/** How long a document must stay unedited before its design advice is computed (see publish()). */
+const ADVICE_IDLE_MS = 500;
 
 export function startServer(workerFile: string): Connection {
   const connection = createConnection(ProposedFeatures.all);
@@ -163,6 +165,7 @@ export function startServer(workerFile: string): Connection {
 
   // ---- diagnostics: debounced after edits, published for the version they describe
   const timers = new Map<string, NodeJS.Timeout>();
+  const lastChange = new Map<string, number>();
   function schedule(uri: string, delay = settings.analysis.debounceMs): void {
     clearTimeout(timers.get(uri));
     // A failure here must never escape into the timer (an unhandled rejection ends the server).
@@ -176,8 +179,9 @@ export function startServer(workerFile: string): Connection {
     const version = a.doc.version;
     const current = () => documents.get(uri)?.version === version;
     let engine: Diagnostic[];
+    let summary: AnalyzeSummary;
     try {
-      const summary = await a.summary;
+      summary = await a.summary;
       if (!current()) return;
       engine = settings.diagnostics.enabled ? summary.diagnostics : [];
       connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics(engine, settings, uri) });
@@ -187,6 +191,13 @@ export function startServer(workerFile: string): Connection {
       return;
     }
     if (!settings.advice.enabled || !settings.diagnostics.enabled) return;
+    // Design advice re-analyses the file once per fix: it waits until the user has stopped typing
+    // (ADVICE_IDLE_MS, or twice the analysis time for a big file), so it does not hold the worker
+    // when the next keystroke's hints are wanted: cancelling it mid-way still cost up to a
+    // re-analysis's report (back-to-back edits of a 5,000-layer file: p50 519 ms with advice, 222 without).
+    const idle = Math.max(ADVICE_IDLE_MS, 2 * summary.ms) - (Date.now() - (lastChange.get(uri) ?? 0));
+    if (idle > 0) await new Promise((r) => setTimeout(r, idle));
+    if (!current()) return;
     try {
       const advice = await service.advise(uri, version, { gapHeadMinParams: settings.advice.gapHeadMinParams });
       if (current()) connection.sendDiagnostics({ uri, version, diagnostics: toLspDiagnostics([...engine, ...advice], settings, uri) });
@@ -200,6 +211,7 @@ export function startServer(workerFile: string): Connection {
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));
   documents.onDidChangeContent((e) => {
+    lastChange.set(e.document.uri, Date.now());
     schedule(e.document.uri);
     // Documents that import this one are stale now.
     const stale = service.invalidateDependents(pathOf(e.document.uri), e.document.uri);
@@ -207,6 +219,7 @@ export function startServer(workerFile: string): Connection {
     if (stale.length) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
   documents.onDidClose((e) => {
+    lastChange.delete(e.document.uri);
     service.forget(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
