@@ -59,3 +59,29 @@ describe('convlens starts at once', () => {
     assert.equal(corrupt.status, 0);
   });
 });
+
+describe('profile and lint answer on the main thread, as the 64 MB thread would', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const both = (args: string[]) => [cli(args), cli(args, { CONVLENS_CLI_THREAD: '1' })] as const;
+
+  test('the same output and exit status on models, broken files and several files at once', () => {
+    const broken = readdirSync(join(ROOT, 'test/fixtures/broken')).filter((f) => f.endsWith('.ts')).slice(0, 6).map((f) => `test/fixtures/broken/${f}`);
+    for (const args of [['profile', 'examples/vgg16.ts', '--json'], ['profile', 'test/fixtures/models/densenet121.ts'], ['lint', ...broken], ['lint', '--json', ...broken]]) {
+      const [main, thread] = both(args);
+      assert.equal(main.stdout, thread.stdout, args.join(' '));
+      assert.equal(main.stderr, thread.stderr, args.join(' '));
+      assert.equal(main.status, thread.status, args.join(' '));
+    }
+  });
+
+  test('a file nested too deeply for the main thread is answered by the thread (the stack overflow is not the answer)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convlens-deep-'));
+    const file = join(dir, 'deep.ts');
+    writeFileSync(file, `import * as tf from '@tensorflow/tfjs';\nconst a = ${'('.repeat(3000)}1${')'.repeat(3000)};\nexport function build() {\n  const m = tf.sequential();\n  m.add(tf.layers.dense({ units: 2, inputShape: [a] }));\n  return m;\n}\n`);
+    const [main, thread] = both(['profile', file, '--json']);
+    assert.equal(main.status, 0, main.stderr);
+    assert.equal(main.stdout, thread.stdout);
+    const report = JSON.parse(main.stdout) as { models: { totalParams: number | null }[] };
+    assert.equal(report.models[0]?.totalParams, 4, 'the builder after the deep line is analysed in full');
+  });
+});

@@ -4,3 +4,5 @@
  */
 export { profileCommand } from './profile';
 export { lintCommand } from './lint';
+/** Whether this thread's stack was too small somewhere (main.ts then runs the command again on a big one). */
+export { stackOverflowsSeen } from '../engine';

@@ -11,6 +11,7 @@
  * through a compile cache.
  */
 import { statSync } from 'node:fs';
+import { format } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from './args';
 import { enableCompileCache } from './compile_cache';
@@ -98,10 +99,49 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 /**
  * The analysis recurses as deep as the code nests (a file of 1,000 nested brackets is legal
- * TypeScript): the commands run in a thread with a 64 MB stack instead of the main thread's ~1 MB.
- * `check` stays on the main thread: it analyses nothing, and it must see Ctrl-C to stop its worker.
+ * TypeScript): where the main thread's ~1 MB stack is not enough, the command runs again in a thread
+ * with a 64 MB stack. `profile` and `lint` try the main thread first, their output held back: a
+ * thread's start-up cost ~80-100 ms of CPU, a third of a small file's whole run; the engine counts
+ * every stack overflow it absorbed (engine/stack_overflow.ts), and one means the answer depended
+ * on the stack size, so the held-back output is dropped and the thread answers instead. `view`
+ * always uses the thread (it writes a file as it goes); `check` stays on the main thread: it
+ * analyses nothing, and it must see Ctrl-C to stop its worker.
  */
 const STACK_MB = 64;
+
+function inThread(argv: string[]): void {
+  const w = new Worker(__filename, { argv, workerData: { convlensCli: true }, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
+  let code = 2;
+  w.on('message', (m: { code: number }) => (code = m.code));
+  w.on('error', crashed);
+  w.on('exit', () => {
+    if (process.exitCode === undefined) finish(code);
+  });
+}
+
+/** Runs profile/lint here with its output held back; on a stack overflow, in the 64 MB thread instead. */
+async function mainThreadFirst(argv: string[]): Promise<void> {
+  const held: [err: boolean, text: string][] = [];
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => void held.push([false, format(...a)]);
+  console.error = (...a: unknown[]) => void held.push([true, format(...a)]);
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (e) {
+    console.log = log;
+    console.error = error;
+    // An overflow no one absorbed: the thread gets the same chance as one absorbed below.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return inThread(argv);
+    throw e;
+  }
+  console.log = log;
+  console.error = error;
+  const commands = require('./analysis_commands') as typeof import('./analysis_commands');
+  if (commands.stackOverflowsSeen() > 0) return inThread(argv);
+  for (const [err, text] of held) (err ? process.stderr : process.stdout).write(`${text}\n`);
+  finish(code);
+}
 
 function finish(code: number): void {
   process.exitCode = code;
@@ -127,13 +167,6 @@ if (!isMainThread && (workerData as { convlensCli?: boolean } | undefined)?.conv
   // --help, --version and check need no deep stack: answered here, without a thread's start-up.
   if (command !== 'profile' && command !== 'lint' && command !== 'view') void main(argv).then(finish, crashed);
   else if (flags.has('help') || flags.has('version')) void main(argv).then(finish, crashed);
-  else {
-    const w = new Worker(__filename, { argv, workerData: { convlensCli: true }, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
-    let code = 2;
-    w.on('message', (m: { code: number }) => (code = m.code));
-    w.on('error', crashed);
-    w.on('exit', () => {
-      if (process.exitCode === undefined) finish(code);
-    });
-  }
+  else if (command === 'view' || process.env.CONVLENS_CLI_THREAD) inThread(argv);
+  else void mainThreadFirst(argv).catch(crashed);
 }

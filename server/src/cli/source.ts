@@ -5,7 +5,7 @@
  * Keras JSON, .keras, .h5) goes to analyzeSavedModel instead, read by random access.
  */
 import { dirname, resolve } from 'node:path';
-import { analyzeSource, type AnalysisResult } from '../engine';
+import { analyzeSource, noteStackOverflow, type AnalysisResult } from '../engine';
 import { analyzeSavedModel } from '../engine/analyze_saved';
 import { isRefusal, readConfined } from '../host/confine';
 import { diskHostFor } from '../host/disk_host';
@@ -40,7 +40,7 @@ export function analyzeFile(file: string, flags: Map<string, string | true>, adv
     });
     return { ok: true, result, empty: !src.text.trim() };
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message))
+    if (noteStackOverflow(e))
       return { ok: false, message: `cannot analyse ${file}: it nests brackets, calls or objects more deeply than ConvLens can follow` };
     return { ok: false, message: `internal error while analysing ${file} (a bug in ConvLens, please report it): ${(e as Error).message}` };
   }

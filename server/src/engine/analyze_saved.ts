@@ -20,6 +20,7 @@ import { checkManifestWeights, checkShardSizes, readManifest, type ShardGroup } 
 import { readSavedFile, type SavedFile, type SavedFormat } from './saved/read';
 import type { RandomAccess } from './saved/zip';
 import { generateTypeScript } from './saved/typescript';
+import { noteStackOverflow } from './stack_overflow';
 
 export { MAX_TOPOLOGY_BYTES, type SavedFormat } from './saved/read';
 export { checkShardSizes, type ShardGroup } from './saved/manifest';
@@ -49,6 +50,7 @@ export function analyzeSavedModel(data: Uint8Array | string | RandomAccess, file
     saved = readSavedFile(data, file);
   } catch (e) {
     if (!(e instanceof SavedModelError) && !(e instanceof RangeError)) throw e;
+    noteStackOverflow(e);
     const message = e instanceof SavedModelError ? e.message : 'the file nests too deeply to be a model';
     const text = typeof data === 'string' ? data : undefined;
     const range = e instanceof SavedModelError && e.at >= 0 && text ? rangeAt(text, e.at) : ORIGIN;
@@ -58,6 +60,7 @@ export function analyzeSavedModel(data: Uint8Array | string | RandomAccess, file
     return analyzeRead(saved, file, options);
   } catch (e) {
     if (!(e instanceof SavedModelError) && !(e instanceof RangeError)) throw e;
+    noteStackOverflow(e);
     return failed(file, e instanceof SavedModelError ? e.message : 'the model nests too deeply', ORIGIN, saved);
   }
 }

@@ -4,6 +4,7 @@
  */
 export { analyzeSource } from './analyze';
 export { ParseMemory } from './syntax/parse_memory';
+export { noteStackOverflow, stackOverflowsSeen } from './stack_overflow';
 export type { AnalysisResult, AnalyzedModel, AnalysisOptions } from './analyze';
 export type { AnalysisHost } from './interp/modules';
 export type { BudgetLimits } from './interp/budget';

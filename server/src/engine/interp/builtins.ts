@@ -23,6 +23,7 @@ import {
   toStr,
   truthy,
 } from './values';
+import { noteStackOverflow } from '../stack_overflow';
 
 const fn = (name: string, impl: NativeImpl, construct?: NativeImpl) => new NativeFunction(name, impl, construct);
 
@@ -196,14 +197,16 @@ export function makeGlobals(): Scope {
     stringify: fn('JSON.stringify', (_i, _t, [v]) => {
       try {
         return JSON.stringify(toPlain(v), (_k, x) => (isUnknown(x) ? null : x));
-      } catch {
+      } catch (e) {
+        noteStackOverflow(e);
         return new Unknown('JSON.stringify of a complex value');
       }
     }),
     parse: fn('JSON.parse', (_i, _t, [v]) => {
       try {
         return typeof v === 'string' ? fromPlain(JSON.parse(v)) : new Unknown('JSON.parse of an unknown string');
-      } catch {
+      } catch (e) {
+        noteStackOverflow(e);
         return new Unknown('invalid JSON');
       }
     }),

@@ -24,6 +24,7 @@ import { collectExports } from './module_loader';
 import { exec, hoist } from './statements';
 import { evalExpr } from './expressions';
 import { callFunction, construct } from './functions';
+import { noteStackOverflow } from '../stack_overflow';
 
 export { Frame } from './frame';
 export { UserThrow } from './completion';
@@ -291,7 +292,7 @@ export class Interpreter implements InterpDriver {
       this.reportAt(at, rec, 'information', 'user-throw', `analysis stopped here: the code throws (${msg})`);
       return { kind: 'threw', value: e.value };
     }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    if (noteStackOverflow(e)) {
       this.reportAt(at, rec, 'warning', 'analysis-budget', 'analysis stopped: the code nests too deeply to analyse');
       return { kind: 'budget' };
     }

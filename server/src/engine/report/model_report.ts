@@ -10,6 +10,7 @@ import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
 import { groupDetails, groupLabel } from './group_names';
+import { noteStackOverflow } from '../stack_overflow';
 
 /** Converts engine locations into line/character ranges of whichever file holds them. */
 export interface Placer {
@@ -150,7 +151,8 @@ export function describe(layer: LayerValue): string {
   if (layer.spec?.describe && !layer.configError) {
     try {
       return layer.spec.describe(layer.config as never);
-    } catch {
+    } catch (e) {
+      noteStackOverflow(e);
       /* fall through to the class name */
     }
   }

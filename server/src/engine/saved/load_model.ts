@@ -11,6 +11,7 @@ import type { TfSession } from '../tfjs/session';
 import { readSavedFile } from './read';
 import { SavedModelError } from './errors';
 import { buildTopology } from './build';
+import { noteStackOverflow } from '../stack_overflow';
 
 export function loadLayersModel(session: TfSession, arg: Value): Value {
   if (isUnknown(arg)) return new Unknown(`tf.loadLayersModel of an unknown path (${arg.reason})`);
@@ -26,6 +27,7 @@ export function loadLayersModel(session: TfSession, arg: Value): Value {
     // not reported as one of this file's models (the models built from it are).
     return session.interp.outsideCalls(() => buildTopology({ session, file: found.path, made: [] }, saved.topology));
   } catch (e) {
+    noteStackOverflow(e);
     if (e instanceof SavedModelError || e instanceof RangeError) return new Unknown(`tf.loadLayersModel('${arg}'): ${e.message}`);
     throw e;
   }

@@ -8,6 +8,7 @@ import { Locator } from './locate';
 import { readModelObject, type SavedTopology } from './topology';
 import { bufferAccess, isZip, type RandomAccess, zipEntry } from './zip';
 import { hdf5ModelConfig } from './hdf5';
+import { noteStackOverflow } from '../stack_overflow';
 
 /** Bigger topologies get a message instead of a parse: no real CNN's topology comes near. */
 export const MAX_TOPOLOGY_BYTES = 50 * 1024 * 1024;
@@ -74,7 +75,7 @@ function parseJson(text: string, what: string): unknown {
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const at = m ? Number(m[1]) : text.length;
-    const why = e instanceof RangeError ? 'it nests too deeply' : (e as Error).message.replace(/^JSON\.parse: /, '');
+    const why = noteStackOverflow(e) || e instanceof RangeError ? 'it nests too deeply' : (e as Error).message.replace(/^JSON\.parse: /, '');
     throw new SavedModelError(`${what} is not valid JSON (${why}${m ? '' : '; the file ends early: truncated?'})`, at);
   }
 }
@@ -113,7 +114,8 @@ function fromArchive(a: RandomAccess): SavedFile {
     const meta = zipEntry(a, 'metadata.json', 1024 * 1024);
     const m = meta ? (JSON.parse(decode(meta)) as unknown) : undefined;
     if (isObj(m) && typeof m.keras_version === 'string') version = m.keras_version;
-  } catch {
+  } catch (e) {
+    noteStackOverflow(e);
     /* metadata is optional */
   }
   return fromText(decode(config), 'keras-archive', version);

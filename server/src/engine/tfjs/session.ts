@@ -17,6 +17,7 @@ import type { EngineDiagnostic, Loc } from '../source';
 import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
 import { modelLayerSpec } from './nested_model';
 import { TFJS_LAYER_MEMBERS, TFJS_MODEL_MEMBERS } from './member_names';
+import { noteStackOverflow } from '../stack_overflow';
 
 export class TfSession {
   private nextLayerId = 1;
@@ -641,7 +642,8 @@ function bestEffort(spec: LayerSpec, config: unknown, shapes: Shape[]): LayerOut
   for (const relax of relaxations) {
     try {
       return spec.apply(config, shapes.map(relax));
-    } catch {
+    } catch (e) {
+      noteStackOverflow(e);
       /* try the next relaxation */
     }
   }

@@ -7,6 +7,7 @@
 import type { WeightSpec } from '../layers/types';
 import type { LayerValue, ModelValue } from './values';
 import { modelLayers } from './session';
+import { noteStackOverflow } from '../stack_overflow';
 
 /** The `trainable` a layer or model was given in code (undefined: never set), at the moment that counts. */
 export type TrainableState = (x: LayerValue | ModelValue) => boolean | undefined;
@@ -58,7 +59,8 @@ export function effectiveWeights(layer: LayerValue, state: TrainableState = live
       const cfg = layer.spec.configure({ ...layer.rawConfig, trainable: true } as never);
       const shapes = layer.nodes[0].inputs.map((t) => t.shape);
       if (shapes.every((s) => s !== null)) return layer.spec.apply(cfg, shapes as never).weights;
-    } catch {
+    } catch (e) {
+      noteStackOverflow(e);
       /* keep the configured flags */
     }
   }
