@@ -15,6 +15,8 @@ import { format } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from './args';
 import { enableCompileCache } from './compile_cache';
+// Node-free and import-free: bundling it into this entry adds a few lines, not the engine.
+import { isStackOverflow } from '../engine/stack_overflow';
 import { say, warn } from './terminal';
 
 const HELP = `convlens — shapes, parameters, MACs and design advice for TensorFlow.js CNNs
@@ -132,7 +134,7 @@ async function mainThreadFirst(argv: string[]): Promise<void> {
     console.log = log;
     console.error = error;
     // An overflow no one absorbed: the thread gets the same chance as one absorbed below.
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return inThread(argv);
+    if (isStackOverflow(e)) return inThread(argv);
     throw e;
   }
   console.log = log;
