@@ -9,7 +9,27 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { Chunk } from './chunks';
 import { SPACING } from './spacing';
-import type { VisibleGraph, VisibleItem } from './visible';
+import type { VisibleEdge, VisibleFrame, VisibleGraph, VisibleItem } from './visible';
+
+/** What every chunk's placement reads from the whole graph: found once per layout, not per chunk. */
+export interface GraphFacts {
+  itemsById: Map<string, VisibleItem>;
+  frameById: Map<string, VisibleFrame>;
+  /** Edges leaving each node. */
+  outCount: Map<string, number>;
+  /** The width of the label on a node's outgoing edges (labels.ts writes one per tensor). */
+  labelWidth: Map<string, number>;
+}
+
+export function graphFacts(v: VisibleGraph, itemsById: Map<string, VisibleItem>): GraphFacts {
+  const outCount = new Map<string, number>();
+  const labelWidth = new Map<string, number>();
+  for (const e of v.edges) {
+    outCount.set(e.source, (outCount.get(e.source) ?? 0) + 1);
+    if (e.label && !labelWidth.has(e.source)) labelWidth.set(e.source, e.labelWidth);
+  }
+  return { itemsById, frameById: new Map(v.frames.map((f) => [f.id, f])), outCount, labelWidth };
+}
 
 /** Where an edge leaves or enters a box beside the column's centre line. */
 const PORT = 14;
@@ -18,14 +38,14 @@ const TURN = 8;
 /** An edge label's offset from its stem (labels.ts). */
 const LABEL_GAP = 5;
 
-export function chainLayout(v: VisibleGraph, c: Chunk, placeholder: string, itemsById: Map<string, VisibleItem>): ElkNode {
+export function chainLayout(c: Chunk, placeholder: string, facts: GraphFacts, chunkEdges: VisibleEdge[]): ElkNode {
+  const { itemsById } = facts;
   const items = c.items.map((id) => itemsById.get(id)!).sort((a, b) => a.order - b.order);
   const entry = c.entry !== undefined ? itemsById.get(c.entry) : undefined;
   const n = items.length;
   const index = new Map<string, number>(items.map((it, i) => [it.id, i]));
   if (entry) index.set(entry.id, -1);
-  const inChunk = new Set(c.frames);
-  const frameById = new Map(v.frames.filter((f) => inChunk.has(f.id)).map((f) => [f.id, f]));
+  const frameById = new Map(c.frames.map((f) => [f, facts.frameById.get(f)!]));
   const parentOf = (id: string | undefined) => (id && frameById.has(id) ? id : undefined);
   /** Frames around item i, outermost first. */
   const framesOf = (it: VisibleItem): string[] => {
@@ -86,10 +106,7 @@ export function chainLayout(v: VisibleGraph, c: Chunk, placeholder: string, item
   for (const [f, [a]] of frameSpan) framesStartingAt[a]!.push(f);
 
   // What stands right of the column at each row: the box, or the label on its stem.
-  const labelWidth = new Map<string, number>();
-  const outs = new Map<string, number>();
-  for (const e of v.edges) outs.set(e.source, (outs.get(e.source) ?? 0) + 1);
-  for (const e of v.edges) if (e.label && !labelWidth.has(e.source)) labelWidth.set(e.source, e.labelWidth);
+  const { labelWidth, outCount: outs } = facts;
   // A single stem carries its label beside it; a fan-out's label sits beside the box.
   const right = items.map((it) => {
     const label = LABEL_GAP + (labelWidth.get(it.id) ?? 0);
@@ -105,7 +122,7 @@ export function chainLayout(v: VisibleGraph, c: Chunk, placeholder: string, item
   const edges: ElkExtendedEdge[] = [];
   const skips: { e: ElkExtendedEdge; s: number; t: number }[] = [];
   const straight = new Set<number>();
-  for (const e of v.edges) {
+  for (const e of chunkEdges) {
     const t = index.get(e.target);
     const s = index.get(e.source);
     if (t === undefined || t < 0 || s === undefined) continue;

@@ -4,10 +4,11 @@
  * Why ELK and not dagre: webview/README.md (measured on DenseNet-121).
  */
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import { chainLayout } from './chain';
+import { chainLayout, graphFacts } from './chain';
 import { CHUNK_TARGET, chunkGraph, type Chunk } from './chunks';
 import { squeezeBands, tightenFrames } from './compact';
 import { runLocal, type ChunkRunner } from './elk_runner';
+import { seriesParallelLayout } from './series_parallel';
 import { placeLabels } from './labels';
 import { SPACING } from './spacing';
 import type { VisibleEdge, VisibleFrame, VisibleGraph, VisibleItem } from './visible';
@@ -75,6 +76,8 @@ export interface LayoutStats {
   chunks: number;
   /** Chunks placed as chains (chain.ts), without ELK. */
   chains: number;
+  /** Chunks placed as series-parallel parts (series_parallel.ts), without ELK. */
+  seriesParallel: number;
   /** ELK chunks found in the cache. */
   cached: number;
   ms: number;
@@ -102,9 +105,12 @@ export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: Chu
   const t0 = now();
   const chunks = chunkGraph(v, chunkTarget, chains);
   const parts = chunkParts(v, chunks);
-  // Chains are placed here at once; ELK lays out the rest (in parallel where the runner can).
-  const keys = chunks.map((c, i) => (c.chain ? undefined : JSON.stringify(elkChunk(c, parts, i))));
-  const outs = keys.map((k, i) => (k === undefined ? chainLayout(v, chunks[i]!, PLACEHOLDER, parts.items) : cache.get(k)));
+  // Chains and series-parallel chunks are placed here at once; ELK lays out the rest (in parallel
+  // where the runner can).
+  const facts = graphFacts(v, parts.items);
+  const placed = chunks.map((c, i) => (c.chain ? chainLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : chains ? seriesParallelLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : undefined));
+  const keys = chunks.map((c, i) => (placed[i] ? undefined : JSON.stringify(elkChunk(c, parts, i))));
+  const outs = keys.map((k, i) => placed[i] ?? cache.get(k!));
   const missing = outs.flatMap((o, i) => (o ? [] : [i]));
   // The top chunks: the fewest holding PREFIX_ITEMS boxes.
   let prefix = 0;
@@ -135,7 +141,7 @@ export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: Chu
   }
   while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
   const geo = assemble(v, chunks, outs as ElkNode[], parts);
-  if (stats) Object.assign(stats, { chunks: chunks.length, chains: chunks.filter((c) => c.chain).length, cached: keys.filter((k) => k !== undefined).length - missing.length, ms: now() - t0 });
+  if (stats) Object.assign(stats, { chunks: chunks.length, chains: chunks.filter((c) => c.chain).length, seriesParallel: placed.filter((p, i) => p && !chunks[i]!.chain).length, cached: keys.filter((k) => k !== undefined).length - missing.length, ms: now() - t0 });
   return geo;
 }
 
