@@ -242,9 +242,12 @@ async function panel(): Promise<void> {
       const tick = () => { const t = performance.now(); window.__gaps.push(t - last); last = t; if (!window.__complete) requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
       new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long = Math.max(window.__long, e.duration); }).observe({ type: 'longtask', buffered: true });
+      // Both looked for until both are seen: the whole drawing can be measured before the first
+      // frame that shows it has set the viewport's transform.
       const look = () => {
-        if (!window.__drawn && !window.__drawnSeen && document.querySelector('.cl-graph g.viewport[transform]')) { window.__drawnSeen = 1; requestAnimationFrame(() => { window.__drawn = performance.now(); }); }
-        if (!window.__completeSeen && performance.getEntriesByName('cl:draw').length) { window.__completeSeen = 1; requestAnimationFrame(() => { window.__complete = performance.now(); }); return; }
+        if (!window.__drawnSeen && document.querySelector('.cl-graph g.viewport[transform]')) { window.__drawnSeen = 1; requestAnimationFrame(() => { window.__drawn = performance.now(); }); }
+        if (!window.__completeSeen && performance.getEntriesByName('cl:draw').length) { window.__completeSeen = 1; requestAnimationFrame(() => { window.__completeAt = performance.now(); }); }
+        if (window.__drawn && window.__completeAt) { window.__complete = Math.max(window.__drawn, window.__completeAt); return; }
         setTimeout(look, 2);
       };
       look();

@@ -22,6 +22,7 @@ import { TrainingView } from './training_view';
 import { PanelCheck } from './panel_check';
 import { encodeEvent, type WorkerEvent } from '../../protocol/worker';
 import { RunProgress } from './run_progress';
+import { Slicer, nextFrame } from './slices';
 
 interface ModelState {
   collapse: CollapseState;
@@ -43,6 +44,8 @@ interface Current {
 }
 
 const LAYOUT_NOTICE_MS = 150;
+/** From this many boxes on, the drawing waits for a frame after the layout's message arrives. */
+const FRESH_SLICE_FROM = 2000;
 
 export class App {
   private msg: ModelMessage | undefined;
@@ -98,7 +101,7 @@ export class App {
     if (saved.models && typeof saved.models === 'object') this.states = saved.models;
     if (saved.view === 'graph' || saved.view === 'profile') this.view = saved.view;
     this.palette = readPalette();
-    this.layouts = new LayoutClient((kind) => host.workerSource(kind));
+    this.layouts = new LayoutClient((kind) => host.workerSource(kind), !host.standalone);
     this.graphView = new GraphView({
       node: (id, ev) => this.onNodeClick(id, ev),
       group: (id, ev) => this.onGroupClick(id, ev),
@@ -328,12 +331,27 @@ export class App {
     }
     // Keep only this render's measures (an editing session renders thousands of times).
     performance.clearMeasures();
-    const t0 = performance.now();
+    const token = ++this.token;
+    const anchorAt = anchor ? this.graphView.screenOf(anchor) : undefined;
+    void this.prepareAndDraw(token, performance.now(), payload, anchor, anchorAt);
+  }
+
+  /**
+   * The rest of a render, in slices (slices.ts) that let frames paint between them: the indexes
+   * and groups, the visible graph, the layout (in the workers), the drawing. A newer render (a
+   * newer token) stops it at its next step; until it replaces `cur`, `cur` describes what is drawn.
+   */
+  private async prepareAndDraw(token: number, t0: number, payload: { graph: ModelGraph; report: ModelReport }, anchor: string | undefined, anchorAt: { x: number; y: number } | undefined): Promise<void> {
+    const slicer = new Slicer();
     const { graph, report } = payload;
     const key = this.modelKey(modelId(report));
-    const ix = indexGraph(graph);
-    const keys = groupKeys(ix);
-    const blocks = repeatedBlocks(ix);
+    // A collapse toggle re-renders the same graph: its indexes stand.
+    const same = this.cur?.graph === graph ? this.cur : undefined;
+    const ix = same?.ix ?? indexGraph(graph);
+    await slicer.pause();
+    if (token !== this.token) return;
+    const keys = same?.keys ?? groupKeys(ix);
+    const blocks = same?.blocks ?? repeatedBlocks(ix);
     const state = (this.states[key] ??= { collapse: defaultCollapse(report.layers.length) });
     const collapsed = collapsedPredicate(state.collapse, keys, blocks);
     this.cur = { key, graph, report, ix, keys, blocks, collapsed };
@@ -342,15 +360,16 @@ export class App {
     this.profileDirty = true;
     if (this.view === 'profile') this.showProfile();
     this.updateCollapseButton();
-
+    const firstView = !(anchor && anchorAt) && this.shownKey !== key && !state.viewport;
+    await slicer.pause();
+    if (token !== this.token) return;
     const visible = visibleGraph(ix, collapsed);
     // Phases as performance measures (cl:prepare, cl:layout, cl:draw): the benchmark reads them.
     performance.measure('cl:prepare', { start: t0 });
+    await slicer.pause();
+    if (token !== this.token) return;
     const tLayout = performance.now();
-    const token = ++this.token;
-    const anchorAt = anchor ? this.graphView.screenOf(anchor) : undefined;
     const timer = setTimeout(() => this.showNotice(`Laying out ${visible.items.length} boxes…`), LAYOUT_NOTICE_MS);
-    const firstView = !(anchor && anchorAt) && this.shownKey !== key && !state.viewport;
     // A big graph's top arrives first (a first view shows the top); the rest then keeps a node in place.
     let ahead: string | undefined;
     const drawTop = (geometry: Geometry) => {
@@ -360,35 +379,39 @@ export class App {
       ahead = visible.items.find((it) => geometry.items[it.id])?.id;
       performance.measure('cl:top', { start: tLayout });
     };
-    this.layouts
-      .layout(visible, firstView ? drawTop : undefined)
-      .then((res) => {
-        if (!res || token !== this.token) return;
-        performance.measure('cl:layout', { start: tLayout, detail: res.stats });
-        const tDraw = performance.now();
-        const aheadAt = ahead ? this.graphView.screenOf(ahead) : undefined;
-        const view =
-          ahead && aheadAt ? { anchor: ahead, screen: aheadAt } : anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
-        this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
-        if (this.pendingFit) {
-          if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) return void this.render();
-          this.pendingFit = false;
-          this.graphView.fit('legible');
-        }
-        if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
-        this.shownKey = key;
-        this.applyCursor();
-        // A search typed while only the top was drawn goes to its first hit now that all is there.
-        if (this.search.value) this.runSearch(!!ahead && this.searchAt < 0);
-        performance.measure('cl:draw', { start: tDraw });
-      })
-      .catch((e: Error) => {
-        if (token === this.token) this.graphView.clear(`The layout failed: ${e.message}`);
-      })
-      .finally(() => {
-        clearTimeout(timer);
-        if (token === this.token) this.showNotice('');
-      });
+    try {
+      const res = await this.layouts.layout(visible, firstView ? drawTop : undefined);
+      if (!res || token !== this.token) return;
+      performance.measure('cl:layout', { start: tLayout, detail: res.stats });
+      // Reading a big geometry's message took most of a slice: the drawing gets a fresh one.
+      if (visible.items.length >= FRESH_SLICE_FROM) {
+        await nextFrame();
+        if (token !== this.token) return;
+      }
+      const tDraw = performance.now();
+      const aheadAt = ahead ? this.graphView.screenOf(ahead) : undefined;
+      const view =
+        ahead && aheadAt ? { anchor: ahead, screen: aheadAt } : anchor && anchorAt ? { anchor, screen: anchorAt } : this.shownKey === key ? this.graphView.viewport : (state.viewport ?? 'initial');
+      this.graphView.show(graph, report, { visible, geometry: res.geometry }, this.palette, view);
+      if (this.pendingFit) {
+        if (!this.graphView.fitIsLegible() && this.collapseOneLevel()) return void this.render();
+        this.pendingFit = false;
+        this.graphView.fit('legible');
+      }
+      if (view === 'initial' && this.view !== 'graph') this.needInitialView = true;
+      this.shownKey = key;
+      this.applyCursor();
+      // A search typed while only the top was drawn goes to its first hit now that all is there.
+      if (this.search.value) this.runSearch(!!ahead && this.searchAt < 0);
+      performance.measure('cl:draw', { start: tDraw });
+      // Groups the user expands later may need ELK: it loads now, not while the page drew.
+      setTimeout(() => this.layouts.warmElk(), 1000);
+    } catch (e) {
+      if (token === this.token) this.graphView.clear(`The layout failed: ${(e as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+      if (token === this.token) this.showNotice('');
+    }
   }
 
   private renderHeader(r: ModelReport): void {

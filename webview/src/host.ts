@@ -4,6 +4,7 @@
  * exports download, copies go to the clipboard, reveal shows where the layer is).
  */
 import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from '../../protocol/panel';
+import { Slicer, nextFrame } from './slices';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -80,6 +81,30 @@ function readJson(id: string): unknown {
   }
 }
 
+/**
+ * The standalone page's data (html.ts): the main script, then its long arrays' parts appended in
+ * order, parsed in slices after the page's first frame.
+ */
+async function readData(): Promise<unknown> {
+  await nextFrame();
+  const slicer = new Slicer();
+  const data = readJson('convlens-data');
+  for (const el of document.querySelectorAll<HTMLScriptElement>('script.convlens-data-part')) {
+    await slicer.pause();
+    let target: unknown = data;
+    try {
+      for (const k of JSON.parse(el.dataset.path ?? '[]') as (string | number)[]) target = (target as Record<string | number, unknown> | undefined)?.[k];
+      const items = JSON.parse(el.textContent ?? '') as unknown;
+      if (!Array.isArray(target) || !Array.isArray(items)) return undefined;
+      for (const x of items) target.push(x);
+    } catch {
+      return undefined;
+    }
+  }
+  await slicer.pause();
+  return data;
+}
+
 function standaloneHost(): Host {
   let state: unknown;
   const host: Host = {
@@ -114,8 +139,9 @@ function standaloneHost(): Host {
     trainingWorkerSource: async () => null,
     listen: (onMessage) => {
       listenWindow(onMessage);
-      const data = readJson('convlens-data');
-      if (isToWebview(data)) queueMicrotask(() => onMessage(data as ModelMessage));
+      void readData().then((data) => {
+        if (isToWebview(data)) onMessage(data as ModelMessage);
+      });
     },
   };
   return host;

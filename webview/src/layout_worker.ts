@@ -9,7 +9,8 @@
  */
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import { CHUNK_TARGET } from './graph/chunks';
-import { layoutGraph, type ChunkRunner, type Geometry, type LayoutStats } from './graph/layout';
+import { packGeometry, packTransfer, type PackedGeometry } from './graph/geometry_pack';
+import { layoutGraph, type ChunkRunner, type LayoutStats } from './graph/layout';
 import type { VisibleGraph } from './graph/visible';
 
 export interface LayoutRequest {
@@ -23,9 +24,9 @@ export type ElkWorkerControl = { type: 'serve'; port: MessagePort; warmUp: boole
 export type LayoutResponse =
   /** ELK chunks to lay out: the panel should have this many ELK workers running (it caps the number by cores). */
   | { wantElkWorkers: number }
-  | { id: number; geometry: Geometry; stats: LayoutStats & { lanes: number } }
+  | { id: number; geometry: PackedGeometry; stats: LayoutStats & { lanes: number } }
   /** The top of the drawing, ahead of the rest (layoutGraph's `top`). */
-  | { id: number; top: Geometry }
+  | { id: number; top: PackedGeometry }
   | { id: number; error: string }
   | { id: number; superseded: true };
 
@@ -45,7 +46,7 @@ export interface HelperReady {
 
 interface WorkerScope {
   addEventListener(type: 'message', f: (e: MessageEvent<LayoutRequest | WorkerControl>) => void): void;
-  postMessage(m: LayoutResponse): void;
+  postMessage(m: LayoutResponse, transfer?: Transferable[]): void;
 }
 const scope = self as unknown as WorkerScope;
 
@@ -86,8 +87,12 @@ async function drain(): Promise<void> {
     queued = undefined;
     try {
       const stats = {} as LayoutStats;
-      const geometry = await layoutGraph(req.visible, stats, pooled, CHUNK_TARGET, (top) => scope.postMessage({ id: req.id, top }));
-      scope.postMessage({ id: req.id, geometry, stats: { ...stats, lanes: ready.size } });
+      const geometry = await layoutGraph(req.visible, stats, pooled, CHUNK_TARGET, (g) => {
+        const top = packGeometry(g);
+        scope.postMessage({ id: req.id, top }, packTransfer(top));
+      });
+      const packed = packGeometry(geometry);
+      scope.postMessage({ id: req.id, geometry: packed, stats: { ...stats, lanes: ready.size } }, packTransfer(packed));
     } catch (err) {
       scope.postMessage({ id: req.id, error: (err as Error).message ?? String(err) });
     }

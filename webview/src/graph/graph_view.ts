@@ -8,8 +8,9 @@ import { bytes, human, shapeCompact } from '../../../server/src/engine/report/fo
 import type { Box } from './layout';
 import { Minimap } from './minimap';
 import { FAMILY_COLOR, type BasePalette } from './palette';
-import { BAND, nodeTooltip, renderSvg, type DeferredBands, type GraphLayout } from './svg';
+import { BAND, BAND_SLACK, nodeTooltip, renderSvg, type DeferredBands, type GraphLayout } from './svg';
 import { FONT, groupName } from './node_content';
+import { nextFrame } from '../slices';
 
 export interface Viewport {
   x: number;
@@ -121,7 +122,12 @@ export class GraphView {
       (this.bands.get(b) ?? this.bands.set(b, []).get(b)!).push(el);
     }
     for (const [mark, ids] of this.marks) this.applyMark(mark, ids);
-    this.drawMinimap(palette);
+    // A big graph's minimap (10,000 boxes on a canvas) is drawn in the next slice.
+    if (big)
+      void nextFrame().then(() => {
+        if (this.layout === layout) this.drawMinimap(palette);
+      });
+    else this.drawMinimap(palette);
     if (view === 'initial') this.initialView();
     else if ('anchor' in view) {
       const b = this.boxOf(view.anchor);
@@ -301,7 +307,7 @@ export class GraphView {
   /** Shows the bands that meet graph rows [top, bottom] (plus a screen of margin), hides the rest. */
   private showBands(top: number, bottom: number): void {
     if (!this.bands.size) return;
-    const margin = bottom - top;
+    const margin = Math.max(bottom - top, BAND_SLACK);
     const first = Math.floor((top - margin) / BAND);
     const last = Math.floor((bottom + margin) / BAND);
     for (const [b, els] of this.bands) {
@@ -312,7 +318,7 @@ export class GraphView {
       const parts = on ? this.deferred.get(b) : undefined;
       if (parts) {
         this.deferred.delete(b);
-        for (const el of els) el.innerHTML = parts[LAYERS.indexOf(el.parentElement?.getAttribute('class') ?? '')] ?? '';
+        for (const el of els) el.innerHTML = (parts[LAYERS.indexOf(el.parentElement?.getAttribute('class') ?? '')] ?? []).map((write) => write()).join('');
         for (const el of els) this.register(el);
       }
       for (const el of els) el.setAttribute('display', on ? 'inline' : 'none');

@@ -8,6 +8,7 @@
  * never waits for ELK, and on a 2-core machine its load would only slow the first drawing down.
  */
 import type { ElkWorkerControl, LayoutRequest, LayoutResponse, WorkerControl } from '../layout_worker';
+import { unpackGeometry } from './geometry_pack';
 import type { Geometry, LayoutStats } from './layout';
 import type { VisibleGraph } from './visible';
 
@@ -17,6 +18,15 @@ export interface LayoutResult {
 }
 
 export type WorkerKind = 'layout' | 'elk';
+
+/**
+ * The visible graph less what layout never reads (each edge's shape and graph edge ids): copying
+ * a 10,000-box graph into the worker's message is main-thread work, and those arrays were most of
+ * its objects.
+ */
+function forLayout(v: VisibleGraph): VisibleGraph {
+  return { items: v.items, frames: v.frames, edges: v.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label, labelWidth: e.labelWidth, merge: e.merge, shape: null, edgeIds: [] })) };
+}
 
 /** With nothing to lay out this long after the panel opened, the first ELK worker starts and warms up. */
 const ELK_IDLE_START_MS = 300;
@@ -29,7 +39,20 @@ export class LayoutClient {
   private next = 1;
   private pending = new Map<number, { resolve: (r: LayoutResult | null) => void; reject: (e: Error) => void; top?: (g: Geometry) => void }>();
 
-  constructor(private readonly source: (kind: WorkerKind) => Promise<string | null>) {}
+  /**
+   * `idleElk`: start the first ELK worker when nothing is laid out shortly after the panel opens.
+   * The standalone page has its model inline and says no: on a 2-core machine, loading ELK beside
+   * the page reading its model slowed the first drawing (its worker is started after it instead).
+   */
+  constructor(
+    private readonly source: (kind: WorkerKind) => Promise<string | null>,
+    private readonly idleElk = true,
+  ) {}
+
+  /** Starts the first ELK worker (warming up) if none runs yet: for later re-layouts. */
+  warmElk(): void {
+    if (this.worker && !this.elkWorkers.length) this.addElkWorkers(this.worker, 1, true).catch(() => undefined);
+  }
 
   /** Start the workers now rather than on the first layout. */
   warmUp(): void {
@@ -45,7 +68,7 @@ export class LayoutClient {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, top ? { resolve, reject, top } : { resolve, reject });
-      worker.postMessage({ id, visible } satisfies LayoutRequest);
+      worker.postMessage({ id, visible: forLayout(visible) } satisfies LayoutRequest);
     });
   }
 
@@ -72,9 +95,10 @@ export class LayoutClient {
       };
       w.onerror = (e) => this.fail(new Error(e.message || 'the layout worker failed'));
       this.worker = w;
-      setTimeout(() => {
-        if (!this.pending.size && this.worker === w) this.addElkWorkers(w, 1, true).catch(() => undefined);
-      }, ELK_IDLE_START_MS);
+      if (this.idleElk)
+        setTimeout(() => {
+          if (!this.pending.size && this.worker === w) this.addElkWorkers(w, 1, true).catch(() => undefined);
+        }, ELK_IDLE_START_MS);
       return w;
     })();
     this.starting.catch(() => (this.starting = undefined));
@@ -105,11 +129,11 @@ export class LayoutClient {
     const p = this.pending.get(r.id);
     if (!p) return;
     if ('top' in r) {
-      p.top?.(r.top);
+      p.top?.(unpackGeometry(r.top));
       return;
     }
     this.pending.delete(r.id);
-    if ('geometry' in r) p.resolve({ geometry: r.geometry, stats: r.stats });
+    if ('geometry' in r) p.resolve({ geometry: unpackGeometry(r.geometry), stats: r.stats });
     else if ('error' in r) p.reject(new Error(r.error));
     else p.resolve(null);
   }

@@ -3,7 +3,7 @@
  * nodes), the visible area as a frame; click or drag to move there. The boxes are drawn once per
  * layout or theme into an offscreen canvas; viewport changes only blit it and draw the frame.
  */
-import type { Geometry } from './layout';
+import type { Box, Geometry } from './layout';
 
 const MAX_W = 150;
 const MAX_H = 220;
@@ -61,10 +61,16 @@ export class Minimap {
     ctx.strokeStyle = frameColor;
     ctx.lineWidth = 1 / this.sy;
     for (const b of Object.values(geo.frames)) ctx.strokeRect(b.x, b.y, b.width, b.height);
+    // One fill colour at a time (setting fillStyle parses the colour).
+    const byColor = new Map<string, Box[]>();
     for (const [id, b] of Object.entries(geo.items)) {
-      ctx.fillStyle = colorOf(id);
+      const c = colorOf(id);
+      (byColor.get(c) ?? byColor.set(c, []).get(c)!).push(b);
+    }
+    for (const [c, boxes] of byColor) {
+      ctx.fillStyle = c;
       // At least one device pixel tall, or thin chains vanish.
-      ctx.fillRect(b.x, b.y, b.width, Math.max(b.height, 1 / this.sy));
+      for (const b of boxes) ctx.fillRect(b.x, b.y, b.width, Math.max(b.height, 1 / this.sy));
     }
     this.paint();
   }

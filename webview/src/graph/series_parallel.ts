@@ -251,7 +251,8 @@ function placeStep(st: Step, ctx: Ctx, from: string, to: string, x: number, y0: 
   if (st.link) edge(st.link, from, to, [{ x, y: y0 }, { x, y: y1 }]);
   const axes = ctx.axes.get(st)!;
   const busTop = y0 + SPACING.layer / 2;
-  const busBottom = y1 - SPACING.layer / 2;
+  // Nearer the join than the middle: the branches' last stems carry their labels above it.
+  const busBottom = y1 - 10;
   st.branches.forEach((b, k) => {
     const bx = x + axes[k]!;
     const top = y0 + SPACING.layer;

@@ -32,32 +32,36 @@ export interface SvgOptions {
 const HEADING_H = 34;
 /** Height of the panel's visibility bands, in graph px. */
 export const BAND = 1500;
+/** How far (graph px) something may reach below its band; the panel shows bands this much beyond the view at least. */
+export const BAND_SLACK = 300;
 
-/** Markup with its band (-1: not in one band, always shown). */
-type Bucketed = [number, string][];
+/**
+ * Markup with its band (-1: not in one band, always shown), written when it is needed: a deferred
+ * band's markup only when the band first comes into view (10,000 boxes' markup took 150-250 ms).
+ */
+type Bucketed = [number, () => string][];
 
 /**
  * One paint layer (frames, edges, labels, boxes): unbanded markup first, then a hidden <g> per
- * band, holding its markup, or, when `deferred` is given, empty with the markup kept there
- * (band -> markup per layer) for the panel to insert when the band first comes into view.
+ * band, holding its markup, or, when `deferred` is given, empty with the markup's writers kept
+ * there (band -> writers per layer) for the panel to call when the band first comes into view.
  */
 function layer(cls: string, index: number, entries: Bucketed, deferred?: DeferredBands): string {
-  const bands = new Map<number, string[]>();
-  const always: string[] = [];
+  const bands = new Map<number, (() => string)[]>();
+  let out = `<g class="${cls}">`;
   for (const [b, m] of entries) {
-    if (b < 0) always.push(m);
+    if (b < 0) out += m();
     else (bands.get(b) ?? bands.set(b, []).get(b)!).push(m);
   }
-  let out = `<g class="${cls}">${always.join('')}`;
   for (const [b, ms] of [...bands].sort((x, y) => x[0] - y[0])) {
-    if (deferred) ((deferred.get(b) ?? deferred.set(b, ['', '', '', '']).get(b)!)[index] = ms.join(''));
-    out += `<g data-band="${b}" display="none">${deferred ? '' : ms.join('')}</g>`;
+    if (deferred) (deferred.get(b) ?? deferred.set(b, [[], [], [], []]).get(b)!)[index] = ms;
+    out += `<g data-band="${b}" display="none">${deferred ? '' : ms.map((m) => m()).join('')}</g>`;
   }
   return out + '</g>';
 }
 
-/** Band -> markup of its part of each paint layer (frames, edges, edge labels, boxes). */
-export type DeferredBands = Map<number, [string, string, string, string]>;
+/** Band -> the writers of its part of each paint layer (frames, edges, edge labels, boxes). */
+export type DeferredBands = Map<number, [(() => string)[], (() => string)[], (() => string)[], (() => string)[]]>;
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -102,23 +106,27 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
   // Tall drawings in the panel are cut into horizontal bands that are shown only near the view
   // (display="none" skips style, text shaping and paint): 5,000 nodes draw as fast as 500.
   const banded = !!options.live && g.height > 2 * BAND;
+  // What reaches at most BAND_SLACK into the next band belongs to the band of its top (the panel
+  // shows a band's neighbours at least that far beyond it); only taller things are always shown.
+  // Always-shown boxes and edges across band borders were ~1,000 elements at 10,000 nodes, most
+  // of the first style and layout pass.
   const bandOf = (y0: number, y1: number) => {
     if (!banded) return -1;
     const a = Math.floor(y0 / BAND);
-    return a === Math.floor(y1 / BAND) ? a : -1;
+    return a === Math.floor(y1 / BAND) || y1 - y0 <= BAND_SLACK ? a : -1;
   };
   const frames: Bucketed = [];
   for (const f of [...v.frames].sort((a, b) => depthOf(a.id) - depthOf(b.id))) {
     const b = g.frames[f.id];
     const grp = groups.get(f.id);
     if (!b || !grp) continue;
-    const head = frameHeader(grp, b.width - 20);
     frames.push([
       bandOf(b.y, b.y + b.height),
+      () =>
       `<g class="frame d${depthOf(f.id) % 4}" data-group-id="${escapeXml(f.id)}">` +
         `<rect class="box" x="${r(b.x)}" y="${r(b.y)}" width="${r(b.width)}" height="${r(b.height)}" rx="8"/>` +
         `<rect class="hit" x="${r(b.x)}" y="${r(b.y)}" width="${r(b.width)}" height="22" fill="transparent"/>` +
-        `<text class="head" x="${r(b.x + 10)}" y="${r(b.y + 16)}">${escapeXml(head)}</text>` +
+        `<text class="head" x="${r(b.x + 10)}" y="${r(b.y + 16)}">${escapeXml(frameHeader(grp, b.width - 20))}</text>` +
         (options.titles && grp.range ? `<title>${escapeXml(`${grp.label}() — ${grp.nodeIds.length} layers`)}</title>` : '') +
         '</g>',
     ]);
@@ -135,8 +143,9 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
       y0 = Math.min(y0, p.y);
       y1 = Math.max(y1, p.y);
     }
-    edges.push([bandOf(y0, y1), `<path class="edge${e.merge ? ' merge' : ''}" data-edge-id="${escapeXml(e.id)}" d="${roundedPath(eg.points)}" marker-end="url(#${e.merge ? 'cl-arrow-merge' : 'cl-arrow'})"/>`]);
-    if (e.label && eg.label) labels.push([bandOf(eg.label.y, eg.label.y), `<text class="el" x="${r(eg.label.x)}" y="${r(eg.label.y + 3.5)}"${eg.label.anchor === 'end' ? ' text-anchor="end"' : ''}>${escapeXml(e.label)}</text>`]);
+    edges.push([bandOf(y0, y1), () => `<path class="edge${e.merge ? ' merge' : ''}" data-edge-id="${escapeXml(e.id)}" d="${roundedPath(eg.points)}" marker-end="url(#${e.merge ? 'cl-arrow-merge' : 'cl-arrow'})"/>`]);
+    const at = eg.label;
+    if (e.label && at) labels.push([bandOf(at.y, at.y), () => `<text class="el" x="${r(at.x)}" y="${r(at.y + 3.5)}"${at.anchor === 'end' ? ' text-anchor="end"' : ''}>${escapeXml(e.label)}</text>`]);
   }
 
   const boxes: Bucketed = [];
@@ -147,9 +156,11 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
     if (it.kind === 'group') {
       const grp = groups.get(it.id);
       if (!grp) continue;
-      const t = groupText(grp, grp.nodeIds.length);
       boxes.push([
         band,
+        () => {
+          const t = groupText(grp, grp.nodeIds.length);
+          return (
         `<g class="group" data-group-id="${escapeXml(it.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
           `<rect class="stack" x="4" y="4" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
           `<rect class="body" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
@@ -158,24 +169,30 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
           `<text class="s" x="${PAD_X}" y="33">${escapeXml(fitText(t.shapes, FONT.sub, b.width - 2 * PAD_X))}</text>` +
           `<text class="s" x="${PAD_X}" y="48">${escapeXml(fitText(t.params, FONT.sub, b.width - 2 * PAD_X))}</text>` +
           (options.titles ? `<title>${escapeXml(`${groupName(grp)}: ${t.count}, ${t.shapes}, ${t.params}`)}</title>` : '') +
-          '</g>',
+          '</g>'
+          );
+        },
       ]);
       continue;
     }
     const n = nodes.get(it.id);
     if (!n) continue;
-    const t = layerText(n);
-    const attr = n.layerIndex === null ? 'data-input=""' : `data-layer-index="${n.layerIndex}"`;
-    const rx = n.layerIndex === null ? LAYER_H / 2 : 5;
     boxes.push([
       band,
+      () => {
+        const t = layerText(n);
+        const attr = n.layerIndex === null ? 'data-input=""' : `data-layer-index="${n.layerIndex}"`;
+        const rx = n.layerIndex === null ? LAYER_H / 2 : 5;
+        return (
       `<g class="node f-${n.family}${n.error ? ' err' : ''}" ${attr} data-node-id="${escapeXml(n.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
         `<rect class="body" width="${b.width}" height="${LAYER_H}" rx="${rx}"/>` +
         `<text class="t" x="${PAD_X}" y="17">${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X, true))}</text>` +
         `<text class="s" x="${PAD_X}" y="32">${escapeXml(t.shape)}</text>` +
         (t.params ? `<text class="p" x="${b.width - PAD_X}" y="32" text-anchor="end">${escapeXml(t.params)}</text>` : '') +
         (options.titles ? `<title>${escapeXml(nodeTooltip(report, n.layerIndex, n.className, n.name).join('\n'))}</title>` : '') +
-        '</g>',
+        '</g>'
+        );
+      },
     ]);
   }
   const d = options.deferred;
