@@ -8,10 +8,26 @@ import { describe, test } from 'node:test';
 import { chunkGraph } from '../../webview/src/graph/chunks';
 import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks } from '../../webview/src/graph/collapse';
 import { fallbackLayout } from '../../webview/src/graph/fallback_layout';
-import { layoutGraph, type Box, type Geometry } from '../../webview/src/graph/layout';
+import { layoutGraph, type Box, type Geometry, type LayoutStats } from '../../webview/src/graph/layout';
+import type { ChunkRunner } from '../../webview/src/graph/elk_runner';
 import { textWidth } from '../../webview/src/graph/measure';
 import { groupRepresentative, indexGraph, representative, visibleGraph, type VisibleGraph } from '../../webview/src/graph/visible';
 import { fixtureMessage } from './harness';
+import { syntheticModel } from './synthetic';
+
+/** A chunk runner that fails the test if ELK is asked for anything. */
+const noElk: ChunkRunner = async (inputs) => {
+  throw new Error(`ELK was asked for ${inputs.length} chunk(s)`);
+};
+
+/** A visible graph of boxes `ids` (in topological order) and edges between them (no groups). */
+function plainGraph(ids: string[], edges: [string, string][]): VisibleGraph {
+  return {
+    items: ids.map((id, order) => ({ id, kind: 'layer' as const, width: 120, height: 40, order })),
+    frames: [],
+    edges: edges.map(([source, target]) => ({ id: `${source}>${target}`, source, target, edgeIds: [], shape: null, label: '8×8×4', labelWidth: 40, merge: false })),
+  };
+}
 
 const FIXTURES = ['googlenet', 'resnet50', 'densenet121', 'unet', 'vgg16', 'mobilenet', 'shared_layers', 'two_files_main', 'alexnet'];
 
@@ -129,6 +145,48 @@ describe('layout', () => {
     const unet = visibleGraph(indexGraph(model('unet').graph), () => false);
     const uc = chunkGraph(unet, 5);
     assert.ok(uc.some((c) => unet.frames.filter((f) => !f.parent).every((f) => c.frames.includes(f.id))), 'all U-Net steps in one chunk');
+  });
+
+  test('series-parallel graphs (inception branches, projection shortcuts) are placed without ELK: 5,000 layers, no overlaps, every edge routed', async () => {
+    const v = visibleGraph(indexGraph(syntheticModel(5000).graph), () => false);
+    const stats = {} as LayoutStats;
+    const g = await layoutGraph(v, stats, noElk);
+    checkGeometry(v, g, 'synthetic 5000');
+    assert.ok(stats.seriesParallel > 0, `${stats.seriesParallel} series-parallel chunks`);
+    assert.equal(stats.chains + stats.seriesParallel, stats.chunks);
+  });
+
+  test('series-parallel placement: branches side by side in source order under their fork, nested parts inside their branch, shortcuts beside', async () => {
+    // in -> a; a forks into b (-> c -> [d1 | d2] -> e) and f; both meet in j; a -> j directly too.
+    const v = plainGraph(['in', 'a', 'b', 'c', 'd1', 'd2', 'e', 'f', 'j', 'out'], [['in', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'd1'], ['c', 'd2'], ['d1', 'e'], ['d2', 'e'], ['e', 'j'], ['a', 'f'], ['f', 'j'], ['a', 'j'], ['j', 'out']]);
+    const stats = {} as LayoutStats;
+    const g = await layoutGraph(v, stats, noElk, 5);
+    checkGeometry(v, g, 'nested');
+    assert.equal(stats.seriesParallel, stats.chunks - stats.chains);
+    const b = (id: string) => g.items[id]!;
+    const mid = (id: string) => b(id).x + b(id).width / 2;
+    assert.equal(b('b').y, b('f').y, 'branches start on one row');
+    assert.ok(b('b').x + b('b').width <= b('f').x, 'in source order, left to right');
+    assert.equal(mid('b'), mid('a'), 'the longest branch hangs straight under its fork');
+    assert.equal(b('d1').y, b('d2').y, 'the nested fork too');
+    assert.ok(b('d1').x + b('d1').width <= b('d2').x);
+    assert.ok(b('j').y > Math.max(b('e').y, b('f').y) && b('out').y > b('j').y, 'the join below its branches');
+    // The direct a -> j edge runs right of everything between a and j.
+    const lane = Math.max(...g.edges['a>j']!.points.map((p) => p.x));
+    for (const id of ['b', 'c', 'd1', 'd2', 'e', 'f']) assert.ok(lane > b(id).x + b(id).width, `the shortcut passes right of ${id}`);
+  });
+
+  test('what is neither a chain nor series-parallel still goes to ELK (two branches that cross over)', async () => {
+    const v = plainGraph(['in', 'a', 'b', 'c', 'd', 'out'], [['in', 'a'], ['in', 'b'], ['a', 'c'], ['a', 'd'], ['b', 'd'], ['c', 'out'], ['d', 'out']]);
+    const stats = {} as LayoutStats;
+    let asked = 0;
+    const counting: ChunkRunner = async (inputs, done) => {
+      asked += inputs.length;
+      const { runLocal } = await import('../../webview/src/graph/elk_runner');
+      return runLocal(inputs, done);
+    };
+    checkGeometry(v, await layoutGraph(v, stats, counting, 5), 'crossing branches');
+    assert.ok(asked > 0 && stats.seriesParallel === 0, `${asked} ELK chunks, ${stats.seriesParallel} series-parallel`);
   });
 
   test('the fallback layering (used if ELK throws) still yields a valid drawing', async () => {
