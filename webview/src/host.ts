@@ -101,7 +101,8 @@ async function readData(): Promise<unknown> {
       return undefined;
     }
   }
-  await slicer.pause();
+  // Reading the model (validating it, indexing it) starts a slice of its own.
+  if (document.querySelector('script.convlens-data-part')) await nextFrame();
   return data;
 }
 

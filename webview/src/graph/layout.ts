@@ -92,12 +92,14 @@ export { runLocal, type ChunkRunner };
 
 /** The top of the drawing is sent ahead once this many boxes at its top are laid out... */
 export const PREFIX_ITEMS = 120;
-/** ...and ELK still has at least this many boxes to lay out below them. */
+/** ...and ELK still has at least this many boxes to lay out below them... */
 const PREFIX_MIN_REST = 200;
+/** ...or there are this many boxes below them at all (placing and assembling 10,000 takes 0.3-0.6 s). */
+const PREFIX_MIN_PLACED = 2000;
 
 /**
  * `top`: called at most once, with the drawing of the top chunks alone, when they are done while
- * ELK still has much to lay out below them (the panel shows the top first). Each chunk's place
+ * much is still to be laid out below them (the panel shows the top first). Each chunk's place
  * depends only on the chunks above it, so the top does not move when the rest arrives, except
  * sideways by however much wider the whole drawing is (the panel keeps a node in place).
  */
@@ -108,21 +110,34 @@ export async function layoutGraph(v: VisibleGraph, stats?: LayoutStats, run: Chu
   // Chains and series-parallel chunks are placed here at once; ELK lays out the rest (in parallel
   // where the runner can).
   const facts = graphFacts(v, parts.items);
-  const placed = chunks.map((c, i) => (c.chain ? chainLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : chains ? seriesParallelLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : undefined));
-  const keys = chunks.map((c, i) => (placed[i] ? undefined : JSON.stringify(elkChunk(c, parts, i))));
-  const outs = keys.map((k, i) => placed[i] ?? cache.get(k!));
-  const missing = outs.flatMap((o, i) => (o ? [] : [i]));
-  // The top chunks: the fewest holding PREFIX_ITEMS boxes.
+  const placed: (ElkNode | undefined)[] = [];
+  const keys: (string | undefined)[] = [];
+  const outs: (ElkNode | undefined)[] = [];
+  const prepare = (i: number) => {
+    const c = chunks[i]!;
+    placed[i] = c.chain ? chainLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : chains ? seriesParallelLayout(c, PLACEHOLDER, facts, parts.edges[i]!) : undefined;
+    keys[i] = placed[i] ? undefined : JSON.stringify(elkChunk(c, parts, i));
+    outs[i] = placed[i] ?? cache.get(keys[i]!);
+  };
+  // The top chunks: the fewest holding PREFIX_ITEMS boxes, prepared first.
   let prefix = 0;
   for (let n = 0; prefix < chunks.length && n < PREFIX_ITEMS; prefix++) n += chunks[prefix]!.items.length;
-  let rest = 0;
-  for (const i of missing) if (i >= prefix) rest += chunks[i]!.items.length;
-  let sent = !top || prefix >= chunks.length || rest < PREFIX_MIN_REST;
+  for (let i = 0; i < prefix; i++) prepare(i);
+  let sent = !top || prefix >= chunks.length;
   const sendTop = () => {
     if (sent || outs.slice(0, prefix).some((o) => !o)) return;
     sent = true;
     top!(assemble(v, chunks.slice(0, prefix), outs.slice(0, prefix) as ElkNode[], parts));
   };
+  // Many boxes below: placing and assembling them takes a while even without ELK.
+  let below = 0;
+  for (let i = prefix; i < chunks.length; i++) below += chunks[i]!.items.length;
+  if (below >= PREFIX_MIN_PLACED) sendTop();
+  for (let i = prefix; i < chunks.length; i++) prepare(i);
+  const missing = outs.flatMap((o, i) => (o ? [] : [i]));
+  let rest = 0;
+  for (const i of missing) if (i >= prefix) rest += chunks[i]!.items.length;
+  if (rest < PREFIX_MIN_REST && below < PREFIX_MIN_PLACED) sent = true;
   sendTop();
   const fresh = missing.length
     ? await run(
