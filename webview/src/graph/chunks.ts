@@ -13,6 +13,11 @@ import type { VisibleGraph } from './visible';
 
 /** Close a chunk at the first clean cut once it holds this many items and frames. */
 export const CHUNK_TARGET = 90;
+/**
+ * A chain chunk is closed at the first clean cut past this size: the layout worker can then send
+ * the top of a 10,000-layer chain ahead of the rest (layout.ts).
+ */
+export const CHAIN_TARGET = 1000;
 /** A chain shorter than this is laid out with its neighbours by ELK rather than apart. */
 export const MIN_CHAIN = 6;
 
@@ -112,7 +117,7 @@ export function chunkGraph(v: VisibleGraph, target = CHUNK_TARGET, chains = true
     cur = undefined;
   };
   for (const p of pieces) {
-    if (cur && (cur.chain !== p.chain || (p.chain && p.entry !== cur.last) || (!p.chain && cur.size >= target))) close();
+    if (cur && (cur.chain !== p.chain || (p.chain && (p.entry !== cur.last || cur.size >= CHAIN_TARGET)) || (!p.chain && cur.size >= target))) close();
     cur ??= { pieces: [], size: 0, chain: p.chain };
     cur.pieces.push(p);
     cur.size += p.size;
