@@ -4,6 +4,7 @@
  * exports download, copies go to the clipboard, reveal shows where the layer is).
  */
 import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from '../../protocol/panel';
+import { gunzipSync, strFromU8 } from 'fflate';
 import { Slicer, nextFrame } from './slices';
 
 interface VsCodeApi {
@@ -82,8 +83,8 @@ function readJson(id: string): unknown {
 }
 
 /**
- * The standalone page's data (html.ts): the main script, then its long arrays' parts appended in
- * order, parsed in slices after the page's first frame.
+ * The standalone page's data (html.ts): the main script, then its long arrays' parts (gzipped
+ * JSON) appended in order, read in slices after the page's first frame.
  */
 async function readData(): Promise<unknown> {
   await nextFrame();
@@ -94,7 +95,7 @@ async function readData(): Promise<unknown> {
     let target: unknown = data;
     try {
       for (const k of JSON.parse(el.dataset.path ?? '[]') as (string | number)[]) target = (target as Record<string | number, unknown> | undefined)?.[k];
-      const items = JSON.parse(el.textContent ?? '') as unknown;
+      const items = JSON.parse(await gunzipBase64(el.textContent ?? '')) as unknown;
       if (!Array.isArray(target) || !Array.isArray(items)) return undefined;
       for (const x of items) target.push(x);
     } catch {
@@ -104,6 +105,15 @@ async function readData(): Promise<unknown> {
   // Reading the model (validating it, indexing it) starts a slice of its own.
   if (document.querySelector('script.convlens-data-part')) await nextFrame();
   return data;
+}
+
+/** A data part's text (html.ts): the browser's own gunzip where it has one (native, fast from the first part on). */
+async function gunzipBase64(b64: string): Promise<string> {
+  const bin = atob(b64.trim());
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (typeof DecompressionStream === 'function') return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  return strFromU8(gunzipSync(bytes));
 }
 
 function standaloneHost(): Host {
