@@ -123,7 +123,7 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
     frames.push([
       bandOf(b.y, b.y + b.height),
       () =>
-      `<g class="frame d${depthOf(f.id) % 4}" data-group-id="${escapeXml(f.id)}">` +
+        `<g class="frame d${depthOf(f.id) % 4}" data-group-id="${escapeXml(f.id)}">` +
         `<rect class="box" x="${r(b.x)}" y="${r(b.y)}" width="${r(b.width)}" height="${r(b.height)}" rx="8"/>` +
         `<rect class="hit" x="${r(b.x)}" y="${r(b.y)}" width="${r(b.width)}" height="22" fill="transparent"/>` +
         `<text class="head" x="${r(b.x + 10)}" y="${r(b.y + 16)}">${escapeXml(frameHeader(grp, b.width - 20))}</text>` +
@@ -161,15 +161,15 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
         () => {
           const t = groupText(grp, grp.nodeIds.length);
           return (
-        `<g class="group" data-group-id="${escapeXml(it.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
-          `<rect class="stack" x="4" y="4" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
-          `<rect class="body" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
-          `<text class="t" x="${PAD_X}" y="17">▸ ${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X - textWidth(t.count, FONT.sub) - 24, true))}</text>` +
-          `<text class="c" x="${b.width - PAD_X}" y="17" text-anchor="end">${escapeXml(t.count)}</text>` +
-          `<text class="s" x="${PAD_X}" y="33">${escapeXml(fitText(t.shapes, FONT.sub, b.width - 2 * PAD_X))}</text>` +
-          `<text class="s" x="${PAD_X}" y="48">${escapeXml(fitText(t.params, FONT.sub, b.width - 2 * PAD_X))}</text>` +
-          (options.titles ? `<title>${escapeXml(`${groupName(grp)}: ${t.count}, ${t.shapes}, ${t.params}`)}</title>` : '') +
-          '</g>'
+            `<g class="group" data-group-id="${escapeXml(it.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
+            `<rect class="stack" x="4" y="4" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
+            `<rect class="body" width="${b.width}" height="${GROUP_H}" rx="6"/>` +
+            `<text class="t" x="${PAD_X}" y="17">▸ ${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X - textWidth(t.count, FONT.sub) - 24, true))}</text>` +
+            `<text class="c" x="${b.width - PAD_X}" y="17" text-anchor="end">${escapeXml(t.count)}</text>` +
+            `<text class="s" x="${PAD_X}" y="33">${escapeXml(fitText(t.shapes, FONT.sub, b.width - 2 * PAD_X))}</text>` +
+            `<text class="s" x="${PAD_X}" y="48">${escapeXml(fitText(t.params, FONT.sub, b.width - 2 * PAD_X))}</text>` +
+            (options.titles ? `<title>${escapeXml(`${groupName(grp)}: ${t.count}, ${t.shapes}, ${t.params}`)}</title>` : '') +
+            '</g>'
           );
         },
       ]);
@@ -184,13 +184,13 @@ export function renderSvg(graph: ModelGraph, report: ModelReport, layout: GraphL
         const attr = n.layerIndex === null ? 'data-input=""' : `data-layer-index="${n.layerIndex}"`;
         const rx = n.layerIndex === null ? LAYER_H / 2 : 5;
         return (
-      `<g class="node f-${n.family}${n.error ? ' err' : ''}" ${attr} data-node-id="${escapeXml(n.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
-        `<rect class="body" width="${b.width}" height="${LAYER_H}" rx="${rx}"/>` +
-        `<text class="t" x="${PAD_X}" y="17">${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X, true))}</text>` +
-        `<text class="s" x="${PAD_X}" y="32">${escapeXml(t.shape)}</text>` +
-        (t.params ? `<text class="p" x="${b.width - PAD_X}" y="32" text-anchor="end">${escapeXml(t.params)}</text>` : '') +
-        (options.titles ? `<title>${escapeXml(nodeTooltip(report, n.layerIndex, n.className, n.name).join('\n'))}</title>` : '') +
-        '</g>'
+          `<g class="node f-${n.family}${n.error ? ' err' : ''}" ${attr} data-node-id="${escapeXml(n.id)}" transform="translate(${r(b.x)},${r(b.y)})">` +
+          `<rect class="body" width="${b.width}" height="${LAYER_H}" rx="${rx}"/>` +
+          `<text class="t" x="${PAD_X}" y="17">${escapeXml(fitText(t.title, FONT.title, b.width - 2 * PAD_X, true))}</text>` +
+          `<text class="s" x="${PAD_X}" y="32">${escapeXml(t.shape)}</text>` +
+          (t.params ? `<text class="p" x="${b.width - PAD_X}" y="32" text-anchor="end">${escapeXml(t.params)}</text>` : '') +
+          (options.titles ? `<title>${escapeXml(nodeTooltip(report, n.layerIndex, n.className, n.name).join('\n'))}</title>` : '') +
+          '</g>'
         );
       },
     ]);
