@@ -42,7 +42,10 @@ export interface AnalysisOptions {
 
 export interface AnalyzedModel {
   report: ModelReport;
+  /** Built on first read: an edit's hints and diagnostics need it only where `hasGroups`. */
   graph: ModelGraph;
+  /** The graph has groups (helper calls that built layers). */
+  hasGroups: boolean;
 }
 
 export interface AnalysisResult {

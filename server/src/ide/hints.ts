@@ -99,7 +99,9 @@ function sitesOf(result: AnalysisResult): Site[] {
   }
   // 2. Helper calls that build layers: the block's output at its call site.
   const groupRanges = new RangeMap<true>();
-  for (const { graph } of result.models) {
+  for (const m of result.models) {
+    if (!m.hasGroups) continue;
+    const graph = m.graph;
     let nodeById: Map<string, (typeof graph.nodes)[number]> | undefined;
     for (const gr of graph.groups) {
       if (!gr.range || gr.file !== result.file) continue;

@@ -19,7 +19,10 @@ export interface Placer {
 
 export interface BuiltModel {
   report: ModelReport;
+  /** Built on first read (see buildModel). */
   graph: ModelGraph;
+  /** Whether the graph has any group (a helper call that built layers): false lets hints skip the graph. */
+  hasGroups: boolean;
 }
 
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
@@ -85,7 +88,14 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
       ...(v.unexplored ? { unexplored: v.unexplored } : {}),
     };
   }
-  return { report, graph: buildGraph(name, model, nodes, indexOf, layers, placer) };
+  // The graph is for the panel and `convlens view`: an edit's hints and diagnostics never read it,
+  // and building it is about as much work as the rest of the report. Built on first read, once.
+  const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
+  const hasGroups = nodes.some((n) => n.layer.className !== 'InputLayer' && chainOf(n.layer.frame).length > 0);
+  const built = { report, hasGroups } as BuiltModel;
+  let graph: ModelGraph | undefined;
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, model, nodes, indexOf, layers, placer)) });
+  return built;
 }
 
 function add(a: number | null, b: number | null): number | null {
