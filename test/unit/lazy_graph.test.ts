@@ -36,6 +36,15 @@ test('a graph read late equals a graph read at once, and hasGroups says whether 
       assert.equal(m.graph, g, `${file}: read twice, built once`);
       assert.deepEqual(g, earlyGraphs[i], `${file} ${m.report.name}`);
       assert.equal(m.hasGroups, g.groups.length > 0, `${file} ${m.report.name}: hasGroups`);
+      // The groups the hints read are the graph's own objects, with the totals of their nodes.
+      assert.deepEqual(m.groups.map((s) => s.group), g.groups);
+      for (const s of m.groups) {
+        assert.equal(g.groups.find((x) => x.id === s.group.id), s.group);
+        const inside = g.nodes.filter((n) => s.group.nodeIds.includes(n.id));
+        const macs = inside.reduce<number | null>((a, n) => (a === null || n.macs === null ? null : a + n.macs), 0);
+        assert.equal(s.macs, macs, `${file} ${s.group.label}: macs`);
+        assert.equal(s.error, inside.some((n) => n.error), `${file} ${s.group.label}: error`);
+      }
       models++;
       if (m.hasGroups) grouped++;
     });

@@ -15,7 +15,7 @@ import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeIn, type EngineDiagnostic } from './source';
-import { buildModel, type Placer } from './report/model_report';
+import { buildModel, type GroupSummary, type Placer } from './report/model_report';
 import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
@@ -46,6 +46,8 @@ export interface AnalyzedModel {
   graph: ModelGraph;
   /** The graph has groups (helper calls that built layers). */
   hasGroups: boolean;
+  /** The graph's groups with their MACs and errors, built on first read without the rest of the graph. */
+  groups: GroupSummary[];
 }
 
 export interface AnalysisResult {

@@ -101,20 +101,9 @@ function sitesOf(result: AnalysisResult): Site[] {
   const groupRanges = new RangeMap<true>();
   for (const m of result.models) {
     if (!m.hasGroups) continue;
-    const graph = m.graph;
-    let nodeById: Map<string, (typeof graph.nodes)[number]> | undefined;
-    for (const gr of graph.groups) {
+    for (const { group: gr, macs, error } of m.groups) {
       if (!gr.range || gr.file !== result.file) continue;
       groupRanges.set(gr.range, true);
-      nodeById ??= new Map(graph.nodes.map((n) => [n.id, n]));
-      let macs: number | null = 0;
-      let error = false;
-      for (const id of gr.nodeIds) {
-        const n = nodeById.get(id);
-        if (!n) continue;
-        macs = macs === null || n.macs === null ? null : macs + n.macs;
-        error ||= !!n.error;
-      }
       const site = at(gr.range.end, `${gr.label}(...)`);
       site.items.push({ shape: gr.outputShapes[0] ?? null, params: gr.params, macs, error });
     }
