@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -31,6 +31,14 @@ describe('convlens starts at once', () => {
       assert.deepEqual(r.modules.map((m) => m.replace(ROOT, '')), ['/test/helpers/process_report.cjs', '/dist/cli.js'], args.join(' '));
     }
     assert.match(run(['--version']).stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  test('each bundle binds typescript once, unwrapped (a wrap per importing file copied its thousands of exports each time)', () => {
+    for (const bundle of ['dist/cli_analysis.js', 'dist/engine.js', 'dist/server.js']) {
+      const code = readFileSync(join(ROOT, bundle), 'utf8');
+      assert.equal((code.match(/__toESM\((require\("typescript"\)|require_typescript\(\))/g) ?? []).length, 0, bundle);
+      assert.equal((code.match(/= (require\("typescript"\)|require_typescript\(\));/g) ?? []).length, 1, bundle);
+    }
   });
 
   test('profile loads typescript and the analysis bundle, not elkjs or the runtime', () => {

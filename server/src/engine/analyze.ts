@@ -14,8 +14,8 @@ import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
-import { type Loc, type Range, rangeOf, type EngineDiagnostic } from './source';
-import { buildModel, type Placer } from './report/model_report';
+import { type Loc, type Range, rangeIn, type EngineDiagnostic } from './source';
+import { buildModel, type GroupSummary, type Placer } from './report/model_report';
 import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
@@ -42,7 +42,12 @@ export interface AnalysisOptions {
 
 export interface AnalyzedModel {
   report: ModelReport;
+  /** Built on first read: an edit's hints and diagnostics need it only where `hasGroups`. */
   graph: ModelGraph;
+  /** The graph has groups (helper calls that built layers). */
+  hasGroups: boolean;
+  /** The graph's groups with their MACs and errors, built on first read without the rest of the graph. */
+  groups: GroupSummary[];
 }
 
 export interface AnalysisResult {
@@ -273,13 +278,13 @@ function declarationLoc(c: Closure): Loc {
 function makePlacer(interp: InterpDriver): Placer {
   // Many reports share a Loc object (a layer's range in the table and in the graph, a helper's call
   // site in every layer's chain): compute each once.
-  const memo = new WeakMap<Loc, Range>();
+  const memo = new Map<Loc, Range>();
   return {
     range(loc: Loc) {
       let r = memo.get(loc);
       if (r) return r;
       const rec = interp.module(loc.file);
-      r = rec ? rangeOf(loc, rec.sourceFile) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      r = rec ? rangeIn(loc, rec.sourceFile.getLineStarts()) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       memo.set(loc, r);
       return r;
     },

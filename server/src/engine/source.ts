@@ -26,6 +26,25 @@ export function rangeOf(loc: { start: number; end: number }, sf: ts.SourceFile):
   return { start: sf.getLineAndCharacterOfPosition(loc.start), end: sf.getLineAndCharacterOfPosition(loc.end) };
 }
 
+/** rangeOf from the file's line starts, with one line search for the usual one-line loc (a report places one or more per layer). */
+export function rangeIn(loc: { start: number; end: number }, starts: readonly number[]): Range {
+  const line = lineAt(starts, loc.start, 0);
+  const next = starts[line + 1];
+  const endLine = loc.end >= loc.start && (next === undefined || loc.end < next) ? line : lineAt(starts, loc.end, loc.end >= loc.start ? line : 0);
+  return { start: { line, character: loc.start - starts[line]! }, end: { line: endLine, character: loc.end - starts[endLine]! } };
+}
+
+/** The last line starting at or before `pos` (as ts.getLineAndCharacterOfPosition), searching from line `lo`. */
+function lineAt(starts: readonly number[], pos: number, lo: number): number {
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function sameLoc(a: Loc, b: Loc): boolean {
   return a.start === b.start && a.end === b.end && a.file === b.file;
 }

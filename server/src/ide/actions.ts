@@ -106,8 +106,9 @@ function blockTarget(result: AnalysisResult, range: Range): BlockTarget | undefi
     for (const l of report.layers)
       if (l.useFile === result.file && contains(l.useRange, p) && !l.error && l.outputShape)
         return { range: l.useRange, outputShape: l.outputShape, inputShape: l.inputShapes.length === 1 ? l.inputShapes[0] ?? undefined : undefined };
-  for (const { graph } of result.models) {
-    const here = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
+  for (const m of result.models) {
+    if (!m.hasGroups) continue;
+    const here = m.graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
     // The innermost call under the cursor; one run of it (a call inside a loop runs several times).
     const gr = here.sort((a, b) => cmpPos(b.range!.start, a.range!.start))[0];
     if (gr && here.filter((x) => x.range && gr.range && cmpPos(x.range.start, gr.range.start) === 0 && cmpPos(x.range.end, gr.range.end) === 0).length === 1) {

@@ -15,12 +15,13 @@ export interface CallSiteGroup {
   instances: Instance[];
 }
 
-export function callSiteGroups(result: AnalysisResult): CallSiteGroup[] {
+/** `keep`: only the layers it accepts (hints for a viewport group the call sites in view). */
+export function callSiteGroups(result: AnalysisResult, keep?: (layer: LayerReport) => boolean): CallSiteGroup[] {
   const map = new RangeMap<CallSiteGroup>();
   const groups: CallSiteGroup[] = [];
   for (const { report: model } of result.models) {
     model.layers.forEach((layer, layerIndex) => {
-      if (layer.file !== result.file) return;
+      if (layer.file !== result.file || (keep && !keep(layer))) return;
       let g = map.get(layer.range);
       if (!g) {
         map.set(layer.range, (g = { range: layer.range, instances: [] }));

@@ -28,7 +28,9 @@ function cardAt(result: AnalysisResult, p: Position): HoverResult | undefined {
   const used = result.models.flatMap(({ report }) => report.layers.filter((l) => l.useFile === result.file && contains(l.useRange, p)).map((layer) => ({ layer, model: report })));
   if (used.length) return { markdown: layerCard(used), range: used[0]!.layer.useRange };
   // A helper call that builds a block of layers.
-  for (const { report, graph } of result.models) {
+  for (const m of result.models) {
+    if (!m.hasGroups) continue;
+    const { report, graph } = m;
     const groups = graph.groups.filter((gr) => gr.range && gr.file === result.file && contains(gr.range, p));
     if (groups.length) return { markdown: blockCard(groups, graph.nodes, report), range: groups[0]!.range! };
   }

@@ -49,7 +49,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
     case SK_NullKeyword:
       return null;
     case SK_Identifier: {
-      const v = evalIdentifier(e as ts.Identifier, scope, ip.undeclaredObserver && ((id) => ip.undeclaredObserver!(id, rec)));
+      const v = evalIdentifier(e as ts.Identifier, scope, ip, rec);
       return v instanceof Unknown && v.key !== undefined ? ip.path().refine(v) : v;
     }
     case SK_ThisKeyword:
@@ -134,14 +134,15 @@ function awaitValue(ip: Interpreter, v: Value): Value {
   return v;
 }
 
-export function evalIdentifier(id: ts.Identifier, scope: Scope, undeclared?: (id: ts.Identifier) => void): Value {
+/** `ip` and `rec`: report a name declared nowhere to the interpreter's observer (no closure per read: this is the hottest path). */
+export function evalIdentifier(id: ts.Identifier, scope: Scope, ip?: Interpreter, rec?: ModuleRecord): Value {
   const name = id.text;
   if (name === 'undefined') return undefined;
   const b = scope.lookup(name);
   if (b) return b.value;
   if (name === 'arguments') return scope.context()?.args;
   if (name === '') return new Unknown('incomplete code');
-  undeclared?.(id);
+  if (ip?.undeclaredObserver && rec) ip.undeclaredObserver(id, rec);
   return new Unknown(`'${name}' is not defined here`);
 }
 
@@ -175,7 +176,7 @@ function evalObject(ip: Interpreter, o: ts.ObjectLiteralExpression, scope: Scope
       const key = propertyKey(ip, p.name, scope, rec);
       if (key !== undefined) obj.set(key, evalExpr(ip, p.initializer, scope, rec, key));
     } else if (ts.isShorthandPropertyAssignment(p)) {
-      obj.set(p.name.text, evalIdentifier(p.name, scope, ip.undeclaredObserver && ((id) => ip.undeclaredObserver!(id, rec))));
+      obj.set(p.name.text, evalIdentifier(p.name, scope, ip, rec));
     } else if (ts.isSpreadAssignment(p)) {
       const v = evalExpr(ip, p.expression, scope, rec);
       if (v instanceof JsObject) for (const [k, x] of v.props) obj.set(k, x);

@@ -359,9 +359,21 @@ export class Interpreter implements InterpDriver {
   }
 
   loc(node: ts.Node, rec: ModuleRecord): Loc {
-    const sf = rec.sourceFile;
-    return { file: rec.path, start: node.pos >= 0 ? node.getStart(sf) : 0, end: Math.max(node.end, 0) };
+    let l = this.locs.get(node);
+    if (l === undefined || l.file !== rec.path) {
+      const sf = rec.sourceFile;
+      l = { file: rec.path, start: node.pos >= 0 ? node.getStart(sf) : 0, end: Math.max(node.end, 0) };
+      this.locs.set(node, l);
+    }
+    return l;
   }
+
+  /**
+   * One Loc per node per analysis (Locs are never mutated): a helper called 5,000 times makes one,
+   * not 5,000 (getStart scans the trivia each time), and the report places each once. Not kept
+   * across analyses: an incremental re-parse moves reused nodes.
+   */
+  private readonly locs = new WeakMap<ts.Node, Loc>();
 
   /** Push a frame for a user-function call; returns what leaveCall restores. */
   enterCall(name: string, closure: Frame['closure'], callNode: ts.Node | undefined, args: readonly Value[], module: ModuleRecord): CallState {

@@ -19,7 +19,12 @@ export interface Placer {
 
 export interface BuiltModel {
   report: ModelReport;
+  /** Built on first read (see buildModel). */
   graph: ModelGraph;
+  /** Whether the graph has any group (a helper call that built layers): false lets hints skip the graph. */
+  hasGroups: boolean;
+  /** The graph's groups with the totals hints show, built on first read without the graph's nodes and edges. */
+  groups: GroupSummary[];
 }
 
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
@@ -85,7 +90,17 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
       ...(v.unexplored ? { unexplored: v.unexplored } : {}),
     };
   }
-  return { report, graph: buildGraph(name, model, nodes, indexOf, layers, placer) };
+  // The graph is for the panel and `convlens view`: an edit's hints and diagnostics never read it,
+  // and building it is about as much work as the rest of the report. Built on first read, once.
+  const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
+  const hasGroups = nodes.some((n) => n.layer.className !== 'InputLayer' && chainOf(n.layer.frame).length > 0);
+  const built = { report, hasGroups } as BuiltModel;
+  let groups: Groups | undefined;
+  let graph: ModelGraph | undefined;
+  const groupsNow = () => (groups ??= buildGroups(model, nodes, indexOf, layers, placer));
+  Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => groupsNow().summaries });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, indexOf, layers, placer, groupsNow())) });
+  return built;
 }
 
 function add(a: number | null, b: number | null): number | null {
@@ -223,10 +238,27 @@ function longestPath(nodes: LayerNode[]): number {
 
 // ------------------------------------------------------------------ graph
 
-function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer): ModelGraph {
+/** A group (helper call) as the language features use it: the group, and the totals hints show. */
+export interface GroupSummary {
+  group: GraphGroup;
+  macs: number | null;
+  error: boolean;
+}
+
+interface Groups {
+  summaries: GroupSummary[];
+  /** Per model node (same order): its innermost group's id. */
+  groupIds: (string | undefined)[];
+  /** Per model node: the params the graph shows (a shared layer's weights at its first application only). */
+  params: (number | null)[];
+}
+
+/**
+ * The groups of a model (helper calls that built layers): what the hints need, without the graph's
+ * node and edge objects. The graph reuses these group objects.
+ */
+function buildGroups(mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer): Groups {
   const stops = ancestors(mv.frame);
-  const gnodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
   const groups = new Map<number, GraphGroup>();
   const frameOf = new Map<GraphGroup, Frame>();
   const inModel = new Set(nodes);
@@ -250,10 +282,90 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
     frameOf.set(g, f);
     return g.id;
   };
+  const groupIds: (string | undefined)[] = [];
+  const params: (number | null)[] = [];
   for (const n of nodes) {
     const idx = indexOf.get(n.layer);
     const first = !seenLayers.has(n.layer);
     seenLayers.add(n.layer);
+    params.push(n.layer.opaque ? null : idx === undefined ? 0 : first ? layers[idx]!.params : 0);
+    groupIds.push(n.layer.className === 'InputLayer' ? undefined : groupOf(n.layer.frame));
+  }
+  if (!groups.size) return { summaries: [], groupIds, params };
+  // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
+  // group and all of that group's ancestors; an edge crosses into every ancestor of its target that
+  // is not an ancestor of its source (O(edges × nesting depth), not groups × edges).
+  const byId = new Map([...groups.values()].map((g) => [g.id, { group: g, macs: 0 as number | null, error: false }] as const));
+  const chainOf = new Map<string | undefined, GroupSummary[]>();
+  const chain = (gid: string | undefined): GroupSummary[] => {
+    let c = chainOf.get(gid);
+    if (!c) {
+      c = [];
+      for (let id = gid; id; id = byId.get(id)?.group.parentId) c.push(byId.get(id)!);
+      chainOf.set(gid, c);
+    }
+    return c;
+  };
+  const groupOfNode = new Map<LayerNode, string | undefined>();
+  const lastNode = new Map<GroupSummary, LayerNode>();
+  nodes.forEach((n, i) => {
+    const gid = groupIds[i];
+    groupOfNode.set(n, gid);
+    for (const s of chain(gid)) {
+      s.group.nodeIds.push(`n${n.id}`);
+      s.group.params = add(s.group.params, params[i]!);
+      s.macs = add(s.macs, n.macs);
+      s.error ||= !!n.error;
+      lastNode.set(s, n);
+    }
+  });
+  const chainSets = new Map<string | undefined, Set<GroupSummary>>();
+  const chainSet = (gid: string | undefined): Set<GroupSummary> => {
+    let c = chainSets.get(gid);
+    if (!c) chainSets.set(gid, (c = new Set(chain(gid))));
+    return c;
+  };
+  // Each boundary tensor is listed once per group, however many edges carry it.
+  const seen = new Map<string, Set<LayerNode>>();
+  const once = (key: string, source: LayerNode): boolean => {
+    let s = seen.get(key);
+    if (!s) seen.set(key, (s = new Set()));
+    if (s.has(source)) return false;
+    s.add(source);
+    return true;
+  };
+  for (const n of nodes) {
+    const tg = groupOfNode.get(n);
+    for (const t of n.inputs) {
+      if (!t.node || !inModel.has(t.node)) continue;
+      const sg = groupOfNode.get(t.node);
+      if (sg === tg) continue;
+      const src = chainSet(sg);
+      const dst = chainSet(tg);
+      for (const s of dst) if (!src.has(s) && once(`i${s.group.id}`, t.node)) s.group.inputShapes.push(t.shape);
+      for (const s of src) if (!dst.has(s) && once(`o${s.group.id}`, t.node)) s.group.outputShapes.push(t.shape);
+    }
+  }
+  const summaries = [...byId.values()];
+  for (const s of summaries) {
+    // A group that holds the model output has no outgoing edge: its last node is its output.
+    const last = lastNode.get(s);
+    if (!s.group.outputShapes.length && last?.output.shape) s.group.outputShapes.push(last.output.shape);
+  }
+  const details = groupDetails(summaries.map((s) => frameOf.get(s.group)!));
+  for (const { group } of summaries) {
+    const detail = details.get(frameOf.get(group)!);
+    if (detail) group.detail = detail;
+  }
+  return { summaries, groupIds, params };
+}
+
+function buildGraph(model: string, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
+  const gnodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const inModel = new Set(nodes);
+  nodes.forEach((n, i) => {
+    const idx = indexOf.get(n.layer);
     const g: GraphNode = {
       id: `n${n.id}`,
       layerIndex: idx ?? null,
@@ -262,80 +374,19 @@ function buildGraph(model: string, mv: ModelValue, nodes: LayerNode[], indexOf: 
       family: idx === undefined ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
       inputShapes: n.inputs.map((t) => t.shape),
       outputShape: n.output.shape,
-      // A shared layer's weights are counted at its first application only.
-      params: n.layer.opaque ? null : idx === undefined ? 0 : first ? layers[idx]!.params : 0,
+      params: groups.params[i]!,
       macs: n.macs,
       range: placer.range(n.layer.loc),
       file: n.layer.loc.file,
     };
     if (n.layer.name) g.name = n.layer.name;
     if (n.error) g.error = n.error;
-    const gid = n.layer.className === 'InputLayer' ? undefined : groupOf(n.layer.frame);
+    const gid = groups.groupIds[i];
     if (gid) g.groupId = gid;
     gnodes.push(g);
     n.inputs.forEach((t, k) => {
       if (t.node && inModel.has(t.node)) edges.push({ id: `e${t.node.id}_${n.id}_${k}`, source: `n${t.node.id}`, target: `n${n.id}`, targetInput: k, shape: t.shape });
     });
-  }
-  // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
-  // group and all of that group's ancestors; an edge crosses into every ancestor of its target that
-  // is not an ancestor of its source (O(edges × nesting depth), not groups × edges).
-  const byId = new Map([...groups.values()].map((g) => [g.id, g] as const));
-  const chainOf = new Map<string | undefined, string[]>();
-  const chain = (gid: string | undefined): string[] => {
-    let c = chainOf.get(gid);
-    if (!c) {
-      c = [];
-      for (let id = gid; id; id = byId.get(id)?.parentId) c.push(id);
-      chainOf.set(gid, c);
-    }
-    return c;
-  };
-  const groupOfNode = new Map<string, string | undefined>();
-  for (const n of gnodes) {
-    groupOfNode.set(n.id, n.groupId);
-    for (const gid of chain(n.groupId)) {
-      const g = byId.get(gid)!;
-      g.nodeIds.push(n.id);
-      g.params = add(g.params, n.params);
-    }
-  }
-  const chainSets = new Map<string | undefined, Set<string>>();
-  const chainSet = (gid: string | undefined): Set<string> => {
-    let c = chainSets.get(gid);
-    if (!c) chainSets.set(gid, (c = new Set(chain(gid))));
-    return c;
-  };
-  // Each boundary tensor is listed once per group, however many edges carry it.
-  const seen = new Map<string, Set<string>>();
-  const once = (key: string, source: string): boolean => {
-    let s = seen.get(key);
-    if (!s) seen.set(key, (s = new Set()));
-    if (s.has(source)) return false;
-    s.add(source);
-    return true;
-  };
-  const lastNode = new Map<string, GraphNode>();
-  for (const n of gnodes) for (const gid of chain(n.groupId)) lastNode.set(gid, n);
-  for (const e of edges) {
-    const sg = groupOfNode.get(e.source);
-    const tg = groupOfNode.get(e.target);
-    if (sg === tg) continue;
-    const src = chainSet(sg);
-    const dst = chainSet(tg);
-    for (const gid of dst) if (!src.has(gid) && once(`i${gid}`, e.source)) byId.get(gid)!.inputShapes.push(e.shape);
-    for (const gid of src) if (!dst.has(gid) && once(`o${gid}`, e.source)) byId.get(gid)!.outputShapes.push(e.shape);
-  }
-  for (const g of byId.values()) {
-    // A group that holds the model output has no outgoing edge: its last node is its output.
-    const last = lastNode.get(g.id);
-    if (!g.outputShapes.length && last?.outputShape) g.outputShapes.push(last.outputShape);
-  }
-  const groupList = [...byId.values()];
-  const details = groupDetails(groupList.map((g) => frameOf.get(g)!));
-  for (const g of groupList) {
-    const detail = details.get(frameOf.get(g)!);
-    if (detail) g.detail = detail;
-  }
-  return { model, nodes: gnodes, edges, groups: groupList };
+  });
+  return { model, nodes: gnodes, edges, groups: groups.summaries.map((s) => s.group) };
 }

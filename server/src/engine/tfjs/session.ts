@@ -538,7 +538,7 @@ export class TfSession {
       case 'inputShape':
         return model.inputs.length === 1 ? shapeValue(model.inputs[0]!.shape) : model.inputs.map((o) => shapeValue(o.shape));
       case 'layers':
-        return modelLayers(model);
+        return [...modelLayers(model)];
       case 'getLayer':
         return fnv('getLayer', (_i, _t, [n]) => {
           const layers = modelLayers(model);
@@ -788,8 +788,17 @@ function collectNodes(model: ModelValue): LayerNode[] {
   return [...seen].sort((a, b) => a.id - b.id);
 }
 
-/** Unique layer objects of a model in order of first use (tfjs's model.layers, InputLayers included). */
-export function modelLayers(model: ModelValue): LayerValue[] {
+const functionalLayers = new WeakMap<ModelValue, readonly LayerValue[]>();
+
+/** Unique layer objects of a model in order of first use (tfjs's model.layers, InputLayers included). Shared: copy before handing it to user code. */
+export function modelLayers(model: ModelValue): readonly LayerValue[] {
+  if (model.kind === 'sequential') return uniqueLayers(model);
+  let cached = functionalLayers.get(model);
+  if (!cached) functionalLayers.set(model, (cached = uniqueLayers(model)));
+  return cached;
+}
+
+function uniqueLayers(model: ModelValue): LayerValue[] {
   const seen = new Set<LayerValue>();
   for (const n of modelNodes(model)) seen.add(n.layer);
   return [...seen];
