@@ -33,9 +33,10 @@ const K_MAX = 4;
 /**
  * From this many boxes on, bands enter the DOM only when first scrolled near: even hidden
  * (display none), 35,000 SVG elements cost the first style pass most of a second, and 1,000
- * boxes' 7,000 about a third of the first paint on a busy 2-core machine.
+ * boxes' 7,000 about a third of the first paint on a busy 2-core machine; 400 boxes and 100
+ * frames in hidden bands still made the first style and layout 180 ms (25 ms deferred).
  */
-const DEFER_FROM = 800;
+const DEFER_FROM = 300;
 /** The paint layers of svg.ts, in the order of DeferredBands' parts. */
 const LAYERS = ['frames', 'edges', 'edge-labels', 'nodes'];
 /** Below these zoom levels edge labels, then all text, are hidden. */
