@@ -30,27 +30,32 @@ export interface BuiltModel {
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
   const nodes = modelNodes(model);
   const layerOrder: LayerValue[] = [];
-  const nodesOf = new Map<LayerValue, LayerNode[]>();
+  const nodesOf = new Map<LayerValue, { index: number; nodes: LayerNode[] }>();
   const incomplete = [...model.incomplete];
+  // Per node: its layer's index in the table (-1: an input or unknown layer), and whether it is
+  // the layer's first application (which the graph counts the weights at).
+  const at: NodeLayers = { index: [], first: [] };
   for (const n of nodes) {
-    if (n.layer.opaque) {
-      if (!incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
+    if (n.layer.opaque || n.layer.className === 'InputLayer') {
+      if (n.layer.opaque && !incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
+      at.index.push(-1);
+      at.first.push(false);
       continue;
     }
-    if (n.layer.className === 'InputLayer') continue;
-    let list = nodesOf.get(n.layer);
-    if (!list) {
-      nodesOf.set(n.layer, (list = []));
+    let entry = nodesOf.get(n.layer);
+    if (!entry) {
+      nodesOf.set(n.layer, (entry = { index: layerOrder.length, nodes: [] }));
       layerOrder.push(n.layer);
     }
-    list.push(n);
+    at.index.push(entry.index);
+    at.first.push(entry.nodes.length === 0);
+    entry.nodes.push(n);
   }
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
   const state = trainableStateOf(model);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
-  const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!.nodes, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
   const whole = incomplete.length === 0;
@@ -97,9 +102,9 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const built = { report, hasGroups } as BuiltModel;
   let groups: Groups | undefined;
   let graph: ModelGraph | undefined;
-  const groupsNow = () => (groups ??= buildGroups(model, nodes, indexOf, layers, placer));
+  const groupsNow = () => (groups ??= buildGroups(model, nodes, at, layers, placer));
   Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => groupsNow().summaries });
-  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, indexOf, layers, placer, groupsNow())) });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, groupsNow())) });
   return built;
 }
 
@@ -245,6 +250,12 @@ export interface GroupSummary {
   error: boolean;
 }
 
+/** Per model node (same order): its layer's index in the report's table (-1: none), and whether it is the layer's first application. */
+interface NodeLayers {
+  index: number[];
+  first: boolean[];
+}
+
 interface Groups {
   summaries: GroupSummary[];
   /** Per model node (same order): its innermost group's id. */
@@ -257,7 +268,7 @@ interface Groups {
  * The groups of a model (helper calls that built layers): what the hints need, without the graph's
  * node and edge objects. The graph reuses these group objects.
  */
-function buildGroups(mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer): Groups {
+function buildGroups(mv: ModelValue, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): Groups {
   const stops = ancestors(mv.frame);
   // Groups by their frame, as indices into `summaries` (each with its parent's index, -1 for none).
   const byFrame = new Map<Frame, number>();
@@ -284,17 +295,13 @@ function buildGroups(mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue
     frames.push(f);
     return summaries.length - 1;
   };
-  // Nodes come in creation order, so a layer's first node in the model is the first one met here.
-  const seenLayers = new Set<LayerValue>();
   const innermost: number[] = [];
   const params: (number | null)[] = [];
-  for (const n of nodes) {
-    const idx = indexOf.get(n.layer);
-    const first = !seenLayers.has(n.layer);
-    seenLayers.add(n.layer);
-    params.push(n.layer.opaque ? null : idx === undefined ? 0 : first ? layers[idx]!.params : 0);
+  nodes.forEach((n, i) => {
+    const idx = at.index[i]!;
+    params.push(n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0);
     innermost.push(n.layer.className === 'InputLayer' ? -1 : groupOf(n.layer.frame));
-  }
+  });
   const groupIds = innermost.map((k) => (k < 0 ? undefined : summaries[k]!.group.id));
   if (!summaries.length) return { summaries, groupIds, params };
   // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
@@ -358,18 +365,18 @@ function buildGroups(mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue
 
 const NONE: readonly number[] = [];
 
-function buildGraph(model: string, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
+function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
   const gnodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const inModel = new Set(nodes);
   nodes.forEach((n, i) => {
-    const idx = indexOf.get(n.layer);
+    const idx = at.index[i]!;
     const g: GraphNode = {
       id: `n${n.id}`,
-      layerIndex: idx ?? null,
+      layerIndex: idx < 0 ? null : idx,
       className: n.layer.className,
-      label: idx === undefined ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
-      family: idx === undefined ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
+      label: idx < 0 ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
+      family: idx < 0 ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
       inputShapes: n.inputs.map((t) => t.shape),
       outputShape: n.output.shape,
       params: groups.params[i]!,
