@@ -115,18 +115,22 @@ async function analysis(): Promise<void> {
 
 async function hints(): Promise<void> {
   const { inlayHints } = shipped<typeof Hints>('server/src/ide/hints.ts');
-  say(`inlay hints for a ${VIEWPORT_LINES}-line viewport (goal ≤ 5 ms at 20k): first request after an analysis / scrolling on the same analysis`);
+  say(`inlay hints for a ${VIEWPORT_LINES}-line viewport (goal ≤ 5 ms at 20k): the first request after an analysis (a new analysis, untimed, before each: its groups are built by the first request) / scrolling on the same analysis (each request the next ${VIEWPORT_LINES} lines)`);
   for (const style of Object.keys(STYLES) as Style[]) {
     const rows: [number, Figure][] = [];
     for (const n of SIZES) {
       const { text, result } = analysed(style, n);
       const range = viewport(text);
-      // A shallow copy is a new analysis to any per-result cache, with the same content.
       const first = await repeat(() => {
-        const fresh = { ...result };
+        const fresh = analyzeSource(text, fileOf(style, n), undefined, LIMITS);
         return cpu(() => inlayHints(fresh, HINT_OPTIONS, range));
+      }, { window: 5, maxRuns: 15, maxMs: 30_000 });
+      const lines = text.split('\n').length;
+      let k = 0;
+      const again = await repeat(() => {
+        const start = (k++ * VIEWPORT_LINES) % Math.max(1, lines - VIEWPORT_LINES);
+        return cpu(() => inlayHints(result, HINT_OPTIONS, { start: { line: start, character: 0 }, end: { line: start + VIEWPORT_LINES, character: 0 } }));
       }, { window: 7, maxMs: 20_000 });
-      const again = await repeat(() => cpu(() => inlayHints(result, HINT_OPTIONS, range)), { window: 7, maxMs: 20_000 });
       const count = inlayHints(result, HINT_OPTIONS, range).length;
       rows.push([n, first]);
       say(`${style} ${n.toLocaleString('en-US')} (${count} hints in view): first ${fmt(first)}; scrolling ${fmt(again)}`);

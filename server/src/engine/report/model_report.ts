@@ -30,27 +30,32 @@ export interface BuiltModel {
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
   const nodes = modelNodes(model);
   const layerOrder: LayerValue[] = [];
-  const nodesOf = new Map<LayerValue, LayerNode[]>();
+  const nodesOf = new Map<LayerValue, { index: number; nodes: LayerNode[] }>();
   const incomplete = [...model.incomplete];
+  // Per node: its layer's index in the table (-1: an input or unknown layer), and whether it is
+  // the layer's first application (which the graph counts the weights at).
+  const at: NodeLayers = { index: [], first: [] };
   for (const n of nodes) {
-    if (n.layer.opaque) {
-      if (!incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
+    if (n.layer.opaque || n.layer.className === 'InputLayer') {
+      if (n.layer.opaque && !incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
+      at.index.push(-1);
+      at.first.push(false);
       continue;
     }
-    if (n.layer.className === 'InputLayer') continue;
-    let list = nodesOf.get(n.layer);
-    if (!list) {
-      nodesOf.set(n.layer, (list = []));
+    let entry = nodesOf.get(n.layer);
+    if (!entry) {
+      nodesOf.set(n.layer, (entry = { index: layerOrder.length, nodes: [] }));
       layerOrder.push(n.layer);
     }
-    list.push(n);
+    at.index.push(entry.index);
+    at.first.push(entry.nodes.length === 0);
+    entry.nodes.push(n);
   }
   const names = displayNames(layerOrder);
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
   const state = trainableStateOf(model);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
-  const indexOf = new Map(layerOrder.map((l, i) => [l, i] as const));
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!.nodes, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
   const whole = incomplete.length === 0;
@@ -97,9 +102,9 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const built = { report, hasGroups } as BuiltModel;
   let groups: Groups | undefined;
   let graph: ModelGraph | undefined;
-  const groupsNow = () => (groups ??= buildGroups(model, nodes, indexOf, layers, placer));
+  const groupsNow = () => (groups ??= buildGroups(model, nodes, at, layers, placer));
   Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => groupsNow().summaries });
-  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, indexOf, layers, placer, groupsNow())) });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, groupsNow())) });
   return built;
 }
 
@@ -245,6 +250,12 @@ export interface GroupSummary {
   error: boolean;
 }
 
+/** Per model node (same order): its layer's index in the report's table (-1: none), and whether it is the layer's first application. */
+interface NodeLayers {
+  index: number[];
+  first: boolean[];
+}
+
 interface Groups {
   summaries: GroupSummary[];
   /** Per model node (same order): its innermost group's id. */
@@ -257,121 +268,115 @@ interface Groups {
  * The groups of a model (helper calls that built layers): what the hints need, without the graph's
  * node and edge objects. The graph reuses these group objects.
  */
-function buildGroups(mv: ModelValue, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer): Groups {
+function buildGroups(mv: ModelValue, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): Groups {
   const stops = ancestors(mv.frame);
-  const groups = new Map<number, GraphGroup>();
-  const frameOf = new Map<GraphGroup, Frame>();
-  const inModel = new Set(nodes);
-  // Nodes come in creation order, so a layer's first node in the model is the first one met here.
-  const seenLayers = new Set<LayerValue>();
-  const groupOf = (f: Frame | undefined): string | undefined => {
+  // Groups by their frame, as indices into `summaries` (each with its parent's index, -1 for none).
+  const byFrame = new Map<Frame, number>();
+  const summaries: GroupSummary[] = [];
+  const parentOf: number[] = [];
+  const frames: Frame[] = [];
+  const groupOf = (f: Frame | undefined): number => {
     // The innermost frame below the model's builder that was entered through a call.
     for (; f && !stops.has(f); f = f.parent) if (f.callLoc) return ensureGroup(f);
-    return undefined;
+    return -1;
   };
-  const ensureGroup = (f: Frame): string => {
-    const existing = groups.get(f.id);
-    if (existing) return existing.id;
-    let parentId: string | undefined;
+  const ensureGroup = (f: Frame): number => {
+    const existing = byFrame.get(f);
+    if (existing !== undefined) return existing;
+    let parent = -1;
     for (let p = f.parent; p && !stops.has(p); p = p.parent) if (p.callLoc) {
-      parentId = ensureGroup(p);
+      parent = ensureGroup(p);
       break;
     }
-    const g: GraphGroup = { id: `g${f.id}`, label: groupLabel(f), parentId, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
-    groups.set(f.id, g);
-    frameOf.set(g, f);
-    return g.id;
+    const g: GraphGroup = { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : summaries[parent]!.group.id, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
+    byFrame.set(f, summaries.length);
+    summaries.push({ group: g, macs: 0, error: false });
+    parentOf.push(parent);
+    frames.push(f);
+    return summaries.length - 1;
   };
-  const groupIds: (string | undefined)[] = [];
+  const innermost: number[] = [];
   const params: (number | null)[] = [];
-  for (const n of nodes) {
-    const idx = indexOf.get(n.layer);
-    const first = !seenLayers.has(n.layer);
-    seenLayers.add(n.layer);
-    params.push(n.layer.opaque ? null : idx === undefined ? 0 : first ? layers[idx]!.params : 0);
-    groupIds.push(n.layer.className === 'InputLayer' ? undefined : groupOf(n.layer.frame));
-  }
-  if (!groups.size) return { summaries: [], groupIds, params };
+  nodes.forEach((n, i) => {
+    const idx = at.index[i]!;
+    params.push(n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0);
+    innermost.push(n.layer.className === 'InputLayer' ? -1 : groupOf(n.layer.frame));
+  });
+  const groupIds = innermost.map((k) => (k < 0 ? undefined : summaries[k]!.group.id));
+  if (!summaries.length) return { summaries, groupIds, params };
   // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
   // group and all of that group's ancestors; an edge crosses into every ancestor of its target that
   // is not an ancestor of its source (O(edges × nesting depth), not groups × edges).
-  const byId = new Map([...groups.values()].map((g) => [g.id, { group: g, macs: 0 as number | null, error: false }] as const));
-  const chainOf = new Map<string | undefined, GroupSummary[]>();
-  const chain = (gid: string | undefined): GroupSummary[] => {
-    let c = chainOf.get(gid);
-    if (!c) {
-      c = [];
-      for (let id = gid; id; id = byId.get(id)?.group.parentId) c.push(byId.get(id)!);
-      chainOf.set(gid, c);
-    }
-    return c;
-  };
-  const groupOfNode = new Map<LayerNode, string | undefined>();
-  const lastNode = new Map<GroupSummary, LayerNode>();
+  const chains: number[][] = summaries.map(() => []);
+  summaries.forEach((_, k) => {
+    for (let j = k; j >= 0; j = parentOf[j]!) chains[k]!.push(j);
+  });
+  const chainOf = (k: number): readonly number[] => (k < 0 ? NONE : chains[k]!);
+  const groupOfNode = new Map<LayerNode, number>();
+  const last: (LayerNode | undefined)[] = [];
   nodes.forEach((n, i) => {
-    const gid = groupIds[i];
-    groupOfNode.set(n, gid);
-    for (const s of chain(gid)) {
-      s.group.nodeIds.push(`n${n.id}`);
+    const k = innermost[i]!;
+    groupOfNode.set(n, k);
+    if (k < 0) return;
+    const id = `n${n.id}`;
+    for (const j of chains[k]!) {
+      const s = summaries[j]!;
+      s.group.nodeIds.push(id);
       s.group.params = add(s.group.params, params[i]!);
       s.macs = add(s.macs, n.macs);
-      s.error ||= !!n.error;
-      lastNode.set(s, n);
+      if (n.error) s.error = true;
+      last[j] = n;
     }
   });
-  const chainSets = new Map<string | undefined, Set<GroupSummary>>();
-  const chainSet = (gid: string | undefined): Set<GroupSummary> => {
-    let c = chainSets.get(gid);
-    if (!c) chainSets.set(gid, (c = new Set(chain(gid))));
-    return c;
-  };
   // Each boundary tensor is listed once per group, however many edges carry it.
-  const seen = new Map<string, Set<LayerNode>>();
-  const once = (key: string, source: LayerNode): boolean => {
-    let s = seen.get(key);
-    if (!s) seen.set(key, (s = new Set()));
-    if (s.has(source)) return false;
-    s.add(source);
+  const seenIn: (Set<LayerNode> | undefined)[] = [];
+  const seenOut: (Set<LayerNode> | undefined)[] = [];
+  const once = (seen: (Set<LayerNode> | undefined)[], j: number, source: LayerNode): boolean => {
+    const set = (seen[j] ??= new Set());
+    if (set.has(source)) return false;
+    set.add(source);
     return true;
   };
   for (const n of nodes) {
-    const tg = groupOfNode.get(n);
+    const tg = groupOfNode.get(n)!;
     for (const t of n.inputs) {
-      if (!t.node || !inModel.has(t.node)) continue;
+      if (!t.node) continue;
       const sg = groupOfNode.get(t.node);
-      if (sg === tg) continue;
-      const src = chainSet(sg);
-      const dst = chainSet(tg);
-      for (const s of dst) if (!src.has(s) && once(`i${s.group.id}`, t.node)) s.group.inputShapes.push(t.shape);
-      for (const s of src) if (!dst.has(s) && once(`o${s.group.id}`, t.node)) s.group.outputShapes.push(t.shape);
+      // A source outside the model (not one of its nodes) crosses no group boundary of it.
+      if (sg === undefined || sg === tg) continue;
+      const src = chainOf(sg);
+      const dst = chainOf(tg);
+      for (const j of dst) if (!src.includes(j) && once(seenIn, j, t.node)) summaries[j]!.group.inputShapes.push(t.shape);
+      for (const j of src) if (!dst.includes(j) && once(seenOut, j, t.node)) summaries[j]!.group.outputShapes.push(t.shape);
     }
   }
-  const summaries = [...byId.values()];
-  for (const s of summaries) {
+  summaries.forEach((s, j) => {
     // A group that holds the model output has no outgoing edge: its last node is its output.
-    const last = lastNode.get(s);
-    if (!s.group.outputShapes.length && last?.output.shape) s.group.outputShapes.push(last.output.shape);
-  }
-  const details = groupDetails(summaries.map((s) => frameOf.get(s.group)!));
-  for (const { group } of summaries) {
-    const detail = details.get(frameOf.get(group)!);
+    const l = last[j];
+    if (!s.group.outputShapes.length && l?.output.shape) s.group.outputShapes.push(l.output.shape);
+  });
+  const details = groupDetails(frames);
+  summaries.forEach(({ group }, j) => {
+    const detail = details.get(frames[j]!);
     if (detail) group.detail = detail;
-  }
+  });
   return { summaries, groupIds, params };
 }
 
-function buildGraph(model: string, nodes: LayerNode[], indexOf: Map<LayerValue, number>, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
+const NONE: readonly number[] = [];
+
+function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
   const gnodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const inModel = new Set(nodes);
   nodes.forEach((n, i) => {
-    const idx = indexOf.get(n.layer);
+    const idx = at.index[i]!;
     const g: GraphNode = {
       id: `n${n.id}`,
-      layerIndex: idx ?? null,
+      layerIndex: idx < 0 ? null : idx,
       className: n.layer.className,
-      label: idx === undefined ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
-      family: idx === undefined ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
+      label: idx < 0 ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
+      family: idx < 0 ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
       inputShapes: n.inputs.map((t) => t.shape),
       outputShape: n.output.shape,
       params: groups.params[i]!,
