@@ -23,10 +23,10 @@ export function locOf(node: ts.Node, sf: ts.SourceFile): Loc {
 }
 
 export function rangeOf(loc: { start: number; end: number }, sf: ts.SourceFile): Range {
-  return { start: sf.getLineAndCharacterOfPosition(loc.start), end: sf.getLineAndCharacterOfPosition(loc.end) };
+  return rangeIn(loc, sf.getLineStarts());
 }
 
-/** rangeOf from the file's line starts, with one line search for the usual one-line loc (a report places one or more per layer). */
+/** A loc's line/character range from the file's line starts (as ts.getLineAndCharacterOfPosition), with one line search for the usual one-line loc. */
 export function rangeIn(loc: { start: number; end: number }, starts: readonly number[]): Range {
   const line = lineAt(starts, loc.start, 0);
   const next = starts[line + 1];

@@ -55,7 +55,8 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
   const state = trainableStateOf(model);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!.nodes, names[i]!, placer, (f) => callChain(f, stops, placer, chains), state));
+  const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
+  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!.nodes, names[i]!, placer, chainOf, state));
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
   const whole = incomplete.length === 0;
@@ -97,7 +98,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   }
   // The graph is for the panel and `convlens view`: an edit's hints and diagnostics never read it,
   // and building it is about as much work as the rest of the report. Built on first read, once.
-  const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
+  // The memoised call chains the layer table made: a node has a group exactly when its chain is not empty.
   const hasGroups = nodes.some((n) => n.layer.className !== 'InputLayer' && chainOf(n.layer.frame).length > 0);
   const built = { report, hasGroups } as BuiltModel;
   let groups: Groups | undefined;
