@@ -132,11 +132,11 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
   const groupRanges = new RangeMap<true>();
   for (const m of result.models) {
     if (!m.hasGroups) continue;
-    for (const { group: gr, macs, error } of m.groups) {
-      if (!gr.range || gr.file !== result.file || (inView && !inView(gr.range.end))) continue;
+    for (const gr of m.groups) {
+      if (gr.file !== result.file || (inView && !inView(gr.range.end))) continue;
       groupRanges.set(gr.range, true);
       const site = at(gr.range.end, `${gr.label}(...)`);
-      site.items.push({ shape: gr.outputShapes[0] ?? null, params: gr.params, macs, error });
+      site.items.push({ shape: gr.outputShape, params: gr.params, macs: gr.macs, error: gr.error });
     }
   }
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).

@@ -2,7 +2,7 @@
  * Turns an analysed model (layer objects and their application nodes) into the JSON report (docs/report.md) and
  * the panel's graph. Everything here is derived data; nothing is analysed again.
  */
-import { type LayerNode, type LayerValue, type ModelValue } from '../tfjs/values';
+import { type LayerNode, type LayerValue, type ModelValue, type TensorValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
 import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/frame';
@@ -101,11 +101,12 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   // The memoised call chains the layer table made: a node has a group exactly when its chain is not empty.
   const hasGroups = nodes.some((n) => n.layer.className !== 'InputLayer' && chainOf(n.layer.frame).length > 0);
   const built = { report, hasGroups } as BuiltModel;
-  let groups: Groups | undefined;
+  let index: GroupIndex | undefined;
+  let groups: GroupSummary[] | undefined;
   let graph: ModelGraph | undefined;
-  const groupsNow = () => (groups ??= buildGroups(model, nodes, at, layers, placer));
-  Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => groupsNow().summaries });
-  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, groupsNow())) });
+  const indexNow = () => (index ??= indexGroups(model, nodes));
+  Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => (groups ??= groupSummaries(indexNow(), nodes, at, layers, placer)) });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, graphGroups(indexNow(), nodes, at, layers, placer))) });
   return built;
 }
 
@@ -244,9 +245,21 @@ function longestPath(nodes: LayerNode[]): number {
 
 // ------------------------------------------------------------------ graph
 
-/** A group (helper call) as the language features use it: the group, and the totals hints show. */
+/**
+ * A helper call that built layers, with the totals its inlay hint shows. Built apart from the
+ * graph's groups (no node lists, no boundary shape lists): a 20,000-layer loop of helper calls has
+ * 8,000 of them, and the first hint request after an edit waits for them.
+ */
 export interface GroupSummary {
-  group: GraphGroup;
+  /** The graph group's id. */
+  id: string;
+  label: string;
+  /** The call site. */
+  range: Range;
+  file: string;
+  /** The first tensor the call hands on (the graph group's first output shape). */
+  outputShape: Shape | null;
+  params: number | null;
   macs: number | null;
   error: boolean;
 }
@@ -257,116 +270,173 @@ interface NodeLayers {
   first: boolean[];
 }
 
-interface Groups {
-  summaries: GroupSummary[];
-  /** Per model node (same order): its innermost group's id. */
-  groupIds: (string | undefined)[];
-  /** Per model node: the params the graph shows (a shared layer's weights at its first application only). */
-  params: (number | null)[];
+/**
+ * The groups of a model (helper calls that built layers) as indices: the frames, in order of first
+ * use (parents first), each group's parent (-1: none), each node's innermost group (-1: none).
+ */
+interface GroupIndex {
+  frames: Frame[];
+  parentOf: number[];
+  /** Per model node (same order). */
+  innermost: Int32Array;
+  /** A node's innermost group by node id: NOT_IN_MODEL for a node outside the model. */
+  byNodeId: Int32Array;
 }
 
-/**
- * The groups of a model (helper calls that built layers): what the hints need, without the graph's
- * node and edge objects. The graph reuses these group objects.
- */
-function buildGroups(mv: ModelValue, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): Groups {
+const NOT_IN_MODEL = -2;
+
+function indexGroups(mv: ModelValue, nodes: LayerNode[]): GroupIndex {
   const stops = ancestors(mv.frame);
-  // Groups by their frame, as indices into `summaries` (each with its parent's index, -1 for none).
   const byFrame = new Map<Frame, number>();
-  const summaries: GroupSummary[] = [];
-  const parentOf: number[] = [];
   const frames: Frame[] = [];
-  const groupOf = (f: Frame | undefined): number => {
-    // The innermost frame below the model's builder that was entered through a call.
-    for (; f && !stops.has(f); f = f.parent) if (f.callLoc) return ensureGroup(f);
-    return -1;
-  };
+  const parentOf: number[] = [];
+  // The innermost frame below the model's builder that was entered through a call, per frame:
+  // the layers of one helper call share frames.
+  const innermostOf = new Map<Frame, number>();
   const ensureGroup = (f: Frame): number => {
     const existing = byFrame.get(f);
     if (existing !== undefined) return existing;
-    let parent = -1;
-    for (let p = f.parent; p && !stops.has(p); p = p.parent) if (p.callLoc) {
-      parent = ensureGroup(p);
-      break;
-    }
-    const g: GraphGroup = { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : summaries[parent]!.group.id, range: placer.range(f.callLoc!), file: f.callLoc!.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
-    byFrame.set(f, summaries.length);
-    summaries.push({ group: g, macs: 0, error: false });
-    parentOf.push(parent);
+    const parent = groupOf(f.parent);
+    byFrame.set(f, frames.length);
     frames.push(f);
-    return summaries.length - 1;
+    parentOf.push(parent);
+    return frames.length - 1;
   };
-  const innermost: number[] = [];
-  const params: (number | null)[] = [];
-  nodes.forEach((n, i) => {
-    const idx = at.index[i]!;
-    params.push(n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0);
-    innermost.push(n.layer.className === 'InputLayer' ? -1 : groupOf(n.layer.frame));
+  const groupOf = (f: Frame | undefined): number => {
+    if (!f) return -1;
+    let k = innermostOf.get(f);
+    if (k === undefined) {
+      k = stops.has(f) ? -1 : f.callLoc ? ensureGroup(f) : groupOf(f.parent);
+      innermostOf.set(f, k);
+    }
+    return k;
+  };
+  let maxId = 0;
+  for (const n of nodes) if (n.id > maxId) maxId = n.id;
+  const innermost = new Int32Array(nodes.length);
+  const byNodeId = new Int32Array(maxId + 1).fill(NOT_IN_MODEL);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const k = n.layer.className === 'InputLayer' ? -1 : groupOf(n.layer.frame);
+    innermost[i] = k;
+    byNodeId[n.id] = k;
+  }
+  return { frames, parentOf, innermost, byNodeId };
+}
+
+/** Whether group `j` is `k` or one of its ancestors. */
+function within(ix: GroupIndex, j: number, k: number): boolean {
+  for (; k >= 0; k = ix.parentOf[k]!) if (k === j) return true;
+  return false;
+}
+
+/**
+ * Calls `f` for every edge that crosses a group boundary, once per group it enters (`into`) or
+ * leaves: a node belongs to its innermost group and all of that group's ancestors, so an edge
+ * enters every ancestor of its target that is not an ancestor of its source (O(edges × nesting
+ * depth²), not groups × edges).
+ */
+function forEachCrossing(ix: GroupIndex, nodes: LayerNode[], f: (into: boolean, j: number, t: TensorValue) => void): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const tg = ix.innermost[i]!;
+    for (const t of nodes[i]!.inputs) {
+      const source = t.node;
+      // A source outside the model (not one of its nodes) crosses no group boundary of it.
+      const sg = source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
+      if (sg === NOT_IN_MODEL || sg === tg) continue;
+      for (let j = tg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, sg)) f(true, j, t);
+      for (let j = sg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, tg)) f(false, j, t);
+    }
+  }
+}
+
+/** Per model node: the params the graph shows (a shared layer's weights at its first application only). */
+function nodeParams(n: LayerNode, i: number, at: NodeLayers, layers: LayerReport[]): number | null {
+  const idx = at.index[i]!;
+  return n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0;
+}
+
+/** The groups' hint totals: no node lists, boundary shape lists, details or graph. */
+function groupSummaries(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GroupSummary[] {
+  const summaries: GroupSummary[] = ix.frames.map((f) => {
+    const loc = f.callLoc!;
+    return { id: `g${f.id}`, label: groupLabel(f), range: placer.range(loc), file: loc.file, outputShape: null, params: 0, macs: 0, error: false };
   });
-  const groupIds = innermost.map((k) => (k < 0 ? undefined : summaries[k]!.group.id));
-  if (!summaries.length) return { summaries, groupIds, params };
-  // Membership (transitive), boundary shapes and params per group. A node belongs to its innermost
-  // group and all of that group's ancestors; an edge crosses into every ancestor of its target that
-  // is not an ancestor of its source (O(edges × nesting depth), not groups × edges).
-  const chains: number[][] = summaries.map(() => []);
-  summaries.forEach((_, k) => {
-    for (let j = k; j >= 0; j = parentOf[j]!) chains[k]!.push(j);
-  });
-  const chainOf = (k: number): readonly number[] => (k < 0 ? NONE : chains[k]!);
-  const groupOfNode = new Map<LayerNode, number>();
+  if (!summaries.length) return summaries;
   const last: (LayerNode | undefined)[] = [];
-  nodes.forEach((n, i) => {
-    const k = innermost[i]!;
-    groupOfNode.set(n, k);
-    if (k < 0) return;
-    const id = `n${n.id}`;
-    for (const j of chains[k]!) {
+  const handsOn: boolean[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const p = nodeParams(n, i, at, layers);
+    for (let j = ix.innermost[i]!; j >= 0; j = ix.parentOf[j]!) {
       const s = summaries[j]!;
-      s.group.nodeIds.push(id);
-      s.group.params = add(s.group.params, params[i]!);
+      s.params = add(s.params, p);
       s.macs = add(s.macs, n.macs);
       if (n.error) s.error = true;
       last[j] = n;
     }
-  });
-  // Each boundary tensor is listed once per group, however many edges carry it.
-  const seenIn: (Set<LayerNode> | undefined)[] = [];
-  const seenOut: (Set<LayerNode> | undefined)[] = [];
-  const once = (seen: (Set<LayerNode> | undefined)[], j: number, source: LayerNode): boolean => {
-    const set = (seen[j] ??= new Set());
-    if (set.has(source)) return false;
-    set.add(source);
-    return true;
-  };
-  for (const n of nodes) {
-    const tg = groupOfNode.get(n)!;
-    for (const t of n.inputs) {
-      if (!t.node) continue;
-      const sg = groupOfNode.get(t.node);
-      // A source outside the model (not one of its nodes) crosses no group boundary of it.
-      if (sg === undefined || sg === tg) continue;
-      const src = chainOf(sg);
-      const dst = chainOf(tg);
-      for (const j of dst) if (!src.includes(j) && once(seenIn, j, t.node)) summaries[j]!.group.inputShapes.push(t.shape);
-      for (const j of src) if (!dst.includes(j) && once(seenOut, j, t.node)) summaries[j]!.group.outputShapes.push(t.shape);
-    }
   }
+  forEachCrossing(ix, nodes, (into, j, t) => {
+    if (into || handsOn[j]) return;
+    handsOn[j] = true;
+    summaries[j]!.outputShape = t.shape;
+  });
+  // A group that holds the model output has no outgoing edge: its last node is its output.
   summaries.forEach((s, j) => {
-    // A group that holds the model output has no outgoing edge: its last node is its output.
-    const l = last[j];
-    if (!s.group.outputShapes.length && l?.output.shape) s.group.outputShapes.push(l.output.shape);
+    if (!handsOn[j]) s.outputShape = last[j]?.output.shape ?? null;
   });
-  const details = groupDetails(frames);
-  summaries.forEach(({ group }, j) => {
-    const detail = details.get(frames[j]!);
-    if (detail) group.detail = detail;
-  });
-  return { summaries, groupIds, params };
+  return summaries;
 }
 
-const NONE: readonly number[] = [];
+interface GraphGroups {
+  groups: GraphGroup[];
+  /** Per model node (same order): its innermost group's id. */
+  groupIds: (string | undefined)[];
+  /** Per model node: the params the graph shows. */
+  params: (number | null)[];
+}
 
-function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer, groups: Groups): ModelGraph {
+/** The graph's groups: members, boundary shapes (each boundary tensor once per group), params, details. */
+function graphGroups(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GraphGroups {
+  const groups: GraphGroup[] = ix.frames.map((f, j) => {
+    const loc = f.callLoc!;
+    const parent = ix.parentOf[j]!;
+    return { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : `g${ix.frames[parent]!.id}`, range: placer.range(loc), file: loc.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
+  });
+  const params = nodes.map((n, i) => nodeParams(n, i, at, layers));
+  const groupIds = Array.from(ix.innermost, (k) => (k < 0 ? undefined : groups[k]!.id));
+  if (!groups.length) return { groups, groupIds, params };
+  const last: (LayerNode | undefined)[] = [];
+  nodes.forEach((n, i) => {
+    const id = `n${n.id}`;
+    for (let j = ix.innermost[i]!; j >= 0; j = ix.parentOf[j]!) {
+      const g = groups[j]!;
+      g.nodeIds.push(id);
+      g.params = add(g.params, params[i]!);
+      last[j] = n;
+    }
+  });
+  const seenIn: (Set<TensorValue['node']> | undefined)[] = [];
+  const seenOut: (Set<TensorValue['node']> | undefined)[] = [];
+  forEachCrossing(ix, nodes, (into, j, t) => {
+    const seen = ((into ? seenIn : seenOut)[j] ??= new Set());
+    if (seen.has(t.node)) return;
+    seen.add(t.node);
+    (into ? groups[j]!.inputShapes : groups[j]!.outputShapes).push(t.shape);
+  });
+  groups.forEach((g, j) => {
+    const l = last[j];
+    if (!g.outputShapes.length && l?.output.shape) g.outputShapes.push(l.output.shape);
+  });
+  const details = groupDetails(ix.frames);
+  groups.forEach((g, j) => {
+    const detail = details.get(ix.frames[j]!);
+    if (detail) g.detail = detail;
+  });
+  return { groups, groupIds, params };
+}
+
+function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer, groups: GraphGroups): ModelGraph {
   const gnodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const inModel = new Set(nodes);
@@ -394,5 +464,5 @@ function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: L
       if (t.node && inModel.has(t.node)) edges.push({ id: `e${t.node.id}_${n.id}_${k}`, source: `n${t.node.id}`, target: `n${n.id}`, targetInput: k, shape: t.shape });
     });
   });
-  return { model, nodes: gnodes, edges, groups: groups.summaries.map((s) => s.group) };
+  return { model, nodes: gnodes, edges, groups: groups.groups };
 }
