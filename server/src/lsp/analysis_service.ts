@@ -200,8 +200,8 @@ export class AnalysisService {
     if (this.worker) return this.worker;
     // Every analysis leaves megabytes of garbage (syntax trees, interpreter state, re-analyses for
     // advice) and V8 sized the worker's heap to hold it: 500 edits of DenseNet-121 took the server
-    // from 194 MB to 275-495 MB, of which ~30 MB were live. A heap that grows by 20% (set in the
-    // worker) keeps the old generation near what lives. The young generation is 48 MB: with 8 MB a
+    // from 194 MB to 275-495 MB, of which ~30 MB were live. The worker collects it once idle
+    // (analysis_worker.ts, idleCollector). The young generation is 48 MB: with 8 MB a
     // DenseNet-121 analysis spent 21-23% of its time in scavenges (each copying what the analysis
     // keeps) and they made its slowest edits; with 48 MB, 2-4% (ARCHITECTURE.md).
     const w = new Worker(this.workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 48 }, workerData: { cancelled: this.cancelled } });

@@ -4,6 +4,7 @@
  * the main thread, and a runaway analysis can be terminated.
  */
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { modelFileReader } from '../host/model_file';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisCancelled, ParseMemory, analyzeSource, type AnalysisHost, type AnalysisResult, type CancellationToken, type Finding } from '../engine';
@@ -40,11 +41,9 @@ const stall = (ms: number) => ms && Atomics.wait(new Int32Array(new SharedArrayB
 const parses = new ParseMemory();
 
 export function runAnalysisWorker(): void {
-  // See analysis_service.ts (ensureWorker): a heap that grows by 20% past what lives, not by V8's
-  // default factor, keeps the worker's garbage from piling up between collections.
-  setFlagsFromString('--heap-growing-percent=20');
   const port = parentPort;
   if (!port) return;
+  const collectWhenIdle = idleCollector();
   const docs = new Map<string, Entry>();
   // Loaded: the main thread starts the time cap of the first job from here.
   port.postMessage({ ready: true });
@@ -60,7 +59,30 @@ export function runAnalysisWorker(): void {
           : { id: req.id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
     }
     port.postMessage(msg);
+    collectWhenIdle();
   });
+}
+
+/**
+ * Every analysis leaves megabytes of garbage (the previous version's trees, interpreter state and
+ * report). Held near what lives (--heap-growing-percent=20) the old generation needed a major GC
+ * every edit or two of a 5,000-layer file, and back-to-back edits took a third longer. It grows by
+ * 100% (V8's default factor varies up to 4×: 325 MB after a burst of DenseNet-121 edits), and a
+ * full collection once the worker has been idle for IDLE_COLLECT_MS gives the garbage of a burst
+ * back when the user stops typing (docs/ARCHITECTURE.md; issue 12's memory test measures after that).
+ */
+const IDLE_COLLECT_MS = 1000;
+
+function idleCollector(): () => void {
+  setFlagsFromString('--heap-growing-percent=100');
+  setFlagsFromString('--expose-gc');
+  // A new context gets the `gc` function the flag exposes; this worker's own global was made before.
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    clearTimeout(timer);
+    if (gc) timer = setTimeout(gc, IDLE_COLLECT_MS);
+  };
 }
 
 /** Saved model files: analysed from the text the client read (it reads through VS Code's file system). */
