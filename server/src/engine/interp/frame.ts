@@ -17,12 +17,16 @@ export class Frame {
     readonly callerModule: ModuleRecord | undefined,
     readonly args: readonly Value[] = [],
   ) {}
+  /** Whether a call expression in the source entered this frame (callLoc is defined), without computing where. */
+  get called(): boolean {
+    return !!this.callNode && !!this.callerModule && this.callNode.pos >= 0;
+  }
   /** The call expression that entered this frame (undefined for an entry point the engine calls); computed on demand. */
   get callLoc(): Loc | undefined {
     if (this.loc === null) {
       const n = this.callNode;
       const rec = this.callerModule;
-      this.loc = n && rec && n.pos >= 0 ? { file: rec.path, start: n.getStart(rec.sourceFile), end: n.end } : undefined;
+      this.loc = n && rec && this.called ? { file: rec.path, start: n.getStart(rec.sourceFile), end: n.end } : undefined;
     }
     return this.loc;
   }

@@ -5,6 +5,7 @@
 import { type LayerNode, type LayerValue, type ModelValue, type TensorValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
 import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
+import type ts from 'typescript';
 import type { Frame } from '../interp/frame';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
@@ -284,35 +285,41 @@ interface GroupIndex {
 }
 
 const NOT_IN_MODEL = -2;
+/** A frame whose group indexGroups has not worked out yet. */
+const UNSEEN = -3;
 
 function indexGroups(mv: ModelValue, nodes: LayerNode[]): GroupIndex {
   const stops = ancestors(mv.frame);
-  const byFrame = new Map<Frame, number>();
   const frames: Frame[] = [];
   const parentOf: number[] = [];
-  // The innermost frame below the model's builder that was entered through a call, per frame:
-  // the layers of one helper call share frames.
-  const innermostOf = new Map<Frame, number>();
-  const ensureGroup = (f: Frame): number => {
-    const existing = byFrame.get(f);
-    if (existing !== undefined) return existing;
-    const parent = groupOf(f.parent);
-    byFrame.set(f, frames.length);
-    frames.push(f);
-    parentOf.push(parent);
-    return frames.length - 1;
-  };
+  let maxId = 0;
+  let maxFrame = 0;
+  for (const n of nodes) {
+    if (n.id > maxId) maxId = n.id;
+    const f = n.layer.frame;
+    if (f && f.id > maxFrame) maxFrame = f.id;
+  }
+  // The innermost frame below the model's builder that was entered through a call, per frame (the
+  // layers of one helper call share frames), by frame id: unique within an analysis, as the graph's
+  // group ids assume, and a parent's is smaller than its child's. An array, not a Map keyed by
+  // frame: a 20,000-layer loop model has 8,000 frames, and this runs on the first hint request.
+  const innermostOf = new Int32Array(maxFrame + 1).fill(UNSEEN);
   const groupOf = (f: Frame | undefined): number => {
     if (!f) return -1;
-    let k = innermostOf.get(f);
-    if (k === undefined) {
-      k = stops.has(f) ? -1 : f.callLoc ? ensureGroup(f) : groupOf(f.parent);
-      innermostOf.set(f, k);
+    let k = f.id <= maxFrame ? innermostOf[f.id]! : UNSEEN;
+    if (k === UNSEEN) {
+      if (stops.has(f)) k = -1;
+      else if (f.called) {
+        // Parents first: a group's parent has a smaller index.
+        const parent = groupOf(f.parent);
+        k = frames.length;
+        frames.push(f);
+        parentOf.push(parent);
+      } else k = groupOf(f.parent);
+      if (f.id <= maxFrame) innermostOf[f.id] = k;
     }
     return k;
   };
-  let maxId = 0;
-  for (const n of nodes) if (n.id > maxId) maxId = n.id;
   const innermost = new Int32Array(nodes.length);
   const byNodeId = new Int32Array(maxId + 1).fill(NOT_IN_MODEL);
   for (let i = 0; i < nodes.length; i++) {
@@ -356,31 +363,59 @@ function nodeParams(n: LayerNode, i: number, at: NodeLayers, layers: LayerReport
   return n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0;
 }
 
+/**
+ * A group frame's call site, once per call expression: a helper called in a loop enters thousands
+ * of frames from the same few calls (finding a call's start skips its leading trivia). The ranges
+ * are shared between the groups of one call; nothing changes them.
+ */
+function callSites(placer: Placer): (f: Frame) => { range: Range; file: string } {
+  const memo = new Map<ts.Node, { range: Range; file: string }>();
+  return (f) => {
+    let site = memo.get(f.callNode!);
+    if (!site) {
+      const loc = f.callLoc!;
+      memo.set(f.callNode!, (site = { range: placer.range(loc), file: loc.file }));
+    }
+    return site;
+  };
+}
+
 /** The groups' hint totals: no node lists, boundary shape lists, details or graph. */
 function groupSummaries(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GroupSummary[] {
+  const site = callSites(placer);
   const summaries: GroupSummary[] = ix.frames.map((f) => {
-    const loc = f.callLoc!;
-    return { id: `g${f.id}`, label: groupLabel(f), range: placer.range(loc), file: loc.file, outputShape: null, params: 0, macs: 0, error: false };
+    const { range, file } = site(f);
+    return { id: `g${f.id}`, label: groupLabel(f), range, file, outputShape: null, params: 0, macs: 0, error: false };
   });
   if (!summaries.length) return summaries;
-  const last: (LayerNode | undefined)[] = [];
-  const handsOn: boolean[] = [];
+  const last = new Array<LayerNode | undefined>(summaries.length).fill(undefined);
+  const handsOn = new Uint8Array(summaries.length);
+  // One pass over the nodes: totals up the group chain, and the first tensor each group hands on
+  // (an edge leaving it: forEachCrossing's outgoing half, inline, without the entering half).
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    const p = nodeParams(n, i, at, layers);
-    for (let j = ix.innermost[i]!; j >= 0; j = ix.parentOf[j]!) {
-      const s = summaries[j]!;
-      s.params = add(s.params, p);
-      s.macs = add(s.macs, n.macs);
-      if (n.error) s.error = true;
-      last[j] = n;
+    const tg = ix.innermost[i]!;
+    if (tg >= 0) {
+      const p = nodeParams(n, i, at, layers);
+      for (let j = tg; j >= 0; j = ix.parentOf[j]!) {
+        const s = summaries[j]!;
+        s.params = add(s.params, p);
+        s.macs = add(s.macs, n.macs);
+        if (n.error) s.error = true;
+        last[j] = n;
+      }
+    }
+    for (const t of n.inputs) {
+      const source = t.node;
+      const sg = source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
+      if (sg < 0 || sg === tg) continue;
+      for (let j = sg; j >= 0; j = ix.parentOf[j]!)
+        if (!handsOn[j] && !within(ix, j, tg)) {
+          handsOn[j] = 1;
+          summaries[j]!.outputShape = t.shape;
+        }
     }
   }
-  forEachCrossing(ix, nodes, (into, j, t) => {
-    if (into || handsOn[j]) return;
-    handsOn[j] = true;
-    summaries[j]!.outputShape = t.shape;
-  });
   // A group that holds the model output has no outgoing edge: its last node is its output.
   summaries.forEach((s, j) => {
     if (!handsOn[j]) s.outputShape = last[j]?.output.shape ?? null;
@@ -398,10 +433,11 @@ interface GraphGroups {
 
 /** The graph's groups: members, boundary shapes (each boundary tensor once per group), params, details. */
 function graphGroups(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GraphGroups {
+  const site = callSites(placer);
   const groups: GraphGroup[] = ix.frames.map((f, j) => {
-    const loc = f.callLoc!;
+    const { range, file } = site(f);
     const parent = ix.parentOf[j]!;
-    return { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : `g${ix.frames[parent]!.id}`, range: placer.range(loc), file: loc.file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
+    return { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : `g${ix.frames[parent]!.id}`, range, file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
   });
   const params = nodes.map((n, i) => nodeParams(n, i, at, layers));
   const groupIds = Array.from(ix.innermost, (k) => (k < 0 ? undefined : groups[k]!.id));
