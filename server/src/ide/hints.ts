@@ -9,7 +9,7 @@
  */
 import type { AnalysisResult, LayerReport, Position, Range, Shape } from '../engine';
 import { human, shapeCompact, type ShownShape, withExprs } from '../engine/report/format';
-import { callSiteGroups, cmpPos, PositionMap, RangeMap, rangeKey, sameRange } from './call_sites';
+import { cmpPos, PositionMap, RangeMap, rangeKey, sameRange } from './call_sites';
 
 export interface HintOptions {
   shape: boolean;
@@ -23,27 +23,81 @@ export interface Hint {
   tooltip: string;
 }
 
-interface Item {
-  shape: Shape | null;
-  params: number | null;
-  macs: number | null;
-  error: boolean;
-  /** Where sizes are symbolic: the output shape with expression dims, and the params' expression. */
-  sym?: { shape: ShownShape | null; params: string | undefined };
+/**
+ * What a site's hint says of its instances, gathered as they come: a call site in a loop stands
+ * for thousands of layers, and a viewport's first request after an edit must not keep each one.
+ */
+class Totals {
+  n = 0;
+  /** The distinct compact output shapes, in order of first appearance. */
+  readonly shapes = new Set<string>();
+  private prev: Shape | null | undefined;
+  paramsLo = Infinity;
+  paramsHi = -Infinity;
+  paramsUnknown = false;
+  macs = 0;
+  macsUnknown = false;
+  error = false;
+  /** The first instance's layer (a single instance's hint shows its symbolic sizes). */
+  first?: LayerReport;
+
+  add(shape: Shape | null, params: number | null, macs: number | null, error: boolean, layer?: LayerReport): void {
+    if (this.n++ === 0) this.first = layer;
+    // Most instances repeat the previous shape: comparing dimensions is cheaper than formatting.
+    if (this.n === 1 || !sameShape(shape, this.prev)) {
+      this.prev = shape;
+      this.shapes.add(shapeCompact(shape));
+    }
+    if (params === null) this.paramsUnknown = true;
+    else {
+      if (params < this.paramsLo) this.paramsLo = params;
+      if (params > this.paramsHi) this.paramsHi = params;
+    }
+    if (macs === null) this.macsUnknown = true;
+    else this.macs += macs;
+    if (error) this.error = true;
+  }
+
+  addLayer(l: LayerReport): void {
+    this.add(l.outputShape, l.params, l.macs, !!l.error, l);
+  }
+
+  /** Another site's totals after this one's (their instances come after these). */
+  merge(o: Totals): void {
+    if (this.n === 0) this.first = o.first;
+    this.n += o.n;
+    for (const s of o.shapes) this.shapes.add(s);
+    this.prev = o.prev;
+    this.paramsLo = Math.min(this.paramsLo, o.paramsLo);
+    this.paramsHi = Math.max(this.paramsHi, o.paramsHi);
+    this.paramsUnknown ||= o.paramsUnknown;
+    this.macs += o.macs;
+    this.macsUnknown ||= o.macsUnknown;
+    this.error ||= o.error;
+  }
 }
 
 /** The symbolic forms of a layer's numbers, when the report has them (sizes the file leaves open). */
-function symOf(l: LayerReport): Item['sym'] {
+function symOf(l: LayerReport): { shape: ShownShape | null; params: string | undefined } | undefined {
   if (!l.outputShapeExpr && !l.paramsExpr) return undefined;
   return { shape: withExprs(l.outputShape, l.outputShapeExpr), params: l.params === null ? l.paramsExpr?.text : undefined };
 }
 
 interface Site {
   position: Position;
-  items: Item[];
+  totals: Totals;
   what: string;
   /** The last label made, and the options it was made for (scrolling asks again and again). */
   label?: { opts: string; text: string };
+}
+
+/** A layer-constructing call site: its instances share its range; the hint follows a shared `.apply(...)`. */
+interface Call {
+  range: Range;
+  apply: Range | undefined;
+  sameApply: boolean;
+  what: string;
+  totals: Totals;
 }
 
 export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Range): Hint[] {
@@ -63,9 +117,10 @@ export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Ra
     const s = sites[i]!;
     if (range && cmpPos(s.position, range.end) > 0) break;
     const key = `${opts.shape}${opts.params}${opts.macs}`;
-    if (s.label?.opts !== key) s.label = { opts: key, text: labelOf(s.items, opts) };
+    if (s.label?.opts !== key) s.label = { opts: key, text: labelOf(s.totals, opts) };
     const label = s.label.text;
-    if (label) out.push({ position: s.position, label, tooltip: s.items.length > 1 ? `${s.what}: ${s.items.length} instances — hover for each` : s.what });
+    const n = s.totals.n;
+    if (label) out.push({ position: s.position, label, tooltip: n > 1 ? `${s.what}: ${n} instances — hover for each` : s.what });
   }
   return out;
 }
@@ -104,30 +159,36 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
   const at = (p: Position, what: string) => {
     let s = sites.get(p);
     if (!s) {
-      sites.set(p, (s = { position: p, items: [], what }));
+      sites.set(p, (s = { position: p, totals: new Totals(), what }));
       list.push(s);
     }
     return s;
   };
-  const constructEnds = new RangeMap<true>();
   // 1. Layer-constructing calls. A call site's hint goes after the call or after its `.apply(...)`:
   // in a viewport, every instance of a call site that has either end in view (all share its range).
-  let keep: ((l: LayerReport) => boolean) | undefined;
-  if (inView) {
-    const marked = new RangeMap<true>();
+  const calls = new RangeMap<Call>();
+  const callList: Call[] = [];
+  const newCall = (l: LayerReport) => {
+    const c: Call = { range: l.range, apply: l.applyRange, sameApply: !!l.applyRange, what: '', totals: new Totals() };
+    calls.set(l.range, c);
+    callList.push(c);
+    return c;
+  };
+  if (inView)
     for (const { report } of result.models)
-      for (const l of report.layers) if (l.file === result.file && (inView(l.range.end) || (l.applyRange && inView(l.applyRange.end)))) marked.set(l.range, true);
-    keep = (l) => marked.has(l.range);
-  }
-  for (const g of callSiteGroups(result, keep)) {
-    const first = g.instances[0]!.layer;
-    const a = first.applyRange;
-    const sameApply = a && g.instances.every((i) => i.layer.applyRange && sameRange(i.layer.applyRange, a));
-    const site = at(sameApply ? a!.end : g.range.end, `${first.className} ${first.label}`);
-    constructEnds.set(g.range, true);
-    for (const { layer } of g.instances)
-      site.items.push({ shape: layer.outputShape, params: layer.params, macs: layer.macs, error: !!layer.error, sym: symOf(layer) });
-  }
+      for (const l of report.layers)
+        if (l.file === result.file && (inView(l.range.end) || (l.applyRange && inView(l.applyRange.end))) && !calls.has(l.range)) newCall(l);
+  for (const { report } of result.models)
+    for (const l of report.layers) {
+      if (l.file !== result.file) continue;
+      const c = calls.get(l.range) ?? (inView ? undefined : newCall(l));
+      if (!c) continue;
+      if (c.totals.n === 0) c.what = `${l.className} ${l.label}`;
+      if (c.sameApply && !(l.applyRange && sameRange(l.applyRange, c.apply!))) c.sameApply = false;
+      c.totals.addLayer(l);
+    }
+  callList.sort((a, b) => cmpPos(a.range.start, b.range.start));
+  for (const c of callList) at(c.sameApply ? c.apply!.end : c.range.end, c.what).totals.merge(c.totals);
   // 2. Helper calls that build layers: the block's output at its call site.
   const groupRanges = new RangeMap<true>();
   for (const m of result.models) {
@@ -135,8 +196,7 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
     for (const gr of m.groups) {
       if (gr.file !== result.file || (inView && !inView(gr.range.end))) continue;
       groupRanges.set(gr.range, true);
-      const site = at(gr.range.end, `${gr.label}(...)`);
-      site.items.push({ shape: gr.outputShape, params: gr.params, macs: gr.macs, error: gr.error });
+      at(gr.range.end, `${gr.label}(...)`).totals.add(gr.outputShape, gr.params, gr.macs, gr.error);
     }
   }
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
@@ -145,8 +205,8 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
       if (l.useFile !== result.file || l.applyRange || (inView && !inView(l.useRange.end))) continue;
       if (groupRanges.has(l.useRange)) continue;
       if (l.file === result.file && sameRange(l.useRange, l.range)) continue;
-      if (constructEnds.has(l.useRange)) continue;
-      at(l.useRange.end, `${l.className} ${l.label}`).items.push({ shape: l.outputShape, params: l.params, macs: l.macs, error: !!l.error, sym: symOf(l) });
+      if (calls.has(l.useRange)) continue;
+      at(l.useRange.end, `${l.className} ${l.label}`).totals.addLayer(l);
     }
   }
   return list.sort((a, b) => cmpPos(a.position, b.position));
@@ -162,11 +222,11 @@ export const MAX_HINT = 43;
  * then the params go, never just the word (a bare `· 256–8.19k` followed by the code's
  * `as tf.SymbolicTensor` read as part of it).
  */
-function labelOf(items: Item[], opts: HintOptions): string {
-  const n = items.length;
-  const sym = n === 1 ? items[0]!.sym : undefined;
-  const shapes = sym ? [shapeCompact(sym.shape)] : distinctShapes(items);
-  const warn = items.some((i) => i.error) ? ' ⚠' : '';
+function labelOf(t: Totals, opts: HintOptions): string {
+  const n = t.n;
+  const sym = n === 1 && t.first ? symOf(t.first) : undefined;
+  const shapes = sym ? [shapeCompact(sym.shape)] : [...t.shapes];
+  const warn = t.error ? ' ⚠' : '';
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
   const shapePart = opts.shape ? `→ ${shapeRange}${warn}${count}` : n > 1 ? `×${n}` : '';
@@ -174,24 +234,11 @@ function labelOf(items: Item[], opts: HintOptions): string {
   const lastShape = opts.shape ? `→ ${shapes.length > 1 ? '…' : ''}${shapes[shapes.length - 1]}${warn}${count}` : shapePart;
   let paramPart = '';
   if (opts.params) {
-    const ps = items.map((i) => i.params);
     if (sym?.params) paramPart = `${sym.params} params`;
-    else if (ps.some((p) => p === null)) paramPart = '? params';
-    else {
-      const nums = ps as number[];
-      const lo = Math.min(...nums);
-      const hi = Math.max(...nums);
-      if (hi > 0) paramPart = lo === hi ? `${human(lo)} params` : `${human(lo)}–${human(hi)} params`;
-    }
+    else if (t.paramsUnknown) paramPart = '? params';
+    else if (t.paramsHi > 0) paramPart = t.paramsLo === t.paramsHi ? `${human(t.paramsLo)} params` : `${human(t.paramsLo)}–${human(t.paramsHi)} params`;
   }
-  let macPart = '';
-  if (opts.macs) {
-    const ms = items.map((i) => i.macs);
-    if (!ms.some((m) => m === null)) {
-      const total = (ms as number[]).reduce((a, b) => a + b, 0);
-      if (total > 0) macPart = `${human(total)} MACs`;
-    }
-  }
+  const macPart = opts.macs && !t.macsUnknown && t.macs > 0 ? `${human(t.macs)} MACs` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
   const candidates = [
     join(shapePart, paramPart, macPart),
@@ -202,23 +249,6 @@ function labelOf(items: Item[], opts: HintOptions): string {
     lastShape,
   ];
   return candidates.find((c) => c.length <= MAX_HINT) ?? candidates[candidates.length - 1]!;
-}
-
-/**
- * The distinct compact shapes of the items, in order of first appearance. A site standing for
- * thousands of instances (a helper called in a loop) mostly repeats the previous shape: comparing
- * dimensions is much cheaper than formatting each one.
- */
-function distinctShapes(items: Item[]): string[] {
-  const seen = new Set<string>();
-  let prev: Shape | null | undefined;
-  for (let i = 0; i < items.length; i++) {
-    const shape = items[i]!.shape;
-    if (i > 0 && sameShape(shape, prev)) continue;
-    prev = shape;
-    seen.add(shapeCompact(shape));
-  }
-  return [...seen];
 }
 
 function sameShape(a: Shape | null | undefined, b: Shape | null | undefined): boolean {
