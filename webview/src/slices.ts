@@ -40,3 +40,16 @@ export function nextFrame(): Promise<void> {
     setTimeout(go, 50);
   });
 }
+
+/**
+ * Runs stepped work (a generator that yields between its steps, returning its result) to its
+ * end, pausing between steps for a frame whenever the slice has used its budget: small work runs
+ * at once, in the current task's microtasks.
+ */
+export async function drive<T>(steps: Generator<void, T, void>, slicer = new Slicer()): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await slicer.pause();
+  }
+}
