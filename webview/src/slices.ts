@@ -5,8 +5,8 @@
  * (the tests count them).
  */
 
-/** A slice may run this long before it lets a frame paint. */
-export const SLICE_MS = 40;
+/** A slice may run this long before it lets a frame paint (about one frame at 60 Hz). */
+export const SLICE_MS = 16;
 
 export class Slicer {
   private start = performance.now();
