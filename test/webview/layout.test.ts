@@ -11,7 +11,7 @@ import { fallbackLayout } from '../../webview/src/graph/fallback_layout';
 import { layoutGraph, type Box, type Geometry, type LayoutStats } from '../../webview/src/graph/layout';
 import type { ChunkRunner } from '../../webview/src/graph/elk_runner';
 import { textWidth } from '../../webview/src/graph/measure';
-import { groupRepresentative, indexGraph, representative, visibleGraph, type VisibleGraph } from '../../webview/src/graph/visible';
+import { groupRepresentative, indexGraph, indexGraphSteps, representative, visibleGraph, visibleGraphSteps, type VisibleGraph } from '../../webview/src/graph/visible';
 import { fixtureMessage } from './harness';
 import { syntheticModel } from './synthetic';
 
@@ -103,6 +103,28 @@ describe('visible graph', () => {
     const v = visibleGraph(ix, collapsedPredicate(state, groupKeys(ix), blocks));
     assert.equal(v.items.filter((i) => i.kind === 'group').length, 61);
     assert.equal(defaultCollapse(model('resnet50').report.layers.length).mode, 'none');
+  });
+
+  test('the index and the visible graph built in steps (the panel) equal those built at once', () => {
+    const run = <T>(g: Generator<void, T, void>): { value: T; steps: number } => {
+      for (let steps = 0; ; steps++) {
+        const r = g.next();
+        if (r.done) return { value: r.value, steps };
+      }
+    };
+    const { graph, report } = model('densenet121');
+    const ix = indexGraph(graph);
+    const stepped = run(indexGraphSteps(graph, 50));
+    assert.deepEqual(stepped.value, ix);
+    assert.ok(stepped.steps >= (2 * graph.nodes.length) / 50, `${stepped.steps} steps`);
+    const ixBlocks = repeatedBlocks(ix);
+    for (const collapsed of [() => false, collapsedPredicate(defaultCollapse(report.layers.length), groupKeys(ix), ixBlocks)]) {
+      const v = run(visibleGraphSteps(ix, collapsed, 50));
+      assert.deepEqual(v.value, visibleGraph(ix, collapsed));
+      assert.ok(v.steps >= graph.nodes.length / 50, `${v.steps} steps`);
+    }
+    // Under the step size: not one yield.
+    assert.equal(run(indexGraphSteps(model('unet').graph)).steps, 0);
   });
 
   test('group keys are stable across analyses and name the nesting path', () => {
