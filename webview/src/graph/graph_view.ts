@@ -10,7 +10,7 @@ import { Minimap } from './minimap';
 import { FAMILY_COLOR, type BasePalette } from './palette';
 import { BAND, BAND_SLACK, nodeTooltip, renderSvg, type DeferredBands, type GraphLayout } from './svg';
 import { FONT, groupName } from './node_content';
-import { nextFrame } from '../slices';
+import { drive, nextFrame } from '../slices';
 
 export interface Viewport {
   x: number;
@@ -132,11 +132,11 @@ export class GraphView {
       (this.bands.get(b) ?? this.bands.set(b, []).get(b)!).push(el);
     }
     for (const [mark, ids] of this.marks) this.applyMark(mark, ids);
-    // A big graph's minimap (10,000 boxes on a canvas) is drawn in the next slice; so is the
-    // minimap of a big graph's top, drawn ahead of the rest.
+    // A big graph's minimap (10,000 boxes on a canvas) is drawn from the next frame on, in steps
+    // with frames between; so is the minimap of a big graph's top, drawn ahead of the rest.
     if (big || graph.nodes.length >= DEFER_FROM)
-      void nextFrame().then(() => {
-        if (this.layout === layout) this.drawMinimap(palette);
+      void nextFrame().then(async () => {
+        if (this.layout === layout) await drive(this.minimapSteps(palette));
       });
     else this.drawMinimap(palette);
     if (view === 'initial') this.initialView(true);
@@ -161,12 +161,17 @@ export class GraphView {
   }
 
   drawMinimap(palette: BasePalette): void {
+    const steps = this.minimapSteps(palette, Infinity);
+    while (!steps.next().done);
+  }
+
+  private *minimapSteps(palette: BasePalette, every?: number): Generator<void, void, void> {
     const l = this.layout;
     const g = this.graph;
     if (!l || !g) return;
     const fam = new Map(g.nodes.map((n) => [n.id, n.family]));
-    this.minimap.draw(l.geometry, (id) => palette[FAMILY_COLOR[fam.get(id) ?? 'other'] ?? 'gray'], palette.border, palette.accent);
-    this.updateView();
+    yield* this.minimap.drawing(l.geometry, (id) => palette[FAMILY_COLOR[fam.get(id) ?? 'other'] ?? 'gray'], palette.border, palette.accent, every);
+    if (this.layout === l) this.updateView();
   }
 
   /** Where a box of the current drawing is on screen (top-left, stage coordinates). */
