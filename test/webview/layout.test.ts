@@ -10,6 +10,7 @@ import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks } from '
 import { fallbackLayout } from '../../webview/src/graph/fallback_layout';
 import { layoutGraph, type Box, type Geometry, type LayoutStats } from '../../webview/src/graph/layout';
 import type { ChunkRunner } from '../../webview/src/graph/elk_runner';
+import { layoutJson } from '../../webview/src/graph/layout_client';
 import { textWidth } from '../../webview/src/graph/measure';
 import { groupRepresentative, indexGraph, indexGraphSteps, representative, visibleGraph, visibleGraphSteps, type VisibleGraph } from '../../webview/src/graph/visible';
 import { fixtureMessage } from './harness';
@@ -125,6 +126,23 @@ describe('visible graph', () => {
     }
     // Under the step size: not one yield.
     assert.equal(run(indexGraphSteps(model('unet').graph)).steps, 0);
+  });
+
+  test('the layout request is JSON written in steps: the visible graph less edge shapes and graph edge ids', () => {
+    const v = visibleGraph(indexGraph(syntheticModel(2500).graph), () => false);
+    const g = layoutJson(v, 1000);
+    let steps = 0;
+    let r = g.next();
+    for (; !r.done; r = g.next()) steps++;
+    assert.equal(steps, Math.ceil(v.items.length / 1000) + Math.ceil(v.edges.length / 1000));
+    const back = JSON.parse(r.value) as VisibleGraph;
+    assert.deepEqual(back.items, JSON.parse(JSON.stringify(v.items)));
+    assert.deepEqual(back.frames, v.frames);
+    assert.deepEqual(back.edges, v.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label, labelWidth: e.labelWidth, merge: e.merge, shape: null, edgeIds: [] })));
+    const empty = layoutJson({ items: [], frames: [], edges: [] });
+    let e = empty.next();
+    while (!e.done) e = empty.next();
+    assert.deepEqual(JSON.parse(e.value), { items: [], frames: [], edges: [] });
   });
 
   test('group keys are stable across analyses and name the nesting path', () => {
