@@ -169,13 +169,43 @@ function isLayer(x: unknown): boolean {
   );
 }
 
-export function isModelReport(x: unknown): x is ModelReport {
+/**
+ * Validation in steps, for a caller that lets frames paint between them (the panel: a 10,000-layer
+ * message took one 60-100 ms pass): the long arrays' items (layers, nodes, groups, edges) are
+ * counted across arrays and the generator yields after every `every` of them; it returns the
+ * verdict. `finish` runs one to the end at once.
+ */
+export const CHECK_STEP = 500;
+
+interface Counter {
+  n: number;
+  every: number;
+}
+/** No yields at all (n % Infinity is never 0 for n >= 1): the synchronous validators. */
+const noSteps = (): Counter => ({ n: 0, every: Infinity });
+
+/** Runs a stepped validation to its end, synchronously. */
+export function finish<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Every item of `xs` passes `item`, yielding each `c.every` items. */
+function* allSteps(xs: unknown, item: (y: unknown) => boolean, c: Counter): Generator<void, boolean, void> {
+  if (!Array.isArray(xs)) return false;
+  for (const y of xs) {
+    if (!item(y)) return false;
+    if (++c.n % c.every === 0) yield;
+  }
+  return true;
+}
+
+function* modelReportSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
+  if (!(isObj(x) && isStr(x.name) && isStr(x.file) && isRange(x.range))) return false;
+  if (!(yield* allSteps(x.layers, isLayer, c))) return false;
   return (
-    isObj(x) &&
-    isStr(x.name) &&
-    isStr(x.file) &&
-    isRange(x.range) &&
-    isArr(x.layers, isLayer) &&
     isArr(x.inputShapes, isShapeOrNull) &&
     isArr(x.outputShapes, isShapeOrNull) &&
     isNumOrNull(x.totalParams) &&
@@ -187,8 +217,11 @@ export function isModelReport(x: unknown): x is ModelReport {
   );
 }
 
-/** Structure plus references: every id an edge or group names exists; layer indexes are in range. */
-export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
+export function isModelReport(x: unknown): x is ModelReport {
+  return finish(modelReportSteps(x, noSteps()));
+}
+
+function* modelGraphSteps(x: unknown, layerCount: number, c: Counter): Generator<void, boolean, void> {
   if (!isObj(x) || !Array.isArray(x.nodes) || !Array.isArray(x.edges) || !Array.isArray(x.groups)) return false;
   const ids = new Set<string>();
   for (const n of x.nodes) {
@@ -196,6 +229,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
     if (!(n.layerIndex === null || (isInt(n.layerIndex) && n.layerIndex < layerCount))) return false;
     if (!(n.outputShape === null || isShape(n.outputShape)) || !isNumOrNull(n.params) || !optStr(n.groupId) || !optStr(n.name) || !optStr(n.error)) return false;
     ids.add(n.id);
+    if (++c.n % c.every === 0) yield;
   }
   const groupIds = new Set<string>();
   for (const g of x.groups) {
@@ -203,31 +237,61 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
     if (!isArr(g.nodeIds, (n) => isStr(n) && ids.has(n)) || !isArr(g.inputShapes, isShapeOrNull) || !isArr(g.outputShapes, isShapeOrNull) || !isNumOrNull(g.params)) return false;
     if (g.range !== undefined && !isRange(g.range)) return false;
     groupIds.add(g.id);
+    if (++c.n % c.every === 0) yield;
   }
   for (const g of x.groups as Obj[]) if (g.parentId !== undefined && !groupIds.has(g.parentId as string)) return false;
   for (const n of x.nodes as Obj[]) if (n.groupId !== undefined && !groupIds.has(n.groupId as string)) return false;
   for (const e of x.edges) {
     if (!isObj(e) || !isStr(e.id) || !isStr(e.source) || !isStr(e.target) || !ids.has(e.source) || !ids.has(e.target)) return false;
     if (!isInt(e.targetInput) || !(e.shape === null || isShape(e.shape))) return false;
+    if (++c.n % c.every === 0) yield;
   }
   return true;
+}
+
+/** Structure plus references: every id an edge or group names exists; layer indexes are in range. */
+export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
+  return finish(modelGraphSteps(x, layerCount, noSteps()));
 }
 
 const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
+function* modelPayloadSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
+  return isObj(x) && (yield* modelReportSteps(x.report, c)) && (yield* modelGraphSteps(x.graph, (x.report as ModelReport).layers.length, c));
+}
+
 export function isModelPayload(x: unknown): x is ModelPayload {
-  return isObj(x) && isModelReport(x.report) && isModelGraph(x.graph, (x.report as ModelReport).layers.length);
+  return finish(modelPayloadSteps(x, noSteps()));
 }
 
 export function isToWebview(x: unknown): x is ToWebview {
+  return finish(toWebviewSteps(x, noSteps()));
+}
+
+/**
+ * `isToWebview` in steps (see CHECK_STEP): a model message yields after every `every` layers,
+ * nodes, groups and edges; every other message is checked at once. Drive it to the end and read
+ * the verdict it returns.
+ */
+export function checkToWebview(x: unknown, every = CHECK_STEP): Generator<void, boolean, void> {
+  return toWebviewSteps(x, { n: 0, every });
+}
+
+function* modelsSteps(xs: unknown, c: Counter): Generator<void, boolean, void> {
+  if (!Array.isArray(xs)) return false;
+  for (const m of xs) if (!(yield* modelPayloadSteps(m, c))) return false;
+  return true;
+}
+
+function* toWebviewSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
   if (!isObj(x)) return false;
   switch (x.type) {
     case 'model':
       return (
         isStr(x.uri) &&
         (x.version === null || x.version === undefined || isNum(x.version)) &&
-        isArr(x.models, isModelPayload) &&
+        (yield* modelsSteps(x.models, c)) &&
         isArr(x.diagnostics, isDiagnostic) &&
         optStr(x.selected) &&
         (x.view === undefined || VIEWS.has(x.view)) &&

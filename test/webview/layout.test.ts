@@ -10,8 +10,9 @@ import { collapsedPredicate, defaultCollapse, groupKeys, repeatedBlocks } from '
 import { fallbackLayout } from '../../webview/src/graph/fallback_layout';
 import { layoutGraph, type Box, type Geometry, type LayoutStats } from '../../webview/src/graph/layout';
 import type { ChunkRunner } from '../../webview/src/graph/elk_runner';
+import { layoutJson } from '../../webview/src/graph/layout_client';
 import { textWidth } from '../../webview/src/graph/measure';
-import { groupRepresentative, indexGraph, representative, visibleGraph, type VisibleGraph } from '../../webview/src/graph/visible';
+import { groupRepresentative, indexGraph, indexGraphSteps, representative, visibleGraph, visibleGraphSteps, type VisibleGraph } from '../../webview/src/graph/visible';
 import { fixtureMessage } from './harness';
 import { syntheticModel } from './synthetic';
 
@@ -103,6 +104,45 @@ describe('visible graph', () => {
     const v = visibleGraph(ix, collapsedPredicate(state, groupKeys(ix), blocks));
     assert.equal(v.items.filter((i) => i.kind === 'group').length, 61);
     assert.equal(defaultCollapse(model('resnet50').report.layers.length).mode, 'none');
+  });
+
+  test('the index and the visible graph built in steps (the panel) equal those built at once', () => {
+    const run = <T>(g: Generator<void, T, void>): { value: T; steps: number } => {
+      for (let steps = 0; ; steps++) {
+        const r = g.next();
+        if (r.done) return { value: r.value, steps };
+      }
+    };
+    const { graph, report } = model('densenet121');
+    const ix = indexGraph(graph);
+    const stepped = run(indexGraphSteps(graph, 50));
+    assert.deepEqual(stepped.value, ix);
+    assert.ok(stepped.steps >= (2 * graph.nodes.length) / 50, `${stepped.steps} steps`);
+    const ixBlocks = repeatedBlocks(ix);
+    for (const collapsed of [() => false, collapsedPredicate(defaultCollapse(report.layers.length), groupKeys(ix), ixBlocks)]) {
+      const v = run(visibleGraphSteps(ix, collapsed, 50));
+      assert.deepEqual(v.value, visibleGraph(ix, collapsed));
+      assert.ok(v.steps >= graph.nodes.length / 50, `${v.steps} steps`);
+    }
+    // Under the step size: not one yield.
+    assert.equal(run(indexGraphSteps(model('unet').graph)).steps, 0);
+  });
+
+  test('the layout request is JSON written in steps: the visible graph less edge shapes and graph edge ids', () => {
+    const v = visibleGraph(indexGraph(syntheticModel(2500).graph), () => false);
+    const g = layoutJson(v, 1000);
+    let steps = 0;
+    let r = g.next();
+    for (; !r.done; r = g.next()) steps++;
+    assert.equal(steps, Math.ceil(v.items.length / 1000) + Math.ceil(v.edges.length / 1000));
+    const back = JSON.parse(r.value) as VisibleGraph;
+    assert.deepEqual(back.items, JSON.parse(JSON.stringify(v.items)));
+    assert.deepEqual(back.frames, v.frames);
+    assert.deepEqual(back.edges, v.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label, labelWidth: e.labelWidth, merge: e.merge, shape: null, edgeIds: [] })));
+    const empty = layoutJson({ items: [], frames: [], edges: [] });
+    let e = empty.next();
+    while (!e.done) e = empty.next();
+    assert.deepEqual(JSON.parse(e.value), { items: [], frames: [], edges: [] });
   });
 
   test('group keys are stable across analyses and name the nesting path', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { isFromWebview, isToWebview } from '../../protocol/panel';
+import { checkToWebview, isFromWebview, isToWebview } from '../../protocol/panel';
 import { fixtureMessage, launch, openPanel, skipReason } from './harness';
 
 describe('protocol validators', () => {
@@ -36,6 +36,16 @@ describe('protocol validators', () => {
     assert.equal(isFromWebview({ type: 'trainingEvent', event: {} }), false);
   });
 
+  test('a model message is checked in steps of so many layers, nodes, groups and edges', () => {
+    const m = fixtureMessage('densenet121');
+    const { report, graph } = m.models[0]!;
+    const items = report.layers.length + graph.nodes.length + graph.groups.length + graph.edges.length;
+    const { verdict, steps } = runSteps(checkToWebview(m, 100));
+    assert.equal(verdict, true);
+    assert.equal(steps, Math.floor(items / 100));
+    assert.deepEqual(runSteps(checkToWebview({ type: 'theme' })), { verdict: true, steps: 0 });
+  });
+
   test('malformed host messages fail', () => {
     const bad: [string, (m: ReturnType<typeof fixtureMessage>) => unknown][] = [
       ['not an object', () => 'model'],
@@ -52,6 +62,8 @@ describe('protocol validators', () => {
       ['diagnostic without severity', (m) => (m.diagnostics.push({ range: m.models[0]!.report.range, code: 'x', message: 'y' } as never), m)],
     ];
     for (const [why, make] of bad) assert.equal(isToWebview(make(fixtureMessage('googlenet'))), false, why);
+    // The stepped check (the panel's) gives the same verdicts.
+    for (const [why, make] of bad) assert.equal(runSteps(checkToWebview(make(fixtureMessage('googlenet')), 7)).verdict, false, why);
     assert.equal(isToWebview({ type: 'cursor', uri: 'x', line: 1.5, character: 0 }), false);
     assert.equal(isToWebview({ type: 'requestExport', format: 'pdf' }), false);
     assert.equal(isToWebview({ type: 'training' }), false);
@@ -111,3 +123,10 @@ describe('the panel ignores malformed messages', { skip: skipReason() }, () => {
     await p.page.context().close();
   });
 });
+
+function runSteps(g: Generator<void, boolean, void>): { verdict: boolean; steps: number } {
+  for (let steps = 0; ; steps++) {
+    const r = g.next();
+    if (r.done) return { verdict: r.value, steps };
+  }
+}

@@ -11,7 +11,7 @@ import { GraphView, type Viewport } from './graph/graph_view';
 import { LayoutClient } from './graph/layout_client';
 import { LEGEND, type BasePalette } from './graph/palette';
 import { cursorTargets, searchTargets } from './graph/find';
-import { indexGraph, representative, visibleGraph, type GraphIndex, type VisibleGraph } from './graph/visible';
+import { indexGraphSteps, representative, visibleGraphSteps, type GraphIndex, type VisibleGraph } from './graph/visible';
 import type { Geometry } from './graph/layout';
 import type { Host } from './host';
 import { ProfileView, type MeasuredLatency } from './profile/profile_view';
@@ -22,7 +22,7 @@ import { TrainingView } from './training_view';
 import { PanelCheck } from './panel_check';
 import { encodeEvent, type WorkerEvent } from '../../protocol/worker';
 import { RunProgress } from './run_progress';
-import { Slicer, nextFrame } from './slices';
+import { Slicer, drive, nextFrame } from './slices';
 
 interface ModelState {
   collapse: CollapseState;
@@ -347,7 +347,7 @@ export class App {
     const key = this.modelKey(modelId(report));
     // A collapse toggle re-renders the same graph: its indexes stand.
     const same = this.cur?.graph === graph ? this.cur : undefined;
-    const ix = same?.ix ?? indexGraph(graph);
+    const ix = same?.ix ?? (await drive(indexGraphSteps(graph), slicer));
     await slicer.pause();
     if (token !== this.token) return;
     const keys = same?.keys ?? groupKeys(ix);
@@ -363,7 +363,7 @@ export class App {
     const firstView = !(anchor && anchorAt) && this.shownKey !== key && !state.viewport;
     await slicer.pause();
     if (token !== this.token) return;
-    const visible = visibleGraph(ix, collapsed);
+    const visible = await drive(visibleGraphSteps(ix, collapsed), slicer);
     // Phases as performance measures (cl:prepare, cl:layout, cl:draw): the benchmark reads them.
     performance.measure('cl:prepare', { start: t0 });
     await slicer.pause();

@@ -3,9 +3,9 @@
  * by `convlens view`, where there is no host and the page serves itself (its data is inlined,
  * exports download, copies go to the clipboard, reveal shows where the layer is).
  */
-import { isToWebview, type FromWebview, type ModelMessage, type ToWebview } from '../../protocol/panel';
+import { checkToWebview, type FromWebview, type ModelMessage, type ToWebview } from '../../protocol/panel';
 import { gunzipSync, strFromU8 } from 'fflate';
-import { Slicer, nextFrame } from './slices';
+import { Slicer, drive, nextFrame } from './slices';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -38,10 +38,21 @@ export function connectHost(script: HTMLScriptElement | null): Host {
   return api ? vscodeHost(api, script) : standaloneHost();
 }
 
+/**
+ * Messages are validated in steps (a 10,000-layer model in slices that let frames paint) and
+ * handed on in the order they came: each waits for the one before it.
+ */
 function listenWindow(onMessage: (m: ToWebview) => void): void {
+  let queue = Promise.resolve();
   window.addEventListener('message', (ev: MessageEvent) => {
-    if (isToWebview(ev.data)) onMessage(ev.data);
-    else console.warn('ConvLens: ignored a malformed message', ev.data);
+    const data: unknown = ev.data;
+    queue = queue
+      .then(async () => {
+        if (await drive(checkToWebview(data))) onMessage(data as ToWebview);
+        else console.warn('ConvLens: ignored a malformed message', data);
+      })
+      // A handler's error is reported as an event listener's would be, and the next message still runs.
+      .catch((e: unknown) => reportError(e));
   });
 }
 
@@ -150,8 +161,8 @@ function standaloneHost(): Host {
     trainingWorkerSource: async () => null,
     listen: (onMessage) => {
       listenWindow(onMessage);
-      void readData().then((data) => {
-        if (isToWebview(data)) onMessage(data as ModelMessage);
+      void readData().then(async (data) => {
+        if (await drive(checkToWebview(data))) onMessage(data as ModelMessage);
       });
     },
   };

@@ -112,8 +112,8 @@ ${dataScripts(o.data)}
 `;
 }
 
-/** Arrays longer than this go into scripts of their own, this many entries each. */
-export const DATA_PART_ITEMS = 2000;
+/** Arrays longer than this go into scripts of their own, this many entries each (each part is gunzipped and parsed in one step between frames: smaller parts, shorter steps). */
+export const DATA_PART_ITEMS = 500;
 
 /**
  * The page's data as one JSON script, its long arrays (a 10,000-layer model's layers, nodes and

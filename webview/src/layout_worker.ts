@@ -13,9 +13,10 @@ import { packGeometry, packTransfer, type PackedGeometry } from './graph/geometr
 import { layoutGraph, type ChunkRunner, type LayoutStats } from './graph/layout';
 import type { VisibleGraph } from './graph/visible';
 
+/** `json`: the visible graph as JSON text (layout_client.ts writes it in steps; parsed here, off the main thread). */
 export interface LayoutRequest {
   id: number;
-  visible: VisibleGraph;
+  json: string;
 }
 /** Main thread -> coordinator: ELK workers to send chunks to (more may follow). */
 export type WorkerControl = { type: 'helpers'; ports: MessagePort[] };
@@ -73,7 +74,7 @@ scope.addEventListener('message', (e) => {
       });
       p.start();
     }
-  } else if ('id' in m && typeof m.id === 'number' && 'visible' in m) {
+  } else if ('id' in m && typeof m.id === 'number' && 'json' in m && typeof m.json === 'string') {
     if (queued) scope.postMessage({ id: queued.id, superseded: true });
     queued = m;
     if (!busy) void drain();
@@ -87,7 +88,8 @@ async function drain(): Promise<void> {
     queued = undefined;
     try {
       const stats = {} as LayoutStats;
-      const geometry = await layoutGraph(req.visible, stats, pooled, CHUNK_TARGET, (g) => {
+      const visible = JSON.parse(req.json) as VisibleGraph;
+      const geometry = await layoutGraph(visible, stats, pooled, CHUNK_TARGET, (g) => {
         const top = packGeometry(g);
         scope.postMessage({ id: req.id, top }, packTransfer(top));
       });

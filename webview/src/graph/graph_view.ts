@@ -10,7 +10,7 @@ import { Minimap } from './minimap';
 import { FAMILY_COLOR, type BasePalette } from './palette';
 import { BAND, BAND_SLACK, nodeTooltip, renderSvg, type DeferredBands, type GraphLayout } from './svg';
 import { FONT, groupName } from './node_content';
-import { nextFrame } from '../slices';
+import { drive, nextFrame } from '../slices';
 
 export interface Viewport {
   x: number;
@@ -68,6 +68,12 @@ export class GraphView {
   private tipFor: Element | undefined;
   /** The viewport the last fit that could not show everything legibly chose (pressing Fit again shows all). */
   private legibleFit: Viewport | undefined;
+  /**
+   * The stage's size when the ResizeObserver last looked (layout was clean then). Drawing reads
+   * it instead of clientWidth: reading that right after writing the markup forced a style and
+   * layout pass over the whole new SVG, done again in the frame after the view is set.
+   */
+  private seen: { w: number; h: number } | undefined;
 
   constructor(private readonly events: GraphViewEvents) {
     this.root = document.createElement('div');
@@ -84,7 +90,10 @@ export class GraphView {
     this.minimap = new Minimap(this.root, (x, y) => this.centerAt(x, y));
     this.minimap.setVisible(false);
     this.wire();
-    new ResizeObserver(() => this.updateView()).observe(this.stage);
+    new ResizeObserver(() => {
+      this.seen = { w: this.stage.clientWidth, h: this.stage.clientHeight };
+      this.updateView();
+    }).observe(this.stage);
   }
 
   get viewport(): Viewport {
@@ -123,13 +132,14 @@ export class GraphView {
       (this.bands.get(b) ?? this.bands.set(b, []).get(b)!).push(el);
     }
     for (const [mark, ids] of this.marks) this.applyMark(mark, ids);
-    // A big graph's minimap (10,000 boxes on a canvas) is drawn in the next slice.
-    if (big)
-      void nextFrame().then(() => {
-        if (this.layout === layout) this.drawMinimap(palette);
+    // A big graph's minimap (10,000 boxes on a canvas) is drawn from the next frame on, in steps
+    // with frames between; so is the minimap of a big graph's top, drawn ahead of the rest.
+    if (big || graph.nodes.length >= DEFER_FROM)
+      void nextFrame().then(async () => {
+        if (this.layout === layout) await drive(this.minimapSteps(palette));
       });
     else this.drawMinimap(palette);
-    if (view === 'initial') this.initialView();
+    if (view === 'initial') this.initialView(true);
     else if ('anchor' in view) {
       const b = this.boxOf(view.anchor);
       if (b) this.vp = { ...this.vp, x: view.screen.x - b.x * this.vp.k, y: view.screen.y - b.y * this.vp.k };
@@ -151,12 +161,17 @@ export class GraphView {
   }
 
   drawMinimap(palette: BasePalette): void {
+    const steps = this.minimapSteps(palette, Infinity);
+    while (!steps.next().done);
+  }
+
+  private *minimapSteps(palette: BasePalette, every?: number): Generator<void, void, void> {
     const l = this.layout;
     const g = this.graph;
     if (!l || !g) return;
     const fam = new Map(g.nodes.map((n) => [n.id, n.family]));
-    this.minimap.draw(l.geometry, (id) => palette[FAMILY_COLOR[fam.get(id) ?? 'other'] ?? 'gray'], palette.border, palette.accent);
-    this.updateView();
+    yield* this.minimap.drawing(l.geometry, (id) => palette[FAMILY_COLOR[fam.get(id) ?? 'other'] ?? 'gray'], palette.border, palette.accent, every);
+    if (this.layout === l) this.updateView();
   }
 
   /** Where a box of the current drawing is on screen (top-left, stage coordinates). */
@@ -186,27 +201,33 @@ export class GraphView {
   }
 
   // ---- viewport
-  private size(): { w: number; h: number } {
-    return { w: this.stage.clientWidth || 800, h: this.stage.clientHeight || 600 };
+  /**
+   * The stage's size. `seen`: as the ResizeObserver last saw it, where that is known (no forced
+   * layout); right when nothing can have resized the stage since its last frame (a drawing after
+   * awaiting the layout), or where a resize is corrected by the observer's own call (updateView).
+   */
+  private size(seen = false): { w: number; h: number } {
+    const s = seen ? this.seen : undefined;
+    return { w: (s ? s.w : this.stage.clientWidth) || 800, h: (s ? s.h : this.stage.clientHeight) || 600 };
   }
 
-  private fitScale(): number {
+  private fitScale(seen = false): number {
     const g = this.layout?.geometry;
     if (!g) return 1;
-    const { w, h } = this.size();
+    const { w, h } = this.size(seen);
     return Math.min(w / g.width, h / g.height);
   }
 
-  /** The whole graph when it is readable that way; else full width (at most 1:1) from the top. */
-  initialView(): void {
+  /** The whole graph when it is readable that way; else full width (at most 1:1) from the top. `seen`: see size(). */
+  initialView(seen = false): void {
     const g = this.layout?.geometry;
     if (!g) return;
-    const { w, h } = this.size();
-    const fit = this.fitScale();
+    const { w, h } = this.size(seen);
+    const fit = this.fitScale(seen);
     if (fit >= K_LEGIBLE) {
       const k = Math.min(1, fit);
       this.vp = { k, x: (w - g.width * k) / 2, y: Math.max(0, (h - g.height * k) / 2) };
-    } else this.vp = this.topAtLegibleZoom();
+    } else this.vp = this.topAtLegibleZoom(undefined, seen);
     this.apply();
   }
 
@@ -243,9 +264,9 @@ export class GraphView {
   }
 
   /** The top of the graph, centred, at zoom `k` (default: 1:1, or narrower down to the legible minimum when the graph is wide). */
-  private topAtLegibleZoom(k0?: number): Viewport {
+  private topAtLegibleZoom(k0?: number, seen = false): Viewport {
     const g = this.layout!.geometry;
-    const { w } = this.size();
+    const { w } = this.size(seen);
     const k = k0 ?? Math.max(K_LEGIBLE, Math.min(1, w / g.width));
     return { k, x: Math.max(0, (w - g.width * k) / 2), y: 0 };
   }
@@ -297,7 +318,7 @@ export class GraphView {
     this.viewportEl.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(4)})`);
     this.svg.classList.toggle('lod-labels', k < LOD_LABELS);
     this.svg.classList.toggle('lod-text', k < LOD_TEXT);
-    const { w, h } = this.size();
+    const { w, h } = this.size(true);
     this.showBands(-y / k, (h - y) / k);
     const g = this.layout.geometry;
     this.minimap.setVisible(g.width * k > w * 1.05 || g.height * k > h * 1.05);

@@ -64,35 +64,86 @@ export interface GraphIndex {
   realOrder: string[];
 }
 
+/**
+ * The panel builds the index and the visible graph in steps, so that a 10,000-layer model does
+ * not hold the main thread for one long pass: the generators below yield after every `every`
+ * items (nodes, groups, edges) and return their result; the panel drives them with Slicer pauses
+ * between steps (slices.ts). `indexGraph` and `visibleGraph` run them to the end at once. Graphs
+ * under `every` items never yield.
+ */
+export const GRAPH_STEP = 1000;
+
+interface Counter {
+  n: number;
+  readonly every: number;
+}
+
+function finish<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 export function indexGraph(graph: ModelGraph): GraphIndex {
-  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  const groups = new Map(graph.groups.map((g) => [g.id, g]));
-  const order = topoOrder(graph);
-  const real = new Set(graph.groups.filter((g) => g.nodeIds.length >= MIN_GROUP_NODES).map((g) => g.id));
+  return finish(indexGraphSteps(graph, Infinity));
+}
+
+export function* indexGraphSteps(graph: ModelGraph, every = GRAPH_STEP): Generator<void, GraphIndex, void> {
+  const c: Counter = { n: 0, every };
+  const nodes = new Map<string, GraphNode>();
+  for (const n of graph.nodes) {
+    nodes.set(n.id, n);
+    if (++c.n % every === 0) yield;
+  }
+  const groups = new Map<string, GraphGroup>();
+  const real = new Set<string>();
+  for (const g of graph.groups) {
+    groups.set(g.id, g);
+    if (g.nodeIds.length >= MIN_GROUP_NODES) real.add(g.id);
+    if (++c.n % every === 0) yield;
+  }
+  const order = yield* topoOrderSteps(graph, c);
   const nearestReal = (id: string | undefined): string | undefined => {
     let g = id ? groups.get(id) : undefined;
     for (let guard = 0; g && !real.has(g.id) && guard < 10_000; guard++) g = g.parentId ? groups.get(g.parentId) : undefined;
     return g && real.has(g.id) ? g.id : undefined;
   };
   const realParent = new Map<string, string | undefined>();
-  for (const id of real) realParent.set(id, nearestReal(groups.get(id)!.parentId));
+  for (const id of real) {
+    realParent.set(id, nearestReal(groups.get(id)!.parentId));
+    if (++c.n % every === 0) yield;
+  }
   const nodeGroup = new Map<string, string | undefined>();
-  for (const n of graph.nodes) nodeGroup.set(n.id, nearestReal(n.groupId));
-  const depth = (id: string): number => {
+  for (const n of graph.nodes) {
+    nodeGroup.set(n.id, nearestReal(n.groupId));
+    if (++c.n % every === 0) yield;
+  }
+  const depths = new Map<string, number>();
+  for (const id of real) {
     let d = 0;
     for (let p = realParent.get(id); p && d < 10_000; p = realParent.get(p)) d++;
-    return d;
-  };
-  const realOrder = [...real].sort((a, b) => depth(a) - depth(b));
+    depths.set(id, d);
+    if (++c.n % every === 0) yield;
+  }
+  const realOrder = [...real].sort((a, b) => depths.get(a)! - depths.get(b)!);
   return { graph, nodes, groups, order, real, realParent, nodeGroup, realOrder };
 }
 
 /** Kahn's order, ties broken by the graph's own node order (which the engine already keeps topological). */
-function topoOrder(graph: ModelGraph): Map<string, number> {
-  const pos = new Map(graph.nodes.map((n, i) => [n.id, i]));
-  const indeg = new Map(graph.nodes.map((n) => [n.id, 0]));
+function* topoOrderSteps(graph: ModelGraph, c: Counter): Generator<void, Map<string, number>, void> {
+  const every = c.every;
+  const pos = new Map<string, number>();
+  const indeg = new Map<string, number>();
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const id = graph.nodes[i]!.id;
+    pos.set(id, i);
+    indeg.set(id, 0);
+    if (++c.n % every === 0) yield;
+  }
   const out = new Map<string, string[]>();
   for (const e of graph.edges) {
+    if (++c.n % every === 0) yield;
     if (!pos.has(e.source) || !pos.has(e.target)) continue;
     indeg.set(e.target, indeg.get(e.target)! + 1);
     (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);
@@ -132,6 +183,7 @@ function topoOrder(graph: ModelGraph): Map<string, number> {
   });
   const order = new Map<string, number>();
   while (heap.length) {
+    if (++c.n % every === 0) yield;
     const id = graph.nodes[pop()]!.id;
     if (order.has(id)) continue;
     order.set(id, order.size);
@@ -148,37 +200,47 @@ function topoOrder(graph: ModelGraph): Map<string, number> {
 
 /** `collapsed(id)` says whether a real group is collapsed; the outermost collapsed ancestor wins. */
 export function visibleGraph(ix: GraphIndex, collapsed: (groupId: string) => boolean): VisibleGraph {
+  return finish(visibleGraphSteps(ix, collapsed, Infinity));
+}
+
+export function* visibleGraphSteps(ix: GraphIndex, collapsed: (groupId: string) => boolean, every = GRAPH_STEP): Generator<void, VisibleGraph, void> {
+  let n = 0;
   // rep: what stands for each node (itself, or its outermost collapsed group).
   const hiddenBy = new Map<string, string | undefined>(); // real group -> outermost collapsed group at or above it
   for (const id of ix.realOrder) {
     const p = ix.realParent.get(id);
     const above = p ? hiddenBy.get(p) : undefined;
     hiddenBy.set(id, above ?? (collapsed(id) ? id : undefined));
+    if (++n % every === 0) yield;
   }
   const rep = new Map<string, string>();
-  for (const n of ix.graph.nodes) {
-    const g = ix.nodeGroup.get(n.id);
-    rep.set(n.id, (g && hiddenBy.get(g)) || n.id);
+  for (const node of ix.graph.nodes) {
+    const g = ix.nodeGroup.get(node.id);
+    rep.set(node.id, (g && hiddenBy.get(g)) || node.id);
+    if (++n % every === 0) yield;
   }
 
   const items: VisibleItem[] = [];
   const groupOrder = new Map<string, number>();
-  for (const n of ix.graph.nodes) {
-    const r = rep.get(n.id)!;
-    const o = ix.order.get(n.id)!;
-    if (r === n.id) {
-      const size = layerSize(n);
-      items.push({ id: n.id, kind: n.layerIndex === null ? 'input' : 'layer', parent: ix.nodeGroup.get(n.id), order: o, ...size });
+  for (const node of ix.graph.nodes) {
+    const r = rep.get(node.id)!;
+    const o = ix.order.get(node.id)!;
+    if (r === node.id) {
+      const size = layerSize(node);
+      items.push({ id: node.id, kind: node.layerIndex === null ? 'input' : 'layer', parent: ix.nodeGroup.get(node.id), order: o, ...size });
     } else if (!groupOrder.has(r) || o < groupOrder.get(r)!) groupOrder.set(r, o);
+    if (++n % every === 0) yield;
   }
   for (const [id, o] of groupOrder) {
     const g = ix.groups.get(id)!;
     items.push({ id, kind: 'group', parent: ix.realParent.get(id), order: o, ...groupSize(g, g.nodeIds.length) });
+    if (++n % every === 0) yield;
   }
   items.sort((a, b) => a.order - b.order);
 
   const frames: VisibleFrame[] = [];
   for (const id of ix.realOrder) {
+    if (++n % every === 0) yield;
     if (hiddenBy.get(id)) continue;
     const g = ix.groups.get(id)!;
     frames.push({ id, parent: ix.realParent.get(id), minWidth: textWidth(frameHeaderMin(g), FONT.frame, true) + 24 });
@@ -187,6 +249,7 @@ export function visibleGraph(ix: GraphIndex, collapsed: (groupId: string) => boo
   const edges: VisibleEdge[] = [];
   const merged = new Map<string, VisibleEdge>();
   for (const e of ix.graph.edges) {
+    if (++n % every === 0) yield;
     const s = rep.get(e.source);
     const t = rep.get(e.target);
     if (!s || !t || s === t) continue;
