@@ -102,6 +102,15 @@ function main(): Ratio[] {
       return () => void inlayHints({ ...result }, { shape: true, params: true, macs: false }, range);
     });
   const graph = (n: number, copy: number) => get('loop', n, copy).result.models[0]!.graph;
+  // Not a path of ours: how much more a plain Map of the graph's node ids costs at 20k than at 2k
+  // on this machine (the panel's paths build several such Maps), to read their ratios against.
+  ratio('baseline: a Map of the node ids (loop style)', (n, copy) => {
+    const g = graph(n, copy);
+    return () => {
+      const m = new Map<string, unknown>();
+      for (const x of g.nodes) m.set(x.id, x);
+    };
+  });
   ratio('the panel: groupKeys (loop style)', (n, copy) => {
     const ix = indexGraph(graph(n, copy));
     return () => void groupKeys(ix);
