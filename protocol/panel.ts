@@ -5,6 +5,7 @@
  * `isFromWebview`. Validation is structural and referential (edges point at nodes that exist,
  * layer indexes are in range) so that nothing the renderer indexes can be missing.
  */
+import { finish, type StepCounter } from './steps';
 import type { Diagnostic, ModelGraph, ModelReport, Range } from '../server/src/engine/report/types';
 import type { PanelDevice, PanelHandoff, WorkerEvent } from './worker';
 
@@ -173,27 +174,16 @@ function isLayer(x: unknown): boolean {
  * Validation in steps, for a caller that lets frames paint between them (the panel: a 10,000-layer
  * message took one 60-100 ms pass): the long arrays' items (layers, nodes, groups, edges) are
  * counted across arrays and the generator yields after every `every` of them; it returns the
- * verdict. `finish` runs one to the end at once.
+ * verdict. `finish` (steps.ts) runs one to the end at once.
  */
 export const CHECK_STEP = 500;
 
-interface Counter {
-  n: number;
-  every: number;
-}
 /** No yields at all (n % Infinity is never 0 for n >= 1): the synchronous validators. */
-const noSteps = (): Counter => ({ n: 0, every: Infinity });
+const noSteps = (): StepCounter => ({ n: 0, every: Infinity });
 
-/** Runs a stepped validation to its end, synchronously. */
-export function finish<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
 
 /** Every item of `xs` passes `item`, yielding each `c.every` items. */
-function* allSteps(xs: unknown, item: (y: unknown) => boolean, c: Counter): Generator<void, boolean, void> {
+function* allSteps(xs: unknown, item: (y: unknown) => boolean, c: StepCounter): Generator<void, boolean, void> {
   if (!Array.isArray(xs)) return false;
   for (const y of xs) {
     if (!item(y)) return false;
@@ -202,7 +192,7 @@ function* allSteps(xs: unknown, item: (y: unknown) => boolean, c: Counter): Gene
   return true;
 }
 
-function* modelReportSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
+function* modelReportSteps(x: unknown, c: StepCounter): Generator<void, boolean, void> {
   if (!(isObj(x) && isStr(x.name) && isStr(x.file) && isRange(x.range))) return false;
   if (!(yield* allSteps(x.layers, isLayer, c))) return false;
   return (
@@ -221,7 +211,7 @@ export function isModelReport(x: unknown): x is ModelReport {
   return finish(modelReportSteps(x, noSteps()));
 }
 
-function* modelGraphSteps(x: unknown, layerCount: number, c: Counter): Generator<void, boolean, void> {
+function* modelGraphSteps(x: unknown, layerCount: number, c: StepCounter): Generator<void, boolean, void> {
   if (!isObj(x) || !Array.isArray(x.nodes) || !Array.isArray(x.edges) || !Array.isArray(x.groups)) return false;
   const ids = new Set<string>();
   for (const n of x.nodes) {
@@ -257,7 +247,7 @@ export function isModelGraph(x: unknown, layerCount: number): x is ModelGraph {
 const VIEWS = new Set<unknown>(['graph', 'profile', 'training', 'findings']);
 const FORMATS = new Set<unknown>(['svg', 'png']);
 
-function* modelPayloadSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
+function* modelPayloadSteps(x: unknown, c: StepCounter): Generator<void, boolean, void> {
   return isObj(x) && (yield* modelReportSteps(x.report, c)) && (yield* modelGraphSteps(x.graph, (x.report as ModelReport).layers.length, c));
 }
 
@@ -278,13 +268,13 @@ export function checkToWebview(x: unknown, every = CHECK_STEP): Generator<void, 
   return toWebviewSteps(x, { n: 0, every });
 }
 
-function* modelsSteps(xs: unknown, c: Counter): Generator<void, boolean, void> {
+function* modelsSteps(xs: unknown, c: StepCounter): Generator<void, boolean, void> {
   if (!Array.isArray(xs)) return false;
   for (const m of xs) if (!(yield* modelPayloadSteps(m, c))) return false;
   return true;
 }
 
-function* toWebviewSteps(x: unknown, c: Counter): Generator<void, boolean, void> {
+function* toWebviewSteps(x: unknown, c: StepCounter): Generator<void, boolean, void> {
   if (!isObj(x)) return false;
   switch (x.type) {
     case 'model':

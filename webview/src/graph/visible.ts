@@ -6,6 +6,7 @@
 import type { GraphGroup, GraphNode, ModelGraph, Shape } from '../../../server/src/engine/report/types';
 import { FONT, edgeText, frameHeaderMin, groupSize, layerSize } from './node_content';
 import { textWidth } from './measure';
+import { finish, type StepCounter } from '../../../protocol/steps';
 
 /** Helper calls that wrap a single layer (a `conv()` around one tf.layers.conv2d) are not drawn as groups. */
 export const MIN_GROUP_NODES = 2;
@@ -73,24 +74,13 @@ export interface GraphIndex {
  */
 export const GRAPH_STEP = 1000;
 
-interface Counter {
-  n: number;
-  readonly every: number;
-}
-
-function finish<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
 
 export function indexGraph(graph: ModelGraph): GraphIndex {
   return finish(indexGraphSteps(graph, Infinity));
 }
 
 export function* indexGraphSteps(graph: ModelGraph, every = GRAPH_STEP): Generator<void, GraphIndex, void> {
-  const c: Counter = { n: 0, every };
+  const c: StepCounter = { n: 0, every };
   const nodes = new Map<string, GraphNode>();
   for (const n of graph.nodes) {
     nodes.set(n.id, n);
@@ -134,7 +124,7 @@ export function* indexGraphSteps(graph: ModelGraph, every = GRAPH_STEP): Generat
 }
 
 /** Kahn's order, ties broken by the graph's own node order (which the engine already keeps topological). */
-function* topoOrderSteps(graph: ModelGraph, c: Counter): Generator<void, Map<string, number>, void> {
+function* topoOrderSteps(graph: ModelGraph, c: StepCounter): Generator<void, Map<string, number>, void> {
   const every = c.every;
   const count = graph.nodes.length;
   // Nodes by position, edges as position pairs, out-edges in one flat array (offsets per node):
