@@ -347,14 +347,23 @@ function forEachCrossing(ix: GroupIndex, nodes: LayerNode[], f: (into: boolean, 
   for (let i = 0; i < nodes.length; i++) {
     const tg = ix.innermost[i]!;
     for (const t of nodes[i]!.inputs) {
-      const source = t.node;
-      // A source outside the model (not one of its nodes) crosses no group boundary of it.
-      const sg = source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
+      const sg = sourceGroup(ix, t);
       if (sg === NOT_IN_MODEL || sg === tg) continue;
       for (let j = tg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, sg)) f(true, j, t);
-      for (let j = sg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, tg)) f(false, j, t);
+      forEachExit(ix, sg, tg, (j) => f(false, j, t));
     }
   }
+}
+
+/** The innermost group of the node a tensor comes from: NOT_IN_MODEL for a source outside the model (it crosses no group boundary of it). */
+function sourceGroup(ix: GroupIndex, t: TensorValue): number {
+  const source = t.node;
+  return source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
+}
+
+/** The groups an edge from a node in group `sg` to one in `tg` leaves: `sg` and its ancestors that do not hold `tg`. */
+function forEachExit(ix: GroupIndex, sg: number, tg: number, f: (j: number) => void): void {
+  for (let j = sg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, tg)) f(j);
 }
 
 /** Per model node: the params the graph shows (a shared layer's weights at its first application only). */
@@ -406,14 +415,13 @@ function groupSummaries(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, laye
       }
     }
     for (const t of n.inputs) {
-      const source = t.node;
-      const sg = source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
+      const sg = sourceGroup(ix, t);
       if (sg < 0 || sg === tg) continue;
-      for (let j = sg; j >= 0; j = ix.parentOf[j]!)
-        if (!handsOn[j] && !within(ix, j, tg)) {
-          handsOn[j] = 1;
-          summaries[j]!.outputShape = t.shape;
-        }
+      forEachExit(ix, sg, tg, (j) => {
+        if (handsOn[j]) return;
+        handsOn[j] = 1;
+        summaries[j]!.outputShape = t.shape;
+      });
     }
   }
   // A group that holds the model output has no outgoing edge: its last node is its output.
