@@ -61,12 +61,19 @@ function measure(name: string, make: (size: number, copy: number) => () => void)
 }
 
 /**
- * A structured clone keeps a model's graph (read through its getter) but not its `groups` (not
- * enumerable, built on first read from the model's nodes, which are not cloned): they are plain
- * data, cloned here from the original's, untimed.
+ * A structured clone keeps a model's graph (read through its getter) but not what the hints read
+ * apart from it (not enumerable): the call sites' tallies the report made, and the `groupTotals`
+ * built on first read from columns the report took of the model's nodes (not cloned). They are
+ * plain data, cloned here from the original's, untimed; a clone's layer sites refer to its own layers.
  */
 function withGroups(copy: AnalysisResult, original: AnalysisResult): AnalysisResult {
-  copy.models.forEach((m, i) => Object.defineProperty(m, 'groups', { value: structuredClone(original.models[i]!.groups) }));
+  copy.models.forEach((m, i) => {
+    const o = original.models[i]!;
+    const { layers, sites } = structuredClone({ layers: o.report.layers, sites: o.layerSites });
+    m.report.layers = layers;
+    Object.defineProperty(m, 'layerSites', { value: sites });
+    Object.defineProperty(m, 'groupTotals', { value: structuredClone(o.groupTotals) });
+  });
   return copy;
 }
 

@@ -15,7 +15,8 @@ import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeIn, type EngineDiagnostic } from './source';
-import { buildModel, type GroupSummary, type Placer } from './report/model_report';
+import { buildModel, type GroupSummary, type GroupTotals, type Placer } from './report/model_report';
+import type { LayerSite } from './report/site_tallies';
 import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
@@ -48,6 +49,10 @@ export interface AnalyzedModel {
   hasGroups: boolean;
   /** The graph's groups with their MACs and errors, built on first read without the rest of the graph. */
   groups: GroupSummary[];
+  /** The same totals as columns, and summed per call site for the inlay hints, built on first read. */
+  groupTotals: GroupTotals;
+  /** The layer-constructing calls with their instances' totals (the inlay hints'), built with the report; undefined when each call constructs one layer. */
+  layerSites: LayerSite[] | undefined;
 }
 
 export interface AnalysisResult {

@@ -8,6 +8,7 @@
  * the range of shapes; details are in the hover.
  */
 import type { AnalysisResult, LayerReport, Position, Range, Shape } from '../engine';
+import { sameShape, type Tally } from '../engine/report/site_tallies';
 import { human, shapeCompact, type ShownShape, withExprs } from '../engine/report/format';
 import { cmpPos, PositionMap, RangeMap, rangeKey, sameRange } from './call_sites';
 
@@ -60,6 +61,20 @@ class Totals {
 
   addLayer(l: LayerReport): void {
     this.add(l.outputShape, l.params, l.macs, !!l.error, l);
+  }
+
+  /** A call site's instances as the engine summed them (their instances come after these). */
+  addTally(t: Tally, first?: LayerReport): void {
+    if (this.n === 0) this.first = first;
+    this.n += t.count;
+    for (const shape of t.shapes) this.shapes.add(shapeCompact(shape));
+    this.prev = t.shapes[t.shapes.length - 1];
+    if (t.paramsUnknown) this.paramsUnknown = true;
+    this.paramsLo = Math.min(this.paramsLo, t.paramsLo);
+    this.paramsHi = Math.max(this.paramsHi, t.paramsHi);
+    if (Number.isNaN(t.macs)) this.macsUnknown = true;
+    else this.macs += t.macs;
+    if (t.error) this.error = true;
   }
 
   /** Another site's totals after this one's (their instances come after these). */
@@ -164,39 +179,36 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
     }
     return s;
   };
-  // 1. Layer-constructing calls. A call site's hint goes after the call or after its `.apply(...)`:
-  // in a viewport, every instance of a call site that has either end in view (all share its range).
+  // 1. Layer-constructing calls: the report sums each call's instances (layerSites; none where every
+  // call constructs one layer). A call's hint goes after the call or after its `.apply(...)`; the
+  // same call seen by several models (variants) is one hint.
   const calls = new RangeMap<Call>();
   const callList: Call[] = [];
-  const newCall = (l: LayerReport) => {
-    const c: Call = { range: l.range, apply: l.applyRange, sameApply: !!l.applyRange, what: '', totals: new Totals() };
-    calls.set(l.range, c);
-    callList.push(c);
+  const callAt = (range: Range, apply: Range | undefined, sameApply: boolean, first: LayerReport): Call | undefined => {
+    if (first.file !== result.file || (inView && !inView(range.end) && !(apply && inView(apply.end)))) return undefined;
+    let c = calls.get(range);
+    if (!c) {
+      c = { range, apply, sameApply, what: `${first.className} ${first.label}`, totals: new Totals() };
+      calls.set(range, c);
+      callList.push(c);
+    } else if (c.sameApply && !(sameApply && sameRange(apply!, c.apply!))) c.sameApply = false;
     return c;
   };
-  if (inView)
-    for (const { report } of result.models)
-      for (const l of report.layers)
-        if (l.file === result.file && (inView(l.range.end) || (l.applyRange && inView(l.applyRange.end))) && !calls.has(l.range)) newCall(l);
-  for (const { report } of result.models)
-    for (const l of report.layers) {
-      if (l.file !== result.file) continue;
-      const c = calls.get(l.range) ?? (inView ? undefined : newCall(l));
-      if (!c) continue;
-      if (c.totals.n === 0) c.what = `${l.className} ${l.label}`;
-      if (c.sameApply && !(l.applyRange && sameRange(l.applyRange, c.apply!))) c.sameApply = false;
-      c.totals.addLayer(l);
-    }
+  for (const m of result.models) {
+    if (m.layerSites) for (const ls of m.layerSites) callAt(ls.range, ls.apply, ls.sameApply, ls.first)?.totals.addTally(ls, ls.first);
+    else for (const l of m.report.layers) callAt(l.range, l.applyRange, !!l.applyRange, l)?.totals.addLayer(l);
+  }
   callList.sort((a, b) => cmpPos(a.range.start, b.range.start));
   for (const c of callList) at(c.sameApply ? c.apply!.end : c.range.end, c.what).totals.merge(c.totals);
-  // 2. Helper calls that build layers: the block's output at its call site.
+  // 2. Helper calls that build layers: the block's output at its call site, its groups summed.
   const groupRanges = new RangeMap<true>();
   for (const m of result.models) {
     if (!m.hasGroups) continue;
-    for (const gr of m.groups) {
-      if (gr.file !== result.file || (inView && !inView(gr.range.end))) continue;
-      groupRanges.set(gr.range, true);
-      at(gr.range.end, `${gr.label}(...)`).totals.add(gr.outputShape, gr.params, gr.macs, gr.error);
+    for (const gs of m.groupTotals.sites) {
+      const { range, file } = gs.site;
+      if (file !== result.file || (inView && !inView(range.end))) continue;
+      groupRanges.set(range, true);
+      at(range.end, `${gs.label}(...)`).totals.addTally(gs);
     }
   }
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
@@ -249,11 +261,4 @@ function labelOf(t: Totals, opts: HintOptions): string {
     lastShape,
   ];
   return candidates.find((c) => c.length <= MAX_HINT) ?? candidates[candidates.length - 1]!;
-}
-
-function sameShape(a: Shape | null | undefined, b: Shape | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

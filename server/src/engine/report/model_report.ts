@@ -11,6 +11,7 @@ import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
 import { groupDetails, groupLabel } from './group_names';
+import { layerSites, sameShape, tallyAdd, type LayerSite, type Tally } from './site_tallies';
 import { noteStackOverflow } from '../stack_overflow';
 
 /** Converts engine locations into line/character ranges of whichever file holds them. */
@@ -26,6 +27,10 @@ export interface BuiltModel {
   hasGroups: boolean;
   /** The graph's groups with the totals hints show, built on first read without the graph's nodes and edges. */
   groups: GroupSummary[];
+  /** The same totals as columns, and summed per call site for the inlay hints: built on first read, once. */
+  groupTotals: GroupTotals;
+  /** The layer-constructing calls with their instances' totals, for the inlay hints: built with the report (undefined: one layer per call, see layerSites). */
+  layerSites: LayerSite[] | undefined;
 }
 
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
@@ -35,12 +40,19 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const incomplete = [...model.incomplete];
   // Per node: its layer's index in the table (-1: an input or unknown layer), and whether it is
   // the layer's first application (which the graph counts the weights at).
-  const at: NodeLayers = { index: [], first: [] };
-  for (const n of nodes) {
+  const at: NodeLayers = { index: new Int32Array(nodes.length), first: new Uint8Array(nodes.length), params: new Float64Array(0), maxId: 0 };
+  // The groups' columns are filled by the report's own passes over the nodes (this one and
+  // longestPath's), not a pass of their own: at 20,000 nodes each pass over the node objects costs
+  // milliseconds of cache misses (see NodeColumns).
+  const stops = ancestors(model.frame);
+  const cols = nodeColumns(nodes.length, stops, callSites(placer));
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.id > at.maxId) at.maxId = n.id;
+    cols.node(i, n);
     if (n.layer.opaque || n.layer.className === 'InputLayer') {
       if (n.layer.opaque && !incomplete.includes(n.layer.opaque)) incomplete.push(n.layer.opaque);
-      at.index.push(-1);
-      at.first.push(false);
+      at.index[i] = n.layer.opaque ? OPAQUE : INPUT;
       continue;
     }
     let entry = nodesOf.get(n.layer);
@@ -48,12 +60,11 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
       nodesOf.set(n.layer, (entry = { index: layerOrder.length, nodes: [] }));
       layerOrder.push(n.layer);
     }
-    at.index.push(entry.index);
-    at.first.push(entry.nodes.length === 0);
+    at.index[i] = entry.index;
+    at.first[i] = entry.nodes.length === 0 ? 1 : 0;
     entry.nodes.push(n);
   }
   const names = displayNames(layerOrder);
-  const stops = ancestors(model.frame);
   const chains = new Map<Frame, CallSite[]>();
   const state = trainableStateOf(model);
   const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
@@ -65,7 +76,10 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   let trainable: number | null = whole ? 0 : null;
   let macs: number | null = whole ? 0 : null;
   let act: number | null = whole ? 0 : null;
-  for (const l of layers) {
+  at.params = new Float64Array(layers.length);
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    at.params[i] = l.params ?? NaN;
     total = add(total, l.params);
     trainable = add(trainable, l.trainableParams);
     macs = add(macs, l.macs);
@@ -85,7 +99,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     activationBytes: act,
     layers,
     diagnostics,
-    depth: longestPath(nodes),
+    depth: longestPath(nodes, at.maxId, cols),
   };
   if (!whole) report.incomplete = incomplete;
   if (model.variant) {
@@ -99,15 +113,18 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   }
   // The graph is for the panel and `convlens view`: an edit's hints and diagnostics never read it,
   // and building it is about as much work as the rest of the report. Built on first read, once.
-  // The memoised call chains the layer table made: a node has a group exactly when its chain is not empty.
-  const hasGroups = nodes.some((n) => n.layer.className !== 'InputLayer' && chainOf(n.layer.frame).length > 0);
+  const hasGroups = cols.frames.length > 0;
   const built = { report, hasGroups } as BuiltModel;
+  Object.defineProperty(built, 'layerSites', { enumerable: false, configurable: true, value: layerSites(layers) });
   let index: GroupIndex | undefined;
+  let totals: GroupTotals | undefined;
   let groups: GroupSummary[] | undefined;
   let graph: ModelGraph | undefined;
-  const indexNow = () => (index ??= indexGroups(model, nodes));
-  Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => (groups ??= groupSummaries(indexNow(), nodes, at, layers, placer)) });
-  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, graphGroups(indexNow(), nodes, at, layers, placer))) });
+  const indexNow = () => (index ??= groupIndex(cols, at.maxId));
+  const totalsNow = () => (totals ??= groupTotals(indexNow(), cols, nodes, at));
+  Object.defineProperty(built, 'groupTotals', { enumerable: false, configurable: true, get: totalsNow });
+  Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => (groups ??= groupSummaries(indexNow(), totalsNow())) });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, graphGroups(indexNow(), nodes, at, placer))) });
   return built;
 }
 
@@ -229,18 +246,33 @@ function displayNames(layers: LayerValue[]): string[] {
   });
 }
 
-/** Conv and dense layers along the longest path from an input to an output (ResNet-50 → 50). */
-function longestPath(nodes: LayerNode[]): number {
-  const depth = new Map<LayerNode, number>();
+/**
+ * Conv and dense layers along the longest path from an input to an output (ResNet-50 → 50). The
+ * nodes come sources first; a source outside the model counts 0. Records each node's inputs in
+ * the groups' columns on the way (see NodeColumns).
+ */
+function longestPath(nodes: LayerNode[], maxId: number, cols: NodeColumns): number {
+  const depth = new Int32Array(maxId + 1);
   let best = 0;
-  for (const n of nodes) {
+  let shape: Shape | null = null;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     let d = 0;
-    for (const i of n.inputs) if (i.node) d = Math.max(d, depth.get(i.node) ?? 0);
+    cols.inputStart[i] = cols.inputSource.length;
+    for (const t of n.inputs) {
+      const source = t.node;
+      cols.inputSource.push(source ? source.id : -1);
+      // A run of equal shapes is kept as one array: the tallies then compare them by identity, not
+      // by reading thousands of arrays long out of cache.
+      cols.inputShape.push((shape = sameShape(t.shape, shape) ? shape : t.shape));
+      if (source && source.id <= maxId) d = Math.max(d, depth[source.id]!);
+    }
     const family = n.layer.spec?.family;
     if (family === 'conv' || family === 'dense' || n.layer.model) d += 1;
-    depth.set(n, d);
+    depth[n.id] = d;
     best = Math.max(best, d);
   }
+  cols.inputStart[nodes.length] = cols.inputSource.length;
   return best;
 }
 
@@ -265,11 +297,54 @@ export interface GroupSummary {
   error: boolean;
 }
 
-/** Per model node (same order): its layer's index in the report's table (-1: none), and whether it is the layer's first application. */
-interface NodeLayers {
-  index: number[];
-  first: boolean[];
+/** A group's call site: one object per call expression, shared by the groups it entered (a helper called in a loop). */
+export interface GroupSite {
+  range: Range;
+  file: string;
 }
+
+/**
+ * The GroupSummary fields as columns, one entry per group in the graph's order: what the first
+ * inlay-hint request after an edit reads. Columns, not 8,000 objects: filling them is one pass of
+ * number arithmetic over the nodes (`npm run bench -- scale:hints`).
+ */
+export interface GroupTotals {
+  count: number;
+  site: GroupSite[];
+  label: string[];
+  outputShape: (Shape | null)[];
+  /** NaN: unknown (a part the analysis cannot see). */
+  params: Float64Array;
+  /** NaN: unknown. */
+  macs: Float64Array;
+  /** 1: a node of the group has a shape error. */
+  error: Uint8Array;
+  /** The groups of each call site summed, in order of first group. */
+  sites: GroupSiteTally[];
+}
+
+/** The groups one helper call entered (a call in a loop), summed: its inlay hint. */
+export interface GroupSiteTally extends Tally {
+  site: GroupSite;
+  /** The first group's label. */
+  label: string;
+}
+
+/**
+ * Per model node (same order): its layer's index in the report's table (INPUT, OPAQUE: none), and
+ * whether it is the layer's first application (the graph counts a shared layer's weights there);
+ * per layer: its params (NaN: unknown); the largest node id.
+ */
+interface NodeLayers {
+  index: Int32Array;
+  first: Uint8Array;
+  params: Float64Array;
+  maxId: number;
+}
+
+/** NodeLayers.index of an input node, and of a stand-in for something unknown. */
+const INPUT = -1;
+const OPAQUE = -2;
 
 /**
  * The groups of a model (helper calls that built layers) as indices: the frames, in order of first
@@ -277,7 +352,7 @@ interface NodeLayers {
  */
 interface GroupIndex {
   frames: Frame[];
-  parentOf: number[];
+  parentOf: Int32Array;
   /** Per model node (same order). */
   innermost: Int32Array;
   /** A node's innermost group by node id: NOT_IN_MODEL for a node outside the model. */
@@ -288,47 +363,107 @@ const NOT_IN_MODEL = -2;
 /** A frame whose group indexGroups has not worked out yet. */
 const UNSEEN = -3;
 
-function indexGroups(mv: ModelValue, nodes: LayerNode[]): GroupIndex {
-  const stops = ancestors(mv.frame);
+/**
+ * What the groups' totals read of each model node, recorded by the report's own passes over the
+ * nodes: any further pass over 20,000 node objects, their layers and input tensors costs 2-6 ms of
+ * cache misses on this machine, and the first hint request after an edit would make two. Also each
+ * node's innermost group, by frame: the groups (helper calls that built layers) in order of first
+ * use, parents first.
+ */
+interface NodeColumns {
+  frames: Frame[];
+  /** Per group: its parent group (-1: none), call site and label (taken while its frame is in cache). */
+  parentOf: number[];
+  site: GroupSite[];
+  label: string[];
+  /** Per group: its site's position among the distinct sites, in order of first group. */
+  siteIndex: number[];
+  /** Per node (same order): its innermost group (-1: none), id, MACs (NaN: unknown), error (1). */
+  innermost: Int32Array;
+  ids: Int32Array;
+  macs: Float64Array;
+  error: Uint8Array;
+  /** Node i's inputs are entries inputStart[i] .. inputStart[i + 1] - 1: the source node's id (-1: none) and the tensor's shape. */
+  inputStart: Int32Array;
+  inputSource: number[];
+  inputShape: (Shape | null)[];
+}
+
+function nodeColumns(count: number, stops: Set<Frame>, place: (f: Frame) => GroupSite): NodeColumns & { node(i: number, n: LayerNode): void } {
   const frames: Frame[] = [];
   const parentOf: number[] = [];
-  let maxId = 0;
-  let maxFrame = 0;
-  for (const n of nodes) {
-    if (n.id > maxId) maxId = n.id;
-    const f = n.layer.frame;
-    if (f && f.id > maxFrame) maxFrame = f.id;
-  }
+  const site: GroupSite[] = [];
+  const label: string[] = [];
+  const siteIndex: number[] = [];
+  const siteIndexOf = new Map<GroupSite, number>();
   // The innermost frame below the model's builder that was entered through a call, per frame (the
   // layers of one helper call share frames), by frame id: unique within an analysis, as the graph's
-  // group ids assume, and a parent's is smaller than its child's. An array, not a Map keyed by
-  // frame: a 20,000-layer loop model has 8,000 frames, and this runs on the first hint request.
-  const innermostOf = new Int32Array(maxFrame + 1).fill(UNSEEN);
+  // group ids assume, and a parent's is smaller than its child's. An array that grows, not a Map
+  // keyed by frame: a 20,000-layer loop model has 8,000 frames.
+  let innermostOf = new Int32Array(256).fill(UNSEEN);
   const groupOf = (f: Frame | undefined): number => {
     if (!f) return -1;
-    let k = f.id <= maxFrame ? innermostOf[f.id]! : UNSEEN;
-    if (k === UNSEEN) {
-      if (stops.has(f)) k = -1;
-      else if (f.called) {
-        // Parents first: a group's parent has a smaller index.
-        const parent = groupOf(f.parent);
-        k = frames.length;
-        frames.push(f);
-        parentOf.push(parent);
-      } else k = groupOf(f.parent);
-      if (f.id <= maxFrame) innermostOf[f.id] = k;
+    let k = f.id < innermostOf.length ? innermostOf[f.id]! : UNSEEN;
+    if (k !== UNSEEN) return k;
+    if (stops.has(f)) k = -1;
+    else if (f.called) {
+      // Parents first: a group's parent has a smaller index.
+      const parent = groupOf(f.parent);
+      k = frames.length;
+      frames.push(f);
+      parentOf.push(parent);
+      const gs = place(f);
+      site.push(gs);
+      label.push(groupLabel(f));
+      let si = siteIndexOf.get(gs);
+      if (si === undefined) siteIndexOf.set(gs, (si = siteIndexOf.size));
+      siteIndex.push(si);
+    } else k = groupOf(f.parent);
+    if (f.id >= innermostOf.length) {
+      const grown = new Int32Array(Math.max(f.id + 1, innermostOf.length * 2)).fill(UNSEEN);
+      grown.set(innermostOf);
+      innermostOf = grown;
     }
+    innermostOf[f.id] = k;
     return k;
   };
-  const innermost = new Int32Array(nodes.length);
+  const innermost = new Int32Array(count);
+  const ids = new Int32Array(count);
+  const macs = new Float64Array(count);
+  const error = new Uint8Array(count);
+  return {
+    frames,
+    parentOf,
+    site,
+    label,
+    siteIndex,
+    innermost,
+    ids,
+    macs,
+    error,
+    inputStart: new Int32Array(count + 1),
+    inputSource: [],
+    inputShape: [],
+    node(i, n) {
+      const f = n.layer.frame;
+      let k = -1;
+      if (f && n.layer.className !== 'InputLayer') {
+        // Most nodes' frames are known already: no call.
+        k = f.id < innermostOf.length ? innermostOf[f.id]! : UNSEEN;
+        if (k === UNSEEN) k = groupOf(f);
+      }
+      innermost[i] = k;
+      ids[i] = n.id;
+      macs[i] = n.macs ?? NaN;
+      error[i] = n.error ? 1 : 0;
+    },
+  };
+}
+
+function groupIndex(cols: NodeColumns, maxId: number): GroupIndex {
   const byNodeId = new Int32Array(maxId + 1).fill(NOT_IN_MODEL);
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    const k = n.layer.className === 'InputLayer' ? -1 : groupOf(n.layer.frame);
-    innermost[i] = k;
-    byNodeId[n.id] = k;
-  }
-  return { frames, parentOf, innermost, byNodeId };
+  for (let i = 0; i < cols.ids.length; i++) byNodeId[cols.ids[i]!] = cols.innermost[i]!;
+  return { frames: cols.frames, parentOf: Int32Array.from(cols.parentOf), innermost: cols.innermost, byNodeId };
 }
 
 /** Whether group `j` is `k` or one of its ancestors. */
@@ -350,7 +485,7 @@ function forEachCrossing(ix: GroupIndex, nodes: LayerNode[], f: (into: boolean, 
       const sg = sourceGroup(ix, t);
       if (sg === NOT_IN_MODEL || sg === tg) continue;
       for (let j = tg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, sg)) f(true, j, t);
-      forEachExit(ix, sg, tg, (j) => f(false, j, t));
+      for (let j = sg; j >= 0 && !within(ix, j, tg); j = ix.parentOf[j]!) f(false, j, t);
     }
   }
 }
@@ -361,24 +496,21 @@ function sourceGroup(ix: GroupIndex, t: TensorValue): number {
   return source && source.id < ix.byNodeId.length ? ix.byNodeId[source.id]! : NOT_IN_MODEL;
 }
 
-/** The groups an edge from a node in group `sg` to one in `tg` leaves: `sg` and its ancestors that do not hold `tg`. */
-function forEachExit(ix: GroupIndex, sg: number, tg: number, f: (j: number) => void): void {
-  for (let j = sg; j >= 0; j = ix.parentOf[j]!) if (!within(ix, j, tg)) f(j);
+/** Per model node: the params the graph shows (a shared layer's weights at its first application only); NaN: unknown. */
+function nodeParams(i: number, at: NodeLayers): number {
+  const idx = at.index[i]!;
+  return idx === OPAQUE ? NaN : idx < 0 || !at.first[i] ? 0 : at.params[idx]!;
 }
 
-/** Per model node: the params the graph shows (a shared layer's weights at its first application only). */
-function nodeParams(n: LayerNode, i: number, at: NodeLayers, layers: LayerReport[]): number | null {
-  const idx = at.index[i]!;
-  return n.layer.opaque ? null : idx < 0 ? 0 : at.first[i] ? layers[idx]!.params : 0;
-}
+const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 /**
  * A group frame's call site, once per call expression: a helper called in a loop enters thousands
- * of frames from the same few calls (finding a call's start skips its leading trivia). The ranges
+ * of frames from the same few calls (finding a call's start skips its leading trivia). The sites
  * are shared between the groups of one call; nothing changes them.
  */
-function callSites(placer: Placer): (f: Frame) => { range: Range; file: string } {
-  const memo = new Map<ts.Node, { range: Range; file: string }>();
+function callSites(placer: Placer): (f: Frame) => GroupSite {
+  const memo = new Map<ts.Node, GroupSite>();
   return (f) => {
     let site = memo.get(f.callNode!);
     if (!site) {
@@ -389,46 +521,71 @@ function callSites(placer: Placer): (f: Frame) => { range: Range; file: string }
   };
 }
 
-/** The groups' hint totals: no node lists, boundary shape lists, details or graph. */
-function groupSummaries(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GroupSummary[] {
-  const site = callSites(placer);
-  const summaries: GroupSummary[] = ix.frames.map((f) => {
-    const { range, file } = site(f);
-    return { id: `g${f.id}`, label: groupLabel(f), range, file, outputShape: null, params: 0, macs: 0, error: false };
-  });
-  if (!summaries.length) return summaries;
-  const last = new Array<LayerNode | undefined>(summaries.length).fill(undefined);
-  const handsOn = new Uint8Array(summaries.length);
-  // One pass over the nodes: totals up the group chain, and the first tensor each group hands on
-  // (an edge leaving it: forEachCrossing's outgoing half, inline, without the entering half).
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    const tg = ix.innermost[i]!;
+/**
+ * The groups' hint totals in one pass over the nodes: params and MACs up each node's group chain,
+ * and the first tensor each group hands on (an edge leaving it: forEachCrossing's outgoing half).
+ */
+function groupTotals(ix: GroupIndex, cols: NodeColumns, nodes: LayerNode[], at: NodeLayers): GroupTotals {
+  const count = ix.frames.length;
+  const { site, label } = cols;
+  const outputShape = new Array<Shape | null>(count).fill(null);
+  const params = new Float64Array(count);
+  const macs = new Float64Array(count);
+  const error = new Uint8Array(count);
+  if (!count) return { count, site, label, outputShape, params, macs, error, sites: [] };
+  const { parentOf, innermost, byNodeId } = ix;
+  const { inputStart, inputSource } = cols;
+  const last = new Int32Array(count).fill(-1);
+  const handsOn = new Uint8Array(count);
+  for (let i = 0; i < innermost.length; i++) {
+    const tg = innermost[i]!;
     if (tg >= 0) {
-      const p = nodeParams(n, i, at, layers);
-      for (let j = tg; j >= 0; j = ix.parentOf[j]!) {
-        const s = summaries[j]!;
-        s.params = add(s.params, p);
-        s.macs = add(s.macs, n.macs);
-        if (n.error) s.error = true;
-        last[j] = n;
+      const p = nodeParams(i, at);
+      const m = cols.macs[i]!;
+      const e = cols.error[i]!;
+      for (let j = tg; j >= 0; j = parentOf[j]!) {
+        params[j] += p;
+        macs[j] += m;
+        error[j] |= e;
+        last[j] = i;
       }
     }
-    for (const t of n.inputs) {
-      const sg = sourceGroup(ix, t);
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
+      const source = inputSource[k]!;
+      const sg = source >= 0 && source < byNodeId.length ? byNodeId[source]! : NOT_IN_MODEL;
       if (sg < 0 || sg === tg) continue;
-      forEachExit(ix, sg, tg, (j) => {
-        if (handsOn[j]) return;
-        handsOn[j] = 1;
-        summaries[j]!.outputShape = t.shape;
-      });
+      // The groups the edge leaves: its source's and their ancestors up to one that holds the target.
+      for (let j = sg; j >= 0 && !within(ix, j, tg); j = parentOf[j]!)
+        if (!handsOn[j]) {
+          handsOn[j] = 1;
+          outputShape[j] = cols.inputShape[k]!;
+        }
     }
   }
   // A group that holds the model output has no outgoing edge: its last node is its output.
-  summaries.forEach((s, j) => {
-    if (!handsOn[j]) s.outputShape = last[j]?.output.shape ?? null;
-  });
-  return summaries;
+  for (let j = 0; j < count; j++) if (!handsOn[j] && last[j]! >= 0) outputShape[j] = nodes[last[j]!]!.output.shape;
+  const tallies: GroupSiteTally[] = [];
+  for (let j = 0; j < count; j++) {
+    const si = cols.siteIndex[j]!;
+    // Written out, not spread from a fresh tally: V8 made spread objects slow to read (dictionary properties).
+    const t = (tallies[si] ??= { site: site[j]!, label: label[j]!, count: 0, shapes: [], paramsLo: Infinity, paramsHi: -Infinity, paramsUnknown: false, macs: 0, error: false });
+    tallyAdd(t, outputShape[j]!, params[j]!, macs[j]!, error[j] === 1);
+  }
+  return { count, site, label, outputShape, params, macs, error, sites: tallies };
+}
+
+/** The totals as objects (GroupSummary), for readers other than the hints. */
+function groupSummaries(ix: GroupIndex, t: GroupTotals): GroupSummary[] {
+  return ix.frames.map((f, j) => ({
+    id: `g${f.id}`,
+    label: t.label[j]!,
+    range: t.site[j]!.range,
+    file: t.site[j]!.file,
+    outputShape: t.outputShape[j]!,
+    params: nullIfNaN(t.params[j]!),
+    macs: nullIfNaN(t.macs[j]!),
+    error: t.error[j] === 1,
+  }));
 }
 
 interface GraphGroups {
@@ -440,14 +597,14 @@ interface GraphGroups {
 }
 
 /** The graph's groups: members, boundary shapes (each boundary tensor once per group), params, details. */
-function graphGroups(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer): GraphGroups {
+function graphGroups(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, placer: Placer): GraphGroups {
   const site = callSites(placer);
   const groups: GraphGroup[] = ix.frames.map((f, j) => {
     const { range, file } = site(f);
     const parent = ix.parentOf[j]!;
     return { id: `g${f.id}`, label: groupLabel(f), parentId: parent < 0 ? undefined : `g${ix.frames[parent]!.id}`, range, file, nodeIds: [], inputShapes: [], outputShapes: [], params: 0 };
   });
-  const params = nodes.map((n, i) => nodeParams(n, i, at, layers));
+  const params = nodes.map((_, i) => nullIfNaN(nodeParams(i, at)));
   const groupIds = Array.from(ix.innermost, (k) => (k < 0 ? undefined : groups[k]!.id));
   if (!groups.length) return { groups, groupIds, params };
   const last: (LayerNode | undefined)[] = [];

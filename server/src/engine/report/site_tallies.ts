@@ -1,0 +1,109 @@
+/**
+ * What the instances of one call site come to, summed as the report is built: a call in a loop, or
+ * in a helper called 2,000 times, stands for thousands of layers, and its inlay hint says how many,
+ * the range of their shapes and params, and their MACs. Summed here, while the report's objects are
+ * in cache, the first hint request after an edit reads a few tallies instead of every layer
+ * (`npm run bench -- scale:hints`).
+ */
+import type { Range } from '../source';
+import type { Shape } from '../layers/types';
+import type { LayerReport } from './types';
+
+export interface Tally {
+  count: number;
+  /** The instances' output shapes in order, each different from the one before it. */
+  shapes: (Shape | null)[];
+  /** Over the instances whose params are known (Infinity / -Infinity: none). */
+  paramsLo: number;
+  paramsHi: number;
+  paramsUnknown: boolean;
+  /** The sum; NaN: some instance's MACs are unknown. */
+  macs: number;
+  error: boolean;
+}
+
+/** A call that constructs layers (`tf.layers.conv2d(...)`): its instances share its range. */
+export interface LayerSite extends Tally {
+  range: Range;
+  file: string;
+  /** The first instance's `.apply(...)` around the call (the hint goes after it when all share it). */
+  apply: Range | undefined;
+  sameApply: boolean;
+  /** The first instance: its class and label name the site; a lone instance's hint shows its symbolic sizes. */
+  first: LayerReport;
+}
+
+/** Adds one instance; `params` and `macs` NaN where unknown. */
+export function tallyAdd(t: Tally, shape: Shape | null, params: number, macs: number, error: boolean): void {
+  // Most instances repeat the previous shape: comparing dimensions is cheaper than keeping each.
+  if (t.count++ === 0 || !sameShape(shape, t.shapes[t.shapes.length - 1])) t.shapes.push(shape);
+  if (Number.isNaN(params)) t.paramsUnknown = true;
+  else {
+    if (params < t.paramsLo) t.paramsLo = params;
+    if (params > t.paramsHi) t.paramsHi = params;
+  }
+  t.macs += macs;
+  if (error) t.error = true;
+}
+
+/**
+ * The model's layer-constructing calls, in order of first instance; undefined when every call
+ * constructs one layer (a model written out line by line: its layers come in source order, which a
+ * single comparison per layer shows, and 20,000 one-instance tallies would only cost the analysis
+ * time and memory). The instances of one call share their Range object (the engine places each
+ * location once per analysis): a Map by identity.
+ */
+export function layerSites(layers: LayerReport[]): LayerSite[] | undefined {
+  if (inSourceOrder(layers)) return undefined;
+  const byRange = new Map<Range, LayerSite>();
+  const sites: LayerSite[] = [];
+  for (const l of layers) {
+    let s = byRange.get(l.range);
+    if (!s) {
+      // Written out, not spread from a fresh tally: V8 made spread objects slow to read (a 20,000-layer
+      // file's sites: 10 ms instead of 2 for the hints' one pass over them).
+      s = {
+        range: l.range,
+        file: l.file,
+        apply: l.applyRange,
+        sameApply: !!l.applyRange,
+        first: l,
+        count: 0,
+        shapes: [],
+        paramsLo: Infinity,
+        paramsHi: -Infinity,
+        paramsUnknown: false,
+        macs: 0,
+        error: false,
+      };
+      byRange.set(l.range, s);
+      sites.push(s);
+    } else if (s.sameApply && l.applyRange !== s.apply && !(l.applyRange && sameRange(l.applyRange, s.apply!))) s.sameApply = false;
+    tallyAdd(s, l.outputShape, l.params ?? NaN, l.macs ?? NaN, !!l.error);
+  }
+  return sites;
+}
+
+/** Whether each layer's call comes after the one before it in one file: then no two layers share a call. */
+function inSourceOrder(layers: LayerReport[]): boolean {
+  for (let i = 1; i < layers.length; i++) {
+    const a = layers[i - 1]!;
+    const b = layers[i]!;
+    if (a.file !== b.file) return false;
+    const p = a.range.start;
+    const q = b.range.start;
+    if (q.line < p.line || (q.line === p.line && q.character <= p.character)) return false;
+  }
+  return true;
+}
+
+export function sameShape(a: Shape | null | undefined, b: Shape | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
