@@ -62,7 +62,7 @@ function measure(name: string, make: (size: number, copy: number) => () => void)
 
 /**
  * A structured clone keeps a model's graph (read through its getter) but not what the hints read
- * apart from it (not enumerable): the call sites' tallies the report made, and the `groupTotals`
+ * apart from it (not enumerable): the call sites' tallies and layer lines the report made, and the `groupTotals`
  * built on first read from columns the report took of the model's nodes (not cloned). They are
  * plain data, cloned here from the original's, untimed; a clone's layer sites refer to its own layers.
  */
@@ -72,6 +72,7 @@ function withGroups(copy: AnalysisResult, original: AnalysisResult): AnalysisRes
     const { layers, sites } = structuredClone({ layers: o.report.layers, sites: o.layerSites });
     m.report.layers = layers;
     Object.defineProperty(m, 'layerSites', { value: sites });
+    Object.defineProperty(m, 'layerLines', { value: structuredClone(o.layerLines) });
     Object.defineProperty(m, 'groupTotals', { value: structuredClone(o.groupTotals) });
   });
   return copy;

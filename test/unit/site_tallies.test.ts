@@ -55,6 +55,13 @@ test('call-site tallies equal their instances summed from the report', () => {
       const what = `${file} ${m.report.name}`;
       const byRange = new Map<string, typeof m.report.layers>();
       for (const l of m.report.layers) byRange.set(key(l.range), [...(byRange.get(key(l.range)) ?? []), l]);
+      // Where hints can fall: the layers without an `.apply` around them, and in source order the
+      // running maximum of the lines their calls and applies end on.
+      const layers = m.report.layers;
+      assert.deepEqual([...m.layerLines.unapplied], layers.flatMap((l, i) => (l.applyRange ? [] : [i])), `${what}: unapplied layers`);
+      let last = -1;
+      const ends = layers.map((l) => (last = Math.max(last, l.range.end.line, l.applyRange?.end.line ?? -1)));
+      assert.deepEqual(m.layerLines.endLine && [...m.layerLines.endLine], m.layerSites ? undefined : ends, `${what}: end lines`);
       if (!m.layerSites) {
         // None: every call constructs one layer.
         assert.ok([...byRange.values()].every((ls) => ls.length === 1), `${what}: a call with several layers has no tally`);

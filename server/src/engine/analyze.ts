@@ -16,7 +16,7 @@ import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
 import { type Loc, type Range, rangeIn, type EngineDiagnostic } from './source';
 import { buildModel, type GroupSummary, type GroupTotals, type Placer } from './report/model_report';
-import type { LayerSite } from './report/site_tallies';
+import type { LayerLines, LayerSite } from './report/site_tallies';
 import { addSymbolicSizes } from './report/symbolic_sizes';
 import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
@@ -53,6 +53,8 @@ export interface AnalyzedModel {
   groupTotals: GroupTotals;
   /** The layer-constructing calls with their instances' totals (the inlay hints'), built with the report; undefined when each call constructs one layer. */
   layerSites: LayerSite[] | undefined;
+  /** Where the layers' hints can fall (a viewport's hints read only its layers), built with the report. */
+  layerLines: LayerLines;
 }
 
 export interface AnalysisResult {

@@ -196,7 +196,11 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
   };
   for (const m of result.models) {
     if (m.layerSites) for (const ls of m.layerSites) callAt(ls.range, ls.apply, ls.sameApply, ls.first)?.totals.addTally(ls, ls.first);
-    else for (const l of m.report.layers) callAt(l.range, l.applyRange, !!l.applyRange, l)?.totals.addLayer(l);
+    else {
+      const layers = m.report.layers;
+      const [from, to] = range ? inOrderSpan(layers, m.layerLines.endLine!, range) : [0, layers.length];
+      for (let i = from; i < to; i++) callAt(layers[i]!.range, layers[i]!.applyRange, !!layers[i]!.applyRange, layers[i]!)?.totals.addLayer(layers[i]!);
+    }
   }
   callList.sort((a, b) => cmpPos(a.range.start, b.range.start));
   for (const c of callList) at(c.sameApply ? c.apply!.end : c.range.end, c.what).totals.merge(c.totals);
@@ -212,9 +216,10 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
     }
   }
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
-  for (const { report } of result.models) {
-    for (const l of report.layers) {
-      if (l.useFile !== result.file || l.applyRange || (inView && !inView(l.useRange.end))) continue;
+  for (const m of result.models) {
+    for (const i of m.layerLines.unapplied) {
+      const l = m.report.layers[i]!;
+      if (l.useFile !== result.file || (inView && !inView(l.useRange.end))) continue;
       if (groupRanges.has(l.useRange)) continue;
       if (l.file === result.file && sameRange(l.useRange, l.range)) continue;
       if (calls.has(l.useRange)) continue;
@@ -222,6 +227,29 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
     }
   }
   return list.sort((a, b) => cmpPos(a.position, b.position));
+}
+
+/**
+ * The layers whose hints can fall in `range`, when the layers come in source order: those after
+ * the last whose ends (its call's, its `.apply`'s, and all before it: `endLine`) lie above the range,
+ * and before the first that starts below it (its call and `.apply` end later still).
+ */
+function inOrderSpan(layers: LayerReport[], endLine: Int32Array, range: Range): [number, number] {
+  let lo = 0;
+  let hi = layers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endLine[mid]! < range.start.line) lo = mid + 1;
+    else hi = mid;
+  }
+  const from = lo;
+  hi = layers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmpPos(layers[mid]!.range.start, range.end) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [from, lo];
 }
 
 /** VS Code cuts inlay hints longer than this (editor.inlayHints.maximumLength's default). */

@@ -10,7 +10,7 @@ import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
 import type { Shape } from '../layers/types';
 import { groupDetails, groupLabel } from './group_names';
-import { layerSites, sameShape, type LayerSite } from './site_tallies';
+import { layerLines, layerSites, sameShape, type LayerLines, type LayerSite } from './site_tallies';
 import {
   callSites,
   forEachCrossing,
@@ -49,6 +49,8 @@ export interface BuiltModel {
   groupTotals: GroupTotals;
   /** The layer-constructing calls with their instances' totals, for the inlay hints: built with the report (undefined: one layer per call, see layerSites). */
   layerSites: LayerSite[] | undefined;
+  /** Where the layers' hints can fall (a viewport's hints read only its layers): built with the report. */
+  layerLines: LayerLines;
 }
 
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
@@ -133,7 +135,9 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   // and building it is about as much work as the rest of the report. Built on first read, once.
   const hasGroups = cols.frames.length > 0;
   const built = { report, hasGroups } as BuiltModel;
-  Object.defineProperty(built, 'layerSites', { enumerable: false, configurable: true, value: layerSites(layers) });
+  const sites = layerSites(layers);
+  Object.defineProperty(built, 'layerSites', { enumerable: false, configurable: true, value: sites });
+  Object.defineProperty(built, 'layerLines', { enumerable: false, configurable: true, value: layerLines(layers, !sites) });
   let index: GroupIndex | undefined;
   let totals: GroupTotals | undefined;
   let groups: GroupSummary[] | undefined;

@@ -84,6 +84,30 @@ export function layerSites(layers: LayerReport[]): LayerSite[] | undefined {
   return sites;
 }
 
+/** Where the layers' hints can fall, so that a viewport's hints need not read every layer. */
+export interface LayerLines {
+  /**
+   * When the layers come in source order (layerSites undefined): per layer i, the last line any of
+   * layers 0..i ends on (its call, or the `.apply(...)` around it). A viewport's layers are then
+   * found by two binary searches.
+   */
+  endLine: Int32Array | undefined;
+  /** The layers with no `.apply(...)` around their call (applied elsewhere, or listed): their indices. */
+  unapplied: Int32Array;
+}
+
+export function layerLines(layers: LayerReport[], inOrder: boolean): LayerLines {
+  const endLine = inOrder ? new Int32Array(layers.length) : undefined;
+  const unapplied: number[] = [];
+  let last = -1;
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    if (!l.applyRange) unapplied.push(i);
+    if (endLine) endLine[i] = last = Math.max(last, l.range.end.line, l.applyRange ? l.applyRange.end.line : -1);
+  }
+  return { endLine, unapplied: Int32Array.from(unapplied) };
+}
+
 /** Whether each layer's call comes after the one before it in one file: then no two layers share a call. */
 function inSourceOrder(layers: LayerReport[]): boolean {
   for (let i = 1; i < layers.length; i++) {
