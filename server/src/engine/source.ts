@@ -45,6 +45,10 @@ function lineAt(starts: readonly number[], pos: number, lo: number): number {
   return lo;
 }
 
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
 export function sameLoc(a: Loc, b: Loc): boolean {
   return a.start === b.start && a.end === b.end && a.file === b.file;
 }

@@ -3,6 +3,7 @@
  * helper called nine times is one site with nine instances (possibly across several models).
  */
 import type { AnalysisResult, LayerReport, ModelReport, Position, Range } from '../engine';
+import { sameRange } from '../engine/source';
 
 export interface Instance {
   model: ModelReport;
@@ -37,9 +38,7 @@ export function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
-export function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
+export { sameRange };
 
 /**
  * A Map key for a position: a small integer, because V8 keeps integers below 2^30 unboxed and

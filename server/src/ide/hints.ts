@@ -7,8 +7,8 @@
  * A site that stands for several instances (a loop, a helper called nine times) says how many and
  * the range of shapes; details are in the hover.
  */
-import type { AnalysisResult, LayerReport, Position, Range, Shape } from '../engine';
-import { sameShape, type Tally } from '../engine/report/site_tallies';
+import type { AnalysisResult, LayerReport, Position, Range } from '../engine';
+import { newTally, tallyAdd, tallyMerge, type Tally } from '../engine/report/site_tallies';
 import { human, shapeCompact, type ShownShape, withExprs } from '../engine/report/format';
 import { cmpPos, PositionMap, RangeMap, rangeKey, sameRange } from './call_sites';
 
@@ -25,70 +25,24 @@ export interface Hint {
 }
 
 /**
- * What a site's hint says of its instances, gathered as they come: a call site in a loop stands
- * for thousands of layers, and a viewport's first request after an edit must not keep each one.
+ * What a site's hint says of its instances, gathered as they come (a Tally, as the report sums a
+ * call site's): a call site in a loop stands for thousands of layers, and a viewport's first request
+ * after an edit must not keep each one.
  */
 class Totals {
-  n = 0;
-  /** The distinct compact output shapes, in order of first appearance. */
-  readonly shapes = new Set<string>();
-  private prev: Shape | null | undefined;
-  paramsLo = Infinity;
-  paramsHi = -Infinity;
-  paramsUnknown = false;
-  macs = 0;
-  macsUnknown = false;
-  error = false;
+  readonly tally = newTally();
   /** The first instance's layer (a single instance's hint shows its symbolic sizes). */
   first?: LayerReport;
 
-  add(shape: Shape | null, params: number | null, macs: number | null, error: boolean, layer?: LayerReport): void {
-    if (this.n++ === 0) this.first = layer;
-    // Most instances repeat the previous shape: comparing dimensions is cheaper than formatting.
-    if (this.n === 1 || !sameShape(shape, this.prev)) {
-      this.prev = shape;
-      this.shapes.add(shapeCompact(shape));
-    }
-    if (params === null) this.paramsUnknown = true;
-    else {
-      if (params < this.paramsLo) this.paramsLo = params;
-      if (params > this.paramsHi) this.paramsHi = params;
-    }
-    if (macs === null) this.macsUnknown = true;
-    else this.macs += macs;
-    if (error) this.error = true;
-  }
-
   addLayer(l: LayerReport): void {
-    this.add(l.outputShape, l.params, l.macs, !!l.error, l);
+    if (this.tally.count === 0) this.first = l;
+    tallyAdd(this.tally, l.outputShape, l.params ?? NaN, l.macs ?? NaN, !!l.error);
   }
 
-  /** A call site's instances as the engine summed them (their instances come after these). */
+  /** A call site's instances as the engine summed them, or another site's totals (their instances come after these). */
   addTally(t: Tally, first?: LayerReport): void {
-    if (this.n === 0) this.first = first;
-    this.n += t.count;
-    for (const shape of t.shapes) this.shapes.add(shapeCompact(shape));
-    this.prev = t.shapes[t.shapes.length - 1];
-    if (t.paramsUnknown) this.paramsUnknown = true;
-    this.paramsLo = Math.min(this.paramsLo, t.paramsLo);
-    this.paramsHi = Math.max(this.paramsHi, t.paramsHi);
-    if (Number.isNaN(t.macs)) this.macsUnknown = true;
-    else this.macs += t.macs;
-    if (t.error) this.error = true;
-  }
-
-  /** Another site's totals after this one's (their instances come after these). */
-  merge(o: Totals): void {
-    if (this.n === 0) this.first = o.first;
-    this.n += o.n;
-    for (const s of o.shapes) this.shapes.add(s);
-    this.prev = o.prev;
-    this.paramsLo = Math.min(this.paramsLo, o.paramsLo);
-    this.paramsHi = Math.max(this.paramsHi, o.paramsHi);
-    this.paramsUnknown ||= o.paramsUnknown;
-    this.macs += o.macs;
-    this.macsUnknown ||= o.macsUnknown;
-    this.error ||= o.error;
+    if (this.tally.count === 0) this.first = first;
+    tallyMerge(this.tally, t);
   }
 }
 
@@ -134,7 +88,7 @@ export function inlayHints(result: AnalysisResult, opts: HintOptions, range?: Ra
     const key = `${opts.shape}${opts.params}${opts.macs}`;
     if (s.label?.opts !== key) s.label = { opts: key, text: labelOf(s.totals, opts) };
     const label = s.label.text;
-    const n = s.totals.n;
+    const n = s.totals.tally.count;
     if (label) out.push({ position: s.position, label, tooltip: n > 1 ? `${s.what}: ${n} instances — hover for each` : s.what });
   }
   return out;
@@ -199,11 +153,14 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
     else {
       const layers = m.report.layers;
       const [from, to] = range ? inOrderSpan(layers, m.layerLines.endLine!, range) : [0, layers.length];
-      for (let i = from; i < to; i++) callAt(layers[i]!.range, layers[i]!.applyRange, !!layers[i]!.applyRange, layers[i]!)?.totals.addLayer(layers[i]!);
+      for (let i = from; i < to; i++) {
+        const l = layers[i]!;
+        callAt(l.range, l.applyRange, !!l.applyRange, l)?.totals.addLayer(l);
+      }
     }
   }
   callList.sort((a, b) => cmpPos(a.range.start, b.range.start));
-  for (const c of callList) at(c.sameApply ? c.apply!.end : c.range.end, c.what).totals.merge(c.totals);
+  for (const c of callList) at(c.sameApply ? c.apply!.end : c.range.end, c.what).totals.addTally(c.totals.tally, c.totals.first);
   // 2. Helper calls that build layers: the block's output at its call site, its groups summed.
   const groupRanges = new RangeMap<true>();
   for (const m of result.models) {
@@ -262,10 +219,12 @@ export const MAX_HINT = 43;
  * then the params go, never just the word (a bare `· 256–8.19k` followed by the code's
  * `as tf.SymbolicTensor` read as part of it).
  */
-function labelOf(t: Totals, opts: HintOptions): string {
-  const n = t.n;
-  const sym = n === 1 && t.first ? symOf(t.first) : undefined;
-  const shapes = sym ? [shapeCompact(sym.shape)] : [...t.shapes];
+function labelOf(totals: Totals, opts: HintOptions): string {
+  const t = totals.tally;
+  const n = t.count;
+  const sym = n === 1 && totals.first ? symOf(totals.first) : undefined;
+  // The distinct shapes in order of first appearance (a tally keeps runs).
+  const shapes = sym ? [shapeCompact(sym.shape)] : [...new Set(t.shapes.map(shapeCompact))];
   const warn = t.error ? ' ⚠' : '';
   const count = n > 1 ? ` (×${n})` : '';
   const shapeRange = shapes.length === 1 ? shapes[0]! : `${shapes[0]}…${shapes[shapes.length - 1]}`;
@@ -278,7 +237,7 @@ function labelOf(t: Totals, opts: HintOptions): string {
     else if (t.paramsUnknown) paramPart = '? params';
     else if (t.paramsHi > 0) paramPart = t.paramsLo === t.paramsHi ? `${human(t.paramsLo)} params` : `${human(t.paramsLo)}–${human(t.paramsHi)} params`;
   }
-  const macPart = opts.macs && !t.macsUnknown && t.macs > 0 ? `${human(t.macs)} MACs` : '';
+  const macPart = opts.macs && !Number.isNaN(t.macs) && t.macs > 0 ? `${human(t.macs)} MACs` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
   const candidates = [
     join(shapePart, paramPart, macPart),

@@ -5,7 +5,7 @@
  * in cache, the first hint request after an edit reads a few tallies instead of every layer
  * (`npm run bench -- scale:hints`).
  */
-import type { Range } from '../source';
+import { sameRange, type Range } from '../source';
 import type { Shape } from '../layers/types';
 import type { LayerReport } from './types';
 
@@ -33,6 +33,10 @@ export interface LayerSite extends Tally {
   first: LayerReport;
 }
 
+export function newTally(): Tally {
+  return { count: 0, shapes: [], paramsLo: Infinity, paramsHi: -Infinity, paramsUnknown: false, macs: 0, error: false };
+}
+
 /** Adds one instance; `params` and `macs` NaN where unknown. */
 export function tallyAdd(t: Tally, shape: Shape | null, params: number, macs: number, error: boolean): void {
   // Most instances repeat the previous shape: comparing dimensions is cheaper than keeping each.
@@ -44,6 +48,17 @@ export function tallyAdd(t: Tally, shape: Shape | null, params: number, macs: nu
   }
   t.macs += macs;
   if (error) t.error = true;
+}
+
+/** Adds another tally's instances, which come after `t`'s. */
+export function tallyMerge(t: Tally, o: Tally): void {
+  for (const shape of o.shapes) if (t.shapes.length === 0 || !sameShape(shape, t.shapes[t.shapes.length - 1])) t.shapes.push(shape);
+  t.count += o.count;
+  if (o.paramsUnknown) t.paramsUnknown = true;
+  t.paramsLo = Math.min(t.paramsLo, o.paramsLo);
+  t.paramsHi = Math.max(t.paramsHi, o.paramsHi);
+  t.macs += o.macs;
+  if (o.error) t.error = true;
 }
 
 /**
@@ -126,8 +141,4 @@ export function sameShape(a: Shape | null | undefined, b: Shape | null | undefin
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
