@@ -5,7 +5,7 @@
  * the analysis runs those two methods of the user's class the same way. When they cannot be run
  * to a known result the layer is still in the model, with what is unknown left unknown.
  */
-import { isUnknown } from '../unknown';
+import { isUnknown, unknown } from '../unknown';
 import type { Interp } from '../interp/api';
 import { ClassValue, HostObject, JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
 import { UserThrow } from '../interp/completion';
@@ -142,9 +142,13 @@ export function customClassName(cls: ClassValue, ip: Interp, instance: JsObject)
   return cls.name;
 }
 
-/** A shape as user code sees it: an array with null for the batch and unknown dims. */
+/**
+ * A shape as user code sees it: null for an unknown batch (tfjs's own null there), an Unknown for
+ * any other dim the analysis does not know. A null there would be arithmetic's 0 (`h * 2` is 0),
+ * where tfjs computes with the real size.
+ */
 function shapeValue(s: Shape): Value {
-  return s.map((d) => d);
+  return s.map((d, i) => (d === null && i > 0 ? unknown('a size of the input shape the analysis does not know') : d));
 }
 
 /** A shape user code returned (or passed to addWeight): null when it is not an array of sizes. */
