@@ -55,3 +55,51 @@ export function shuffled(height: number) {
   assert.equal(m.outputShapes[0]![2], 32);
   for (const h of [5, 9]) (await agrees(code, m, 'shuffled', h)).dispose();
 });
+
+test('a Sequential\'s model.layers and getLayer(name, index) index the added layers, as tfjs does (no InputLayer at 0)', async () => {
+  // Sequential.add pushes the added layers only: index 0 is the first layer, not the InputLayer its
+  // inputShape makes. The engine used to freeze the layer before the one the code named.
+  const code = `import * as tf from '@tensorflow/tfjs';
+function base() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [4], units: 3 }));
+  model.add(tf.layers.batchNormalization({}));
+  model.add(tf.layers.dense({ units: 2 }));
+  return model;
+}
+export function sliced() {
+  const model = base();
+  for (const layer of model.layers.slice(0, 2)) layer.trainable = false;
+  return model;
+}
+export function indexed() {
+  const model = base();
+  model.layers[1].trainable = false;
+  return model;
+}
+export function byIndex() {
+  const model = base();
+  model.getLayer(undefined, 1).trainable = false;
+  model.getLayer(2).trainable = false;
+  return model;
+}
+export function explicitInput() {
+  const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [4] }), tf.layers.dense({ units: 3 }), tf.layers.dense({ units: 2 })] });
+  model.layers[1].trainable = false;
+  return model;
+}
+export function functional() {
+  const input = tf.input({ shape: [4] });
+  const h = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(h) as tf.SymbolicTensor });
+  model.layers[1].trainable = false;
+  return model;
+}`;
+  const r = analyze(code);
+  assert.deepEqual(errors(r), []);
+  for (const name of ['sliced', 'indexed', 'byIndex', 'explicitInput', 'functional']) {
+    const m = model(r, name);
+    assert.notEqual(m.trainableParams, null, name);
+    (await agrees(code, m, name)).dispose();
+  }
+});

@@ -538,12 +538,16 @@ export class TfSession {
       case 'inputShape':
         return model.inputs.length === 1 ? shapeValue(model.inputs[0]!.shape) : model.inputs.map((o) => shapeValue(o.shape));
       case 'layers':
-        return [...modelLayers(model)];
+        return [...listedLayers(model)];
       case 'getLayer':
-        return fnv('getLayer', (_i, _t, [n]) => {
-          const layers = modelLayers(model);
-          if (typeof n === 'number') return layers[n];
-          return layers.find((l) => l.name === n) ?? new Unknown(`no layer named ${String(n)}`);
+        return fnv('getLayer', (_i, _t, [n, index]) => {
+          const layers = listedLayers(model);
+          // Container.getLayer(nameOrIndex, index): an index, when given, wins over the name.
+          const at = index ?? n;
+          if (at === undefined || at === null) return new Unknown('getLayer() needs a layer name or index');
+          if (isUnknown(at)) return new Unknown(`the layer index or name is unknown (${at.reason})`);
+          if (typeof at === 'number') return layers[at] ?? new Unknown(`no layer at index ${at}`);
+          return layers.find((l) => l.name === at) ?? new Unknown(`no layer named ${String(at)}`);
         });
       case 'countParams':
         return fnv('countParams', () => {
@@ -796,6 +800,15 @@ export function modelLayers(model: ModelValue): readonly LayerValue[] {
   let cached = functionalLayers.get(model);
   if (!cached) functionalLayers.set(model, (cached = uniqueLayers(model)));
   return cached;
+}
+
+/**
+ * `model.layers` as user code reads it. A Sequential lists the layers added to it (Sequential.add
+ * pushes each), so the InputLayer made from the first layer's inputShape is not there and index 0
+ * is that first layer; a functional model lists its InputLayers too.
+ */
+function listedLayers(model: ModelValue): readonly LayerValue[] {
+  return model.kind === 'sequential' ? model.sequence.map((n) => n.layer) : modelLayers(model);
 }
 
 function uniqueLayers(model: ModelValue): LayerValue[] {
