@@ -103,3 +103,19 @@ export function functional() {
     (await agrees(code, m, name)).dispose();
   }
 });
+
+test('zeroPadding2d with negative padding that crops to exactly nothing builds and runs in tfjs: a warning, not an error', async () => {
+  const code = `import * as tf from '@tensorflow/tfjs';
+export function cropped() {
+  return tf.sequential({ layers: [tf.layers.zeroPadding2d({ inputShape: [2, 12, 6], padding: -1 })] });
+}`;
+  const r = analyze(code);
+  assert.deepEqual(errors(r), []);
+  const m = model(r, 'cropped');
+  assert.deepEqual(m.outputShapes[0], [null, 0, 10, 6]);
+  const built = await agrees(code, m, 'cropped');
+  const tf = await tfjs();
+  const y = built.predict(tf.zeros([1, 2, 12, 6])) as tfns.Tensor;
+  assert.deepEqual(y.shape, [1, 0, 10, 6], 'tfjs runs it on an empty tensor');
+  built.dispose();
+});

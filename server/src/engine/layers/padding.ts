@@ -74,8 +74,13 @@ export const zeroPaddingSpec: LayerSpec<PadConfig> = {
     checkRank('ZeroPadding2D', x, { eq: 4 }, '[batch, height, width, channels]');
     const [h, w] = spatial(x, c.dataFormat);
     const out: [Dim, Dim] = [add(h, c.pads[0][0], c.pads[0][1]), add(w, c.pads[1][0], c.pads[1][1])];
-    if (out.some((d) => d !== null && d <= 0)) shapeError('ZeroPadding2D', `padding ${padText(c.pads)} leaves nothing of the ${dims([h, w])} input (${dims(out)}).`, 'negative padding crops: use smaller values');
-    return { outputShape: assemble(x, c.dataFormat, ...out), weights: [], macs: 0, rf: SHIFT };
+    if (out.some((d) => d !== null && d < 0)) shapeError('ZeroPadding2D', `padding ${padText(c.pads)} crops more than the ${dims([h, w])} input has (${dims(out)}).`, 'negative padding crops: use smaller values');
+    // Cropped to exactly nothing: tfjs builds it and runs it on an empty tensor, as a conv whose
+    // window is one too big (an error would be false; say it as a warning).
+    const warnings = out.some((d) => d === 0)
+      ? [`ZeroPadding2D: padding ${padText(c.pads)} leaves nothing of the ${dims([h, w])} input (${dims(out)}); every later layer sees an empty tensor. Negative padding crops: use smaller values.`]
+      : undefined;
+    return { outputShape: assemble(x, c.dataFormat, ...out), weights: [], macs: 0, rf: SHIFT, ...(warnings ? { warnings } : {}) };
   },
   describe: (c) => `zero pad ${padText(c.pads)}`,
 };
