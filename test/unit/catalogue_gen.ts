@@ -582,6 +582,20 @@ const maskingGen: Gen = (r) => {
   return m;
 };
 
+const rescalingGen: Gen = (r) => {
+  const config: GenConfig = { scale: r.pick([1 / 255, 2, -1, 0.5]) };
+  if (r.chance(0.4)) config.offset = r.pick([0, -1, 0.5]);
+  const m: Made = { config, inputs: [anyInput(r, 2, 5)], mutation: 'base' };
+  if (r.chance(0.15)) {
+    m.mutation = 'missing scale';
+    delete config.scale;
+  } else if (r.chance(0.15)) {
+    m.mutation = 'string';
+    config.scale = 'x';
+  }
+  return m;
+};
+
 // ---------------------------------------------------------------- merges
 
 function mergeGen(kind: 'elementwise' | 'concat' | 'dot'): Gen {
@@ -910,6 +924,7 @@ export const GENERATORS: Record<string, [string, Gen]> = {
   upSampling2d: ['reshaping', upGen],
   embedding: ['embedding', embeddingGen],
   masking: ['other', maskingGen],
+  rescaling: ['other', rescalingGen],
   add: ['merge', mergeGen('elementwise')],
   multiply: ['merge', mergeGen('elementwise')],
   average: ['merge', mergeGen('elementwise')],

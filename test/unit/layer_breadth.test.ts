@@ -119,3 +119,26 @@ export function cropped() {
   assert.deepEqual(y.shape, [1, 0, 10, 6], 'tfjs runs it on an empty tensor');
   built.dispose();
 });
+
+test('rescaling is catalogued: shape through, no weights, so a model that starts with it is known in full', async () => {
+  const code = `import * as tf from '@tensorflow/tfjs';
+export function normalized() {
+  const raw = tf.input({ shape: [48, 64, 3] });
+  let x = tf.layers.rescaling({ scale: 1 / 127.5, offset: -1 }).apply(raw) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2 }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: raw, outputs: x });
+}
+export function missingScale() {
+  return tf.sequential({ layers: [tf.layers.rescaling({ inputShape: [4] } as never)] });
+}`;
+  const r = analyze(code);
+  const m = model(r, 'normalized');
+  assert.notEqual(m.totalParams, null);
+  assert.deepEqual(m.outputShapes[0], [null, 23, 31, 8]);
+  (await agrees(code, m, 'normalized')).dispose();
+  // tfjs builds it but multiplies by undefined when it runs.
+  const tf = await tfjs();
+  const bad = loadModuleFromText(code).missingScale as () => tfns.Sequential;
+  assert.throws(() => bad().predict(tf.zeros([1, 4])));
+  assert.ok(errors(r).some((d) => /Rescaling.*'scale' is required/.test(d.message)), 'says so');
+});

@@ -12,6 +12,7 @@ import { noiseSpecs } from './noise';
 import { normalizationSpecs } from './normalization';
 import { paddingSpecs } from './padding';
 import { poolingSpecs } from './pooling';
+import { rescalingSpec } from './preprocessing';
 import { recurrentSpecs } from './recurrent';
 import { reshapingSpecs } from './reshaping';
 import { wrapperSpecs } from './wrappers';
@@ -33,6 +34,7 @@ const ALL: LayerSpec[] = [
   ...mergeSpecs,
   embeddingSpec,
   maskingSpec,
+  rescalingSpec,
   ...recurrentSpecs,
   ...wrapperSpecs,
 ];

@@ -28,14 +28,14 @@ export const TFJS_LAYER_MEMBERS: ReadonlySet<string> = new Set([
   'kernelConstraint', 'kernelInitializer', 'kernelRegularizer', 'kernelSize', 'layer', 'losses',
   'maskValue', 'maskZero', 'maxValue', 'mergeFunction', 'mergeMode', 'momentum', 'movingMean',
   'movingMeanInitializer', 'movingVariance', 'movingVarianceInitializer', 'n', 'name', 'noiseShape',
-  'nonTrainableWeights', 'normalize', 'numConstants', 'outboundNodes', 'output', 'outputDim',
-  'outputShape', 'padding', 'pointwiseConstraint', 'pointwiseInitializer', 'pointwiseKernel',
-  'pointwiseRegularizer', 'poolSize', 'poolingFunction', 'rank', 'rate', 'resetStates',
-  'reshapeRequired', 'returnSequences', 'returnState', 'scale', 'seed', 'setCallHook',
-  'setFastWeightInitDuringBuild', 'setMaskMetadata', 'setStates', 'setWeights', 'sharedAxes',
-  'size', 'softmax', 'sparse', 'stateSpec', 'stateful', 'states', 'states_', 'stddev', 'strides',
-  'supportsMasking', 'targetShape', 'theta', 'trainable', 'trainableWeights', 'trainable_', 'units',
-  'unroll', 'updates', 'useBias', 'warnOnIncompatibleInputShape', 'weights',
+  'nonTrainableWeights', 'normalize', 'numConstants', 'offset', 'outboundNodes', 'output',
+  'outputDim', 'outputShape', 'padding', 'pointwiseConstraint', 'pointwiseInitializer',
+  'pointwiseKernel', 'pointwiseRegularizer', 'poolSize', 'poolingFunction', 'rank', 'rate',
+  'resetStates', 'reshapeRequired', 'returnSequences', 'returnState', 'scale', 'seed',
+  'setCallHook', 'setFastWeightInitDuringBuild', 'setMaskMetadata', 'setStates', 'setWeights',
+  'sharedAxes', 'size', 'softmax', 'sparse', 'stateSpec', 'stateful', 'states', 'states_', 'stddev',
+  'strides', 'supportsMasking', 'targetShape', 'theta', 'trainable', 'trainableWeights',
+  'trainable_', 'units', 'unroll', 'updates', 'useBias', 'warnOnIncompatibleInputShape', 'weights',
 ]);
 
 export const TFJS_MODEL_MEMBERS: ReadonlySet<string> = new Set([
