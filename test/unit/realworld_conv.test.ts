@@ -67,3 +67,32 @@ export function funcIndex() {
   return m;
 }`, ['seqIndex', 'funcIndex']);
 });
+
+test("a builder's string option left at its default: reading it (split, length, [0]) uses the default, a string test on it forks with the default marked", async () => {
+  await agreesWithTfjs(`
+export function fromArch(arch = 'c8-p-c16-d10') {
+  const m = tf.sequential();
+  arch.split('-').forEach((tok, i) => {
+    const n = parseInt(tok.slice(1), 10);
+    const first = i === 0 ? { inputShape: [16, 16, arch.length % 3 + 1] } : {};
+    if (tok[0] === 'c') m.add(tf.layers.conv2d({ ...first, filters: n, kernelSize: 3 }));
+    else if (tok[0] === 'p') m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    else { m.add(tf.layers.flatten()); m.add(tf.layers.dense({ units: n })); }
+  });
+  return m;
+}`, ['fromArch']);
+  const src = `
+export function byName(kind = 'resnet18') {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [4], units: 2 }));
+  if (kind.startsWith('res')) m.add(tf.layers.dense({ units: 3 }));
+  return m;
+}`;
+  const r = analyzeSource(HEAD + src, '/virtual/m.ts');
+  const variants = r.models.filter((m) => m.report.name === 'byName').map((m) => m.report as { variant?: { label: string; default?: boolean }; totalParams: number | null });
+  assert.equal(variants.length, 2, 'both outcomes of the test stay variants');
+  const dflt = variants.filter((v) => v.variant?.default);
+  assert.equal(dflt.length, 1, 'the file default picks one');
+  const truth = await buildNamed(loadModuleFromText(HEAD + src), 'byName');
+  assert.equal(dflt[0]!.totalParams, truth.countParams());
+});

@@ -24,7 +24,7 @@ import {
 } from './syntax';
 import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
-import { getProperty } from './properties';
+import { getProperty, softStringCall } from './properties';
 import { callFunction, construct, constructFunction, evalSuperCall, makeClass } from './functions';
 import { iterate, repeatsUnknown } from './statements';
 import { requireModule } from './module_loader';
@@ -245,6 +245,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
   let fn: Value;
   let thisArg: Value = undefined;
   let calleeName: string | undefined;
+  let early: Value[] | Unknown | undefined; // arguments already evaluated
   if (ts.isPropertyAccessExpression(callee)) {
     calleeName = callee.name.text;
     if (callee.expression.kind === SK_SuperKeyword) {
@@ -254,6 +255,12 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
     } else {
       thisArg = evalExpr(ip, callee.expression, scope, rec);
       if (callee.questionDotToken && (thisArg === null || thisArg === undefined)) return undefined;
+      if (isUnknown(thisArg) && thisArg.dflt) {
+        // A string option at its default (`arch.split('-')`): see softStringCall.
+        early = evalArgs(ip, e.arguments, scope, rec);
+        const r = isUnknown(early) ? undefined : softStringCall(ip, thisArg, calleeName, early.map((a) => (isUnknown(a) ? resolveSoft(a) : a)), e);
+        if (r !== undefined) return r;
+      }
       fn = getProperty(ip, thisArg, calleeName, callee);
       if ((fn === undefined || isUnknown(fn)) && PROMISE_METHODS.has(calleeName)) return promiseMethod(ip, calleeName, thisArg, e, scope, rec);
       if (fn === undefined && !callee.questionDotToken && !e.questionDotToken && thisArg instanceof HostObject && thisArg.exactMembers) {
@@ -272,7 +279,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
     if (ts.isIdentifier(callee)) calleeName = callee.text;
   }
   if (e.questionDotToken && (fn === null || fn === undefined)) return undefined;
-  const args = evalArgs(ip, e.arguments, scope, rec);
+  const args = early ?? evalArgs(ip, e.arguments, scope, rec);
   if (isUnknown(args)) return derived(args);
   // `items.forEach(f)` over unknown items is a loop of unknown length, not an API call: f runs once.
   if (isUnknown(thisArg) && calleeName && ITERATING.has(calleeName) && args[0] instanceof Closure) return iterateUnknown(ip, thisArg, args[0], e);

@@ -1,7 +1,7 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, type Value, hostBaseOf } from './values';
+import { ClassValue, HostObject, JsObject, NativeFunction, type Value, hostBaseOf } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
@@ -45,6 +45,13 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
     return undefined;
   }
   if (isUnknown(obj)) {
+    // A string option left at the file's default (`arch = 'c32-p'` of a builder the engine calls):
+    // reading `arch.length` or `arch[0]` uses the value, so the path commits to the default.
+    if (typeof obj.dflt?.value === 'string') {
+      const v = ip.path().valueOf(obj);
+      if (!isUnknown(v)) return getProperty(ip, v, key, node, what);
+      obj = v;
+    }
     // A field of a known-by-name unknown is a quantity of its own (`opts.units`), read consistently.
     if (obj.key === undefined) return derived(obj);
     return ip.path().refine(new Unknown(obj.reason, `${obj.key}.${key}`));
@@ -62,4 +69,26 @@ export function setProperty(ip: Interpreter, obj: Value, key: string | number, v
     } else if (key === 'length' && typeof value === 'number' && value >= 0 && value < 1e6) obj.length = value;
   } else if (obj instanceof ClassValue) obj.statics.set(String(key), value);
   else if (obj instanceof HostObject) obj.setProperty(ip, String(key), value);
+}
+
+/**
+ * `s.method(args)` on a string option left at the file's default. A string or boolean result
+ * (`kind.startsWith('res')`, `arch.toLowerCase()`) stays unknown with its default outcome, so a
+ * condition on it still forks and knows which fork the defaults take; any other result
+ * (`arch.split('-')`, `arch.indexOf('p')`) is a value: the path commits to the default. Undefined
+ * when `u` is not such a string or `name` is no string method.
+ */
+export function softStringCall(ip: Interpreter, u: Unknown, name: string, args: Value[], call: ts.Node): Value | undefined {
+  const d = u.dflt?.value;
+  if (typeof d !== 'string') return undefined;
+  const method = getBuiltinProperty(d, name);
+  if (!(method instanceof NativeFunction)) return undefined;
+  const current = ip.path().refine(u);
+  if (!isUnknown(current)) return ip.callFunction(method, current, args, call);
+  if (!current.dflt) return undefined; // this path ruled the default out
+  const r = ip.callFunction(method, d, args, call);
+  if (typeof r !== 'string' && typeof r !== 'boolean') return ip.callFunction(method, ip.path().valueOf(u), args, call);
+  const out = new Unknown(`${name}() of ${u.reason}`);
+  out.dflt = { value: r };
+  return out;
 }
