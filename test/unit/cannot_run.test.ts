@@ -304,3 +304,31 @@ export function fine() {
   assert.ok(typeof built === 'object', String(built));
   assert.deepEqual(statedMismatches(r.models.find((m) => m.report.name === 'fine')!.report, built), []);
 });
+
+test('a tf.layers member tfjs 4.22 lacks is undefined, as in tfjs: feature tests take tfjs\'s branch, and calling one warns that running throws', async () => {
+  const src = `
+export function probed() {
+  const L = tf.layers as unknown as Record<string, unknown>;
+  const units = L.globalAveragePooling3d ? 3 : 5;
+  const extra = typeof L.cropping2d === 'function' ? 1 : 2;
+  const crop = (L.cropping2d || L.cropping2D) as (c: object) => tf.layers.Layer;
+  const inp = tf.input({ shape: [8, 8, 2] });
+  const c = crop({ cropping: [[1, 1], [2, 2]] }).apply(inp) as tf.SymbolicTensor;
+  const f = tf.layers.flatten().apply(c) as tf.SymbolicTensor;
+  return tf.model({ inputs: inp, outputs: tf.layers.dense({ units: units + extra }).apply(f) as tf.SymbolicTensor });
+}
+export function called() {
+  const inp = tf.input({ shape: [8, 8, 2] });
+  const c = (tf.layers as unknown as { cropping2d: (c: object) => tf.layers.Layer }).cropping2d({ cropping: 1 }).apply(inp) as tf.SymbolicTensor;
+  return tf.model({ inputs: inp, outputs: c });
+}`;
+  const r = analyze(src);
+  const built = await inTfjs(src, 'probed');
+  assert.ok(typeof built === 'object', String(built));
+  const probed = r.models.find((m) => m.report.name === 'probed')!;
+  assert.deepEqual(statedMismatches(probed.report, built), []);
+  assert.equal(probed.report.totalParams, built.countParams());
+  const warned = r.diagnostics.filter((d) => d.code === 'runtime-error');
+  assert.deepEqual(warned.map((d) => d.message.split(':')[0]), ['tf.layers.cropping2d does not exist in tfjs 4.22'], JSON.stringify(r.diagnostics));
+  assert.match(String(await inTfjs(src, 'called')), /cropping2d is not a function/);
+});

@@ -264,7 +264,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
       fn = getProperty(ip, thisArg, calleeName, callee);
       if ((fn === undefined || isUnknown(fn)) && PROMISE_METHODS.has(calleeName)) return promiseMethod(ip, calleeName, thisArg, e, scope, rec);
       if (fn === undefined && !callee.questionDotToken && !e.questionDotToken && thisArg instanceof HostObject && thisArg.exactMembers) {
-        const what = `${thisArg.typeName === 'Layer' ? 'layer' : 'model'}.${calleeName}`;
+        const what = `${thisArg.typeName === 'Layer' ? 'layer' : thisArg.typeName === 'tf.layers' ? 'tf.layers' : 'model'}.${calleeName}`;
         ip.report({ loc: ip.locOf(e), severity: 'warning', code: 'runtime-error', message: `${what} does not exist in tfjs 4.22: running this throws TypeError: ${what} is not a function` });
         return new Unknown(`${what} is not a function`);
       }

@@ -22,6 +22,14 @@ class LayersNamespace extends HostObject {
   constructor(private readonly session: TfSession) {
     super();
   }
+  /**
+   * Every member of tfjs 4.22's tf.layers is known (layers_keys.ts): any other is undefined, as in
+   * tfjs, so feature tests (`tf.layers.cropping2D || tf.layers.cropping2d`, `typeof ... ===
+   * 'function'`) take tfjs's branch, and calling one is the call path's "does not exist" warning.
+   */
+  override get exactMembers(): boolean {
+    return true;
+  }
   getProperty(_i: Interp, key: string): Value {
     // The base class custom layers extend.
     if (key === 'Layer') return this.session.layerBase;
@@ -30,7 +38,7 @@ class LayersNamespace extends HostObject {
       if (key === 'inputLayer') f = new NativeFunction('tf.layers.inputLayer', (_i2, _t, args, call) => this.session.createInputLayer(args, call));
       // tf.layers.input is tfjs's alias of tf.input (exported from the layers namespace too).
       else if (key === 'input') f = new NativeFunction('tf.layers.input', (_i2, _t, args, call) => this.session.createInput(args, call));
-      else if (!TFJS_LAYERS_KEYS.has(key)) f = new NativeFunction(`tf.layers.${key}`, (_i2, _t, _args, call) => this.session.notAFunction(`tf.layers.${key}`, call));
+      else if (!TFJS_LAYERS_KEYS.has(key)) return undefined;
       else f = new NativeFunction(`tf.layers.${key}`, (_i2, _t, args, call) => this.session.createLayer(key, args, call));
       this.cache.set(key, f);
     }

@@ -163,11 +163,6 @@ export class TfSession {
   }
 
   /** A call of a name tfjs does not have (`tf.layers.apply(...)`, a typo): running it throws. */
-  notAFunction(what: string, call: ts.Node): Value {
-    this.diag(this.locOf(call), 'warning', 'runtime-error', `${what} is not a function in tfjs 4.22: running this throws TypeError: ${what} is not a function`, this.interp.currentFrame());
-    return new Unknown(`${what} is not a function`);
-  }
-
   /**
    * A tensor the analysis cannot follow (made by an unknown function, or an unknown value used as
    * one): a node of unknown shape whose inputs are the tensors it was computed from, if any.
