@@ -20,7 +20,7 @@ import {
   SK_QuestionQuestionEqualsToken, SK_QuestionQuestionToken, SK_SatisfiesExpression, SK_SpreadElement,
   SK_StringLiteral, SK_SuperKeyword, SK_TemplateExpression, SK_ThisKeyword, SK_TildeToken, SK_TrueKeyword,
   SK_TypeAssertionExpression, SK_TypeOfExpression, SK_VoidExpression, SK_ImportKeyword, SK_EqualsEqualsEqualsToken,
-  SK_ExclamationEqualsEqualsToken, SK_EqualsEqualsToken, SK_ExclamationEqualsToken, dummyNode, skipOuterExpressions,
+  SK_ExclamationEqualsEqualsToken, SK_EqualsEqualsToken, SK_ExclamationEqualsToken, SK_YieldExpression, dummyNode, skipOuterExpressions,
 } from './syntax';
 import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
@@ -120,10 +120,26 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       return undefined;
     case SK_SuperKeyword:
       return scope.context()?.home;
+    case SK_YieldExpression:
+      return evalYield(ip, e as ts.YieldExpression, scope, rec);
     default:
-      // Regex, tagged templates, yield, JSX, missing nodes of half-typed code: unknown.
+      // Regex, tagged templates, JSX, missing nodes of half-typed code: unknown.
       return new Unknown(e.pos < 0 || e.end <= e.pos ? 'incomplete code' : `${ts.SyntaxKind[e.kind]} is not analysed`);
   }
+}
+
+/** `yield x` / `yield* xs` in a generator: recorded on its call (see callClosure); the `next()` argument is undefined. */
+function evalYield(ip: Interpreter, e: ts.YieldExpression, scope: Scope, rec: ModuleRecord): Value {
+  const v = e.expression ? evalExpr(ip, e.expression, scope, rec) : undefined;
+  const ctx = scope.context();
+  if (!ctx?.yields) return new Unknown('yield outside a generator');
+  if (!e.asteriskToken) ctx.yields.push(v);
+  else {
+    const items = iterate(ip, v);
+    if (isUnknown(items)) ctx.yieldsLost ??= items.reason;
+    else ctx.yields.push(...items);
+  }
+  return undefined;
 }
 
 function awaitValue(ip: Interpreter, v: Value): Value {

@@ -2,7 +2,7 @@
 import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
-import { Scope } from './scope';
+import { Scope, type FunctionContext } from './scope';
 import type { ModuleRecord } from './modules';
 import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value } from './values';
 import type { Interpreter } from './interpreter';
@@ -109,9 +109,10 @@ export function callClosure(ip: Interpreter, fn: Closure, thisArg: Value, args: 
     const node = fn.node;
     const rec = fn.module;
     const ctor = ctorInfo ? new CtorState(ctorInfo.cls, ctorInfo.obj, ctorInfo.initFields) : undefined;
+    const yields = node.asteriskToken ? [] : undefined;
     const scope = ts.isArrowFunction(node)
       ? new Scope(fn.scope, true)
-      : new Scope(fn.scope, true, { thisValue: thisArg, args, home: fn.homeClass, ctor });
+      : new Scope(fn.scope, true, { thisValue: thisArg, args, home: fn.homeClass, ctor, yields });
     if (ctorInfo && !ctorInfo.cls.superClass) ctorInfo.initFields();
     const params = node.parameters;
     // The engine calling a builder itself: the defaults that apply are the file's, not the caller's.
@@ -134,12 +135,22 @@ export function callClosure(ip: Interpreter, fn: Closure, thisArg: Value, args: 
       const c = execBlock(ip, body.statements, scope, rec);
       result = c && c.kind === 'return' ? c.value : undefined;
     }
+    if (yields) result = generated(fn, scope.context()!);
     if (ctor && !ctor.superCalled && ctor.cls.superClass) ctor.initFields();
     if (ip.callObserver && !ctorInfo) ip.callObserver(fn, args, result, callNode);
     return result;
   } finally {
     ip.leaveCall(saved);
   }
+}
+
+/**
+ * A generator runs to its end when called, and its call is the array of what it yielded: model
+ * code consumes generators whole (for...of, spread, Array.from), and async code is analysed as
+ * synchronous too. Unknown when a loop around a yield ran an unknown number of times.
+ */
+function generated(fn: Closure, ctx: FunctionContext): Value {
+  return ctx.yieldsLost ? new Unknown(`what ${fn.name} yields, after ${ctx.yieldsLost}`) : ctx.yields!;
 }
 
 /** `super(...)` inside a constructor: the parent constructor, then this class's field initialisers. */

@@ -6,6 +6,10 @@ export interface FunctionContext {
   args: Value[];
   home?: ClassValue;
   ctor?: HostObject;
+  /** In a generator: what it has yielded so far (generators run eagerly, see callClosure). */
+  yields?: Value[];
+  /** Why `yields` is not the whole sequence (a loop around a yield ran an unknown number of times). */
+  yieldsLost?: string;
 }
 
 interface Binding {

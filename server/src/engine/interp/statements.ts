@@ -224,8 +224,10 @@ function havoc(ip: Interpreter, loop: ts.Node, scope: Scope, reason: string, bef
     const kept = before && ip.afterUnknownRepeat?.(before[i], b.value, reason);
     b.value = kept ?? new Unknown(`${name} after ${reason}`);
   });
+  const ctx = scope.context();
+  if (w.yields && ctx?.yields) ctx.yieldsLost ??= reason;
   if (w.thisFields.length) {
-    const self = scope.context()?.thisValue;
+    const self = ctx?.thisValue;
     if (self instanceof JsObject) for (const f of w.thisFields) self.set(f, new Unknown(`this.${f} after ${reason}`));
   }
 }

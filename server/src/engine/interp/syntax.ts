@@ -118,6 +118,7 @@ export const SK_TypeOfExpression = ts.SyntaxKind.TypeOfExpression;
 export const SK_Unknown = ts.SyntaxKind.Unknown;
 export const SK_VariableStatement = ts.SyntaxKind.VariableStatement;
 export const SK_VoidExpression = ts.SyntaxKind.VoidExpression;
+export const SK_YieldExpression = ts.SyntaxKind.YieldExpression;
 export const SK_WhileStatement = ts.SyntaxKind.WhileStatement;
 
 /** Stands in for a node where the engine itself calls a native function. */
@@ -210,6 +211,8 @@ export function needsScope(stmts: ts.NodeArray<ts.Statement>): boolean {
 export interface LoopWrites {
   names: string[];
   thisFields: string[];
+  /** The loop yields (in a generator): what it yields is also among what it changes. */
+  yields: boolean;
 }
 
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'set', 'delete', 'clear', 'add']);
@@ -217,14 +220,15 @@ const writesCache = new WeakMap<ts.Node, LoopWrites>();
 
 /**
  * The variables a loop writes (assignments, ++/--, declarations with `var`, arrays and maps it
- * mutates, objects whose fields it sets) and the `this` fields it sets. Nested functions are not
- * entered: what they write happens only if they are called.
+ * mutates, objects whose fields it sets) and the `this` fields it sets, and whether it yields.
+ * Nested functions are not entered: what they write happens only if they are called.
  */
 export function loopWrites(loop: ts.Node): LoopWrites {
   let w = writesCache.get(loop);
   if (w) return w;
   const names = new Set<string>();
   const thisFields = new Set<string>();
+  let yields = false;
   const root = (e: ts.Expression): void => {
     e = skipOuterExpressions(e);
     while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
@@ -249,10 +253,11 @@ export function loopWrites(loop: ts.Node): LoopWrites {
     else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATORS.has(n.expression.name.text)) root(n.expression.expression);
     else if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) for (const d of n.declarations) for (const x of bindingNames(d.name)) names.add(x);
     else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) root(n.initializer);
+    else if (ts.isYieldExpression(n)) yields = true;
     ts.forEachChild(n, visit);
   };
   visit(loop);
-  w = { names: [...names], thisFields: [...thisFields] };
+  w = { names: [...names], thisFields: [...thisFields], yields };
   writesCache.set(loop, w);
   return w;
 }

@@ -1,0 +1,97 @@
+/**
+ * JavaScript patterns of application and library code around model building (the real-world
+ * corpus found each of these): what the engine states against real tfjs, and plain JavaScript
+ * against Node running the same code. No expected number is typed in.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runInNewContext } from 'node:vm';
+import { analyzeSource, type AnalysisResult } from '../../server/src/engine';
+import { Interpreter } from '../../server/src/engine/interp/interpreter';
+import { DEFAULT_LIMITS } from '../../server/src/engine/interp/budget';
+import { JsObject, toPlain, type Value } from '../../server/src/engine/interp/values';
+import { buildNamed, loadModuleFromText, statedMismatches, tfjs } from '../helpers/tfjs_oracle';
+
+const HEAD = "import * as tf from '@tensorflow/tfjs';\n";
+
+function analyze(body: string): AnalysisResult {
+  return analyzeSource(HEAD + body, '/virtual/m.ts');
+}
+
+/** The engine's report of builder `name` and tfjs's model from the same source. */
+async function both(src: string, name: string) {
+  const r = analyze(src);
+  const model = r.models.find((m) => m.report.name === name);
+  assert.ok(model, `no model '${name}' among ${r.models.map((m) => m.report.name).join(', ')}`);
+  await tfjs();
+  const truth = await buildNamed(loadModuleFromText(HEAD + src), name);
+  return { r, report: model.report, truth };
+}
+
+/** `names` after running `code` in the interpreter, and in Node. */
+function interpAndNode(code: string, names: string[]): { ours: unknown[]; node: unknown[] } {
+  const ip = new Interpreter({ host: { readFile: () => undefined }, resolvePackage: () => undefined, limits: DEFAULT_LIMITS });
+  const rec = ip.loadModule('/m/main.js', code);
+  const ours = names.map((n) => {
+    const v = rec.scope.lookup(n)?.value as Value;
+    return v instanceof JsObject || Array.isArray(v) ? toPlain(v) : v;
+  });
+  const node = runInNewContext(`${code}\n;[${names.join(', ')}]`) as unknown[];
+  return { ours, node: JSON.parse(JSON.stringify(node)) as unknown[] };
+}
+
+test('generators: yield, yield*, a return value, spread / for...of / Array.from over them, as Node runs them', () => {
+  const { ours, node } = interpAndNode(`
+    function* range(n) { for (let i = 0; i < n; i++) yield i * 10; return 'done'; }
+    function* twice(xs) { for (const x of xs) { yield x; yield x + 1; } }
+    function* all() { yield* range(3); yield* twice([7, 9]); yield* 'ab'; }
+    const spread = [...all()];
+    const fromArr = Array.from(range(4), (x) => x + 1);
+    let sum = 0; for (const x of twice([1, 2])) sum += x;
+    const obj = { *items() { yield this.k; yield this.k * 2; }, k: 5 };
+    const viaMethod = [...obj.items()];
+  `, ['spread', 'fromArr', 'sum', 'viaMethod']);
+  assert.deepEqual(ours, node);
+});
+
+test('generators yielding layers: the Sequential and functional models they build are tfjs\'s', async () => {
+  const src = `
+const conv = (k) => (filters) => (opts = {}) => tf.layers.conv2d({ filters, kernelSize: k, padding: 'same', activation: 'relu', ...opts });
+function* block(filters, repeats, first = false) {
+  for (let i = 0; i < repeats; i++) yield conv(3)(filters)(first && i === 0 ? { inputShape: [16, 16, 3] } : {});
+  yield tf.layers.maxPooling2d({ poolSize: 2 });
+}
+function* body(plan) { for (const [i, [f, r]] of plan.entries()) yield* block(f, r, i === 0); }
+export function seq() {
+  const m = tf.sequential();
+  for (const layer of body([[4, 2], [8, 1]])) m.add(layer);
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 3 }));
+  return m;
+}
+export function fn() {
+  const inp = tf.input({ shape: [16, 16, 3] });
+  const out = [...block(4, 1), ...block(6, 2), tf.layers.flatten()].reduce((h, l) => l.apply(h), inp);
+  return tf.model({ inputs: inp, outputs: out });
+}`;
+  for (const name of ['seq', 'fn']) {
+    const { r, report, truth } = await both(src, name);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.notEqual(report.totalParams, null, `${name}: the file decides every size`);
+    assert.deepEqual(statedMismatches(report, truth), [], name);
+  }
+});
+
+test('a generator whose loop runs an unknown number of times yields an unknown list: the totals are unknown, never wrong', async () => {
+  const src = `
+function* denseStack(n, units) { for (let i = 0; i < n; i++) yield tf.layers.dense({ units, activation: 'relu' }); }
+export function mlp(depth) {
+  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4] }), ...denseStack(depth, 8), tf.layers.dense({ units: 2 })] });
+}`;
+  const r = analyze(src);
+  const report = r.models.find((m) => m.report.name === 'mlp')!.report;
+  assert.equal(report.totalParams, null);
+  await tfjs();
+  const truth = (loadModuleFromText(HEAD + src).mlp as (d: number) => Parameters<typeof statedMismatches>[1])(3);
+  assert.deepEqual(statedMismatches(report, truth), []);
+});
