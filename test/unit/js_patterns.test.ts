@@ -95,3 +95,33 @@ export function mlp(depth) {
   const truth = (loadModuleFromText(HEAD + src).mlp as (d: number) => Parameters<typeof statedMismatches>[1])(3);
   assert.deepEqual(statedMismatches(report, truth), []);
 });
+
+test('a model used as a layer, fetched back with getLayer / layers[i]: it is the model (inputs, outputs, layers, getLayer), as in tfjs', async () => {
+  const src = `
+function encoder(name) {
+  const inp = tf.layers.input({ shape: [12, 12, 1], name: name + '_in' });
+  const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, name: name + '_c1' }).apply(inp);
+  const c2 = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, name: name + '_c2' }).apply(c1);
+  const out = tf.layers.dense({ units: 5 }).apply(tf.layers.flatten().apply(c2));
+  return tf.model({ inputs: inp, outputs: out, name });
+}
+function outer() {
+  const enc = encoder('enc');
+  const x = tf.input({ shape: [12, 12, 1] });
+  return tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(enc.apply(x)) });
+}
+export function probe() {
+  const enc = outer().getLayer('enc');
+  return tf.model({ inputs: enc.inputs, outputs: [enc.layers[1].output, enc.getLayer('enc_c2').output, enc.outputs[0]] });
+}
+export function viaIndex() {
+  const m = outer();
+  const enc = m.layers[1];
+  return tf.model({ inputs: enc.inputs[0], outputs: enc.getLayer('enc_c1').output });
+}`;
+  for (const name of ['probe', 'viaIndex']) {
+    const { report, truth } = await both(src, name);
+    assert.notEqual(report.totalParams, null, `${name}: the file decides every size`);
+    assert.deepEqual(statedMismatches(report, truth), [], name);
+  }
+});

@@ -450,7 +450,7 @@ export class TfSession {
 
   // ------------------------------------------------------------ properties read by user code
 
-  layerProperty(layer: LayerValue, key: string, _node: ts.Node, _interp: Interp): Value {
+  layerProperty(layer: LayerValue, key: string, node: ts.Node, interp: Interp): Value {
     const last = layer.nodes[layer.nodes.length - 1];
     switch (key) {
       case 'apply':
@@ -476,6 +476,8 @@ export class TfSession {
       default:
         // A name no tfjs layer has is absent (evalCall warns when it is called).
         if (layer.exactMembers && !(layer.model ? TFJS_MODEL_MEMBERS : TFJS_LAYER_MEMBERS).has(key) && !layer.expando?.has(key)) return undefined;
+        // A model used as a layer is the model itself in tfjs (`outer.getLayer('encoder').inputs`, `.layers`, `.getLayer`).
+        if (layer.model) return this.modelProperty(layer.model, key, node, interp);
         return new Unknown(`layer.${key} is not modelled`);
     }
   }
