@@ -125,3 +125,68 @@ export function viaIndex() {
     assert.deepEqual(statedMismatches(report, truth), [], name);
   }
 });
+
+test('new Promise(executor): the executor runs, and the value is what it resolves, also from a timer callback it sets', async () => {
+  const src = `
+const sizes = () => new Promise((resolve) => resolve({ units: 7, inputDim: 5 }));
+const later = (v) => new Promise((resolve) => setTimeout(() => resolve(v), 10));
+export async function fromSizes() {
+  const { units, inputDim } = await sizes();
+  return tf.sequential({ layers: [tf.layers.dense({ units, inputShape: [inputDim] })] });
+}
+export async function fromTimer() {
+  const filters = await later(6);
+  return tf.sequential({ layers: [tf.layers.conv2d({ filters, kernelSize: 3, inputShape: [9, 9, 2] })] });
+}
+export function builtInExecutor() {
+  return new Promise((resolve) => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 4, inputShape: [3] }));
+    m.add(tf.layers.dense({ units: 2 }));
+    resolve(m);
+  });
+}`;
+  for (const name of ['fromSizes', 'fromTimer', 'builtInExecutor']) {
+    const { report, truth } = await both(src, name);
+    assert.notEqual(report.totalParams, null, `${name}: the file decides every size`);
+    assert.deepEqual(statedMismatches(report, truth), [], name);
+  }
+});
+
+test('new Promise(executor) resolved by the onload it sets on an image: the awaiting builder sees the value', async () => {
+  const builder = `
+export async function fromImage() {
+  const { side } = await loadImage('cat.png');
+  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [side, side, 3] }), tf.layers.dense({ units: 2 })] });
+}`;
+  // The page's version (an Image and its onload) for the engine; Node has no Image, so tfjs builds
+  // the same builder with a loader that resolves the same value at once.
+  const page = `
+function loadImage(src) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve({ side: 12 });
+    img.onerror = reject;
+    img.src = src;
+  });
+}${builder}`;
+  const node = `const loadImage = async (_src) => ({ side: 12 });${builder}`;
+  const report = analyze(page).models.find((m) => m.report.name === 'fromImage')?.report;
+  assert.ok(report);
+  assert.notEqual(report.totalParams, null);
+  await tfjs();
+  assert.deepEqual(statedMismatches(report, await buildNamed(loadModuleFromText(HEAD + node), 'fromImage')), []);
+});
+
+test('a promise nothing resolves, or one rejected: its value is unknown, never a number', () => {
+  const r = analyze(`
+export async function never() {
+  const units = await new Promise(() => {});
+  return tf.sequential({ layers: [tf.layers.dense({ units, inputShape: [3] })] });
+}
+export async function rejected() {
+  const units = await new Promise((_resolve, reject) => reject(new Error('no')));
+  return tf.sequential({ layers: [tf.layers.dense({ units, inputShape: [3] })] });
+}`);
+  for (const name of ['never', 'rejected']) assert.equal(r.models.find((m) => m.report.name === name)?.report.totalParams, null, name);
+});

@@ -17,6 +17,10 @@ export interface Interp {
   readonly host: AnalysisHost;
   /** Run `f` as if no user function were running (what it makes belongs to no builder's call). */
   outsideCalls<T>(f: () => T): T;
+  /** A mark for runDeferredSince: how many callbacks are queued to run later. */
+  deferredMark(): number;
+  /** Run now, and unqueue, the callbacks queued since `mark`, until `done()` (a promise's executor waiting on them). */
+  runDeferredSince(mark: number, done: () => boolean): void;
   /** Call any callable value (closure, native function); anything else yields Unknown. */
   callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
   /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */

@@ -24,6 +24,7 @@ import {
   truthy,
 } from './values';
 import { noteStackOverflow } from '../stack_overflow';
+import { UserThrow } from './completion';
 
 const fn = (name: string, impl: NativeImpl, construct?: NativeImpl) => new NativeFunction(name, impl, construct);
 
@@ -170,6 +171,34 @@ class StaticTable extends HostObject {
   }
 }
 
+/**
+ * `new Promise(executor)`. The executor runs at once, as in JavaScript; a promise is its value here,
+ * so the value is what the executor resolves it with. Callbacks it hands to timers or events
+ * (`setTimeout(() => resolve(cfg))`, `img.onload = () => resolve(img)`) run at once too: the code
+ * that awaits the promise waits for them. Unknown when nothing resolves it, or it is rejected.
+ */
+const newPromise: NativeImpl = (ip, _t, [executor], call) => {
+  let settled: { value: Value } | undefined;
+  const resolve = fn('resolve', (_i, _t2, [v]) => {
+    settled ??= { value: v };
+    return undefined;
+  });
+  const reject = fn('reject', () => {
+    settled ??= { value: new Unknown('a rejected promise') };
+    return undefined;
+  });
+  const mark = ip.deferredMark();
+  try {
+    ip.callFunction(executor, undefined, [resolve, reject], call);
+  } catch (e) {
+    // An executor that throws rejects its promise.
+    if (!(e instanceof UserThrow)) throw e;
+    settled ??= { value: new Unknown('a rejected promise') };
+  }
+  ip.runDeferredSince(mark, () => settled !== undefined);
+  return settled ? settled.value : new Unknown('a promise nothing resolves');
+};
+
 export function makeGlobals(): Scope {
   const g = new Scope(undefined, true);
   g.declare('Math', makeMath());
@@ -215,6 +244,7 @@ export function makeGlobals(): Scope {
   g.declare('console', new StaticTable('console', { log: noop, info: noop, warn: noop, error: noop, debug: noop, table: noop, time: noop, timeEnd: noop }));
   // Promises: async code is analysed as if it were synchronous, so a promise is its value.
   g.declare('Promise', new StaticTable('Promise', {
+    '%construct': fn('Promise', newPromise),
     resolve: fn('Promise.resolve', (_i, _t, [v]) => v),
     all: fn('Promise.all', (_i, _t, [v]) => v),
   }));

@@ -319,6 +319,11 @@ function evalNew(ip: Interpreter, e: ts.NewExpression, scope: Scope, rec: Module
     return ctor.impl(ip, undefined, args, e);
   }
   if (ctor instanceof Closure && !ts.isArrowFunction(ctor.node)) return constructFunction(ip, ctor, args, e);
+  if (ctor instanceof HostObject) {
+    // A host value that is also a constructor (`new Promise(executor)`) says so under '%construct'.
+    const c = ctor.getProperty(ip, '%construct', e);
+    if (c instanceof NativeFunction) return c.impl(ip, undefined, args, e);
+  }
   if (isUnknown(ctor)) return derived(ctor);
   return new Unknown(`cannot construct ${typeOf(ctor)}`);
 }

@@ -125,6 +125,22 @@ export class Interpreter implements InterpDriver {
     return this.deferred.splice(0);
   }
 
+  deferredMark(): number {
+    return this.deferred.length;
+  }
+
+  runDeferredSince(mark: number, done: () => boolean): void {
+    while (this.deferred.length > mark && !done()) {
+      const { fn, api } = this.deferred.splice(mark, 1)[0]!;
+      try {
+        this.callDeferred(fn, api);
+      } catch (e) {
+        // A callback that throws does not throw into the code awaiting it.
+        if (!(e instanceof UserThrow)) throw e;
+      }
+    }
+  }
+
   /** Call a deferred callback the way its API would: with unknown arguments. */
   callDeferred(fn: Closure, api: string | undefined): Value {
     const args = fn.node.parameters.map((p, k) => new Unknown(`the ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1}. `}argument ${api ?? 'an unknown function'} passes to this callback`));
