@@ -190,3 +190,35 @@ export async function rejected() {
 }`);
   for (const name of ['never', 'rejected']) assert.equal(r.models.find((m) => m.report.name === name)?.report.totalParams, null, name);
 });
+
+test('functions written in an exported object (module.exports = { ... }, export default { ... }, export const zoo = { ... }) are builders, named by their keys', async () => {
+  const cjs = `
+const tf = require('@tensorflow/tfjs');
+const build = (units, depth = 1) => tf.sequential({
+  layers: Array.from({ length: depth }, (_, i) => tf.layers.dense(i === 0 ? { units, inputShape: [6] } : { units })),
+});
+module.exports = {
+  small: () => build(3),
+  deep: function () { return build(5, 3); },
+  wide() { return build(40); },
+};`;
+  const esm = `
+const build = (filters) => tf.sequential({ layers: [tf.layers.conv2d({ filters, kernelSize: 3, inputShape: [10, 10, 2] }), tf.layers.flatten()] });
+export default { tiny: () => build(2), method() { return build(7); } };
+export const zoo = { mid: () => build(4) };`;
+  await tfjs();
+  const cases: [AnalysisResult, Record<string, unknown>, string[]][] = [
+    [analyzeSource(cjs, '/virtual/zoo.js'), loadModuleFromText(cjs, undefined, 'js'), ['small', 'deep', 'wide']],
+    [analyze(esm), loadModuleFromText(HEAD + esm), ['tiny', 'method', 'mid']],
+  ];
+  for (const [r, mod, names] of cases) {
+    const holders = [mod, mod.default, mod.zoo].filter(Boolean) as Record<string, () => Parameters<typeof statedMismatches>[1]>[];
+    for (const name of names) {
+      const report = r.models.find((m) => m.report.name === name)?.report;
+      assert.ok(report, `no model '${name}' among ${r.models.map((m) => m.report.name).join(', ')}`);
+      assert.notEqual(report.totalParams, null, name);
+      const holder = holders.find((h) => typeof h[name] === 'function')!;
+      assert.deepEqual(statedMismatches(report, holder[name]!()), [], name);
+    }
+  }
+});

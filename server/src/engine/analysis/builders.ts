@@ -15,6 +15,7 @@ import { ClassValue, Closure, JsObject, type Value } from '../interp/values';
 import { type TfSession, modelNodes } from '../tfjs/session';
 import type { ModelValue } from '../tfjs/values';
 import { explore } from './variants';
+import { propertyNameText } from '../syntax/parse';
 
 /** What the call observer learned: functions that ran, and those that returned a model they built. */
 export interface CallRecord {
@@ -160,6 +161,46 @@ function topLevelFunctions(main: ModuleRecord): Candidate[] {
     } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
       const b = main.exports.get('default');
       if (b?.kind === 'value') push('default', b.value);
+    }
+    for (const obj of exportedObjects(s)) for (const [name, fn] of memberFunctions(obj)) push(name, new Closure(fn, main.scope, main, name));
+  }
+  return out;
+}
+
+/**
+ * The object literals a statement exports: `module.exports = { ... }`, `export default { ... }`,
+ * `export const zoo = { ... }`. The functions written in them are a library's API as much as its
+ * top-level functions (`module.exports = { smallCnn: () => build('cnn', SMALL) }`).
+ */
+function exportedObjects(s: ts.Statement): ts.ObjectLiteralExpression[] {
+  const literal = (e: ts.Expression | undefined) => {
+    while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e))) e = e.expression;
+    return e && ts.isObjectLiteralExpression(e) ? [e] : [];
+  };
+  if (ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && isModuleExports(s.expression.left))
+    return literal(s.expression.right);
+  if (ts.isExportAssignment(s)) return literal(s.expression);
+  if (ts.isVariableStatement(s) && s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+    return s.declarationList.declarations.flatMap((d) => literal(d.initializer));
+  return [];
+}
+
+/** `module.exports` (what CommonJS exports; `module` is Node's, not a value the analysis holds). */
+function isModuleExports(e: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
+}
+
+/** The named functions an object literal defines: `key: () => ...`, `key: function () {}`, `key() {}`. */
+function memberFunctions(obj: ts.ObjectLiteralExpression): [string, ts.FunctionLikeDeclaration][] {
+  const out: [string, ts.FunctionLikeDeclaration][] = [];
+  for (const p of obj.properties) {
+    const name = propertyNameText(p.name);
+    if (name === undefined) continue;
+    if (ts.isMethodDeclaration(p) && p.body) out.push([name, p]);
+    else if (ts.isPropertyAssignment(p)) {
+      let e = p.initializer;
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) out.push([name, e]);
     }
   }
   return out;
