@@ -59,3 +59,20 @@ export function net(): tf.LayersModel {
   assert.equal(g.length, 2);
   assert.ok(g.every((x) => x.label === 'block' && x.detail === undefined));
 });
+
+test('an anonymous function called through what holds it is named by that (a curried factory, a Map entry); one written as an object property keeps its key', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+const conv = (k) => (filters) => (x) => tf.layers.conv2d({ filters, kernelSize: k, padding: 'same' }).apply(x);
+const conv3 = conv(3);
+const HEADS = new Map([['dense', (x, n) => tf.layers.dense({ units: n }).apply(tf.layers.flatten().apply(x))]]);
+const POOL = { max: (x) => tf.layers.maxPooling2d({ poolSize: 2 }).apply(x) };
+export function net() {
+  const input = tf.input({ shape: [8, 8, 3] });
+  const makeHead = HEADS.get('dense');
+  const kind = 'max';
+  return tf.model({ inputs: input, outputs: makeHead(POOL[kind](conv3(4)(input)), 2) });
+}
+`;
+  const labels = analyzeSource(text, '/curried.ts').models[0]!.graph.groups.map((g) => g.label);
+  assert.deepEqual(labels.sort(), ['conv3(…)', 'makeHead', 'max']);
+});

@@ -19,11 +19,25 @@ export function groupLabel(f: Frame): string {
   // The engine parses without parent pointers: the frame's call is the one a callback was passed to.
   const call = f.callNode;
   const sf = f.callerModule?.sourceFile;
-  if (call && sf && ts.isCallExpression(call) && call.arguments.some((a) => a === f.closure!.node)) {
-    const callee = call.expression.getText(sf).replace(/\s+/g, '');
-    return `${callee.length <= 40 ? callee : callee.slice(callee.lastIndexOf('.') + 1)} callback`;
+  if (call && sf && ts.isCallExpression(call)) {
+    if (call.arguments.some((a) => a === f.closure!.node)) return `${calleeLabel(call.expression, sf)} callback`;
+    // Called through what holds it (`makeHead(...)`, `conv3(16)(opts)`, `FACTORIES[type](...)`), not in place (an IIFE).
+    if (skipParens(call.expression) !== f.closure.node) return calleeLabel(call.expression, sf);
   }
   return f.name;
+}
+
+/** A callee as the label reads it; a curried call names the call it came from: `conv3(16)(opts)` reads `conv3(…)`. */
+function calleeLabel(e: ts.Expression, sf: ts.SourceFile): string {
+  e = skipParens(e);
+  if (ts.isCallExpression(e)) return `${calleeLabel(e.expression, sf)}(…)`;
+  const text = e.getText(sf).replace(/\s+/g, '');
+  return text.length <= 40 ? text : text.slice(text.lastIndexOf('.') + 1);
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
 }
 
 /**
