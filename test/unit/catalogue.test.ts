@@ -55,6 +55,8 @@ test('MACs follow DESIGN.md: conv, depthwise, separable, transposed, dense; zero
     ['batchNormalization', {}, [null, 8, 8, 3]],
     ['flatten', {}, [null, 8, 8, 3]],
     ['lstm', { units: 4 }, [null, 5, 3]],
+    // The recurrent family is not counted; ConvLSTM2D follows LSTM (layers/recurrent.ts).
+    ['convLstm2d', { filters: 4, kernelSize: 3 }, [null, 5, 8, 8, 3]],
     ['embedding', { inputDim: 10, outputDim: 4 }, [null, 7]],
   ] as [string, LayerConfig, Shape][]) {
     assert.equal(run(f, cfg, shape).macs, 0, f);
@@ -124,6 +126,13 @@ test('Unknown config values and null dims give null dims, never a throw', () => 
   assert.deepEqual(run('batchNormalization', { axis: u }, [null, 4, 4, 3]).weights[0]!.shape, [null]);
   assert.deepEqual(run('embedding', { inputDim: u, outputDim: 8 }, [null, 10]).weights[0]!.shape, [null, 8]);
   assert.deepEqual(run('lstm', { units: u }, [null, 5, 3]).outputShape, [null, null]);
+  out = run('convLstm2d', { filters: u, kernelSize: 3, returnSequences: true }, [null, 5, 8, 8, 3]);
+  assert.deepEqual(out.outputShape, [null, 5, 6, 6, null]);
+  assert.deepEqual(out.weights.map((w) => w.shape), [[3, 3, 3, null], [3, 3, null, null], [null]]);
+  assert.equal(run('convLstm2d', { filters: 4, kernelSize: 3, returnSequences: u }, [null, 5, 8, 8, 3]).outputShape, null);
+  assert.deepEqual(run('convLstm2d', { filters: 4, kernelSize: 3, strides: [u, 1] }, [null, 5, 8, 8, 3]).outputShape, [null, null, 6, 4]);
+  assert.deepEqual(run('convLstm2d', { filters: 4, kernelSize: 3, dataFormat: u }, [null, 5, 8, 8, 3]).outputShape, [null, null, null, null]);
+  assert.equal(describe('convLstm2d', { filters: u, kernelSize: 3, strides: 2, returnSequences: true }), '3×3 convLstm2d, ?, /2, sequences');
   run('dropout', { rate: u }, [null, 4]);
   run('activation', { activation: u }, [null, 4]);
   run('zeroPadding2d', { padding: [[u, 1], [1, u]] }, [null, 4, 4, 3]);

@@ -752,6 +752,101 @@ function rnnGen(factory: string): Gen {
   };
 }
 
+/** ConvLSTM2D: small sequences of small images (its forward pass runs eight convolutions a step). */
+const convLstm2dGen: Gen = (r) => {
+  const k = r.tuple(2, 1, 3);
+  const ks = asList(k, 2);
+  const strides: number | number[] = r.chance(0.7) ? 1 : r.tuple(2, 1, 2);
+  const dilation: number | number[] = asList(strides, 2).every((x) => x === 1) && r.chance(0.2) ? r.tuple(2, 1, 2) : 1;
+  const padding = r.pick(['valid', 'same', undefined]);
+  const df = r.chance(0.25) ? 'channelsFirst' : undefined;
+  const C = r.int(1, 4);
+  const T = r.int(1, 3);
+  const eff = ks.map((kk, i) => kk + (kk - 1) * (asList(dilation, 2)[i]! - 1));
+  const space = eff.map((e) => (padding === 'same' ? r.int(1, 7) : r.int(e, e + 5)));
+  const b = batch(r);
+  const config: GenConfig = { filters: r.int(1, 4), kernelSize: k };
+  if (strides !== 1) config.strides = strides;
+  if (dilation !== 1) config.dilationRate = dilation;
+  if (padding) config.padding = padding;
+  if (df) config.dataFormat = df;
+  if (r.chance(0.4)) config.returnSequences = r.chance(0.6);
+  if (r.chance(0.2)) config.useBias = false;
+  if (r.chance(0.15)) config.returnState = true;
+  if (r.chance(0.15)) config.unitForgetBias = true;
+  if (r.chance(0.1)) config.goBackwards = true;
+  const img = (sp: GenShape, c: number | null = C): GenShape => (df ? [c, ...sp] : [...sp, c]);
+  const m: Made = { config, inputs: [[b, T, ...img(space)]], mutation: 'base' };
+  if (r.chance(0.4)) {
+    m.mutation = r.pick(['small', 'rank4', 'rank6', 'filters', 'kernel', 'strides', 'falsy', 'dilstride', 'causal', 'padding', 'dataFormat', 'nullchannel', 'nulldims', 'nulltime', 'stateful', 'unroll', 'missing', 'activation', 'init']);
+    switch (m.mutation) {
+      case 'small':
+        config.padding = 'valid';
+        config.kernelSize = ks.map((kk) => kk + 2);
+        m.inputs = [[b, T, ...img(ks.map((kk) => r.int(1, kk + 1)))]];
+        break;
+      case 'rank4':
+        m.inputs = [[b, ...img(space)]];
+        break;
+      case 'rank6':
+        m.inputs = [[b, T, ...img(space), 1]];
+        break;
+      case 'filters':
+        config.filters = r.pick([0, -2, 2.5, '4', undefined]);
+        break;
+      case 'kernel':
+        config.kernelSize = r.pick([0, -1, 1.5, [3], [3, 3, 3], [2, 0], '3']);
+        break;
+      case 'strides':
+        config.strides = r.pick([-1, 1.5, [1], [2, 2, 2], [0, 1], '2']);
+        break;
+      case 'falsy':
+        config[r.pick(['strides', 'dilationRate', 'padding', 'dataFormat'])] = r.pick([0, '', false]);
+        break;
+      case 'dilstride':
+        config.strides = 2;
+        config.dilationRate = r.pick([2, [1, 2]]);
+        m.inputs = [[b, T, ...img(space.map((x) => x + 4))]];
+        break;
+      case 'causal':
+        config.padding = 'causal';
+        break;
+      case 'padding':
+        config.padding = r.pick(['SAME', 'full', 3]);
+        break;
+      case 'dataFormat':
+        config.dataFormat = r.pick(['channels_first', 'NHWC', 'channelsLast']);
+        break;
+      case 'nullchannel':
+        m.inputs = [[b, T, ...img(space, null)]];
+        break;
+      case 'nulldims':
+        m.inputs = [[b, T, ...img(space.map((x) => (r.chance(0.7) ? null : x)))]];
+        break;
+      case 'nulltime':
+        m.inputs = [[b, null, ...img(space)]];
+        break;
+      case 'stateful':
+        config.stateful = true;
+        break;
+      case 'unroll':
+        config.unroll = true;
+        break;
+      case 'missing':
+        delete config[r.pick(['filters', 'kernelSize'])];
+        break;
+      case 'activation':
+        config[r.pick(['activation', 'recurrentActivation'])] = r.pick(BAD_ACTS);
+        break;
+      case 'init':
+        config[r.pick(['kernelInitializer', 'recurrentInitializer', 'biasInitializer'])] = r.pick(['heNormal', 'orthogonal', 'he_normal', 'bogus']);
+        break;
+    }
+  }
+  commonMutations(r, m);
+  return m;
+};
+
 // ---------------------------------------------------------------- wrappers
 
 /**
@@ -936,6 +1031,7 @@ export const GENERATORS: Record<string, [string, Gen]> = {
   simpleRNN: ['recurrent', rnnGen('simpleRNN')],
   lstm: ['recurrent', rnnGen('lstm')],
   gru: ['recurrent', rnnGen('gru')],
+  convLstm2d: ['recurrent', convLstm2dGen],
   bidirectional: ['wrapper', bidirectionalGen],
   timeDistributed: ['wrapper', timeDistributedGen],
 };
