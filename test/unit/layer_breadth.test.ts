@@ -225,3 +225,35 @@ export function bad() {
   }
 });
 
+test('resizing, centerCrop and categoryEncoding are not catalogued: tfjs 4.22 cannot use them in a model, and the engine says why', async () => {
+  const code = `import * as tf from '@tensorflow/tfjs';
+export function resized() {
+  const x = tf.input({ shape: [8, 6, 3] });
+  const h = tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: tf.layers.resizing({ height: 4, width: 4 }).apply(h) as tf.SymbolicTensor });
+}
+export function cropped() {
+  const x = tf.input({ shape: [8, 6, 3] });
+  return tf.model({ inputs: x, outputs: tf.layers.centerCrop({ height: 4, width: 4 }).apply(x) as tf.SymbolicTensor });
+}
+export function encoded() {
+  const x = tf.input({ shape: [3] });
+  return tf.model({ inputs: x, outputs: tf.layers.categoryEncoding({ numTokens: 5 }).apply(x) as tf.SymbolicTensor });
+}`;
+  const tf = await tfjs();
+  const mod = loadModuleFromText(code);
+  const inputs: Record<string, () => tfns.Tensor> = { resized: () => tf.zeros([2, 8, 6, 3]), cropped: () => tf.zeros([2, 8, 6, 3]), encoded: () => tf.tensor2d([[0, 1, 2], [4, 3, 1]]) };
+  for (const name of Object.keys(inputs)) {
+    const built = (mod[name] as () => tfns.LayersModel)();
+    assert.throws(() => built.predict(inputs[name]!()), `${name}: tfjs predicts it`);
+    built.dispose();
+  }
+  const r = analyze(code);
+  for (const [name, factory] of [['resized', 'resizing'], ['cropped', 'centerCrop'], ['encoded', 'categoryEncoding']]) {
+    const m = model(r, name!);
+    assert.equal(m.outputShapes[0], null, `${name}: output unknown, not guessed`);
+    assert.ok(r.notes.some((d) => d.message.includes(`tf.layers.${factory} is not modelled, on purpose: tfjs 4.22's`)), `${name}: a note says why`);
+  }
+  assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && /Resizing in a model: .*resizeBilinear throws/.test(d.message)), 'resizing in a model: a warning');
+  assert.deepEqual(errors(r), []);
+});

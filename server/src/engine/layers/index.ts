@@ -20,6 +20,7 @@ import type { LayerConfig, LayerOutput, LayerSpec, Shape } from './types';
 
 export * from './types';
 export { declaredInputShape, hasDeclaredInputShape, inputConfigShape } from './input';
+export { unusableInAModel } from './preprocessing';
 
 const ALL: LayerSpec[] = [
   inputLayerSpec,

@@ -7,7 +7,7 @@
  * Calls are made the way Keras's `Functional.from_config` makes them: in layer order, a call waiting
  * until every tensor it reads exists (node indices count a layer's calls within this model).
  */
-import { declaredInputShape, layerSpecByClassName, type LayerSpec, type Shape } from '../layers';
+import { declaredInputShape, layerSpecByClassName, unusableInAModel, type LayerSpec, type Shape } from '../layers';
 import { LayerError } from '../layers/types';
 import type { Loc } from '../source';
 import type { TfSession } from '../tfjs/session';
@@ -54,7 +54,10 @@ function makeLayer(site: BuildSite, l: SavedLayer, frozen: boolean, outer: Model
   const factory = spec?.factories[0] ?? l.className.charAt(0).toLowerCase() + l.className.slice(1);
   if (kerasOnly)
     return s.layerAt(factory, undefined, raw, loc, undefined, `${l.className} '${l.name}' uses ${kerasOnly}, which tfjs does not have; its output and weights are not computed`, l.className);
-  return s.layerAt(factory, spec, raw, loc, undefined, `${l.className} '${l.name}' is not modelled by ConvLens yet; shapes after it are unknown`, l.className);
+  const unusable = spec ? undefined : unusableInAModel(l.className);
+  return s.layerAt(factory, spec, raw, loc, undefined, unusable
+    ? `${l.className} '${l.name}' is not modelled, on purpose: ${unusable.why}. Shapes after it are unknown`
+    : `${l.className} '${l.name}' is not modelled by ConvLens yet; shapes after it are unknown`, l.className);
 }
 
 function inputOf(site: BuildSite, l: SavedLayer): LayerValue {

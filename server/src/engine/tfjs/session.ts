@@ -11,7 +11,7 @@ import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, hostBaseOf, toPlain } from '../interp/values';
 import { LayerBaseClass, customClassName } from './custom_layer';
 import { BudgetExceeded } from '../interp/budget';
-import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument } from '../layers';
+import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument, unusableInAModel } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
 import type { EngineDiagnostic, Loc } from '../source';
 import { type FieldInfo, type LayerNode, LayerValue, type ModelKind, ModelValue, TensorValue } from './values';
@@ -115,8 +115,10 @@ export class TfSession {
     const notObject = spec && cfgValue !== undefined && !(cfgValue instanceof JsObject) && !isUnknown(cfgValue)
       ? new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config')
       : undefined;
-    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject,
-      `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
+    const unusable = spec ? undefined : unusableInAModel(factory);
+    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject, unusable
+      ? `tf.layers.${factory} is not modelled, on purpose: ${unusable.why}. Shapes after it are unknown`
+      : `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
   }
 
   /** A layer from a plain config at `loc`: from source (newLayer) or from a saved model's file (saved/build.ts). */
@@ -198,6 +200,11 @@ export class TfSession {
           out = bestEffort(layer.spec, layer.config, shapes as Shape[]);
         }
       }
+    }
+    const unusable = layer.spec ? undefined : unusableInAModel(layer.className);
+    if (unusable?.always) {
+      const precise = within(layer.loc, applyLoc) ? layer.loc : applyLoc;
+      this.diag(precise, 'warning', 'runtime-error', `${unusable.className} in a model: ${unusable.why}.`, layer.frame);
     }
     if (out && out.weights && !error && layer.weights) {
       const clash = weightClash(layer.weights, out.weights);
