@@ -332,3 +332,39 @@ export function called() {
   assert.deepEqual(warned.map((d) => d.message.split(':')[0]), ['tf.layers.cropping2d does not exist in tfjs 4.22'], JSON.stringify(r.diagnostics));
   assert.match(String(await inTfjs(src, 'called')), /cropping2d is not a function/);
 });
+
+test('layer.output of a layer applied twice throws in tfjs: a warning and an unknown, not the last application; getOutputAt(i) is that application', async () => {
+  const src = `
+export function lastOutput() {
+  const a = tf.input({ shape: [6] });
+  const b = tf.input({ shape: [6] });
+  const shared = tf.layers.dense({ units: 4 });
+  shared.apply(a);
+  shared.apply(b);
+  const head = tf.layers.dense({ units: 2 }).apply(shared.output as tf.SymbolicTensor) as tf.SymbolicTensor;
+  return tf.model({ inputs: [a, b], outputs: head });
+}
+export function byIndex() {
+  const a = tf.input({ shape: [6] });
+  const b = tf.input({ shape: [5, 6] });
+  const shared = tf.layers.dense({ units: 4 });
+  shared.apply(a);
+  shared.apply(b);
+  const second = shared.getOutputAt(1) as tf.SymbolicTensor;
+  const first = shared.getInputAt(0) as tf.SymbolicTensor;
+  const f = tf.layers.flatten().apply(second) as tf.SymbolicTensor;
+  const head = tf.layers.concatenate().apply([f, first]) as tf.SymbolicTensor;
+  return tf.model({ inputs: [a, b], outputs: tf.layers.dense({ units: 3 }).apply(head) as tf.SymbolicTensor });
+}`;
+  const r = analyze(src);
+  assert.match(String(await inTfjs(src, 'lastOutput')), /multiple inbound nodes/);
+  const warned = r.diagnostics.filter((d) => d.code === 'runtime-error');
+  assert.equal(warned.length, 1, JSON.stringify(r.diagnostics));
+  assert.match(warned[0]!.message, /applied 2 times, so its output is ill-defined: running this throws AttributeError/);
+  assert.equal(r.models.find((m) => m.report.name === 'lastOutput')?.report.totalParams ?? null, null);
+  const built = await inTfjs(src, 'byIndex');
+  assert.ok(typeof built === 'object', String(built));
+  const byIndex = r.models.find((m) => m.report.name === 'byIndex')!;
+  assert.deepEqual(statedMismatches(byIndex.report, built), []);
+  assert.equal(byIndex.report.totalParams, built.countParams());
+});

@@ -471,9 +471,21 @@ export class TfSession {
       case 'inputShape':
         return last && last.inputs[0] ? shapeValue(last.inputs[0].shape) : new Unknown('inputShape read before the layer was applied');
       case 'output':
+        if (layer.nodes.length > 1 && !layer.model) return this.illDefined(layer, 'output', node);
         return last ? last.output : new Unknown('output read before the layer was applied');
       case 'input':
+        if (layer.nodes.length > 1 && !layer.model) return this.illDefined(layer, 'input', node);
         return last && last.inputs.length === 1 ? last.inputs[0] : last ? last.inputs : new Unknown('input read before the layer was applied');
+      // The i-th application's tensors, in the order of the .apply calls (tfjs's inboundNodes).
+      case 'getOutputAt':
+      case 'getInputAt':
+        if (layer.model) return this.modelProperty(layer.model, key, node, interp);
+        return new NativeFunction(key, (_i, _t, [i]) => {
+          const n = typeof i === 'number' ? layer.nodes[i] : undefined;
+          if (!n) return new Unknown(`${key}(${typeof i === 'number' ? i : '?'}) of a layer applied ${layer.nodes.length} times`);
+          if (key === 'getOutputAt') return n.outputs ? [...n.outputs] : n.output;
+          return n.inputs.length === 1 ? n.inputs[0] : [...n.inputs];
+        });
       case 'countParams':
         return new NativeFunction('countParams', () => (layer.weights ? totalParams(layer.weights) ?? new Unknown('unknown size') : new Unknown('layer not built yet')));
       case 'built':
@@ -487,6 +499,18 @@ export class TfSession {
         if (layer.model) return this.modelProperty(layer.model, key, node, interp);
         return new Unknown(`layer.${key} is not modelled`);
     }
+  }
+
+  /**
+   * `layer.output` / `layer.input` of a layer applied more than once: tfjs throws AttributeError
+   * (which application is meant is ill-defined); the last one would be a guess.
+   */
+  private illDefined(layer: LayerValue, what: 'input' | 'output', node: ts.Node): Value {
+    const at = what === 'output' ? 'getOutputAt' : 'getInputAt';
+    this.diag(this.locOf(node), 'warning', 'runtime-error',
+      `${layer.className}${layer.name ? ` '${layer.name}'` : ''} is applied ${layer.nodes.length} times, so its ${what} is ill-defined: running this throws AttributeError (use the tensor each .apply returns, or layer.${at}(i))`,
+      this.interp.currentFrame());
+    return new Unknown(`the ${what} of a layer applied ${layer.nodes.length} times`);
   }
 
   tensorProperty(t: TensorValue, key: string, _node: ts.Node, _interp: Interp): Value {
