@@ -257,3 +257,30 @@ export function encoded() {
   assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && /Resizing in a model: .*resizeBilinear throws/.test(d.message)), 'resizing in a model: a warning');
   assert.deepEqual(errors(r), []);
 });
+
+test('cropping2D that crops a spatial dim to exactly nothing builds and runs in tfjs: a warning, not an error; more than the input is still an error', async () => {
+  const code = `import * as tf from '@tensorflow/tfjs';
+export function cropped() {
+  return tf.sequential({ layers: [tf.layers.cropping2D({ inputShape: [5, 9, 3], cropping: [[1, 1], [4, 5]] })] });
+}
+export function croppedRows() {
+  return tf.sequential({ layers: [tf.layers.cropping2D({ inputShape: [4, 6, 2], cropping: [[2, 2], [0, 1]], dataFormat: 'channelsLast' })] });
+}`;
+  const r = analyze(code);
+  assert.deepEqual(errors(r), []);
+  const tf = await tfjs();
+  for (const name of ['cropped', 'croppedRows']) {
+    const m = model(r, name);
+    assert.ok(m.outputShapes[0]?.includes(0), `${name}: the engine states the empty dim`);
+    assert.ok(r.diagnostics.some((d) => d.severity === 'warning' && /Cropping2D: .*removes all/.test(d.message)), `${name}: said as a warning`);
+    const built = await agrees(code, m, name);
+    const inShape = (built.inputs[0]!.shape as number[]).map((d) => d ?? 1);
+    const y = built.predict(tf.zeros(inShape)) as tfns.Tensor;
+    assert.deepEqual(y.shape.slice(1), m.outputShapes[0]!.slice(1), `${name}: tfjs runs it on an empty tensor`);
+    built.dispose();
+  }
+  // One more column cropped than the input has: tfjs refuses to build it, so the error stays.
+  const overCode = code.replace('[[1, 1], [4, 5]]', '[[1, 1], [5, 5]]');
+  assert.ok(errors(analyze(overCode)).some((d) => /Cropping2D/.test(d.message)), 'a negative size is an error');
+  assert.throws(() => (loadModuleFromText(overCode).cropped as () => unknown)(), /Negative dimension/);
+});

@@ -104,8 +104,13 @@ export const croppingSpec: LayerSpec<PadConfig> = {
     const neg = (p: Dim): Dim => (p === null ? null : -p);
     // Cropping2D.computeOutputShape does `null - a - b` (a negative number); null stays null here.
     const out: [Dim, Dim] = [add(h, neg(c.pads[0][0]), neg(c.pads[0][1])), add(w, neg(c.pads[1][0]), neg(c.pads[1][1]))];
-    if (out.some((d) => d !== null && d <= 0)) shapeError('Cropping2D', `cropping ${padText(c.pads)} removes all of the ${dims([h, w])} input (${dims(out)} left).`, 'crop less, or crop before downsampling');
-    return { outputShape: assemble(x, c.dataFormat, ...out), weights: [], macs: 0, rf: SHIFT };
+    if (out.some((d) => d !== null && d < 0)) shapeError('Cropping2D', `cropping ${padText(c.pads)} removes more than the ${dims([h, w])} input has (${dims(out)} left).`, 'crop less, or crop before downsampling');
+    // Cropped to exactly nothing: tfjs builds it and runs it on an empty tensor (as ZeroPadding2D
+    // cropping to 0): an error would be false; say it as a warning.
+    const warnings = out.some((d) => d === 0)
+      ? [`Cropping2D: cropping ${padText(c.pads)} removes all of the ${dims([h, w])} input (${dims(out)} left); every later layer sees an empty tensor. Crop less, or crop before downsampling.`]
+      : undefined;
+    return { outputShape: assemble(x, c.dataFormat, ...out), weights: [], macs: 0, rf: SHIFT, ...(warnings ? { warnings } : {}) };
   },
   describe: (c) => `crop ${padText(c.pads)}`,
 };
