@@ -222,3 +222,84 @@ export const zoo = { mid: () => build(4) };`;
     }
   }
 });
+
+test('getters and setters in object literals: `this` is the object, read live on each access, through spread, Object.assign, Object.keys/values/entries, JSON.stringify, for...in and rest, as Node runs them', () => {
+  const { ours, node } = interpAndNode(`
+    const cfg = { base: 8, get doubled() { return this.base * 2; }, set doubled(v) { this.base = v / 2; }, get only() { return this.base + 1; } };
+    const first = cfg.doubled;
+    cfg.base = 5;
+    const live = cfg.doubled;
+    cfg.doubled = 30;
+    const afterSet = [cfg.base, cfg.doubled];
+    cfg.only = 99;
+    const getterOnly = cfg.only;
+    const spread = { ...cfg, extra: 1 };
+    const spreadIsData = (() => { spread.base = 100; return spread.doubled; })();
+    const assigned = Object.assign({}, cfg);
+    const target = { base: 1, set doubled(v) { this.base = v + 1000; } };
+    Object.assign(target, { doubled: 4 });
+    const viaSetter = [target.base, Object.keys(target)];
+    const keys = Object.keys(cfg);
+    const values = Object.values(cfg);
+    const entries = Object.entries(cfg);
+    const json = JSON.stringify(cfg);
+    const forIn = []; for (const k in cfg) forIn.push(k);
+    const { base, ...rest } = cfg;
+    const restJson = JSON.stringify(rest);
+    const has = ['doubled' in cfg, cfg.hasOwnProperty('only')];
+    const redefined = { a: 1, get a() { return 2; } }.a;
+    const backToData = { get a() { return 2; }, a: 3 }.a;
+    const computed = { ['g' + 1]: 0, get ['h' + 1]() { return 7; } };
+    const computedRead = [computed.h1, Object.keys(computed)];
+    const assignedJson = JSON.stringify(assigned);
+    const del = (() => { const o = { get x() { return 1; } }; delete o.x; return [o.x === undefined, Object.keys(o)]; })();
+    const arrayLike = Array.from({ get length() { return 3; }, 0: 'a', get 1() { return 'b'; }, 2: 'c' });
+  `, ['first', 'live', 'afterSet', 'getterOnly', 'spreadIsData', 'viaSetter', 'keys', 'values', 'entries', 'json', 'forIn', 'base', 'restJson', 'has', 'redefined', 'backToData', 'computedRead', 'assignedJson', 'del', 'arrayLike']);
+  assert.deepEqual(ours, node);
+});
+
+test('class setters run on assignment (also from the constructor), with `this` the instance, as Node runs them', () => {
+  const { ours, node } = interpAndNode(`
+    class Block {
+      constructor(units) { this._units = 0; this.units = units; }
+      get units() { return this._units; }
+      set units(v) { this._units = v * 2; }
+    }
+    class Wide extends Block { get double() { return this.units * 2; } }
+    const b = new Block(3);
+    const w = new Wide(5);
+    w.units = 7;
+    const seen = [b.units, b._units, w.units, w.double];
+  `, ['seen']);
+  assert.deepEqual(ours, node);
+});
+
+test('a layer config read through getters (channel counts computed from a base), spread or passed directly: tfjs builds it, the engine states its numbers', async () => {
+  const src = `
+const cfg = {
+  base: 8,
+  get doubled() { return this.base * 2; },
+  get head() { return { units: this.base + 2, activation: 'softmax' }; },
+};
+export function viaGetters() {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [12, 12, 3], filters: cfg.doubled, kernelSize: 3 }));
+  m.add(tf.layers.conv2d({ filters: cfg.base, kernelSize: 3 }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ ...cfg.head }));
+  return m;
+}
+export function getterInConfig() {
+  const width = { n: 6, set scale(k) { this.n = this.n * k; } };
+  width.scale = 2;
+  const inp = tf.input({ shape: [10] });
+  const out = tf.layers.dense({ get units() { return width.n; }, useBias: false }).apply(inp);
+  return tf.model({ get inputs() { return inp; }, outputs: out });
+}`;
+  for (const name of ['viaGetters', 'getterInConfig']) {
+    const { r, report, truth } = await both(src, name);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], name);
+    assert.notEqual(report.totalParams, null, `${name}: the file decides every size`);
+    assert.deepEqual(statedMismatches(report, truth), [], name);
+  }
+});

@@ -132,6 +132,7 @@ function freshCopy(o: JsObject): JsObject {
   const c = new JsObject(o.cls);
   c.origin = o.origin;
   for (const [k, v] of o.props) c.props.set(k, v);
+  if (o.accessors) c.accessors = new Map(o.accessors);
   return c;
 }
 

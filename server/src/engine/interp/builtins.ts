@@ -15,8 +15,11 @@ import {
   NativeFunction,
   type NativeImpl,
   type Value,
+  assignOwn,
   fromPlain,
   isCallable,
+  ownEntries,
+  ownValue,
   strictEquals,
   toNumber,
   toPlain,
@@ -71,11 +74,11 @@ function arrayFrom(interp: Interp, args: Value[], call: ts.Node): Value {
   if (Array.isArray(src)) items = src.slice();
   else if (typeof src === 'string') items = [...src];
   else if (src instanceof JsObject) {
-    const len = toNumber(src.get('length'));
+    const len = toNumber(ownValue(interp, src, 'length'));
     if (isUnknown(len)) return len;
     if (!(len >= 0) || len > 1e6) return new Unknown('Array.from with an unreasonable length');
     items = [];
-    for (let i = 0; i < len; i++) items.push(src.get(String(i)));
+    for (let i = 0; i < len; i++) items.push(ownValue(interp, src, String(i)));
   } else if (isUnknown(src)) return src;
   else items = [];
   if (mapFn !== undefined) {
@@ -110,27 +113,29 @@ const ARRAY_STATICS: Record<string, NativeFunction> = {
 
 function objectStatics(): JsObject {
   const o = new JsObject();
-  const entriesOf = (v: Value): [string, Value][] | Unknown => {
-    if (v instanceof JsObject) return [...v.props.entries()];
+  const entriesOf = (i: Interp, v: Value): [string, Value][] | Unknown => {
+    if (v instanceof JsObject) return ownEntries(i, v);
     if (Array.isArray(v)) return v.map((x, i) => [String(i), x] as [string, Value]);
     if (isUnknown(v)) return v;
     return [];
   };
-  o.set('keys', fn('Object.keys', (_i, _t, [v]) => {
-    const e = entriesOf(v);
+  o.set('keys', fn('Object.keys', (i, _t, [v]) => {
+    if (v instanceof JsObject) return [...v.props.keys()]; // no getter runs
+    const e = entriesOf(i, v);
     return isUnknown(e) ? e : e.map(([k]) => k);
   }));
-  o.set('values', fn('Object.values', (_i, _t, [v]) => {
-    const e = entriesOf(v);
+  o.set('values', fn('Object.values', (i, _t, [v]) => {
+    const e = entriesOf(i, v);
     return isUnknown(e) ? e : e.map(([, x]) => x);
   }));
-  o.set('entries', fn('Object.entries', (_i, _t, [v]) => {
-    const e = entriesOf(v);
+  o.set('entries', fn('Object.entries', (i, _t, [v]) => {
+    const e = entriesOf(i, v);
     return isUnknown(e) ? e : e.map(([k, x]) => [k, x]);
   }));
-  o.set('assign', fn('Object.assign', (_i, _t, [target, ...srcs]) => {
+  // Reads the sources' getters, and assigns through the target's setters.
+  o.set('assign', fn('Object.assign', (i, _t, [target, ...srcs]) => {
     if (!(target instanceof JsObject)) return target;
-    for (const s of srcs) if (s instanceof JsObject) for (const [k, v] of s.props) target.set(k, v);
+    for (const s of srcs) if (s instanceof JsObject) for (const [k, v] of ownEntries(i, s)) assignOwn(i, target, k, v);
     return target;
   }));
   o.set('fromEntries', fn('Object.fromEntries', (_i, _t, [v]) => {
@@ -223,9 +228,9 @@ export function makeGlobals(): Scope {
   g.declare('NaN', NaN);
   g.declare('globalThis', new JsObject());
   g.declare('JSON', new StaticTable('JSON', {
-    stringify: fn('JSON.stringify', (_i, _t, [v]) => {
+    stringify: fn('JSON.stringify', (i, _t, [v]) => {
       try {
-        return JSON.stringify(toPlain(v), (_k, x) => (isUnknown(x) ? null : x));
+        return JSON.stringify(toPlain(v, i), (_k, x) => (isUnknown(x) ? null : x));
       } catch (e) {
         noteStackOverflow(e);
         return new Unknown('JSON.stringify of a complex value');

@@ -6,7 +6,7 @@ import { resolveSoft } from './paths';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, toNumber, toStr, truthy, typeOf } from './values';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, ownEntries, toNumber, toStr, truthy, typeOf } from './values';
 import type { Interpreter } from './interpreter';
 import {
   SK_AmpersandAmpersandEqualsToken, SK_AmpersandAmpersandToken, SK_ArrayLiteralExpression, SK_ArrowFunction,
@@ -110,7 +110,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       const t = skipOuterExpressions((e as ts.DeleteExpression).expression);
       if (ts.isPropertyAccessExpression(t)) {
         const o = evalExpr(ip, t.expression, scope, rec);
-        if (o instanceof JsObject) o.props.delete(t.name.text);
+        if (o instanceof JsObject) o.delete(t.name.text);
       }
       return true;
     }
@@ -195,11 +195,16 @@ function evalObject(ip: Interpreter, o: ts.ObjectLiteralExpression, scope: Scope
       obj.set(p.name.text, evalIdentifier(p.name, scope, ip, rec));
     } else if (ts.isSpreadAssignment(p)) {
       const v = evalExpr(ip, p.expression, scope, rec);
-      if (v instanceof JsObject) for (const [k, x] of v.props) obj.set(k, x);
+      // Spread reads getters: the copy has their values as data properties.
+      if (v instanceof JsObject) for (const [k, x] of ownEntries(ip, v)) obj.set(k, x);
       else if (Array.isArray(v)) v.forEach((x, i) => obj.set(String(i), x));
     } else if (ts.isMethodDeclaration(p)) {
       const key = propertyKey(ip, p.name, scope, rec);
       if (key !== undefined) obj.set(key, new Closure(p, scope, rec, key));
+    } else if (ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
+      // `get doubled() { return this.base * 2; }`: run on each read, with `this` the object.
+      const key = propertyKey(ip, p.name, scope, rec);
+      if (key !== undefined && p.body) obj.defineAccessor(key, ts.isGetAccessorDeclaration(p) ? 'get' : 'set', new Closure(p, scope, rec, key));
     }
   }
   return obj;

@@ -40,6 +40,8 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
       else cls.methods.set(mname, fn);
     } else if (ts.isGetAccessorDeclaration(m) && m.body && !isStatic) {
       cls.getters.set(mname, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls));
+    } else if (ts.isSetAccessorDeclaration(m) && m.body && !isStatic) {
+      cls.setters.set(mname, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls));
     }
   }
   // Static getters (`static get className() { return 'Foo'; }`) are read once, at definition.

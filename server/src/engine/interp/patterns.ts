@@ -4,7 +4,7 @@ import { Unknown, isUnknown, soft } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { Closure, HostObject, JsObject, type Value, toStr, typeOf } from './values';
+import { Closure, HostObject, JsObject, type Value, ownEntries, toStr, typeOf } from './values';
 import type { Interpreter } from './interpreter';
 import { SK_EqualsToken, nameHint, skipOuterExpressions } from './syntax';
 import { evalExpr } from './expressions';
@@ -28,7 +28,7 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
     for (const el of name.elements) {
       if (el.dotDotDotToken) {
         const rest = new JsObject();
-        if (value instanceof JsObject) for (const [k, v] of value.props) if (!used.includes(k)) rest.set(k, v);
+        if (value instanceof JsObject) for (const [k, v] of ownEntries(ip, value)) if (!used.includes(k)) rest.set(k, v);
         bindPattern(ip, el.name, rest, scope, rec, kind);
         continue;
       }

@@ -1,7 +1,7 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, NativeFunction, type Value, hostBaseOf } from './values';
+import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
@@ -16,6 +16,10 @@ function onStack(ip: Interpreter, member: ts.Node): boolean {
 export function getProperty(ip: Interpreter, obj: Value, key: string | number, node: ts.Node | undefined, what?: string): Value {
   if (obj instanceof JsObject) {
     const k = String(key);
+    if (obj.accessors !== undefined) {
+      const a = obj.accessors.get(k);
+      if (a) return a.get ? callClosure(ip, a.get, obj, [], undefined) : undefined;
+    }
     if (obj.props.has(k)) return obj.props.get(k);
     if (obj.cls) {
       const g = obj.cls.findGetter(k);
@@ -61,7 +65,13 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
 }
 
 export function setProperty(ip: Interpreter, obj: Value, key: string | number, value: Value): void {
-  if (obj instanceof JsObject) obj.set(String(key), value);
+  if (obj instanceof JsObject) {
+    const k = String(key);
+    // A class's setter (`set units(v) { this._units = v; }`) runs instead of making a field.
+    const s = obj.cls && !obj.props.has(k) ? obj.cls.findSetter(k) : undefined;
+    if (s) callClosure(ip, s, obj, [value], undefined);
+    else assignOwn(ip, obj, k, value);
+  }
   else if (Array.isArray(obj)) {
     if (typeof key === 'number' || /^\d+$/.test(key)) {
       const i = Number(key);

@@ -28,18 +28,65 @@ export type Value =
   | ClassValue
   | HostObject;
 
+/** An accessor property of an object literal: `get doubled() { ... }` and/or `set doubled(v) { ... }`. */
+export interface Accessor {
+  get?: Closure;
+  set?: Closure;
+}
+
 /** A plain object or a class instance. */
 export class JsObject {
   readonly props = new Map<string, Value>();
+  /**
+   * The accessor properties (from `get`/`set` in an object literal). Each key also sits in `props`,
+   * holding undefined, so the object's keys keep JS's order; what it reads is its getter's value,
+   * through ownValue / getProperty. Undefined on almost every object (no cost for plain ones).
+   */
+  accessors: Map<string, Accessor> | undefined;
   /** For a class instance: the `new` expression that made it. */
   origin: Loc | undefined;
   constructor(readonly cls?: ClassValue) {}
+  /** The stored value: for an accessor property, undefined (ownValue runs its getter). */
   get(key: string): Value {
     return this.props.get(key);
   }
+  /** Defines `key` as a data property (an accessor of that name is replaced, as a later `key: v` in a literal does). */
   set(key: string, v: Value): void {
+    if (this.accessors !== undefined) this.accessors.delete(key);
     this.props.set(key, v);
   }
+  /** Defines (half of) an accessor property. */
+  defineAccessor(key: string, kind: 'get' | 'set', f: Closure): void {
+    this.accessors ??= new Map();
+    const a = this.accessors.get(key) ?? {};
+    a[kind] = f;
+    this.accessors.set(key, a);
+    this.props.set(key, undefined);
+  }
+  delete(key: string): void {
+    this.props.delete(key);
+    this.accessors?.delete(key);
+  }
+}
+
+/** What reading own property `key` of `o` gives: its getter's value for an accessor (undefined with only a setter). */
+export function ownValue(ip: Interp, o: JsObject, key: string): Value {
+  const a = o.accessors?.get(key);
+  if (a === undefined) return o.props.get(key);
+  return a.get ? ip.callFunction(a.get, o, [], undefined) : undefined;
+}
+
+/** `o[key] = v` on an own property: an accessor's setter runs (with only a getter, nothing changes). */
+export function assignOwn(ip: Interp, o: JsObject, key: string, v: Value): void {
+  const a = o.accessors?.get(key);
+  if (a === undefined) o.set(key, v);
+  else if (a.set) ip.callFunction(a.set, o, [v], undefined);
+}
+
+/** The own enumerable entries of `o` in order, getters read (what spread, Object.entries and JSON.stringify see). */
+export function ownEntries(ip: Interp, o: JsObject): [string, Value][] {
+  if (o.accessors === undefined || o.accessors.size === 0) return [...o.props];
+  return [...o.props.keys()].map((k) => [k, ownValue(ip, o, k)]);
 }
 
 /** A user function, arrow, method or getter, with the scope it closes over. */
@@ -72,6 +119,7 @@ export class NativeFunction {
 export class ClassValue {
   readonly methods = new Map<string, Closure>();
   readonly getters = new Map<string, Closure>();
+  readonly setters = new Map<string, Closure>();
   readonly statics = new JsObject();
   constructor(
     readonly name: string,
@@ -123,6 +171,13 @@ export class ClassValue {
     for (let c: ClassValue | undefined = this; c; c = c.superClass) {
       const g = c.getters.get(name);
       if (g) return g;
+    }
+    return undefined;
+  }
+  findSetter(name: string): Closure | undefined {
+    for (let c: ClassValue | undefined = this; c; c = c.superClass) {
+      const s = c.setters.get(name);
+      if (s) return s;
     }
     return undefined;
   }
@@ -230,14 +285,19 @@ export function toStr(v: Value): string {
   return 'function';
 }
 
-/** Turn an interpreter value into plain data (for layer configs). Functions and host objects stay as they are. */
-export function toPlain(v: Value, depth = 0): unknown {
+/**
+ * Turn an interpreter value into plain data (for layer configs). Functions and host objects stay as
+ * they are. Getters are read through `ip`; without it a getter's value is unknown.
+ */
+export function toPlain(v: Value, ip?: Interp, depth = 0): unknown {
   if (depth > 20) return new Unknown('value nested too deeply');
   if (v instanceof Unknown && v.dflt) v = resolveSoft(v);
-  if (Array.isArray(v)) return v.map((e) => toPlain(e, depth + 1));
+  if (Array.isArray(v)) return v.map((e) => toPlain(e, ip, depth + 1));
   if (v instanceof JsObject) {
     const o: Record<string, unknown> = {};
-    for (const [k, e] of v.props) o[k] = toPlain(e, depth + 1);
+    if (v.accessors !== undefined && v.accessors.size > 0)
+      for (const k of v.props.keys()) o[k] = toPlain(ip ? ownValue(ip, v, k) : v.accessors.has(k) ? new Unknown(`getter ${k}`) : v.props.get(k), ip, depth + 1);
+    else for (const [k, e] of v.props) o[k] = toPlain(e, ip, depth + 1);
     return o;
   }
   return v;

@@ -7,7 +7,7 @@
  */
 import { isUnknown, unknown } from '../unknown';
 import type { Interp } from '../interp/api';
-import { ClassValue, HostObject, JsObject, NativeFunction, type Value, toPlain } from '../interp/values';
+import { ClassValue, HostObject, JsObject, NativeFunction, type Value, ownValue, toPlain } from '../interp/values';
 import { UserThrow } from '../interp/completion';
 import type { LayerOutput, LayerSpec, Shape, WeightSpec } from '../layers/types';
 import type { TfSession } from './session';
@@ -72,11 +72,11 @@ export class LayerBaseClass extends HostObject {
       case 'countParams':
         return fn('countParams', () => this.session.layerProperty(this.session.customLayer(instance), 'countParams', undefined as never, _i));
       case 'name': {
-        const n = s.config instanceof JsObject ? s.config.get('name') : undefined;
+        const n = s.config instanceof JsObject ? ownValue(_i, s.config, 'name') : undefined;
         return typeof n === 'string' ? n : this.session.layerProperty(this.session.customLayer(instance), 'name', undefined as never, _i);
       }
       case 'trainable': {
-        const t = s.config instanceof JsObject ? s.config.get('trainable') : undefined;
+        const t = s.config instanceof JsObject ? ownValue(_i, s.config, 'trainable') : undefined;
         return t === undefined ? true : t;
       }
       case 'built':

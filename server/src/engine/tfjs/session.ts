@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
-import { JsObject, NativeFunction, type Value, hostBaseOf, toPlain } from '../interp/values';
+import { JsObject, NativeFunction, type Value, hostBaseOf, ownValue, toPlain } from '../interp/values';
 import { LayerBaseClass, customClassName } from './custom_layer';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument, unusableInAModel } from '../layers';
@@ -116,7 +116,7 @@ export class TfSession {
       ? new LayerError(`${spec.className}: the config must be an object like { ... }, got ${typeof cfgValue}`, 'config')
       : undefined;
     const unusable = spec ? undefined : unusableInAModel(factory);
-    return this.layerAt(factory, spec, plainConfig(cfgValue), this.locOf(call), notObject, unusable
+    return this.layerAt(factory, spec, plainConfig(cfgValue, this.interp), this.locOf(call), notObject, unusable
       ? `tf.layers.${factory} is not modelled, on purpose: ${unusable.why}. Shapes after it are unknown`
       : `tf.layers.${factory} is not modelled by ConvLens yet; shapes after it are unknown`);
   }
@@ -233,13 +233,13 @@ export class TfSession {
 
   /** `tf.input({shape})`: a model input tensor. */
   createInput(args: Value[], call: ts.Node): Value {
-    const raw = plainConfig(args[0]);
+    const raw = plainConfig(args[0], this.interp);
     return this.inputLayer(raw, () => inputConfigShape(raw as never), this.locOf(call)).nodes[0]!.output;
   }
 
   /** `tf.layers.inputLayer({inputShape})`: an InputLayer object (already holding its output tensor). */
   createInputLayer(args: Value[], call: ts.Node): Value {
-    const raw = plainConfig(args[0]);
+    const raw = plainConfig(args[0], this.interp);
     return this.inputLayer(raw, () => declaredInputShape(raw as never, 'InputLayer'), this.locOf(call));
   }
 
@@ -272,9 +272,10 @@ export class TfSession {
   createSequential(args: Value[], call: ts.Node): Value {
     const cfg = args[0];
     const raw = cfg instanceof JsObject ? cfg : undefined;
-    const name = raw && typeof raw.get('name') === 'string' ? (raw.get('name') as string) : undefined;
+    const rawName = raw && ownValue(this.interp, raw, 'name');
+    const name = typeof rawName === 'string' ? rawName : undefined;
     const model = this.newModel('sequential', call, name);
-    const layers = raw?.get('layers');
+    const layers = raw && ownValue(this.interp, raw, 'layers');
     if (isUnknown(layers)) this.sequentialAdd(model, new Unknown(`the layers list is unknown (${layers.reason})`), call);
     if (Array.isArray(layers) && raw) {
       // Each entry is located at its own expression in the `layers: [...]` literal when we can find it.
@@ -389,7 +390,8 @@ export class TfSession {
   /** `tf.model({inputs, outputs})` */
   createFunctional(args: Value[], call: ts.Node): Value {
     const cfg = args[0];
-    const name = cfg instanceof JsObject && typeof cfg.get('name') === 'string' ? (cfg.get('name') as string) : undefined;
+    const rawName = cfg instanceof JsObject ? ownValue(this.interp, cfg, 'name') : undefined;
+    const name = typeof rawName === 'string' ? rawName : undefined;
     const model = this.newModel('functional', call, name);
     if (!(cfg instanceof JsObject)) {
       this.diag(model.loc, 'error', 'model-config', 'tf.model() needs a config { inputs, outputs }', this.interp.currentFrame());
@@ -409,8 +411,8 @@ export class TfSession {
       }
       return out;
     };
-    model.inputs = collect(cfg.get('inputs'), 'inputs');
-    model.outputs = collect(cfg.get('outputs'), 'outputs');
+    model.inputs = collect(ownValue(this.interp, cfg, 'inputs'), 'inputs');
+    model.outputs = collect(ownValue(this.interp, cfg, 'outputs'), 'outputs');
     for (const inp of model.inputs)
       if (inp.node && inp.node.layer.className !== 'InputLayer' && !inp.node.layer.opaque)
         this.diag(model.loc, 'error', 'model-input', 'model inputs must come from tf.input() (tfjs: "Input layers to a LayersModel must be InputLayer objects")', this.interp.currentFrame());
@@ -431,7 +433,7 @@ export class TfSession {
     if (layer) return layer;
     const className = customClassName(instance.cls!, this.interp, instance);
     const state = this.layerBase.state(instance);
-    const raw = plainConfig(state.config);
+    const raw = plainConfig(state.config, this.interp);
     const spec = this.layerBase.spec(this.interp, instance, className);
     layer = new LayerValue(this, this.nextLayerId++, 'custom', className, spec, undefined, undefined, typeof raw.name === 'string' ? raw.name : undefined,
       instance.origin ?? { file: '', start: 0, end: 0 }, this.interp.currentFrame(), raw);
@@ -550,7 +552,7 @@ export class TfSession {
         return fnv('apply', (_i, _t, args, call) => this.applyLayer(this.modelAsLayer(model), args[0], call));
       case 'compile':
         return fnv('compile', (_i, _t, args) => {
-          model.compileConfig = args[0] instanceof JsObject ? (toPlain(args[0]) as Record<string, unknown>) : undefined;
+          model.compileConfig = args[0] instanceof JsObject ? (toPlain(args[0], this.interp) as Record<string, unknown>) : undefined;
           return undefined;
         });
       case 'outputs':
@@ -771,8 +773,8 @@ function prod(xs: number[]): number {
   return xs.reduce((a, b) => a * b, 1);
 }
 
-function plainConfig(v: Value): Record<string, unknown> {
-  return (v instanceof JsObject ? toPlain(v) : {}) as Record<string, unknown>;
+function plainConfig(v: Value, interp: Interp): Record<string, unknown> {
+  return (v instanceof JsObject ? toPlain(v, interp) : {}) as Record<string, unknown>;
 }
 
 /** For `tf.sequential({layers: [a, b, c]})`: the element expressions, to locate each layer. */
