@@ -303,3 +303,39 @@ export function getterInConfig() {
     assert.deepEqual(statedMismatches(report, truth), [], name);
   }
 });
+
+test('class static blocks run at definition, in order with static fields, `this` the class, as Node runs them', () => {
+  const { ours, node } = interpAndNode(`
+    class Registry {
+      static sizes;
+      static first = 2;
+      static { Registry.sizes = [4, 6]; this.total = this.first + Registry.sizes.length; var local = 1; this.local = local; }
+      static later = Registry.total * 10;
+      static { this.sizes.push(this.later); }
+    }
+    const seen = [Registry.sizes, Registry.total, Registry.later, Registry.local];
+  `, ['seen']);
+  assert.deepEqual(ours, node);
+});
+
+test('a model registry filled by a class static block: tfjs builds it, the engine states its numbers', async () => {
+  const src = `
+class Registry {
+  static sizes: number[];
+  static builders: Record<string, (units: number) => tf.layers.Layer> = {};
+  static {
+    Registry.sizes = [4, 6];
+    this.builders.dense = (units) => tf.layers.dense({ units, activation: 'relu' });
+  }
+}
+export function fromRegistry() {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [5], units: Registry.sizes[0] }));
+  for (const n of Registry.sizes) m.add(Registry.builders.dense(n));
+  return m;
+}`;
+  const { r, report, truth } = await both(src, 'fromRegistry');
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.notEqual(report.totalParams, null, 'the file decides every size');
+  assert.deepEqual(statedMismatches(report, truth), []);
+});

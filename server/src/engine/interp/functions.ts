@@ -50,9 +50,16 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
     if (mname !== undefined && ts.isGetAccessorDeclaration(m) && m.body && hasModifier(m, SK_StaticKeyword))
       cls.statics.set(mname, callClosure(ip, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls, true), cls, [], undefined));
   }
-  // Static fields run at definition time with `this` = the class.
+  // Static fields and static blocks run at definition time, in source order, with `this` = the class.
   const staticScope = new Scope(classScope, true, { thisValue: cls, args: [], home: cls });
   for (const m of node.members) {
+    if (ts.isClassStaticBlockDeclaration(m)) {
+      // `static { Registry.sizes = [4, 6]; }`: a block of its own, its `var`s local to it.
+      const blockScope = new Scope(staticScope, true);
+      hoist(ip, m.body.statements, blockScope, rec);
+      execBlock(ip, m.body.statements, blockScope, rec);
+      continue;
+    }
     if (!ts.isPropertyDeclaration(m)) continue;
     const mname = propertyNameText(m.name);
     if (!hasModifier(m, SK_StaticKeyword) || mname === undefined) continue;
