@@ -55,3 +55,23 @@ export function soft(reason: string, key: string, value: unknown): Unknown {
   u.dflt = { value };
   return u;
 }
+
+/**
+ * `x ?? d` / `x || d` with `x` unknown, and a key an object set before an unknown object was spread
+ * over it (`{ kind: 'cnn', ...opts }.kind`): when `d` is a string or a boolean (an option's default:
+ * a model type, a flag), a soft unknown that is `d` under the file's defaults; otherwise unknown.
+ */
+export function defaulted(x: Unknown, d: unknown): Unknown {
+  if (x.dflt) return x;
+  if (typeof d === 'string' || typeof d === 'boolean') return soft(x.reason, x.key ?? `default#${++softSeq}`, d);
+  return derived(x);
+}
+let softSeq = 0;
+
+/**
+ * On a plain config object (interp/values.ts toPlain's output): the object may hold keys the analysis
+ * does not know (an unknown object was spread into it). Its value is the Unknown a key the object
+ * does not have reads as (layers/args.ts); a key it has is known. Symbol-keyed, so Object.keys and
+ * JSON ignore it, and an object spread (`{ ...raw, trainable: true }`) keeps it.
+ */
+export const OPEN_KEYS: unique symbol = Symbol('open keys');

@@ -131,6 +131,7 @@ function runStandalone(interp: InterpDriver, session: TfSession, main: ModuleRec
 function freshCopy(o: JsObject): JsObject {
   const c = new JsObject(o.cls);
   c.origin = o.origin;
+  c.open = o.open;
   for (const [k, v] of o.props) c.props.set(k, v);
   if (o.accessors) c.accessors = new Map(o.accessors);
   return c;

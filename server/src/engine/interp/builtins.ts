@@ -3,7 +3,7 @@
  * configs (Math, Array methods, string helpers, Object.keys ...). Anything else is Unknown.
  */
 import type ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { OPEN_KEYS, Unknown, isUnknown } from '../unknown';
 import { Scope } from './scope';
 import { symbolicRound } from '../symbolic/arith';
 import type { Interp } from './api';
@@ -15,8 +15,8 @@ import {
   NativeFunction,
   type NativeImpl,
   type Value,
-  assignOwn,
   fromPlain,
+  spreadInto,
   isCallable,
   ownEntries,
   ownValue,
@@ -114,7 +114,7 @@ const ARRAY_STATICS: Record<string, NativeFunction> = {
 function objectStatics(): JsObject {
   const o = new JsObject();
   const entriesOf = (i: Interp, v: Value): [string, Value][] | Unknown => {
-    if (v instanceof JsObject) return ownEntries(i, v);
+    if (v instanceof JsObject) return v.open ? new Unknown('the keys of an object an unknown object was spread into') : ownEntries(i, v);
     if (Array.isArray(v)) return v.map((x, i) => [String(i), x] as [string, Value]);
     if (isUnknown(v)) return v;
     return [];
@@ -135,7 +135,7 @@ function objectStatics(): JsObject {
   // Reads the sources' getters, and assigns through the target's setters.
   o.set('assign', fn('Object.assign', (i, _t, [target, ...srcs]) => {
     if (!(target instanceof JsObject)) return target;
-    for (const s of srcs) if (s instanceof JsObject) for (const [k, v] of ownEntries(i, s)) assignOwn(i, target, k, v);
+    for (const s of srcs) spreadInto(i, target, s, true);
     return target;
   }));
   o.set('fromEntries', fn('Object.fromEntries', (_i, _t, [v]) => {
@@ -230,7 +230,12 @@ export function makeGlobals(): Scope {
   g.declare('JSON', new StaticTable('JSON', {
     stringify: fn('JSON.stringify', (i, _t, [v]) => {
       try {
-        return JSON.stringify(toPlain(v, i), (_k, x) => (isUnknown(x) ? null : x));
+        let open = false;
+        const text = JSON.stringify(toPlain(v, i), (_k, x: unknown) => {
+          if (typeof x === 'object' && x !== null && OPEN_KEYS in x) open = true;
+          return isUnknown(x) ? null : x;
+        });
+        return open ? new Unknown('JSON.stringify of an object an unknown object was spread into') : text;
       } catch (e) {
         noteStackOverflow(e);
         return new Unknown('JSON.stringify of a complex value');
@@ -308,7 +313,12 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
     return undefined;
   }
   if (obj instanceof JsObject) {
-    if (key === 'hasOwnProperty') return fn('hasOwnProperty', (_i, self, [k]) => self instanceof JsObject && self.props.has(toStr(k)));
+    if (key === 'hasOwnProperty') return fn('hasOwnProperty', (_i, self, [k]) => {
+      if (!(self instanceof JsObject)) return false;
+      const name = toStr(k);
+      if (self.props.has(name)) return true;
+      return self.open && !self.open.without?.has(name) ? new Unknown(`hasOwnProperty('${name}') of an object an unknown object was spread into`) : false;
+    });
     if (key === 'toString') return fn('toString', () => '[object Object]');
     return undefined;
   }

@@ -1,12 +1,12 @@
 /** Expressions: literals, names, operators, member access, calls and `new`. */
 import ts from 'typescript';
-import { Unknown, derived, isUnknown, soft } from '../unknown';
+import { Unknown, defaulted, derived, isUnknown } from '../unknown';
 import { decideCondition, decideTest } from './conditions';
 import { resolveSoft } from './paths';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, ownEntries, toNumber, toStr, truthy, typeOf } from './values';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, spreadInto, toNumber, toStr, truthy, typeOf } from './values';
 import type { Interpreter } from './interpreter';
 import {
   SK_AmpersandAmpersandEqualsToken, SK_AmpersandAmpersandToken, SK_ArrayLiteralExpression, SK_ArrowFunction,
@@ -110,7 +110,10 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       const t = skipOuterExpressions((e as ts.DeleteExpression).expression);
       if (ts.isPropertyAccessExpression(t)) {
         const o = evalExpr(ip, t.expression, scope, rec);
-        if (o instanceof JsObject) o.delete(t.name.text);
+        if (o instanceof JsObject) {
+          o.delete(t.name.text);
+          if (o.open) o.open = { from: o.open.from, without: new Set([...(o.open.without ?? []), t.name.text]) };
+        }
       }
       return true;
     }
@@ -194,10 +197,8 @@ function evalObject(ip: Interpreter, o: ts.ObjectLiteralExpression, scope: Scope
     } else if (ts.isShorthandPropertyAssignment(p)) {
       obj.set(p.name.text, evalIdentifier(p.name, scope, ip, rec));
     } else if (ts.isSpreadAssignment(p)) {
-      const v = evalExpr(ip, p.expression, scope, rec);
       // Spread reads getters: the copy has their values as data properties.
-      if (v instanceof JsObject) for (const [k, x] of ownEntries(ip, v)) obj.set(k, x);
-      else if (Array.isArray(v)) v.forEach((x, i) => obj.set(String(i), x));
+      spreadInto(ip, obj, evalExpr(ip, p.expression, scope, rec));
     } else if (ts.isMethodDeclaration(p)) {
       const key = propertyKey(ip, p.name, scope, rec);
       if (key !== undefined) obj.set(key, new Closure(p, scope, rec, key));
@@ -436,7 +437,12 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
     return r2;
   }
   if (op === SK_InKeyword) {
-    if (r instanceof JsObject) return r.props.has(toStr(l)) || !!r.cls?.findMethod(toStr(l));
+    if (r instanceof JsObject) {
+      const k = toStr(l);
+      if (r.props.has(k) || r.cls?.findMethod(k)) return true;
+      // An object an unknown one was spread into may hold the key.
+      return r.open && !r.open.without?.has(k) ? new Unknown(`'${k}' in an object an unknown object was spread into`) : false;
+    }
     if (Array.isArray(r)) return toStr(l) === 'length' || Number(l) < r.length;
     return new Unknown("'in' on a non-object");
   }
@@ -464,16 +470,6 @@ function callUnknown(ip: Interpreter, fn: Unknown, args: Value[], calleeName: st
   return u;
 }
 
-/**
- * `x ?? d` / `x || d` with `x` unknown: when `d` is a string or a boolean (an option's default: a
- * model type, a flag), a soft unknown that is `d` under the file's defaults; otherwise unknown.
- */
-function defaulted(x: Unknown, d: Value): Value {
-  if (x.dflt) return x;
-  if (typeof d === 'string' || typeof d === 'boolean') return soft(x.reason, x.key ?? `default#${++softSeq}`, d);
-  return derived(x);
-}
-let softSeq = 0;
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 

@@ -29,6 +29,10 @@ export function bindPattern(ip: Interpreter, name: ts.BindingName, value: Value,
       if (el.dotDotDotToken) {
         const rest = new JsObject();
         if (value instanceof JsObject) for (const [k, v] of ownEntries(ip, value)) if (!used.includes(k)) rest.set(k, v);
+        // The rest of an object with keys the analysis cannot see (an unknown one) may hold any
+        // other key, and surely not those the pattern took.
+        const open = value instanceof JsObject ? value.open : isUnknown(value) ? { from: [value.dflt ? new Unknown(value.reason, value.key) : value] } : undefined;
+        if (open) rest.open = { from: open.from, without: new Set([...(open.without ?? []), ...used]) };
         bindPattern(ip, el.name, rest, scope, rec, kind);
         continue;
       }

@@ -1,7 +1,7 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf } from './values';
+import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf, readOpenKey } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
@@ -29,9 +29,10 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       // Members inherited from a host class (`this.addWeight` in a tf.layers.Layer subclass).
       const inherited = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
       if (inherited !== undefined) return inherited;
-      // A field another method sets (`init()` before `build()`): the analysis did not run it first.
-      if (obj.cls.fieldSetElsewhere(k, (m) => onStack(ip, m))) return new Unknown(`this.${k} is set by a method that has not run here`);
     }
+    if (obj.open && k !== 'hasOwnProperty' && k !== 'toString') return readOpenKey(obj.open, k);
+    // A field another method sets (`init()` before `build()`): the analysis did not run it first.
+    if (obj.cls?.fieldSetElsewhere(k, (m) => onStack(ip, m))) return new Unknown(`this.${k} is set by a method that has not run here`);
     return getBuiltinProperty(obj, k);
   }
   if (Array.isArray(obj)) {

@@ -285,6 +285,7 @@ function execForOf(ip: Interpreter, s: ts.ForOfStatement, outer: Scope, rec: Mod
 function execForIn(ip: Interpreter, s: ts.ForInStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
   const obj = evalExpr(ip, s.expression, outer, rec);
   let keys: Value[];
+  if (obj instanceof JsObject && obj.open) return unknownItems(ip, s, new Unknown('the keys of an object an unknown object was spread into'), outer, rec, label, 'a key of an object an unknown object was spread into');
   if (obj instanceof JsObject) keys = [...obj.props.keys()];
   else if (Array.isArray(obj)) keys = obj.map((_, i) => String(i));
   else if (isUnknown(obj)) return unknownItems(ip, s, obj, outer, rec, label, `a key of ${obj.reason}`);

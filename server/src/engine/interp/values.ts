@@ -6,8 +6,8 @@
  * tensors, models) live in ../tfjs and plug in through `HostObject`.
  */
 import ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
-import { resolveSoft } from './paths';
+import { OPEN_KEYS, Unknown, defaulted, derived, isUnknown } from '../unknown';
+import { activePath, resolveSoft } from './paths';
 import type { Scope } from './scope';
 import type { Interp } from './api';
 import type { ModuleRecord } from './modules';
@@ -34,6 +34,17 @@ export interface Accessor {
   set?: Closure;
 }
 
+/**
+ * The part of an object the analysis cannot see: objects it cannot know were spread (or
+ * Object.assign-ed) into it, so it may hold any key its `props` do not list.
+ */
+export interface OpenKeys {
+  /** The unknown objects spread into it; a key it does not list reads from them. */
+  readonly from: readonly Unknown[];
+  /** Keys it surely does not hold (the names a rest pattern took out, a `delete`). */
+  readonly without?: ReadonlySet<string>;
+}
+
 /** A plain object or a class instance. */
 export class JsObject {
   readonly props = new Map<string, Value>();
@@ -45,6 +56,12 @@ export class JsObject {
   accessors: Map<string, Accessor> | undefined;
   /** For a class instance: the `new` expression that made it. */
   origin: Loc | undefined;
+  /**
+   * Set when an unknown object was spread into it (`{ units: 32, ...opts }`, `Object.assign(this,
+   * opts)`): a key it does not list may still be there (properties.ts readOpenKey). Undefined for
+   * every object the file spells out, so those cost nothing.
+   */
+  open: OpenKeys | undefined = undefined;
   constructor(readonly cls?: ClassValue) {}
   /** The stored value: for an accessor property, undefined (ownValue runs its getter). */
   get(key: string): Value {
@@ -87,6 +104,65 @@ export function assignOwn(ip: Interp, o: JsObject, key: string, v: Value): void 
 export function ownEntries(ip: Interp, o: JsObject): [string, Value][] {
   if (o.accessors === undefined || o.accessors.size === 0) return [...o.props];
   return [...o.props.keys()].map((k) => [k, ownValue(ip, o, k)]);
+}
+
+/**
+ * A key an object does not list, when unknown objects were spread into it: the key of the one
+ * source (`{ ...opts }.units` is `opts.units`, the same quantity wherever it is read), unknown
+ * when there are several, undefined when the key was surely taken out.
+ */
+export function readOpenKey(open: OpenKeys, k: string): Value {
+  if (open.without?.has(k)) return undefined;
+  if (open.from.length === 1) {
+    // As properties.ts reads a field of an unknown: a keyed source names the field, and what this
+    // path learned about it holds.
+    const u = open.from[0]!;
+    if (u.key === undefined) return derived(u);
+    const f = new Unknown(u.reason, `${u.key}.${k}`);
+    return activePath()?.refine(f) ?? f;
+  }
+  return new Unknown(`'${k}' may be set by one of the unknown objects spread into this one`);
+}
+
+/**
+ * `{ ...target, ...src }` written into `target` (object spread; Object.assign with `assign`). A known object
+ * copies its keys. An unknown one (or one with unknown keys) may set any key it does not list: a
+ * key `target` had before then reads as what the source may hold, with the old value as its default
+ * (`{ kind: 'cnn', ...opts }.kind` is `opts.kind`, 'cnn' by the file's default), and a key neither
+ * lists reads from the source. A key written after the spread is known again.
+ */
+export function spreadInto(ip: Interp, target: JsObject, src: Value, assign = false): void {
+  if (src instanceof JsObject) {
+    if (src.open) openWith(target, src.open, (k) => src.props.has(k));
+    // The source's getters are read; Object.assign writes through the target's setters, spread defines.
+    for (const [k, x] of ownEntries(ip, src)) {
+      if (assign) assignOwn(ip, target, k, x);
+      else target.set(k, x);
+    }
+  } else if (Array.isArray(src)) src.forEach((x, i) => target.set(String(i), x));
+  else if (typeof src === 'string') [...src].forEach((x, i) => target.set(String(i), x));
+  else if (isUnknown(src)) {
+    // The object itself is the quantity (its fields are `opts.units`); a default it had does not carry.
+    const u = src.dflt ? new Unknown(src.reason, src.key) : src;
+    openWith(target, { from: [u] }, () => false);
+  }
+}
+
+function openWith(target: JsObject, open: OpenKeys, lists: (k: string) => boolean): void {
+  for (const [k, before] of target.props) {
+    if (lists(k) || open.without?.has(k)) continue;
+    const from = readOpenKey(open, k);
+    // A path that learned the source's value (`opts.kind === 'cnn'` taken) has it; otherwise the
+    // old value is only the default.
+    target.props.set(k, isUnknown(from) ? defaulted(from, before) : from === undefined ? new Unknown(`'${k}' may be set by an object spread over it`) : from);
+  }
+  const prev = target.open;
+  if (!prev) target.open = open;
+  else {
+    // Several unknown sources: a key neither lists reads as unknown; only keys both lack are surely absent.
+    const without = prev.without && open.without ? new Set([...prev.without].filter((k) => open.without!.has(k))) : undefined;
+    target.open = { from: [...prev.from, ...open.from], without };
+  }
 }
 
 /** A user function, arrow, method or getter, with the scope it closes over. */
@@ -294,10 +370,12 @@ export function toPlain(v: Value, ip?: Interp, depth = 0): unknown {
   if (v instanceof Unknown && v.dflt) v = resolveSoft(v);
   if (Array.isArray(v)) return v.map((e) => toPlain(e, ip, depth + 1));
   if (v instanceof JsObject) {
-    const o: Record<string, unknown> = {};
+    const o: Record<string | symbol, unknown> = {};
     if (v.accessors !== undefined && v.accessors.size > 0)
       for (const k of v.props.keys()) o[k] = toPlain(ip ? ownValue(ip, v, k) : v.accessors.has(k) ? new Unknown(`getter ${k}`) : v.props.get(k), ip, depth + 1);
     else for (const [k, e] of v.props) o[k] = toPlain(e, ip, depth + 1);
+    // Keys it may hold beyond these read as unknown (layers/args.ts), never as absent.
+    if (v.open) o[OPEN_KEYS] = new Unknown('it may be set by an object spread into this one that the analysis cannot see');
     return o;
   }
   return v;
@@ -309,6 +387,8 @@ export function fromPlain(v: unknown): Value {
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     const o = new JsObject();
     for (const [k, e] of Object.entries(v)) o.set(k, fromPlain(e));
+    const open = (v as { [OPEN_KEYS]?: unknown })[OPEN_KEYS];
+    if (open instanceof Unknown) o.open = { from: [open] };
     return o;
   }
   return v as Value;
