@@ -4,7 +4,7 @@
  * - wrong types (a string where a number goes, a missing required key) throw a LayerError with a
  *   sentence a person can act on, never a raw TypeError.
  */
-import { isUnknown } from '../unknown';
+import { OPEN_KEYS, isUnknown } from '../unknown';
 import { LayerError, type ConfigValue, type LayerConfig } from './types';
 
 export type Maybe<T> = T | null; // null: the value is an Unknown
@@ -25,12 +25,25 @@ export function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
+/**
+ * The Unknown a key read from config `cfg` is when the config does not have it, because an unknown
+ * object was spread into it (interp/values.ts toPlain); undefined for a config the file spells out.
+ */
+export function openKeys(cfg: unknown): ConfigValue {
+  return cfg !== null && typeof cfg === 'object' ? ((cfg as { [OPEN_KEYS]?: ConfigValue })[OPEN_KEYS]) : undefined;
+}
+
 /** Reads one layer's config; every error names the layer and the key. */
 export class Args {
   /** The config's own keys; {} when the whole config is Unknown or not an object. */
   readonly cfg: LayerConfig;
   /** Set when the whole config is an Unknown: every key then reads as that Unknown. */
   private readonly whole: ConfigValue;
+  /**
+   * Set when an unknown object was spread into the config (`{ units: 8, ...opts }`): a key it does
+   * not have reads as this Unknown, since the unknown object may set it.
+   */
+  private readonly open: ConfigValue;
 
   constructor(
     readonly layer: string,
@@ -40,10 +53,13 @@ export class Args {
     // has no such keys, so it behaves like {}.
     this.whole = isUnknown(config) ? config : undefined;
     this.cfg = config !== null && typeof config === 'object' && !isUnknown(config) ? (config as LayerConfig) : {};
+    this.open = openKeys(this.cfg);
   }
 
   private value(key: string): ConfigValue {
-    return this.whole !== undefined ? this.whole : this.cfg[key];
+    if (this.whole !== undefined) return this.whole;
+    const v = this.cfg[key];
+    return v === undefined && this.open !== undefined && !Object.prototype.hasOwnProperty.call(this.cfg, key) ? this.open : v;
   }
 
   fail(message: string, hint?: string): never {

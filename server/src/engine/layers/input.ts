@@ -3,7 +3,7 @@
  * Layer constructor in engine/topology.ts; Dense and Embedding add their own shortcuts).
  */
 import { isUnknown } from '../unknown';
-import { Args, isInt, show } from './args';
+import { Args, isInt, openKeys, show } from './args';
 import { readInputLength } from './embedding';
 import { IDENTITY, shapeError } from './shape_utils';
 import type { ConfigValue, Dim, LayerConfig, LayerSpec, Shape } from './types';
@@ -63,7 +63,9 @@ export function declaredInputShape(config: LayerConfig, className?: string): Sha
 /** True when the config names an input shape at all, even one whose value is unknown. */
 export function hasDeclaredInputShape(config: LayerConfig, className?: string): boolean {
   if (isUnknown(config)) return true; // the whole config is unknown: assume it may declare one
-  const has = (k: string) => config[k] !== undefined && config[k] !== null;
+  // A key an unknown object spread into the config may set counts as given.
+  const open = openKeys(config) !== undefined;
+  const has = (k: string) => (config[k] !== undefined && config[k] !== null) || (open && !Object.prototype.hasOwnProperty.call(config, k));
   return has('inputShape') || has('batchInputShape') || (className === 'Dense' && has('inputDim')) || className === 'Embedding';
 }
 

@@ -4,7 +4,7 @@
  */
 import { type LayerNode, type LayerValue, type ModelValue, type TensorValue } from '../tfjs/values';
 import { modelNodes, totalParams } from '../tfjs/session';
-import { effectiveWeights, trainableStateOf, type TrainableState } from '../tfjs/trainable';
+import { effectiveWeights, trainableOpen, trainableStateOf, type TrainableState } from '../tfjs/trainable';
 import type { Frame } from '../interp/frame';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
@@ -158,7 +158,8 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
   const first = nodes[0]!;
   const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
-  const trainable = layer.weights ? totalParams(weights.filter((w) => w.trainable)) : null;
+  // A layer with no weights trains none, whatever its config says.
+  const trainable = !layer.weights ? null : weights.length > 0 && trainableOpen(layer, state) ? null : totalParams(weights.filter((w) => w.trainable));
   let macs: number | null = 0;
   for (const n of nodes) macs = add(macs, n.macs);
   const out = first.output;

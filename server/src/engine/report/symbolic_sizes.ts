@@ -14,7 +14,7 @@
 import { Unknown } from '../unknown';
 import type { LayerNode, LayerValue, ModelValue, TensorValue } from '../tfjs/values';
 import { modelNodes } from '../tfjs/session';
-import { effectiveWeights, trainableStateOf } from '../tfjs/trainable';
+import { effectiveWeights, trainableOpen, trainableStateOf } from '../tfjs/trainable';
 import type { ModelReport, LayerReport } from './types';
 import { ExprTooBig, type Poly, type SymExpr, add, constant, divide, integral, mul, num, product, sub, sum, sym, toSymExpr } from '../symbolic/expr';
 import { symbolName } from '../symbolic/arith';
@@ -257,7 +257,7 @@ function compute(model: ModelValue, report: ModelReport): void {
           params = p;
           if (isSymbolic(p)) writes.push(() => (r.paramsExpr = toSymExpr(p)));
         }
-        if (train === null) {
+        if (train === null && !trainableOpen(layer, state)) {
           train = t;
           if (isSymbolic(t)) writes.push(() => (r.trainableParamsExpr = toSymExpr(t)));
         }

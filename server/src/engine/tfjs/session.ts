@@ -5,11 +5,12 @@
  * this file wires them to the interpreter and records graph nodes and diagnostics.
  */
 import ts from 'typescript';
-import { Unknown, isUnknown } from '../unknown';
+import { OPEN_KEYS, Unknown, derived, isUnknown } from '../unknown';
 import type { Frame } from '../interp/frame';
 import type { Interp } from '../interp/api';
 import { JsObject, NativeFunction, type Value, hostBaseOf, ownValue, toPlain } from '../interp/values';
 import { LayerBaseClass, customClassName } from './custom_layer';
+import { trainableUnknown } from './trainable';
 import { BudgetExceeded } from '../interp/budget';
 import { declaredInputShape, findLayerSpec, hasDeclaredInputShape, inputConfigShape, requiresConfigArgument, unusableInAModel } from '../layers';
 import { LayerError, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from '../layers/types';
@@ -493,6 +494,7 @@ export class TfSession {
       case 'built':
         return !!layer.weights;
       case 'trainable':
+        if (layer.trainableSet === undefined && !layer.model && trainableUnknown(layer.rawConfig)) return new Unknown('trainable is not known from the layer config');
         return layer.trainableSet ?? (layer.model ? layer.model.trainableSet ?? true : layer.rawConfig.trainable !== false);
       default:
         // A name no tfjs layer has is absent (evalCall warns when it is called).
@@ -774,7 +776,10 @@ function prod(xs: number[]): number {
 }
 
 function plainConfig(v: Value, interp: Interp): Record<string, unknown> {
-  return (v instanceof JsObject ? toPlain(v, interp) : {}) as Record<string, unknown>;
+  if (v instanceof JsObject) return toPlain(v, interp) as Record<string, unknown>;
+  // A config the analysis cannot see: any key may be set (an empty config with open keys).
+  if (isUnknown(v)) return { [OPEN_KEYS]: derived(v) } as Record<string, unknown>;
+  return {};
 }
 
 /** For `tf.sequential({layers: [a, b, c]})`: the element expressions, to locate each layer. */

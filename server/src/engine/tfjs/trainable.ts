@@ -8,6 +8,22 @@ import type { WeightSpec } from '../layers/types';
 import type { LayerValue, ModelValue } from './values';
 import { modelLayers } from './session';
 import { noteStackOverflow } from '../stack_overflow';
+import { isUnknown } from '../unknown';
+import { openKeys } from '../layers/args';
+
+/**
+ * Whether a layer config leaves `trainable` unknown: an unknown value, or absent from a config an
+ * unknown object was spread into. Which weights train is then unknown (the total is not).
+ */
+export function trainableUnknown(rawConfig: Record<string, unknown>): boolean {
+  const v = rawConfig.trainable;
+  return isUnknown(v) || (v === undefined && openKeys(rawConfig) !== undefined && !Object.prototype.hasOwnProperty.call(rawConfig, 'trainable'));
+}
+
+/** Whether the report must leave a layer's trainable count open: its config does not say, and no code set it. */
+export function trainableOpen(layer: LayerValue, state: TrainableState): boolean {
+  return !layer.model && state(layer) === undefined && trainableUnknown(layer.rawConfig);
+}
 
 /** The `trainable` a layer or model was given in code (undefined: never set), at the moment that counts. */
 export type TrainableState = (x: LayerValue | ModelValue) => boolean | undefined;
