@@ -120,7 +120,7 @@ function objectStatics(): JsObject {
     return [];
   };
   o.set('keys', fn('Object.keys', (i, _t, [v]) => {
-    if (v instanceof JsObject) return [...v.props.keys()]; // no getter runs
+    if (v instanceof JsObject && !v.open) return [...v.props.keys()]; // no getter runs
     const e = entriesOf(i, v);
     return isUnknown(e) ? e : e.map(([k]) => k);
   }));
