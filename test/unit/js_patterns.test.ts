@@ -4,6 +4,7 @@
  * against Node running the same code. No expected number is typed in.
  */
 import { test } from 'node:test';
+import ts from 'typescript';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import { analyzeSource, type AnalysisResult } from '../../server/src/engine';
@@ -338,4 +339,91 @@ export function fromRegistry() {
   assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.notEqual(report.totalParams, null, 'the file decides every size');
   assert.deepEqual(statedMismatches(report, truth), []);
+});
+
+test('an unknown object spread into a literal or Object.assign may set any key: what it could set is unknown, never the literal\'s other value', () => {
+  const src = `
+function c(config: { units?: number }) {
+  const input = tf.input({ shape: [8] });
+  const out = tf.layers.dense({ units: config.units ?? 3 }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+export function viaSpread(msg: { config: { units: number } }) {
+  return c({ ...msg.config });
+}
+export function viaAssign(opts: { units: number }) {
+  return c(Object.assign({ units: 3 }, opts));
+}
+export function defaultsThenOptions(opts: { kind: string }) {
+  const o = { kind: 'wide', units: 6, ...opts };
+  const input = tf.input({ shape: [8] });
+  const units = o.kind === 'wide' ? 32 : 4;
+  return tf.model({ inputs: input, outputs: tf.layers.dense({ units }).apply(input) as tf.SymbolicTensor });
+}`;
+  const r = analyze(src);
+  for (const name of ['viaSpread', 'viaAssign']) {
+    const m = r.models.find((x) => x.report.name === name)!.report;
+    assert.equal(m.totalParams, null, `${name}: tfjs gives 9·units+units for the caller's units, not 27`);
+    assert.equal(m.layers[0]!.params, null, name);
+  }
+  // A string key the spread may override keeps the literal's value as the file's default (a variant).
+  const variants = r.models.filter((x) => x.report.name === 'defaultsThenOptions').map((x) => x.report);
+  assert.equal(variants.length, 2, JSON.stringify(variants.map((v) => v.variant)));
+  assert.deepEqual(variants.map((v) => v.totalParams).sort((a, b) => a! - b!), [36, 288]);
+  // Plain JS: spread and Object.assign of known objects are unchanged.
+  const { ours, node } = interpAndNode(`
+const d = { a: 1, b: 2 };
+const s = { ...d, b: 3, ...{ c: 4 } };
+const t = Object.assign({}, d, { a: 5 });
+const keys = Object.keys(s);`, ['s', 't', 'keys']);
+  assert.deepEqual(ours, node);
+});
+
+test('TypeScript namespaces: exported members are the namespace object\'s, nested and merged; exported functions are builders named by their path', async () => {
+  const src = `
+namespace Zoo {
+  export const IN = 12;
+  const hidden = 5;
+  export namespace Dense {
+    export function mlp(units = hidden) {
+      return tf.sequential({ layers: [tf.layers.dense({ units, inputShape: [IN] }), tf.layers.dense({ units: 2 })] });
+    }
+  }
+}
+namespace Zoo {
+  export function wide() { return Zoo.Dense.mlp(40); }
+}
+namespace A.B { export const depth = 3; }
+export const depth = A.B.depth;
+export const zoo = Zoo;`;
+  await tfjs();
+  const r = analyze(src);
+  const mod = loadModuleFromText(HEAD + src) as { zoo: { Dense: { mlp: () => Parameters<typeof statedMismatches>[1] }; wide: () => Parameters<typeof statedMismatches>[1] }; depth: number };
+  const report = (name: string) => {
+    const m = r.models.find((x) => x.report.name === name)?.report;
+    assert.ok(m, `no model '${name}' among ${r.models.map((x) => x.report.name).join(', ')}`);
+    assert.notEqual(m.totalParams, null, name);
+    return m;
+  };
+  assert.deepEqual(statedMismatches(report('Zoo.Dense.mlp'), mod.zoo.Dense.mlp()), []);
+  assert.deepEqual(statedMismatches(report('Zoo.wide'), mod.zoo.wide()), []);
+  assert.equal(r.diagnostics.filter((d) => d.severity === 'error' || d.code === 'undeclared-name').length, 0, JSON.stringify(r.diagnostics));
+  assert.equal(mod.depth, 3);
+});
+
+test('enum members naming earlier members bare, Object.prototype.hasOwnProperty.call and Object.hasOwn: as TypeScript and Node compute them', () => {
+  const src = `
+enum Width { Base = 1 << 3, Wide = Base << 1, Widest = Wide * 2 + Base }
+const enum Mode { A = 2, B = A + 1 }
+const cfg = { units: 4, rate: 0.5 };
+const own = [];
+for (const k in cfg) if (Object.prototype.hasOwnProperty.call(cfg, k)) own.push(k);
+const direct = [Object.hasOwn(cfg, 'units'), Object.hasOwn(cfg, 'x'), cfg.hasOwnProperty('rate'), Object.prototype.hasOwnProperty.call([1, 2], 1)];
+const widths = [Width.Base, Width.Wide, Width.Widest, Width[16], Mode.B];`;
+  const js = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, preserveConstEnums: true } }).outputText;
+  const ip = new Interpreter({ host: { readFile: () => undefined }, resolvePackage: () => undefined, limits: DEFAULT_LIMITS });
+  const rec = ip.loadModule('/m/main.ts', src);
+  const ours = ['own', 'direct', 'widths'].map((n) => toPlain(rec.scope.lookup(n)!.value as Value));
+  const node = JSON.parse(JSON.stringify(runInNewContext(`${js}\n;[own, direct, widths]`))) as unknown[];
+  assert.deepEqual(ours, node);
 });

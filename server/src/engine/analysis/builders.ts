@@ -99,8 +99,13 @@ function incomplete(m: ModelValue): boolean {
 /** The function and method nodes the module exports (directly, or through an exported class). */
 function exportedNodes(main: ModuleRecord): Set<ts.Node> {
   const out = new Set<ts.Node>();
+  const namespaces = new Set<Value>();
+  for (const s of main.sourceFile.statements) if (ts.isModuleDeclaration(s) && ts.isIdentifier(s.name)) namespaces.add(main.scope.lookup(s.name.text)?.value);
   const add = (v: Value | undefined) => {
     if (v instanceof Closure) out.add(v.node);
+    else if (namespaces.has(v)) {
+      for (const m of namespaceMembers(main, v as JsObject)) add(m);
+    }
     else if (v instanceof ClassValue) {
       for (const m of v.methods.values()) out.add(m.node);
       for (const [, s] of v.statics.props) if (s instanceof Closure) out.add(s.node);
@@ -163,6 +168,8 @@ function topLevelFunctions(main: ModuleRecord): Candidate[] {
     } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
       const b = main.exports.get('default');
       if (b?.kind === 'value') push('default', b.value);
+    } else if (ts.isModuleDeclaration(s)) {
+      for (const v of namespaceMembers(main, s)) if (v instanceof Closure) push(v.name, v);
     }
     for (const obj of exportedObjects(s)) for (const [name, fn] of memberFunctions(obj)) push(name, new Closure(fn, main.scope, main, name));
   }
@@ -213,9 +220,27 @@ function isFunctionExpr(e: ts.Expression): boolean {
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
 }
 
+/**
+ * What a top-level `namespace` exports, its nested namespaces' too: a library's API as much as its
+ * top-level functions (the interpreter named each function by its path, `Zoo.Vision.tinyConvNet`).
+ */
+function namespaceMembers(main: ModuleRecord, s: ts.ModuleDeclaration | JsObject): Value[] {
+  const ns = s instanceof JsObject ? s : ts.isIdentifier(s.name) ? main.scope.lookup(s.name.text)?.value : undefined;
+  const out: Value[] = [];
+  const visit = (o: JsObject, depth: number) => {
+    for (const [, v] of o.props) {
+      if (v instanceof JsObject && !v.cls && depth < 4) visit(v, depth + 1);
+      else out.push(v);
+    }
+  };
+  if (ns instanceof JsObject) visit(ns, 0);
+  return out;
+}
+
 function topLevelClasses(main: ModuleRecord): ClassValue[] {
   const out: ClassValue[] = [];
   for (const s of main.sourceFile.statements) {
+    if (ts.isModuleDeclaration(s)) for (const v of namespaceMembers(main, s)) if (v instanceof ClassValue) out.push(v);
     if (!ts.isClassDeclaration(s)) continue;
     const v = s.name ? main.scope.lookup(s.name.text)?.value : main.exports.get('default')?.kind === 'value' ? (main.exports.get('default') as { value: Value }).value : undefined;
     if (v instanceof ClassValue) out.push(v);

@@ -111,6 +111,20 @@ const ARRAY_STATICS: Record<string, NativeFunction> = {
   of: fn('Array.of', (_i, _t, args) => args.slice()),
 };
 
+/** Whether `v` has the own property `k`: unknown for an unknown object or key, or a key an unknown spread may have set. */
+function hasOwn(v: Value, k: Value): Value {
+  if (isUnknown(k)) return new Unknown(`an own property at an unknown key (${k.reason})`);
+  if (v instanceof JsObject) {
+    const name = toStr(k);
+    if (v.props.has(name)) return true;
+    return v.open && !v.open.without?.has(name) ? new Unknown(`hasOwnProperty('${name}') of an object an unknown object was spread into`) : false;
+  }
+  if (Array.isArray(v)) return toStr(k) === 'length' || (Number.isInteger(Number(k)) && Number(k) >= 0 && Number(k) < v.length);
+  if (isUnknown(v)) return new Unknown(`an own property of ${v.reason}`);
+  return false;
+}
+const HAS_OWN_PROPERTY = fn('hasOwnProperty', (_i, self, [k]) => hasOwn(self, k));
+
 function objectStatics(): JsObject {
   const o = new JsObject();
   const entriesOf = (i: Interp, v: Value): [string, Value][] | Unknown => {
@@ -144,6 +158,11 @@ function objectStatics(): JsObject {
     return out;
   }));
   const identity = (name: string) => fn(name, (_i, _t, [v]) => v);
+  // `Object.prototype.hasOwnProperty.call(cfg, key)` and `Object.hasOwn(cfg, key)`: the guard of a for...in over a config.
+  const prototype = new JsObject();
+  prototype.set('hasOwnProperty', HAS_OWN_PROPERTY);
+  o.set('prototype', prototype);
+  o.set('hasOwn', fn('Object.hasOwn', (_i, _t, [v, k]) => hasOwn(v, k)));
   o.set('freeze', identity('Object.freeze'));
   o.set('seal', identity('Object.seal'));
   return o;
@@ -313,12 +332,7 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
     return undefined;
   }
   if (obj instanceof JsObject) {
-    if (key === 'hasOwnProperty') return fn('hasOwnProperty', (_i, self, [k]) => {
-      if (!(self instanceof JsObject)) return false;
-      const name = toStr(k);
-      if (self.props.has(name)) return true;
-      return self.open && !self.open.without?.has(name) ? new Unknown(`hasOwnProperty('${name}') of an object an unknown object was spread into`) : false;
-    });
+    if (key === 'hasOwnProperty') return HAS_OWN_PROPERTY;
     if (key === 'toString') return fn('toString', () => '[object Object]');
     return undefined;
   }

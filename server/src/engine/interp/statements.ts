@@ -11,8 +11,8 @@ import {
   SK_Block, SK_BreakStatement, SK_ClassDeclaration, SK_ContinueStatement, SK_DoStatement, SK_EnumDeclaration,
   SK_ExportAssignment, SK_ExportDeclaration, SK_ExpressionStatement, SK_ForInStatement, SK_ForOfStatement,
   SK_ForStatement, SK_FunctionDeclaration, SK_IfStatement, SK_ImportDeclaration, SK_ImportEqualsDeclaration,
-  SK_LabeledStatement, SK_ReturnStatement, SK_SwitchStatement, SK_ThrowStatement, SK_TryStatement,
-  SK_VariableStatement, SK_WhileStatement, dummyNode, hoistingOf, isAmbient, loopWrites, nameHint, needsScope,
+  SK_LabeledStatement, SK_ModuleDeclaration, SK_ReturnStatement, SK_SwitchStatement, SK_ThrowStatement, SK_TryStatement,
+  SK_VariableStatement, SK_WhileStatement, bindingNames, dummyNode, hoistingOf, isAmbient, loopWrites, nameHint, needsScope,
 } from './syntax';
 import { evalExpr } from './expressions';
 import { assignName, assignTo, bindPattern } from './patterns';
@@ -123,6 +123,9 @@ export function exec(ip: Interpreter, s: ts.Statement, scope: Scope, rec: Module
     }
     case SK_EnumDeclaration:
       execEnum(ip, s as ts.EnumDeclaration, scope, rec);
+      return undefined;
+    case SK_ModuleDeclaration:
+      execNamespace(ip, s as ts.ModuleDeclaration, scope, rec, '');
       return undefined;
     default:
       // Types, interfaces, empty statements, declarations: nothing to run.
@@ -425,13 +428,16 @@ function execTry(ip: Interpreter, s: ts.TryStatement, scope: Scope, rec: ModuleR
 
 function execEnum(ip: Interpreter, s: ts.EnumDeclaration, scope: Scope, rec: ModuleRecord): void {
   const obj = new JsObject();
+  // An initializer may name earlier members bare (`Wide = Base << 1`), as TypeScript allows.
+  const members = new Scope(scope);
   let next = 0;
   for (const m of s.members) {
     const name = propertyNameText(m.name);
     if (name === undefined) continue;
     let v: Value = next;
-    if (m.initializer) v = evalExpr(ip, m.initializer, scope, rec);
+    if (m.initializer) v = evalExpr(ip, m.initializer, members, rec);
     obj.set(name, v);
+    members.declare(name, v);
     if (typeof v === 'number') {
       obj.set(String(v), name);
       next = v + 1;
@@ -439,4 +445,56 @@ function execEnum(ip: Interpreter, s: ts.EnumDeclaration, scope: Scope, rec: Mod
   }
   scope.declare(s.name.text, obj);
   exportDeclared(s, s.name.text, obj, rec, scope);
+}
+
+/**
+ * `namespace Zoo { export function f() {} }` (TypeScript compiles it to an IIFE filling an object):
+ * the body runs in a scope of its own, and what it exports becomes a property of the namespace
+ * object (one declared before under that name is merged into). Its exported functions are named by
+ * their path (`Zoo.Vision.tinyConvNet`), as the models they return are.
+ */
+function execNamespace(ip: Interpreter, s: ts.ModuleDeclaration, scope: Scope, rec: ModuleRecord, prefix: string): JsObject | undefined {
+  if (isAmbient(s) || !ts.isIdentifier(s.name) || !s.body) return undefined;
+  const name = s.name.text;
+  const path = prefix + name;
+  const prev = scope.hasOwn(name) ? scope.lookup(name)!.value : undefined;
+  const ns = prev instanceof JsObject ? prev : new JsObject();
+  if (!(prev instanceof JsObject)) scope.declare(name, ns);
+  const inner = new Scope(scope, true);
+  if (ts.isModuleDeclaration(s.body)) {
+    // `namespace A.B { ... }`: B is A's, exported.
+    const child = execNamespace(ip, s.body, inner, rec, `${path}.`);
+    if (child) ns.set((s.body.name as ts.Identifier).text, child);
+  } else if (ts.isModuleBlock(s.body)) {
+    const stmts = s.body.statements;
+    hoist(ip, stmts, inner, rec);
+    for (const st of stmts) {
+      if (ts.isFunctionDeclaration(st) && st.name && st.body && isExported(st)) {
+        const f = makeClosure(st, inner, rec, `${path}.${st.name.text}`);
+        inner.declare(st.name.text, f);
+        ns.set(st.name.text, f);
+      }
+    }
+    for (const st of stmts) {
+      if (ts.isModuleDeclaration(st)) {
+        const child = execNamespace(ip, st, inner, rec, `${path}.`);
+        if (child && isExported(st)) ns.set((st.name as ts.Identifier).text, child);
+        continue;
+      }
+      if (exec(ip, st, inner, rec)) break;
+      if (isExported(st)) for (const n of declaredNames(st)) ns.set(n, inner.lookup(n)?.value);
+    }
+  }
+  exportDeclared(s, name, ns, rec, scope);
+  return ns;
+}
+
+function isExported(s: ts.Statement): boolean {
+  return ts.canHaveModifiers(s) && !!ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+function declaredNames(s: ts.Statement): string[] {
+  if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  if ((ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name) return [s.name.text];
+  return [];
 }

@@ -66,6 +66,7 @@ export const SK_Identifier = ts.SyntaxKind.Identifier;
 export const SK_IfStatement = ts.SyntaxKind.IfStatement;
 export const SK_ImportDeclaration = ts.SyntaxKind.ImportDeclaration;
 export const SK_ImportEqualsDeclaration = ts.SyntaxKind.ImportEqualsDeclaration;
+export const SK_ModuleDeclaration = ts.SyntaxKind.ModuleDeclaration;
 export const SK_InKeyword = ts.SyntaxKind.InKeyword;
 export const SK_InstanceOfKeyword = ts.SyntaxKind.InstanceOfKeyword;
 export const SK_LabeledStatement = ts.SyntaxKind.LabeledStatement;
