@@ -76,3 +76,25 @@ export function net() {
   const labels = analyzeSource(text, '/curried.ts').models[0]!.graph.groups.map((g) => g.label);
   assert.deepEqual(labels.sort(), ['conv3(…)', 'makeHead', 'max']);
 });
+
+test('methods of an unnamed class read as the class a mixin returns (`WithHead(…).head`), or the name it is bound to', () => {
+  const text = `import * as tf from '@tensorflow/tfjs';
+class Base {
+  build() {
+    const input = tf.input({ shape: [6] });
+    return tf.model({ inputs: input, outputs: this.head(this.stem(input)) });
+  }
+}
+function WithHead(B) {
+  return class extends B {
+    head(x) { return tf.layers.dense({ units: 2 }).apply(x); }
+  };
+}
+const Stem = class extends WithHead(Base) {
+  stem(x) { return tf.layers.dense({ units: 4 }).apply(x); }
+};
+export const net = () => new Stem().build();
+`;
+  const labels = analyzeSource(text, '/mixin.js').models.find((m) => m.report.name === 'net')!.graph.groups.map((g) => g.label);
+  assert.deepEqual(labels.sort(), ['Stem.stem', 'WithHead(…).head']);
+});

@@ -96,7 +96,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       return new Closure(f, scope, rec, name);
     }
     case SK_ClassExpression:
-      return makeClass(ip, e as ts.ClassExpression, scope, rec);
+      return makeClass(ip, e as ts.ClassExpression, scope, rec, hint);
     case SK_TypeOfExpression: {
       // `typeof name` of an undeclared name is 'undefined' in JavaScript, not a ReferenceError.
       const operand = (e as ts.TypeOfExpression).expression;

@@ -15,8 +15,14 @@ export function makeClosure(node: ts.FunctionLikeDeclaration, scope: Scope, rec:
   return new Closure(node, scope, rec, name, undefined, homeClass, isStatic);
 }
 
-export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope: Scope, rec: ModuleRecord): ClassValue {
-  const name = node.name?.text ?? 'anonymous class';
+/** An unnamed class a function returns (a mixin, `WithDropout(Base)`) reads as that function's result: `WithDropout(…)`. */
+function madeBy(ip: Interpreter): string {
+  const f = ip.currentFrame();
+  return f && !/anonymous/.test(f.name) ? `${f.name}(…)` : 'anonymous class';
+}
+
+export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope: Scope, rec: ModuleRecord, hint?: string): ClassValue {
+  const name = node.name?.text ?? hint ?? madeBy(ip);
   let superClass: ClassValue | undefined;
   let superValue: Value;
   const ext = node.heritageClauses?.find((h) => h.token === SK_ExtendsKeyword)?.types[0];
