@@ -37,7 +37,7 @@ test('callbacks are named by the call they are passed to, and their loop positio
 
 test('no group of any fixture, example or corpus file is called "anonymous function"', () => {
   const dirs = [models, resolve(__dirname, '../../examples'), resolve(__dirname, '../realworld/fixtures')];
-  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.(ts|js)$/.test(f)).map((f) => join(d, f)));
+  const files = dirs.flatMap((d) => (readdirSync(d, { recursive: true }) as string[]).filter((f) => /\.(ts|tsx|js|jsx|mjs)$/.test(f)).map((f) => join(d, f)));
   const anonymous = files.filter((f) => groups(f).some((g) => /anonymous/.test(g.label)));
   assert.deepEqual(anonymous, []);
 });
