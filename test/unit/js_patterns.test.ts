@@ -203,6 +203,12 @@ module.exports = {
   deep: function () { return build(5, 3); },
   wide() { return build(40); },
 };`;
+  // CommonJS exporting one function at a time: each is named by its key, not by the helper it calls.
+  const oneByOne = `
+const tf = require('@tensorflow/tfjs');
+function build(units) { const m = tf.sequential(); m.add(tf.layers.dense({ inputShape: [4], units })); return m; }
+exports.small = () => build(3);
+module.exports.large = function () { return build(8); };`;
   const esm = `
 const build = (filters) => tf.sequential({ layers: [tf.layers.conv2d({ filters, kernelSize: 3, inputShape: [10, 10, 2] }), tf.layers.flatten()] });
 export default { tiny: () => build(2), method() { return build(7); } };
@@ -211,6 +217,7 @@ export const zoo = { mid: () => build(4) };`;
   const cases: [AnalysisResult, Record<string, unknown>, string[]][] = [
     [analyzeSource(cjs, '/virtual/zoo.js'), loadModuleFromText(cjs, undefined, 'js'), ['small', 'deep', 'wide']],
     [analyze(esm), loadModuleFromText(HEAD + esm), ['tiny', 'method', 'mid']],
+    [analyzeSource(oneByOne, '/virtual/one_by_one.js'), loadModuleFromText(oneByOne, undefined, 'js'), ['small', 'large']],
   ];
   for (const [r, mod, names] of cases) {
     const holders = [mod, mod.default, mod.zoo].filter(Boolean) as Record<string, () => Parameters<typeof statedMismatches>[1]>[];
@@ -221,6 +228,7 @@ export const zoo = { mid: () => build(4) };`;
       const holder = holders.find((h) => typeof h[name] === 'function')!;
       assert.deepEqual(statedMismatches(report, holder[name]!()), [], name);
     }
+    assert.deepEqual(r.models.map((m) => m.report.name).sort(), [...names].sort(), 'no model under a helper\'s name as well');
   }
 });
 

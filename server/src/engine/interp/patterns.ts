@@ -107,6 +107,10 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
     if (value instanceof HostObject) value.bound(target.name.text);
     // A field holding an unknown holds that quantity: tests on `this.kind` agree with each other.
     else if (value instanceof Unknown && value.key === undefined && obj instanceof JsObject) value = keyed(value, target.name.text);
+    // `exports.small = () => build(3)` (CommonJS, one export at a time): the function is the
+    // module's `small`, and the model it returns is reported under that name.
+    if (value instanceof Closure && value.name === 'anonymous function' && isExportsObject(target.expression))
+      value = new Closure(value.node, value.scope, value.module, target.name.text, value.lexicalThis, value.homeClass, value.isStatic);
     // `button.onclick = () => ...` on an unknown element: a handler that runs later.
     if (isUnknown(obj) && value instanceof Closure) ip.defer(value, target.name.text);
     return setProperty(ip, obj, target.name.text, value);
@@ -155,4 +159,11 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
       }
     }
   }
+}
+
+/** `exports` or `module.exports`: what a CommonJS module assigns its exports to. */
+function isExportsObject(e: ts.Expression): boolean {
+  e = skipOuterExpressions(e);
+  if (ts.isIdentifier(e)) return e.text === 'exports';
+  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
 }
