@@ -16,6 +16,7 @@ import { type TfSession, modelNodes } from '../tfjs/session';
 import type { ModelValue } from '../tfjs/values';
 import { explore } from './variants';
 import { propertyNameText } from '../syntax/parse';
+import { isModuleExports } from '../interp/syntax';
 
 /** What the call observer learned: functions that ran, and those that returned a model they built. */
 export interface CallRecord {
@@ -192,11 +193,6 @@ function exportedObjects(s: ts.Statement): ts.ObjectLiteralExpression[] {
   if (ts.isVariableStatement(s) && s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
     return s.declarationList.declarations.flatMap((d) => literal(d.initializer));
   return [];
-}
-
-/** `module.exports` (what CommonJS exports; `module` is Node's, not a value the analysis holds). */
-function isModuleExports(e: ts.Expression): boolean {
-  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
 }
 
 /** The named functions an object literal defines: `key: () => ...`, `key: function () {}`, `key() {}`. */

@@ -117,7 +117,7 @@ function hasOwn(v: Value, k: Value): Value {
   if (v instanceof JsObject) {
     const name = toStr(k);
     if (v.props.has(name)) return true;
-    return v.open && !v.open.without?.has(name) ? new Unknown(`hasOwnProperty('${name}') of an object an unknown object was spread into`) : false;
+    return v.mayHold(name) ? new Unknown(`hasOwnProperty('${name}') of an object an unknown object was spread into`) : false;
   }
   if (Array.isArray(v)) return toStr(k) === 'length' || (Number.isInteger(Number(k)) && Number(k) >= 0 && Number(k) < v.length);
   if (isUnknown(v)) return new Unknown(`an own property of ${v.reason}`);

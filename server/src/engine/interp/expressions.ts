@@ -110,10 +110,7 @@ export function evalExpr(ip: Interpreter, e: ts.Expression, scope: Scope, rec: M
       const t = skipOuterExpressions((e as ts.DeleteExpression).expression);
       if (ts.isPropertyAccessExpression(t)) {
         const o = evalExpr(ip, t.expression, scope, rec);
-        if (o instanceof JsObject) {
-          o.delete(t.name.text);
-          if (o.open) o.open = { from: o.open.from, without: new Set([...(o.open.without ?? []), t.name.text]) };
-        }
+        if (o instanceof JsObject) o.delete(t.name.text);
       }
       return true;
     }
@@ -441,7 +438,7 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
       const k = toStr(l);
       if (r.props.has(k) || r.cls?.findMethod(k)) return true;
       // An object an unknown one was spread into may hold the key.
-      return r.open && !r.open.without?.has(k) ? new Unknown(`'${k}' in an object an unknown object was spread into`) : false;
+      return r.mayHold(k) ? new Unknown(`'${k}' in an object an unknown object was spread into`) : false;
     }
     if (Array.isArray(r)) return toStr(l) === 'length' || Number(l) < r.length;
     return new Unknown("'in' on a non-object");

@@ -6,7 +6,7 @@ import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
 import { Closure, HostObject, JsObject, type Value, ownEntries, toStr, typeOf } from './values';
 import type { Interpreter } from './interpreter';
-import { SK_EqualsToken, nameHint, skipOuterExpressions } from './syntax';
+import { SK_EqualsToken, isExportsObject, nameHint, skipOuterExpressions } from './syntax';
 import { evalExpr } from './expressions';
 import { getProperty, setProperty } from './properties';
 
@@ -109,7 +109,7 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
     else if (value instanceof Unknown && value.key === undefined && obj instanceof JsObject) value = keyed(value, target.name.text);
     // `exports.small = () => build(3)` (CommonJS, one export at a time): the function is the
     // module's `small`, and the model it returns is reported under that name.
-    if (value instanceof Closure && value.name === 'anonymous function' && isExportsObject(target.expression))
+    if (value instanceof Closure && value.name === 'anonymous function' && isExportsObject(skipOuterExpressions(target.expression)))
       value = new Closure(value.node, value.scope, value.module, target.name.text, value.lexicalThis, value.homeClass, value.isStatic);
     // `button.onclick = () => ...` on an unknown element: a handler that runs later.
     if (isUnknown(obj) && value instanceof Closure) ip.defer(value, target.name.text);
@@ -159,11 +159,4 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
       }
     }
   }
-}
-
-/** `exports` or `module.exports`: what a CommonJS module assigns its exports to. */
-function isExportsObject(e: ts.Expression): boolean {
-  e = skipOuterExpressions(e);
-  if (ts.isIdentifier(e)) return e.text === 'exports';
-  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
 }

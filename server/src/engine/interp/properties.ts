@@ -1,7 +1,7 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf, readOpenKey } from './values';
+import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf, ownValue, readOpenKey } from './values';
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
@@ -16,10 +16,7 @@ function onStack(ip: Interpreter, member: ts.Node): boolean {
 export function getProperty(ip: Interpreter, obj: Value, key: string | number, node: ts.Node | undefined, what?: string): Value {
   if (obj instanceof JsObject) {
     const k = String(key);
-    if (obj.accessors !== undefined) {
-      const a = obj.accessors.get(k);
-      if (a) return a.get ? callClosure(ip, a.get, obj, [], undefined) : undefined;
-    }
+    if (obj.accessors?.has(k)) return ownValue(ip, obj, k);
     if (obj.props.has(k)) return obj.props.get(k);
     if (obj.cls) {
       const g = obj.cls.findGetter(k);

@@ -262,3 +262,13 @@ export function loopWrites(loop: ts.Node): LoopWrites {
   writesCache.set(loop, w);
   return w;
 }
+
+/** `module.exports` (what CommonJS exports; `module` is Node's, not a value the analysis holds). */
+export function isModuleExports(e: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
+}
+
+/** `exports` or `module.exports`: what a CommonJS module assigns its exports to. */
+export function isExportsObject(e: ts.Expression): boolean {
+  return (ts.isIdentifier(e) && e.text === 'exports') || isModuleExports(e);
+}

@@ -80,9 +80,15 @@ export class JsObject {
     this.accessors.set(key, a);
     this.props.set(key, undefined);
   }
+  /** `delete o.key`: on an open object the key is then surely absent, whatever the unknown held. */
   delete(key: string): void {
     this.props.delete(key);
     this.accessors?.delete(key);
+    if (this.open) this.open = { from: this.open.from, without: new Set([...(this.open.without ?? []), key]) };
+  }
+  /** Whether an unknown object spread into this one may hold `key` (one it does not list itself). */
+  mayHold(key: string): boolean {
+    return this.open !== undefined && !this.open.without?.has(key);
   }
 }
 
