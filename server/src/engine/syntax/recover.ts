@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import { parseSource } from './parse';
+import { patchLiteralEdit } from './literal_edit';
 
 export interface SyntaxProblem {
   /** Where to show it: the end of the line the user is typing on. */
@@ -66,7 +67,11 @@ export function reparse(previous: ts.SourceFile, text: string): ts.SourceFile {
   while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
   let tail = 0;
   while (tail < max - start && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
-  return ts.updateSourceFile(previous, text, { span: { start, length: old.length - start - tail }, newLength: text.length - start - tail });
+  // A number or string changed in place: the tree patched, not walked (literal_edit.ts).
+  return (
+    patchLiteralEdit(previous, text, start, old.length - tail, text.length - tail) ??
+    ts.updateSourceFile(previous, text, { span: { start, length: old.length - start - tail }, newLength: text.length - start - tail })
+  );
 }
 
 /** Fewer errors, or as many starting later in the file. */
