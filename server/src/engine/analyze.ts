@@ -284,7 +284,8 @@ function declarationLoc(c: Closure): Loc {
 
 function makePlacer(interp: InterpDriver): Placer {
   // Many reports share a Loc object (a layer's range in the table and in the graph, a helper's call
-  // site in every layer's chain): compute each once.
+  // site in every layer's chain): compute each once. The memo is also what gives one Range object
+  // per Loc, which site_tallies.ts groups a call site's layers by (a memo-less placer broke it).
   const memo = new Map<Loc, Range>();
   return {
     range(loc: Loc) {
