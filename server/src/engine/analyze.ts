@@ -11,6 +11,7 @@ import type { Closure } from './interp/values';
 import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { NodePathModule, isNodePathPackage } from './interp/node_path';
+import { VueModule, isVuePackage } from './interp/vue';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
@@ -85,6 +86,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let session!: TfSession;
   let tf: TfNamespace | undefined;
   let nodePath: NodePathModule | undefined;
+  let vue: VueModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const parses = options.parses;
   const recovered = parseRecovering(text, file, parses?.takeFile(file));
@@ -103,6 +105,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     },
     resolvePackage: (spec) => {
       if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
+      if (isVuePackage(spec)) return (vue ??= new VueModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },

@@ -125,9 +125,49 @@ export class Env {
       useRef: (current: unknown) => ({ current }),
       useMemo: (fn: () => unknown) => fn(),
       useCallback: (fn: unknown) => fn,
+      createRef: () => ({ current: null }),
+      Component: class Component {
+        props: unknown;
+        state: Record<string, unknown> = {};
+        constructor(props: unknown) {
+          this.props = props;
+        }
+        setState(s: unknown) {
+          Object.assign(this.state, typeof s === 'function' ? (s as (x: unknown) => unknown)(this.state) : s);
+        }
+      },
     };
     React.default = React;
     return React;
+  }
+  /** The fake `vue` module: refs hold a value, computed reads its getter, onMounted queues like an effect. */
+  vue(): Record<string, unknown> {
+    const env = this;
+    const ref = (value: unknown) => ({ value });
+    return {
+      ref,
+      shallowRef: ref,
+      reactive: (o: unknown) => o,
+      computed: (fn: () => unknown) => ({ get value() { return fn(); } }),
+      onMounted: (fn: () => unknown) => void env.effects.push(fn),
+      watch: () => () => {},
+      nextTick: async () => {},
+      defineComponent: (o: unknown) => o,
+    };
+  }
+  /** The fake `zustand` module: create(init) with a real set/get over a plain state object. */
+  zustand(): Record<string, unknown> {
+    const create = (init: (set: unknown, get: unknown) => Record<string, unknown>) => {
+      let state: Record<string, unknown> = {};
+      const get = () => state;
+      const set = (p: unknown) => {
+        state = { ...state, ...(typeof p === 'function' ? (p as (s: unknown) => Record<string, unknown>)(state) : (p as Record<string, unknown>)) };
+      };
+      state = init(set, get);
+      const useStore = () => state;
+      return Object.assign(useStore, { getState: get, setState: set });
+    };
+    return { create, default: create };
   }
 }
 
@@ -258,7 +298,7 @@ export class TruthBuilder {
       readyState: 'complete',
     };
     const window = { addEventListener: (type: string, fn: () => unknown) => env.listen('window', type, fn), tf: ftf, document, localStorage: { getItem: () => null, setItem() {} } };
-    Object.assign(g, { document, window, fetch: env.fetch, [GLOBAL_KEY]: { '@tensorflow/tfjs': ftf, react: env.react() } });
+    Object.assign(g, { document, window, fetch: env.fetch, [GLOBAL_KEY]: { '@tensorflow/tfjs': ftf, react: env.react(), vue: env.vue(), zustand: env.zustand() } });
     console.log = () => {};
     console.warn = () => {};
     try {
@@ -286,7 +326,7 @@ export class TruthBuilder {
       const ret = owner ? `\nreturn { ${JSON.stringify(owner)}: typeof ${owner} === 'undefined' ? undefined : ${owner} };` : '';
       return (await new AsyncFunction('tf', 'window', 'document', 'fetch', this.code + ret)(ftf, window, document, env.fetch)) as Record<string, unknown>;
     }
-    this.code ??= await bundleShimmed(this.file, ['react'], GLOBAL_KEY);
+    this.code ??= await bundleShimmed(this.file, ['react', 'vue', 'zustand'], GLOBAL_KEY);
     return importBundle(this.code);
   }
 

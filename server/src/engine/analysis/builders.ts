@@ -15,6 +15,7 @@ import { ClassValue, Closure, JsObject, type Value } from '../interp/values';
 import { type TfSession, modelNodes } from '../tfjs/session';
 import type { ModelValue } from '../tfjs/values';
 import { explore } from './variants';
+import { componentLiterals, handlers, instantiate, mount, vueComponents } from './components';
 import { propertyNameText } from '../syntax/parse';
 import { isModuleExports } from '../interp/syntax';
 
@@ -41,6 +42,17 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
   const named = (n: ts.Node) => session.models.some((m) => m.returnedBy?.node === n);
   const exported = exportedNodes(main);
   const wanted = (n: ts.Node) => !ran.has(n) && (!record.called.has(n) || (record.builtModel.has(n) && exported.has(n) && !named(n)));
+
+  // Vue components: the lifecycle on a new instance, then the methods and watchers it did not call.
+  const components = vueComponents(interp, main);
+  for (const c of components) run(c.node, () => mount(interp, c));
+  for (const c of components)
+    for (const f of handlers(c)) {
+      if (!wanted(f.node)) continue;
+      ran.add(f.node);
+      const args = argumentsFor(interp, main, f, () => calls(`.${short(f.name)}`));
+      run(f.node, () => interp.callEntry(f, instantiate(interp, c), args));
+    }
 
   const functions = topLevelFunctions(main).sort((a, b) => Number(called(a.name)) - Number(called(b.name)));
   // A second pass picks up builders the first one found called (by a builder run after them).
@@ -172,7 +184,8 @@ function topLevelFunctions(main: ModuleRecord): Candidate[] {
     } else if (ts.isModuleDeclaration(s)) {
       for (const v of namespaceMembers(main, s)) if (v instanceof Closure) push(v.name, v);
     }
-    for (const obj of exportedObjects(s)) for (const [name, fn] of memberFunctions(obj)) push(name, new Closure(fn, main.scope, main, name));
+    const components = new Set(componentLiterals(s));
+    for (const obj of exportedObjects(s)) if (!components.has(obj)) for (const [name, fn] of memberFunctions(obj)) push(name, new Closure(fn, main.scope, main, name));
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface Interp {
   deferredMark(): number;
   /** Run now, and unqueue, the callbacks queued since `mark`, until `done()` (a promise's executor waiting on them). */
   runDeferredSince(mark: number, done: () => boolean): void;
+  /** Queue a callback an API holds on to (an event, a timer, a lifecycle hook): it runs once the code running now is done. */
+  defer(fn: Closure, api: string | undefined): void;
   /** Call any callable value (closure, native function); anything else yields Unknown. */
   callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
   /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */
