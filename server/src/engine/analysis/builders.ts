@@ -68,7 +68,7 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
       if (!ran.has(cls.node)) {
         ran.add(cls.node);
         run(cls.node, () => {
-          const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`)) : [];
+          const ctorArgs = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => calls(`new ${cls.name}`), injector(interp, main, new Set([cls]))) : [];
           instance = interp.construct(cls, ctorArgs, undefined);
           return instance;
         });
@@ -297,7 +297,7 @@ function callSites(sf: ts.SourceFile): Map<string, ts.NodeArray<ts.Expression>[]
  * default takes the argument of the single call site in this file, evaluated in module scope, or
  * becomes Unknown with the reason kept for hovers.
  */
-function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined): Value[] {
+function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sitesOf: () => ts.NodeArray<ts.Expression>[] | undefined, inject?: (p: ts.ParameterDeclaration, fn: Closure) => Value): Value[] {
   const params = fn.node.parameters;
   if (params.every((p) => p.initializer || p.questionToken || p.dotDotDotToken)) return [];
   const sites = sitesOf();
@@ -310,6 +310,11 @@ function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sit
       return;
     }
     const pname = ts.isIdentifier(p.name) ? p.name.text : `#${i + 1}`;
+    const injected = single && single[i] ? undefined : inject?.(p, fn);
+    if (injected !== undefined) {
+      args.push(injected);
+      return;
+    }
     if (single && single[i]) {
       const v = interp.evaluateQuietly(single[i]!, main);
       // An argument the module scope cannot evaluate (the caller's locals) is the parameter itself, unknown: named by it.
@@ -322,3 +327,20 @@ function argumentsFor(interp: InterpDriver, main: ModuleRecord, fn: Closure, sit
   return args;
 }
 
+/**
+ * Dependency injection (Angular's, and any container that builds a class from its constructor's
+ * types): a constructor parameter typed by a class of the program, that no call in the file
+ * passes, is an instance of that class, built the same way from its own constructor (a parameter
+ * with a default takes it; any other is unknown). A class that needs itself is not built.
+ */
+function injector(interp: InterpDriver, main: ModuleRecord, building: Set<ClassValue>): (p: ts.ParameterDeclaration, fn: Closure) => Value {
+  return (p, fn) => {
+    const t = p.type;
+    if (!t || !ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName) || t.typeArguments) return undefined;
+    const cls = fn.scope.lookup(t.typeName.text)?.value;
+    if (!(cls instanceof ClassValue) || building.has(cls)) return undefined;
+    const inner = new Set(building).add(cls);
+    const args = cls.ctor ? argumentsFor(interp, main, cls.ctor, () => undefined, injector(interp, main, inner)) : [];
+    return interp.construct(cls, args, undefined);
+  };
+}
