@@ -61,7 +61,7 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
       if (!wanted(c.closure.node)) continue;
       ran.add(c.closure.node);
       const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
-      run(c.closure.node, () => interp.callEntry(c.closure, undefined, args));
+      run(c.closure.node, () => callThrough(interp, main, record, c.closure, interp.callEntry(c.closure, undefined, args)));
     }
     for (const cls of topLevelClasses(main)) {
       let instance: Value;
@@ -103,6 +103,19 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
     if (!m.entry || m.returnedBy?.node !== m.entry) continue;
     if (fromCalls.has(m.entry) || (record.called.has(m.entry as ts.Node) && incomplete(m))) session.models.splice(i, 1);
   }
+}
+
+/**
+ * A function an entry point returned that the file never calls (a Redux thunk, `(cfg) => async
+ * (dispatch, getState) => {...}`; a curried builder) runs too, with unknown arguments, as whoever
+ * it is handed to calls it; an anonymous one goes by the name of the function that made it.
+ */
+function callThrough(interp: InterpDriver, main: ModuleRecord, record: CallRecord, maker: Closure, result: Value): Value {
+  for (let depth = 0; depth < 3 && result instanceof Closure && !record.called.has(result.node); depth++) {
+    const f = result.name === 'anonymous function' ? new Closure(result.node, result.scope, result.module, maker.name, result.lexicalThis, result.homeClass, result.isStatic) : result;
+    result = interp.callEntry(f, undefined, argumentsFor(interp, main, f, () => undefined));
+  }
+  return result;
 }
 
 function incomplete(m: ModelValue): boolean {
