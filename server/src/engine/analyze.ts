@@ -12,6 +12,7 @@ import { TfSession, modelNodes } from './tfjs/session';
 import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { VueModule, isVuePackage } from './interp/vue';
+import { ZustandModule, isZustandPackage } from './interp/zustand';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
@@ -87,6 +88,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let tf: TfNamespace | undefined;
   let nodePath: NodePathModule | undefined;
   let vue: VueModule | undefined;
+  let zustand: ZustandModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const parses = options.parses;
   const recovered = parseRecovering(text, file, parses?.takeFile(file));
@@ -106,6 +108,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
     resolvePackage: (spec) => {
       if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (isVuePackage(spec)) return (vue ??= new VueModule());
+      if (isZustandPackage(spec)) return (zustand ??= new ZustandModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },

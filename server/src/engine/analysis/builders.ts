@@ -28,7 +28,7 @@ export interface CallRecord {
 export function runBuilders(interp: InterpDriver, session: TfSession, main: ModuleRecord, record: CallRecord, limits: BudgetLimits): void {
   const run = (at: ts.Node, body: () => Value) => runStandalone(interp, session, main, at, body, limits);
   // The page's event handlers, timers and promise callbacks run after the module's own code.
-  for (const d of interp.takeDeferred()) run(d.fn.node, () => interp.callDeferred(d.fn, d.api));
+  for (const d of interp.takeDeferred()) run(d.fn.node, () => interp.callDeferred(d));
 
   const sf = main.sourceFile;
   // Call sites are needed only for functions nobody called yet, and their arguments only for

@@ -21,8 +21,11 @@ export interface Interp {
   deferredMark(): number;
   /** Run now, and unqueue, the callbacks queued since `mark`, until `done()` (a promise's executor waiting on them). */
   runDeferredSince(mark: number, done: () => boolean): void;
-  /** Queue a callback an API holds on to (an event, a timer, a lifecycle hook): it runs once the code running now is done. */
-  defer(fn: Closure, api: string | undefined): void;
+  /**
+   * Queue a callback an API holds on to (an event, a timer, a lifecycle hook): it runs once the code
+   * running now is done; `before` first, each time it runs (a store's state put back as it was queued).
+   */
+  defer(fn: Closure, api: string | undefined, before?: () => void): void;
   /** Call any callable value (closure, native function); anything else yields Unknown. */
   callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
   /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */
@@ -43,6 +46,13 @@ export interface Interp {
    * unknown number of times (`before` the loop, `after` one run of its body); undefined: unknown.
    */
   afterUnknownRepeat: ((before: Value, after: Value, reason: string) => Value | undefined) | undefined;
+}
+
+/** A callback queued to run later (Interp.defer). */
+export interface Deferred {
+  fn: Closure;
+  api: string | undefined;
+  before?: () => void;
 }
 
 /** Called after every user-function call, so the analysis can see which calls produced models. */
@@ -84,9 +94,9 @@ export interface InterpDriver extends Interp {
   /** Told of each identifier read that no scope declares (evaluated, so on a path that runs). */
   onUndeclared(observer: (id: ts.Identifier, rec: ModuleRecord) => void): void;
   /** The callbacks the module's top level handed to unknown APIs: the driver runs each as an entry. */
-  takeDeferred(): { fn: Closure; api: string | undefined }[];
+  takeDeferred(): Deferred[];
   /** Call a deferred callback the way its API would: with unknown arguments. */
-  callDeferred(fn: Closure, api: string | undefined): Value;
+  callDeferred(d: Deferred): Value;
   /** A global the page provides (the `tf` a <script> tag defines). */
   declareGlobal(name: string, value: Value): void;
   readonly diagnostics: readonly EngineDiagnostic[];

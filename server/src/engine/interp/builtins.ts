@@ -314,6 +314,7 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
   }
   if (typeof obj === 'number') return NUMBER_METHODS[key];
   if (obj instanceof NativeFunction) {
+    if (obj.statics?.has(key)) return obj.statics.get(key);
     if (obj.name === 'Array') return arrayStaticsOf.get(key);
     if (obj.name === 'Number') return NUMBER_STATICS[key];
     if (obj.name === 'String') return STRING_STATICS[key];

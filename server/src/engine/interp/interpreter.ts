@@ -16,7 +16,7 @@ import { parseSource } from '../syntax/parse';
 import { ClassValue, type Closure, JsObject, type Value, toStr } from './values';
 import { makeGlobals } from './builtins';
 import type { EngineDiagnostic, Loc } from '../source';
-import type { CallObserver, EntryOutcome, EntryRun, InterpDriver } from './api';
+import type { CallObserver, Deferred, EntryOutcome, EntryRun, InterpDriver } from './api';
 import { PathContext, setActivePath } from './paths';
 import { Frame } from './frame';
 import { UserThrow } from './completion';
@@ -77,7 +77,7 @@ export class Interpreter implements InterpDriver {
   private entryFn: Closure | undefined;
   private loadDepth = 0;
   /** Functions handed to unknown APIs (event handlers, timers, effects): run when the code running now is done. */
-  private readonly deferred: { fn: Closure; api: string | undefined }[] = [];
+  private readonly deferred: Deferred[] = [];
 
   constructor(options: InterpreterOptions) {
     this.host = options.host;
@@ -116,12 +116,12 @@ export class Interpreter implements InterpDriver {
   }
 
   /** Queue a function an unknown API was given: it runs once the code running now is done. */
-  defer(fn: Closure, api: string | undefined): void {
-    if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api });
+  defer(fn: Closure, api: string | undefined, before?: () => void): void {
+    if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api, before });
   }
 
   /** The callbacks the module's top level handed to unknown APIs (the driver runs each as an entry). */
-  takeDeferred(): { fn: Closure; api: string | undefined }[] {
+  takeDeferred(): Deferred[] {
     return this.deferred.splice(0);
   }
 
@@ -131,9 +131,9 @@ export class Interpreter implements InterpDriver {
 
   runDeferredSince(mark: number, done: () => boolean): void {
     while (this.deferred.length > mark && !done()) {
-      const { fn, api } = this.deferred.splice(mark, 1)[0]!;
+      const d = this.deferred.splice(mark, 1)[0]!;
       try {
-        this.callDeferred(fn, api);
+        this.callDeferred(d);
       } catch (e) {
         // A callback that throws does not throw into the code awaiting it.
         if (!(e instanceof UserThrow)) throw e;
@@ -142,7 +142,8 @@ export class Interpreter implements InterpDriver {
   }
 
   /** Call a deferred callback the way its API would: with unknown arguments. */
-  callDeferred(fn: Closure, api: string | undefined): Value {
+  callDeferred({ fn, api, before }: Deferred): Value {
+    before?.();
     const args = fn.node.parameters.map((p, k) => new Unknown(`the ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1}. `}argument ${api ?? 'an unknown function'} passes to this callback`));
     return callFunction(this, fn, undefined, args, undefined);
   }
@@ -154,13 +155,14 @@ export class Interpreter implements InterpDriver {
   private drainDeferred(at: ts.Node, rec: ModuleRecord): EntryOutcome | undefined {
     let thrown: EntryOutcome | undefined;
     for (let i = 0; i < this.deferred.length && i < MAX_DEFERRED; i++) {
-      const { fn, api } = this.deferred[i]!;
+      const d = this.deferred[i]!;
+      const fn = d.fn;
       this.steps = 0;
       this.depth = 0;
       this.frame = undefined;
       this.currentModule = fn.module;
       try {
-        this.callDeferred(fn, api);
+        this.callDeferred(d);
       } catch (e) {
         this.frame = undefined;
         this.depth = 0;

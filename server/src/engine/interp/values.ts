@@ -190,6 +190,8 @@ export type NativeImpl = (interp: Interp, thisArg: Value, args: Value[], call: t
 
 /** A function implemented by the interpreter itself (Math.max, Array.from, tf.layers.conv2d, ...). */
 export class NativeFunction {
+  /** Properties a library function carries (a zustand hook's getState / setState). */
+  statics: Map<string, Value> | undefined;
   constructor(
     readonly name: string,
     readonly impl: NativeImpl,
