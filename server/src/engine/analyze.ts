@@ -13,6 +13,7 @@ import { TfNamespace, isTfjsPackage } from './tfjs/namespace';
 import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { VueModule, isVuePackage } from './interp/vue';
 import { ZustandModule, isZustandPackage } from './interp/zustand';
+import { ReactModule, isReactPackage } from './interp/react';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
@@ -89,6 +90,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let nodePath: NodePathModule | undefined;
   let vue: VueModule | undefined;
   let zustand: ZustandModule | undefined;
+  let react: ReactModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const parses = options.parses;
   const recovered = parseRecovering(text, file, parses?.takeFile(file));
@@ -109,6 +111,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
       if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
       if (isVuePackage(spec)) return (vue ??= new VueModule());
       if (isZustandPackage(spec)) return (zustand ??= new ZustandModule());
+      if (isReactPackage(spec)) return (react ??= new ReactModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },
