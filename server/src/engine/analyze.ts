@@ -14,6 +14,7 @@ import { NodePathModule, isNodePathPackage } from './interp/node_path';
 import { VueModule, isVuePackage } from './interp/vue';
 import { ZustandModule, isZustandPackage } from './interp/zustand';
 import { ReactModule, isReactPackage } from './interp/react';
+import { PiniaModule, isPiniaPackage } from './interp/pinia';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
@@ -91,6 +92,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   let vue: VueModule | undefined;
   let zustand: ZustandModule | undefined;
   let react: ReactModule | undefined;
+  let pinia: PiniaModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const parses = options.parses;
   const recovered = parseRecovering(text, file, parses?.takeFile(file));
@@ -112,6 +114,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
       if (isVuePackage(spec)) return (vue ??= new VueModule());
       if (isZustandPackage(spec)) return (zustand ??= new ZustandModule());
       if (isReactPackage(spec)) return (react ??= new ReactModule());
+      if (isPiniaPackage(spec)) return (pinia ??= new PiniaModule());
       if (!isTfjsPackage(spec)) return undefined;
       return (tf ??= new TfNamespace(session));
     },

@@ -155,6 +155,32 @@ export class Env {
       defineComponent: (o: unknown) => o,
     };
   }
+  /** The fake `pinia` module: an options store's this merges state, getters and actions; a setup store is what setup returns, refs unwrapped. */
+  pinia(): Record<string, unknown> {
+    type Fn = (...a: unknown[]) => unknown;
+    const defineStore = (id: unknown, spec?: unknown) => {
+      const s = (typeof id === 'string' ? spec : id) as Fn | { state?: Fn; getters?: Record<string, Fn>; actions?: Record<string, Fn> };
+      let store: Record<string, unknown> | undefined;
+      return () => {
+        if (store) return store;
+        store = {};
+        const st = store;
+        if (typeof s === 'function') {
+          for (const [k, v] of Object.entries(s() as Record<string, unknown>)) {
+            const isRef = v !== null && typeof v === 'object' && 'value' in (v as object);
+            if (isRef) Object.defineProperty(st, k, { get: () => (v as { value: unknown }).value, set: (x) => ((v as { value: unknown }).value = x) });
+            else st[k] = v;
+          }
+        } else {
+          Object.assign(st, s.state?.() ?? {});
+          for (const [k, g] of Object.entries(s.getters ?? {})) Object.defineProperty(st, k, { get: () => g.call(st, st) });
+          for (const [k, a] of Object.entries(s.actions ?? {})) st[k] = a.bind(st);
+        }
+        return st;
+      };
+    };
+    return { defineStore };
+  }
   /** The fake `zustand` module: create(init) with a real set/get over a plain state object. */
   zustand(): Record<string, unknown> {
     const create = (init: (set: unknown, get: unknown) => Record<string, unknown>) => {
@@ -298,7 +324,22 @@ export class TruthBuilder {
       readyState: 'complete',
     };
     const window = { addEventListener: (type: string, fn: () => unknown) => env.listen('window', type, fn), tf: ftf, document, localStorage: { getItem: () => null, setItem() {} } };
-    Object.assign(g, { document, window, fetch: env.fetch, [GLOBAL_KEY]: { '@tensorflow/tfjs': ftf, react: env.react(), vue: env.vue(), zustand: env.zustand() } });
+    // Custom elements: an HTMLElement base whose shadow root holds elements like the document's.
+    const elements = new Map<string, unknown>();
+    class HTMLElement {
+      shadowRoot: unknown = null;
+      attachShadow() {
+        return (this.shadowRoot = { innerHTML: '', getElementById: (id: string) => env.element(id), querySelector: (sel: string) => env.element(sel) });
+      }
+      getAttribute() { return null; }
+      setAttribute() {}
+      dispatchEvent() { return true; }
+      addEventListener() {}
+    }
+    const customElements = { define: (name: string, cls: unknown) => void elements.set(name, cls), get: (name: string) => elements.get(name) };
+    const CustomEvent = class { constructor(readonly type: string, readonly init?: unknown) {} };
+    Object.assign(g, { HTMLElement, customElements, CustomEvent });
+    Object.assign(g, { document, window, fetch: env.fetch, [GLOBAL_KEY]: { '@tensorflow/tfjs': ftf, react: env.react(), vue: env.vue(), zustand: env.zustand(), pinia: env.pinia() } });
     console.log = () => {};
     console.warn = () => {};
     try {
@@ -309,6 +350,7 @@ export class TruthBuilder {
       return { instance, reads };
     } finally {
       Object.assign(g, { document: saved.document, window: saved.window, fetch: saved.fetch });
+      for (const k of ['HTMLElement', 'customElements', 'CustomEvent']) delete g[k];
       console.log = saved.log;
       console.warn = saved.warn;
       tf.disposeVariables();
@@ -326,7 +368,7 @@ export class TruthBuilder {
       const ret = owner ? `\nreturn { ${JSON.stringify(owner)}: typeof ${owner} === 'undefined' ? undefined : ${owner} };` : '';
       return (await new AsyncFunction('tf', 'window', 'document', 'fetch', this.code + ret)(ftf, window, document, env.fetch)) as Record<string, unknown>;
     }
-    this.code ??= await bundleShimmed(this.file, ['react', 'vue', 'zustand'], GLOBAL_KEY);
+    this.code ??= await bundleShimmed(this.file, ['react', 'vue', 'zustand', 'pinia'], GLOBAL_KEY);
     return importBundle(this.code);
   }
 

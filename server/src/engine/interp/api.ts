@@ -25,7 +25,7 @@ export interface Interp {
    * Queue a callback an API holds on to (an event, a timer, a lifecycle hook): it runs once the code
    * running now is done; `before` first, each time it runs (a store's state put back as it was queued).
    */
-  defer(fn: Closure, api: string | undefined, before?: () => void): void;
+  defer(fn: Closure, api: string | undefined, before?: () => void, thisArg?: Value): void;
   /** Call any callable value (closure, native function); anything else yields Unknown. */
   callFunction(fn: Value, thisArg: Value, args: Value[], callNode: ts.Node | undefined, calleeName?: string): Value;
   /** Charge one unit of work; throws past the budget or when the analysis was cancelled. */
@@ -53,6 +53,8 @@ export interface Deferred {
   fn: Closure;
   api: string | undefined;
   before?: () => void;
+  /** The `this` its API calls it with (a store's action: the store). */
+  thisArg?: Value;
 }
 
 /** Called after every user-function call, so the analysis can see which calls produced models. */

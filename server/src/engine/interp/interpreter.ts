@@ -116,8 +116,8 @@ export class Interpreter implements InterpDriver {
   }
 
   /** Queue a function an unknown API was given: it runs once the code running now is done. */
-  defer(fn: Closure, api: string | undefined, before?: () => void): void {
-    if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api, before });
+  defer(fn: Closure, api: string | undefined, before?: () => void, thisArg?: Value): void {
+    if (this.deferred.length < MAX_DEFERRED && !this.deferred.some((d) => d.fn === fn)) this.deferred.push({ fn, api, before, thisArg });
   }
 
   /** The callbacks the module's top level handed to unknown APIs (the driver runs each as an entry). */
@@ -142,10 +142,10 @@ export class Interpreter implements InterpDriver {
   }
 
   /** Call a deferred callback the way its API would: with unknown arguments. */
-  callDeferred({ fn, api, before }: Deferred): Value {
+  callDeferred({ fn, api, before, thisArg }: Deferred): Value {
     before?.();
     const args = fn.node.parameters.map((p, k) => new Unknown(`the ${ts.isIdentifier(p.name) ? `'${p.name.text}' ` : `${k + 1}. `}argument ${api ?? 'an unknown function'} passes to this callback`));
-    return callFunction(this, fn, undefined, args, undefined);
+    return callFunction(this, fn, thisArg, args, undefined);
   }
 
   /**

@@ -30,8 +30,8 @@ export type Value =
 
 /** An accessor property of an object literal: `get doubled() { ... }` and/or `set doubled(v) { ... }`. */
 export interface Accessor {
-  get?: Closure;
-  set?: Closure;
+  get?: Closure | NativeFunction;
+  set?: Closure | NativeFunction;
 }
 
 /**
@@ -73,7 +73,7 @@ export class JsObject {
     this.props.set(key, v);
   }
   /** Defines (half of) an accessor property. */
-  defineAccessor(key: string, kind: 'get' | 'set', f: Closure): void {
+  defineAccessor(key: string, kind: 'get' | 'set', f: Closure | NativeFunction): void {
     this.accessors ??= new Map();
     const a = this.accessors.get(key) ?? {};
     a[kind] = f;
