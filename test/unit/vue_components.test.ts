@@ -104,3 +104,16 @@ test("Vue 3: defineComponent's setup() with refs and a computed size, built in o
     return vm.model.value;
   });
 });
+
+test("an exported object with a 'data' key and no hook is not a component: its builders still run on their own", async () => {
+  const src = `function loadData() { return [[1, 2, 3]]; }
+  export default {
+    data: loadData,
+    buildModel() {
+      const m = tf.sequential();
+      m.add(tf.layers.dense({ units: 5, inputShape: [3] }));
+      return m;
+    },
+  };`;
+  await compare(src, 'buildModel', (mod) => mod.default.buildModel());
+});

@@ -15,7 +15,7 @@ import { ClassValue, Closure, JsObject, type Value } from '../interp/values';
 import { type TfSession, modelNodes } from '../tfjs/session';
 import type { ModelValue } from '../tfjs/values';
 import { explore } from './variants';
-import { componentLiterals, handlers, instantiate, mount, vueComponents } from './components';
+import { VUE_OPTIONS, componentLiterals, handlers, instantiate, mount, vueComponents } from './components';
 import { propertyNameText } from '../syntax/parse';
 import { isModuleExports } from '../interp/syntax';
 
@@ -197,8 +197,10 @@ function topLevelFunctions(main: ModuleRecord): Candidate[] {
     } else if (ts.isModuleDeclaration(s)) {
       for (const v of namespaceMembers(main, s)) if (v instanceof Closure) push(v.name, v);
     }
+    // A component's data, setup and hooks are Vue's to call (on its instance); anything else in it is a function like any other.
     const components = new Set(componentLiterals(s));
-    for (const obj of exportedObjects(s)) if (!components.has(obj)) for (const [name, fn] of memberFunctions(obj)) push(name, new Closure(fn, main.scope, main, name));
+    for (const obj of exportedObjects(s))
+      for (const [name, fn] of memberFunctions(obj)) if (!components.has(obj) || !VUE_OPTIONS.has(name)) push(name, new Closure(fn, main.scope, main, name));
   }
   return out;
 }

@@ -16,8 +16,10 @@ import { propertyNameText } from '../syntax/parse';
 import { isModuleExports } from '../interp/syntax';
 
 /** Keys only a component's options object has (a plain exported object of builders has none). */
-const COMPONENT_KEYS = new Set(['data', 'setup', 'methods', 'computed']);
+const COMPONENT_KEYS = new Set(['setup', 'methods', 'computed']);
 const HOOKS = ['created', 'beforeMount', 'mounted'];
+/** What Vue itself calls on an options object: the driver runs these, never as free functions. */
+export const VUE_OPTIONS = new Set(['data', 'setup', 'render', 'beforeCreate', ...HOOKS, 'beforeUpdate', 'updated', 'activated', 'deactivated', 'beforeUnmount', 'unmounted', 'beforeDestroy', 'destroyed', 'errorCaptured']);
 /** Calls that take a component's options object (the last object-literal argument). */
 const WRAPPERS = new Set(['defineComponent', 'defineNuxtComponent', 'createApp', 'extend', 'component', 'Vue']);
 
@@ -50,7 +52,8 @@ export function componentLiterals(s: ts.Statement): ts.ObjectLiteralExpression[]
   for (const e of exprs) {
     const bare = strip(e);
     if (ts.isObjectLiteralExpression(bare)) {
-      if (hasKey(bare, COMPONENT_KEYS)) out.push(bare);
+      // `data` alone is a common key (`{ data: loadData, model: build }`): with a hook it is Vue's.
+      if (hasKey(bare, COMPONENT_KEYS) || (hasKey(bare, new Set(['data'])) && hasKey(bare, new Set(HOOKS)))) out.push(bare);
       continue;
     }
     // defineComponent({...}), createApp({...}).mount('#app'), Vue.component('x', {...}), new Vue({...}).
@@ -60,7 +63,7 @@ export function componentLiterals(s: ts.Statement): ts.ObjectLiteralExpression[]
       const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
       if (!name || !WRAPPERS.has(name)) continue;
       const lit = [...(c.arguments ?? [])].reverse().map(strip).find(ts.isObjectLiteralExpression);
-      if (lit && hasKey(lit, new Set([...COMPONENT_KEYS, ...HOOKS]))) out.push(lit);
+      if (lit && hasKey(lit, new Set([...COMPONENT_KEYS, 'data', ...HOOKS]))) out.push(lit);
     }
   }
   return out;
