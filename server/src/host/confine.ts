@@ -19,13 +19,14 @@ export interface ConfinePolicy {
   roots: string[];
   /** How refusals name the roots ("the workspace folder /p", "the folder of net.ts (widen it with --root)"). */
   rootName?: string;
-  /** Allowed name endings, with the dot (default: TypeScript and JavaScript sources). */
+  /** Allowed name endings, with the dot (default: TypeScript and JavaScript sources, and JSON modules they import). */
   extensions?: readonly string[];
   /** Largest file read, in bytes (default 1 MiB). */
   maxBytes?: number;
 }
 
-export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+// `.json`: `require('./config.json')` / `import cfg from './cfg.json' with { type: 'json' }` (its data, never run).
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'] as const;
 export const MAX_IMPORT_BYTES = 1024 * 1024;
 
 /** The file's text; undefined when it does not exist; a Refusal saying why it may not be read. */

@@ -2,8 +2,8 @@
 import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import type { Scope } from './scope';
-import { ModuleRecord, isRelativeSpecifier, resolveRelative, unresolvedImportMessage } from './modules';
-import { HostObject, type Value } from './values';
+import { ModuleRecord, isJsonModulePath, isRelativeSpecifier, resolveRelative, unresolvedImportMessage } from './modules';
+import { HostObject, fromPlain, type Value } from './values';
 import type { Interp } from './api';
 import type { Interpreter } from './interpreter';
 import { SK_DefaultKeyword, SK_ExportKeyword, bindingNames, dummyNode } from './syntax';
@@ -37,12 +37,32 @@ export function importTarget(ip: Interpreter, spec: string, rec: ModuleRecord, n
       ip.reportAt(node, rec, 'warning', 'unresolved-import', unresolvedImportMessage(rec.path, spec, ip.host));
       return new Unknown(`module '${spec}' not found`);
     }
+    if (isJsonModulePath(found.path)) return jsonModule(ip, found.path, found.text, rec, node);
     const existing = ip.module(found.path);
     if (existing) return existing; // evaluating (cycle) or done
     return ip.loadNested(found.path, found.text);
   }
   const pkg = ip.resolvePackage(spec);
   return pkg !== undefined ? pkg : new Unknown(`package '${spec}' is not modelled`);
+}
+
+/** Each interpreter's JSON modules by path: every import of one file gets the same object, as Node's module cache gives. */
+const jsonModules = new WeakMap<Interpreter, Map<string, Value>>();
+
+/** A local `.json` import: the parsed data (default export, `require` value, and its keys as named exports). */
+function jsonModule(ip: Interpreter, path: string, text: string, rec: ModuleRecord, node: ts.Node): Value {
+  let byPath = jsonModules.get(ip);
+  if (!byPath) jsonModules.set(ip, (byPath = new Map()));
+  if (byPath.has(path)) return byPath.get(path);
+  let v: Value;
+  try {
+    v = fromPlain(JSON.parse(text.replace(/^\uFEFF/, '')));
+  } catch (e) {
+    ip.reportAt(node, rec, 'warning', 'unresolved-import', `'${path.split('/').pop()}' is not valid JSON (${(e as Error).message}): loading it throws SyntaxError; its values are unknown`);
+    v = new Unknown(`'${path.split('/').pop()}' is not valid JSON`);
+  }
+  byPath.set(path, v);
+  return v;
 }
 
 function importedName(ip: Interpreter, target: Value | ModuleRecord, name: string, spec: string): Value {

@@ -65,7 +65,7 @@ function candidates(fromFile: string, spec: string): string[] {
   for (const stem of stems)
     for (const ext of EXTENSIONS) {
       const candidate = stem + ext;
-      if (candidate === base && ext === '' && !/\.[cm]?[jt]sx?$/.test(base)) continue;
+      if (candidate === base && ext === '' && !/\.([cm]?[jt]sx?|json)$/.test(base)) continue;
       out.push(candidate);
     }
   return out;
@@ -93,6 +93,11 @@ export function unresolvedImportMessage(fromFile: string, spec: string, host: An
   }
   if (why) return `cannot read local module '${spec}': ${why.refused}; its values are unknown`;
   return `cannot find local module '${spec}' next to ${normalizePath(fromFile).split('/').pop()}; its values are unknown`;
+}
+
+/** A JSON module (`require('./config.json')`): its data is the module's value. */
+export function isJsonModulePath(p: string): boolean {
+  return /\.json$/i.test(p);
 }
 
 export function isRelativeSpecifier(spec: string): boolean {
