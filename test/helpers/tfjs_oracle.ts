@@ -47,7 +47,7 @@ export function loadFixtureModule(file: string): Record<string, unknown> {
  * Bundle a file as an ES module (top-level await allowed; dynamic imports of local files inlined)
  * whose imports of the tfjs packages and of each name in `shims` read `globalThis[globalKey][name]`
  * when the module is evaluated, so each evaluation can get its own stand-ins (a recording tfjs, a
- * React stub). Import the result with importBundle.
+ * React stub). Node builtins a CommonJS file requires are Node's own. Import the result with importBundle.
  */
 export async function bundleShimmed(file: string, shims: string[], globalKey: string): Promise<string> {
   const names = new Set([...shims, '@tensorflow/tfjs', ...Object.keys(TFJS_ALIASES)]);
@@ -59,6 +59,9 @@ export async function bundleShimmed(file: string, shims: string[], globalKey: st
     format: 'esm',
     logLevel: 'silent',
     jsx: 'transform',
+    // A CommonJS script's require('fs') / require('worker_threads') stays a require of Node's
+    // builtin; an ES module evaluated from a data: URL has no `require`, so the bundle gets one.
+    banner: { js: `import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(${JSON.stringify(file)});` },
     plugins: [{
       name: 'shims',
       setup(b) {
