@@ -141,6 +141,13 @@ function exportedNodes(main: ModuleRecord): Set<ts.Node> {
     if (b.kind === 'local') add(main.scope.lookup(b.local)?.value);
     else if (b.kind === 'value') add(b.value);
   }
+  // CommonJS has no export records: `module.exports = { buildFromConfig, main: run }` names them.
+  for (const s of main.sourceFile.statements)
+    for (const obj of exportedObjects(s))
+      for (const p of obj.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) add(main.scope.lookup(p.name.text)?.value);
+        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)) add(main.scope.lookup(p.initializer.text)?.value);
+      }
   return out;
 }
 
