@@ -108,14 +108,49 @@ function keep(interp: InterpDriver, session: TfSession, results: PathResult[], u
     return;
   }
   const all = withModels.map(([, g]) => g);
+  // A model every path that makes it makes the same way is no variant: a condition about something
+  // else (a route's input check, a cache hit, another model's option) split the paths. Reported once.
+  // Not when another path's model goes by the same builder's name from elsewhere (a switch over
+  // model kinds: each case's model is a variant of the builder's).
+  const bySite = new Map<string, { prints: Set<string>; builder: unknown }>();
+  const sitesOfBuilder = new Map<unknown, Set<string>>();
+  for (const r of chosen) siteKeys(r.models).forEach((k, i) => {
+    const m = r.models[i]!;
+    const builder = m.returnedBy?.node ?? k;
+    let s = bySite.get(k);
+    if (!s) bySite.set(k, (s = { prints: new Set(), builder }));
+    s.prints.add(fingerprint(m));
+    let b = sitesOfBuilder.get(builder);
+    if (!b) sitesOfBuilder.set(builder, (b = new Set()));
+    b.add(k);
+  });
+  const invariant = new Set([...bySite].filter(([, s]) => s.prints.size === 1 && sitesOfBuilder.get(s.builder)!.size === 1).map(([k]) => k));
+  const emitted = new Set<string>();
   for (const g of all) {
     const variant = variantOf(g, all);
     if (unexplored) variant.unexplored = unexplored;
-    for (const m of g[0]!.models) {
+    const keys = siteKeys(g[0]!.models);
+    g[0]!.models.forEach((m, i) => {
+      if (invariant.has(keys[i]!)) {
+        if (!emitted.has(keys[i]!)) session.models.push(m);
+        emitted.add(keys[i]!);
+        return;
+      }
       m.variant = variant;
       session.models.push(m);
-    }
+    });
   }
+}
+
+/** Where each model of a path was made (`tf.sequential` / `tf.model` call), with its count there (a loop makes several). */
+function siteKeys(models: ModelValue[]): string[] {
+  const seen = new Map<string, number>();
+  return models.map((m) => {
+    const site = `${m.loc.file}:${m.loc.start}`;
+    const n = seen.get(site) ?? 0;
+    seen.set(site, n + 1);
+    return `${site}#${n}`;
+  });
 }
 
 /** A decision's identity across runs: where its condition is. */
