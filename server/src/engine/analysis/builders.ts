@@ -61,7 +61,15 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
       if (!wanted(c.closure.node)) continue;
       ran.add(c.closure.node);
       const args = argumentsFor(interp, main, c.closure, () => calls(c.name));
-      run(c.closure.node, () => callThrough(interp, main, record, c.closure, interp.callEntry(c.closure, undefined, args)));
+      run(c.closure.node, () => {
+        const v = callThrough(interp, main, record, c.closure, interp.callEntry(c.closure, undefined, args));
+        // A factory's API (`module.exports = function createPlugin(opts) { ...; return { buildX, register } }`):
+        // the functions of the object it returns are builders too, run on that object in the same path.
+        if (v instanceof JsObject && !v.cls)
+          for (const [, fn] of v.props)
+            if (fn instanceof Closure && !record.called.has(fn.node) && !ran.has(fn.node)) interp.callEntry(fn, v, argumentsFor(interp, main, fn, () => calls(`.${short(fn.name)}`)));
+        return v;
+      });
     }
     for (const cls of topLevelClasses(main)) {
       let instance: Value;
@@ -198,6 +206,11 @@ function topLevelFunctions(main: ModuleRecord): Candidate[] {
     else if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations)
         if (ts.isIdentifier(d.name) && d.initializer && isFunctionExpr(d.initializer)) push(d.name.text, main.scope.lookup(d.name.text)?.value);
+    } else if (isModuleExportsOf(s) && isFunctionExpr(s.expression.right)) {
+      // `module.exports = function createPlugin(opts) {...}`: the module's one export, named by itself.
+      const fn = unwrap(s.expression.right) as ts.FunctionExpression | ts.ArrowFunction;
+      const name = ts.isFunctionExpression(fn) && fn.name ? fn.name.text : 'default';
+      push(name, new Closure(fn, main.scope, main, name));
     } else if (ts.isExportAssignment(s) && isFunctionExpr(s.expression)) {
       const b = main.exports.get('default');
       if (b?.kind === 'value') push('default', b.value);
@@ -246,9 +259,19 @@ function memberFunctions(obj: ts.ObjectLiteralExpression): [string, ts.FunctionL
   return out;
 }
 
-function isFunctionExpr(e: ts.Expression): boolean {
+function unwrap(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+function isFunctionExpr(e: ts.Expression): boolean {
+  e = unwrap(e);
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+}
+
+/** `module.exports = <expression>;` */
+function isModuleExportsOf(s: ts.Statement): s is ts.ExpressionStatement & { expression: ts.BinaryExpression } {
+  return ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && isModuleExports(s.expression.left);
 }
 
 /**
