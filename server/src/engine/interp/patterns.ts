@@ -4,7 +4,8 @@ import { Unknown, isUnknown, soft } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { Closure, HostObject, JsObject, type Value, ownEntries, toStr, typeOf } from './values';
+import { Closure, HostObject, JsObject, type Value, ownEntries, spreadInto, toStr, typeOf } from './values';
+import { conditionText } from './conditions';
 import type { Interpreter } from './interpreter';
 import { SK_EqualsToken, isExportsObject, nameHint, skipOuterExpressions } from './syntax';
 import { evalExpr } from './expressions';
@@ -118,7 +119,13 @@ export function assignTo(ip: Interpreter, target: ts.Expression, value: Value, s
   if (ts.isElementAccessExpression(target)) {
     const obj = evalExpr(ip, target.expression, scope, rec);
     const key = evalExpr(ip, target.argumentExpression, scope, rec);
-    if (isUnknown(key)) return;
+    if (isUnknown(key)) {
+      // `o[k] = v` with `k` unknown: any key of `o` may now hold `v`, and a key it lacked may now
+      // exist (as after spreading an unknown object into it). Dropping the write kept `o.units` at
+      // its old value, a number tfjs does not have when `k` is 'units'.
+      if (obj instanceof JsObject) spreadInto(ip, obj, new Unknown(`a key of ${conditionText(target.expression, rec)} written by ${conditionText(target, rec)} = … with an unknown key (${key.reason})`));
+      return;
+    }
     return setProperty(ip, obj, typeof key === 'number' ? key : toStr(key), value);
   }
   if (ts.isArrayLiteralExpression(target)) {
