@@ -29,7 +29,7 @@ import type { ParseMemory } from './syntax/parse_memory';
 import { declarationScopes, duplicateDeclarations, isDeclaredAt } from './syntax/early_errors';
 import { GLOBAL_NAMES } from './interp/global_names';
 import { type CallRecord, runBuilders } from './analysis/builders';
-import { fingerprint } from './analysis/variants';
+import { type TopLevelRun, fingerprint, keepTopLevel, otherPlans } from './analysis/variants';
 import type { Frame } from './interp/frame';
 import type { AdviceOptions } from './advice/context';
 
@@ -86,13 +86,6 @@ const TFJS_IMPORT = /['"]@tensorflow\/tfjs(?:-node|-node-gpu|-layers)?['"]/;
 export function analyzeSource(text: string, fileName: string, host: AnalysisHost = NO_FILES, options: AnalysisOptions = {}): AnalysisResult {
   const file = normalizePath(fileName);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  let session!: TfSession;
-  let tf: TfNamespace | undefined;
-  let nodePath: NodePathModule | undefined;
-  let vue: VueModule | undefined;
-  let zustand: ZustandModule | undefined;
-  let react: ReactModule | undefined;
-  let pinia: PiniaModule | undefined;
   // A half-typed line is reported once; the rest of the file is analysed without it.
   const parses = options.parses;
   const recovered = parseRecovering(text, file, parses?.takeFile(file));
@@ -100,52 +93,64 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
   if (parses && !recovered.problem) parses.keepFile(file, recovered.sourceFile);
   const source = recovered.text;
   if (options.cancellation?.isCancellationRequested) throw new AnalysisCancelled();
-  const interp: InterpDriver = new Interpreter({
-    host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
-    // This file's tree is the one just parsed; imported files' trees come from the session's memory.
-    parseCache: {
-      get: (p) => (p === file ? recovered.sourceFile : parses?.module(p)),
-      set: (p, sf) => {
-        if (p !== file) parses?.keepModule(p, sf);
-      },
-    },
-    resolvePackage: (spec) => {
-      if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
-      if (isVuePackage(spec)) return (vue ??= new VueModule());
-      if (isZustandPackage(spec)) return (zustand ??= new ZustandModule());
-      if (isReactPackage(spec)) return (react ??= new ReactModule());
-      if (isPiniaPackage(spec)) return (pinia ??= new PiniaModule());
-      if (!isTfjsPackage(spec)) return undefined;
-      return (tf ??= new TfNamespace(session));
-    },
-    limits,
-    cancellation: options.cancellation,
-  });
-  session = new TfSession(interp);
-  session.modelLoader = loadLayersModel;
-
-  // Which user functions were called, and which returned a model they built.
+  // One interpreter and tfjs session per run of the module; `modulePlan` picks the top level's path.
+  // Which user functions were called, and which returned a model they built (the first run's).
   const record: CallRecord = { called: new Set(), builtModel: new Set() };
-  interp.onCall((fn, _args, result, callNode) => {
-    // The engine's own call of an entry point has no call site: only calls in the code count.
-    if (callNode) record.called.add(fn.node);
-    // The outermost named function that built and returned a model names it (inner calls finish
-    // first); a later getter returning a model made elsewhere does not.
-    if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
-      result.returnedBy = fn;
-      // What the builder returned, before callers freeze layers of it for their own models.
-      snapshotTrainable(result);
-      record.builtModel.add(fn.node);
-    }
-  });
+  const start = (modulePlan?: readonly number[]) => {
+    let session!: TfSession;
+    let tf: TfNamespace | undefined;
+    let nodePath: NodePathModule | undefined;
+    let vue: VueModule | undefined;
+    let zustand: ZustandModule | undefined;
+    let react: ReactModule | undefined;
+    let pinia: PiniaModule | undefined;
+    const interp: InterpDriver = new Interpreter({
+      host: { readFile: (p) => (normalizePath(p) === file ? source : host.readFile(p)), readModelFile: host.readModelFile?.bind(host) },
+      // This file's tree is the one just parsed; imported files' trees come from the session's memory.
+      parseCache: {
+        get: (p) => (p === file ? recovered.sourceFile : parses?.module(p)),
+        set: (p, sf) => {
+          if (p !== file) parses?.keepModule(p, sf);
+        },
+      },
+      resolvePackage: (spec) => {
+        if (isNodePathPackage(spec)) return (nodePath ??= new NodePathModule());
+        if (isVuePackage(spec)) return (vue ??= new VueModule());
+        if (isZustandPackage(spec)) return (zustand ??= new ZustandModule());
+        if (isReactPackage(spec)) return (react ??= new ReactModule());
+        if (isPiniaPackage(spec)) return (pinia ??= new PiniaModule());
+        if (!isTfjsPackage(spec)) return undefined;
+        return (tf ??= new TfNamespace(session));
+      },
+      limits,
+      cancellation: options.cancellation,
+      modulePlan,
+    });
+    session = new TfSession(interp);
+    session.modelLoader = loadLayersModel;
+    // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
+    // package gets it (its own `tf`, if it declares one, still wins).
+    if (!TFJS_IMPORT.test(text)) interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
+    interp.onCall((fn, _args, result, callNode) => {
+      // The engine's own call of an entry point has no call site: only calls in the code count.
+      if (callNode && !modulePlan) record.called.add(fn.node);
+      // The outermost named function that built and returned a model names it (inner calls finish
+      // first); a later getter returning a model made elsewhere does not.
+      if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
+        result.returnedBy = fn;
+        // What the builder returned, before callers freeze layers of it for their own models.
+        snapshotTrainable(result);
+        if (!modulePlan) record.builtModel.add(fn.node);
+      }
+    });
+    return { interp, session };
+  };
+  const { interp, session } = start();
 
-  // A page that loads tfjs with a <script> tag uses the global `tf`: a file that imports no tfjs
-  // package gets it (its own `tf`, if it declares one, still wins).
   // Where this file declares each name: built at most once, and only when a check needs it.
   let declared: Map<string, ts.Node[]> | undefined;
   const scopes = () => (declared ??= declarationScopes(recovered.sourceFile));
   if (!TFJS_IMPORT.test(text)) {
-    interp.declareGlobal('tf', (tf ??= new TfNamespace(session)));
     // In TypeScript a global `tf` must be declared somewhere; when this file neither imports nor
     // declares it, running it throws unless a <script> tag defines it (and the project declares it).
     const use = /\.tsx?$/.test(file) ? firstTfUse(recovered.sourceFile) : undefined;
@@ -164,6 +169,24 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
       message: `'${id.text}' is declared in no scope around it and is no JavaScript, browser or Node global: running this throws ReferenceError: ${id.text} is not defined${isModule ? ' (if another script defines it, declare it here: declare const ' + id.text + ': …)' : ''}` });
   });
   const main = interp.loadModule(file, source);
+  // The top level's undecidable conditions (`if (process.argv[2] === '--small')`, a CLI's flag loop
+  // in a main() it calls): its models are explored as an entry's are, each other path a fresh run
+  // of the module. Before, the top level took the first option of each and stated its numbers.
+  const topModels = session.models.length;
+  if (topModels && interp.modulePath.trace.length && !recovered.problem) {
+    const runs: TopLevelRun[] = [{ decisions: interp.modulePath.trace, threw: interp.moduleThrew, capped: interp.modulePath.capped, models: session.models.splice(0, topModels) }];
+    const queue = otherPlans(runs[0]!.decisions, 0, limits.maxDecisions);
+    while (queue.length && runs.length < limits.maxPaths) {
+      if (options.cancellation?.isCancellationRequested) throw new AnalysisCancelled();
+      const plan = queue.shift()!;
+      const alt = start(plan);
+      alt.interp.loadModule(file, source);
+      const trace = alt.interp.modulePath.trace;
+      runs.push({ decisions: trace, threw: alt.interp.moduleThrew, capped: alt.interp.modulePath.capped, models: alt.session.models.slice() });
+      queue.push(...otherPlans(trace, plan.length, limits.maxDecisions));
+    }
+    keepTopLevel(interp, session, runs, queue.length + runs.filter((r) => r.capped).length);
+  }
   for (const e of duplicateDeclarations(recovered.sourceFile))
     interp.report({ loc: { file, start: e.start, end: e.end }, severity: 'error', code: 'syntax-error', message: e.message,
       related: [{ loc: { file, start: e.first.start, end: e.first.end }, message: 'first declared here' }] });

@@ -49,16 +49,39 @@ export function explore(interp: InterpDriver, session: TfSession, rec: ModuleRec
     const trace = r.path.trace;
     results.push({ decisions: trace, threw: r.outcome.kind === 'threw', capped: r.path.capped, models, diags });
     // Every other option of every decision this run took first (beyond its plan) is a path to run.
-    for (let i = plan.length; i < Math.min(trace.length, limits.maxDecisions); i++) {
-      const prefix = trace.slice(0, i).map((d) => d.chosen);
-      trace[i]!.options.forEach((_, alt) => {
-        if (alt !== trace[i]!.chosen) queue.push([...prefix, alt]);
-      });
-    }
+    queue.push(...otherPlans(trace, plan.length, limits.maxDecisions));
   }
   const unexplored = queue.length + results.filter((r) => r.capped).length;
   keep(interp, session, results, unexplored);
   return results.length;
+}
+
+/** One run of the module's top level along one path (analyze.ts runs each in a fresh interpreter). */
+export interface TopLevelRun {
+  decisions: Decision[];
+  threw: boolean;
+  capped: boolean;
+  models: ModelValue[];
+}
+
+/**
+ * The plans that take another option at each decision a run took past its own plan: the paths still
+ * to run (explore's rule, for the module's top level).
+ */
+export function otherPlans(trace: Decision[], planLength: number, maxDecisions: number): number[][] {
+  const out: number[][] = [];
+  for (let i = planLength; i < Math.min(trace.length, maxDecisions); i++) {
+    const prefix = trace.slice(0, i).map((d) => d.chosen);
+    trace[i]!.options.forEach((_, alt) => {
+      if (alt !== trace[i]!.chosen) out.push([...prefix, alt]);
+    });
+  }
+  return out;
+}
+
+/** The top level's models over its paths, merged as an entry's are: the same graph once, the rest variants. */
+export function keepTopLevel(interp: InterpDriver, session: TfSession, runs: TopLevelRun[], unexplored: number): void {
+  keep(interp, session, runs.map((r) => ({ ...r, diags: [] })), unexplored);
 }
 
 function keep(interp: InterpDriver, session: TfSession, results: PathResult[], unexplored: number): void {

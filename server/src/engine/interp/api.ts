@@ -89,6 +89,8 @@ export interface InterpDriver extends Interp {
   callEntry(fn: Closure, thisArg: Value, args: Value[]): Value;
   /** The decisions the module's top level took. */
   readonly modulePath: PathContext;
+  /** A top-level statement threw (a guard on this path): the path's models are not the module's. */
+  readonly moduleThrew: boolean;
   /** Evaluate an expression in a module's scope, keeping no diagnostics (call-site arguments). */
   evaluateQuietly(e: ts.Expression, rec: ModuleRecord): Value;
   construct(cls: ClassValue, args: Value[], callNode: ts.Node | undefined): JsObject;

@@ -73,6 +73,7 @@ export class Interpreter implements InterpDriver {
   readonly runaway = new Set<ts.Node>();
   /** The path of the module's top level (its decisions are what the driver explores with modulePlan). */
   readonly modulePath: PathContext;
+  moduleThrew = false;
   private currentPath: PathContext;
   private entryFn: Closure | undefined;
   private loadDepth = 0;
@@ -202,7 +203,7 @@ export class Interpreter implements InterpDriver {
       } catch (e) {
         this.frame = savedFrame;
         this.depth = savedDepth;
-        this.recordAbort(e, stmt, rec);
+        if (this.recordAbort(e, stmt, rec).kind === 'threw') this.moduleThrew = true;
       }
     }
     this.currentModule = savedModule;
