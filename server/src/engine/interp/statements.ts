@@ -4,7 +4,7 @@ import { Unknown, isUnknown } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { HostObject, JsObject, type Value, strictEquals, truthy, typeOf } from './values';
+import { HostObject, JsObject, type Value, spreadInto, strictEquals, truthy, typeOf } from './values';
 import { BREAK, CONTINUE, type Completion, Signal, UserThrow } from './completion';
 import type { Interpreter } from './interpreter';
 import {
@@ -222,7 +222,13 @@ function havoc(ip: Interpreter, loop: ts.Node, scope: Scope, reason: string, bef
   const w = loopWrites(loop);
   w.names.forEach((name, i) => {
     const b = scope.lookup(name);
-    if (!b || b.constant) return;
+    if (!b) return;
+    // A const object whose fields the loop writes (`opts.filters = parseInt(v)` in a flag loop):
+    // any field may have been written by a repetition the analysis did not run.
+    if (b.constant) {
+      if (b.value instanceof JsObject) spreadInto(ip, b.value, new Unknown(`a field of ${name} after ${reason}`));
+      return;
+    }
     // A host value (a tensor) may keep what one repetition provably keeps (its shape, its graph).
     const kept = before && ip.afterUnknownRepeat?.(before[i], b.value, reason);
     b.value = kept ?? new Unknown(`${name} after ${reason}`);
