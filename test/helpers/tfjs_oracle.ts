@@ -112,7 +112,15 @@ export interface TruthLayer {
 /** Layers as tfjs has them, InputLayers left out, in order of first application. */
 export function truthLayers(model: tf.LayersModel): TruthLayer[] {
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  const firstNode = (l: tf.layers.Layer) => ((l as unknown as { inboundNodes: { id: number }[] }).inboundNodes[0]?.id ?? 0);
+  // A nested model's node 0 is its own construction (the node tfjs's Container makes from its
+  // inputs to its outputs, with no inbound layers), not a use: a Sequential built before the
+  // layers that feed it is used where it is applied (tfjs's model.layers puts it there too).
+  type N = { id: number; inboundLayers: unknown[] };
+  const firstNode = (l: tf.layers.Layer) => {
+    const nodes = (l as unknown as { inboundNodes: N[] }).inboundNodes;
+    const isModel = l instanceof tf.LayersModel;
+    return (isModel ? nodes.find((n) => n.inboundLayers.length > 0) ?? nodes[0] : nodes[0])?.id ?? 0;
+  };
   layers.sort((a, b) => firstNode(a) - firstNode(b));
   return layers.map((l) => {
     let shape: unknown;

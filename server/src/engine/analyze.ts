@@ -139,7 +139,7 @@ export function analyzeSource(text: string, fileName: string, host: AnalysisHost
       if (result instanceof ModelValue && fn.name !== ANONYMOUS && madeWithin(interp.currentFrame(), result.frame)) {
         result.returnedBy = fn;
         // What the builder returned, before callers freeze layers of it for their own models.
-        snapshotTrainable(result);
+        snapshotTrainable(result, (m) => madeWithin(interp.currentFrame(), m.frame));
         if (!modulePlan) record.builtModel.add(fn.node);
       }
     });

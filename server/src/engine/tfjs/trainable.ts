@@ -5,7 +5,7 @@
  * used as a layer, the model is trainable too (tfjs's Container.trainableWeights).
  */
 import type { WeightSpec } from '../layers/types';
-import type { LayerValue, ModelValue } from './values';
+import { type LayerValue, ModelValue } from './values';
 import { modelLayers } from './session';
 import { noteStackOverflow } from '../stack_overflow';
 import { isUnknown } from '../unknown';
@@ -32,8 +32,10 @@ const live: TrainableState = (x) => x.trainableSet;
 /**
  * A model is reported as its builder returned it: a caller that freezes it afterwards (to build
  * something else on it) does not change what the builder makes. Recorded when the model is returned.
+ * A model nested in it that the same call made and no function returned (the builder's local
+ * `cnn`, reported as `builder › cnn`) is reported as of that moment too, so the two reports agree.
  */
-export function snapshotTrainable(model: ModelValue): void {
+export function snapshotTrainable(model: ModelValue, madeByThisCall: (m: ModelValue) => boolean = () => false): void {
   const snap = new Map<LayerValue | ModelValue, boolean | undefined>();
   const visit = (m: ModelValue) => {
     snap.set(m, m.trainableSet);
@@ -44,6 +46,9 @@ export function snapshotTrainable(model: ModelValue): void {
   };
   visit(model);
   model.trainableAtReturn = snap;
+  // The innermost such call counts (the one whose report names it); outer callers may freeze it since.
+  for (const m of snap.keys())
+    if (m !== model && m instanceof ModelValue && !m.returnedBy && !m.trainableAtReturn && madeByThisCall(m)) m.trainableAtReturn = snap;
 }
 
 /** The state a model's report uses: as returned by its builder, else as the analysis ended. */
