@@ -35,6 +35,10 @@ test('variant labels: words match whole', () => {
   assert.ok(!mentions(r({ text: "modelType = 'mlp-l2'" }), ['mlp']));
   assert.ok(mentions(r("useBatchNorm = true"), ['useBatchNorm', 'true']));
   assert.ok(!mentions(r("useBatchNorm = false"), ['useBatchNorm', 'true']));
+  // A negated call is not the call: '!Array.isArray(sizes)' does not mention 'Array.isArray(sizes)'.
+  assert.ok(mentions(r({ label: 'Array.isArray(sizes)' }), ['Array.isArray(sizes)']));
+  assert.ok(!mentions(r({ label: '!Array.isArray(sizes)' }), ['Array.isArray(sizes)']));
+  assert.ok(mentions(r({ label: '!Array.isArray(sizes)' }), ['!Array.isArray(sizes)']));
 });
 
 const FILE = resolve(__dirname, 'fixtures/symbolic_sizes.ts');

@@ -40,10 +40,10 @@ type Stated = ModelReport & Record<string, unknown>;
 
 const variantOf = (r: Stated): unknown => r.variant;
 const isDefault = (r: Stated): boolean => r.default === true || (typeof r.variant === 'object' && r.variant !== null && (r.variant as { default?: unknown }).default === true);
-/** Every word of `when` occurs in the variant's label as a whole word ('mlp' is not in 'mlp-l2'). */
+/** Every word of `when` occurs in the variant's label as a whole word ('mlp' is not in 'mlp-l2', 'isArray(x)' not in '!isArray(x)'). */
 const mentions = (r: Stated, words: string[]) => {
   const text = JSON.stringify(variantOf(r) ?? '');
-  return words.every((w) => new RegExp(`(?<![\\w-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i').test(text));
+  return words.every((w) => new RegExp(`(?<![\\w!-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i').test(text));
 };
 
 export { mentions };

@@ -107,7 +107,8 @@ function makeArrayCtor(): NativeFunction {
 
 const ARRAY_STATICS: Record<string, NativeFunction> = {
   from: fn('Array.from', (i, _t, args, call) => arrayFrom(i, args, call)),
-  isArray: fn('Array.isArray', (_i, _t, args) => Array.isArray(args[0])),
+  // An unknown value may be an array (a builder's `sizes: number | number[]`), unless it is a size.
+  isArray: fn('Array.isArray', (_i, _t, [v]) => (isUnknown(v) && !v.expr ? new Unknown(`Array.isArray(${v.reason})`) : Array.isArray(v))),
   of: fn('Array.of', (_i, _t, args) => args.slice()),
 };
 
