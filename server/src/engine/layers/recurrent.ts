@@ -2,7 +2,7 @@
 import { isUnknown } from '../unknown';
 import { Args, checkIdentifiers, type Maybe } from './args';
 import {
-  DATA_FORMATS, DROP, PADDINGS, checkRank, convLength, dims, doesNotFit, emptyOutput, mul, one, shapeError, weight,
+  DATA_FORMATS, DROP, PADDINGS, checkRank, convLength, dims, doesNotFit, emptyOutput, mul, shapeError, weight,
   type DataFormat, type Padding,
 } from './shape_utils';
 import type { Dim, LayerConfig, LayerSpec, Shape, WeightSpec } from './types';
@@ -13,9 +13,24 @@ interface RNNConfig {
   units: Maybe<number>;
   useBias: Maybe<boolean>;
   returnSequences: Maybe<boolean>;
-  returnState: boolean;
+  returnState: Maybe<boolean>;
   stateful: boolean;
   trainable: boolean;
+}
+
+/**
+ * The initial states an RNN was applied with (`lstm.apply([x, h, c])`, or `{initialState: [h, c]}`,
+ * which tfjs appends to the inputs the same way): RNN.build throws unless there is one per entry of
+ * the cell's stateSize and each one's last axis is that size (tfjs compares the two lists).
+ */
+export function checkInitialStates(cls: string, stateSize: Dim[], states: Shape[]): void {
+  if (!states.length) return;
+  const sizes = states.map((s) => s[s.length - 1] ?? null);
+  const fits = sizes.length === stateSize.length && sizes.every((d, i) => d === null || stateSize[i] === null || d === stateSize[i]);
+  if (fits) return;
+  const want = stateSize.length === 2 ? `2 states (h and c) of size ${stateSize[0] ?? '?'}` : `1 state of size ${stateSize[0] ?? '?'}`;
+  shapeError(cls, `the initial state does not fit the cell: it takes ${want}, got ${states.length} of size ${sizes.map((d) => d ?? '?').join(', ') || '-'} (tfjs: "An initialState was passed that is not compatible with cell.stateSize").`,
+    stateSize.length === 2 ? 'pass [h, c], each [batch, units], e.g. the states an LSTM with returnState returned' : 'pass one state [batch, units]');
 }
 
 function rnn(cls: string, factory: string, gates: number): LayerSpec<RNNConfig> {
@@ -41,25 +56,32 @@ function rnn(cls: string, factory: string, gates: number): LayerSpec<RNNConfig> 
         cls, gates, units,
         useBias: a.flag('useBias', true),
         returnSequences: a.flag('returnSequences', false),
-        returnState: a.bool('returnState', false),
+        returnState: a.flag('returnState', false),
         stateful: a.bool('stateful', false),
         trainable: a.trainable(),
       };
     },
     apply(c, inputs) {
-      const x = one(cls, inputs);
+      // Inputs after the first are initial states (RNN.apply's standardizeArgs).
+      const [x, ...states] = inputs as [Shape, ...Shape[]];
       checkRank(cls, x, { eq: 3 }, '[batch, timesteps, features]', x.length === 2 ? 'add a time axis: e.g. inputShape: [timesteps, features]' : x.length > 3 ? 'flatten the per-step features (e.g. timeDistributed(flatten)) first' : undefined);
       // RNN.resetStates (run by build for stateful layers) needs the batch size.
       if (c.stateful && x[0] === null) shapeError(cls, 'a stateful RNN needs a known batch size.', 'give the first layer batchInputShape (Sequential) or tf.input a batchShape');
+      // cell.stateSize: [units, units] for LSTM (h and c), [units] for GRU and SimpleRNN.
+      const stateSize: Dim[] = gates === 4 ? [c.units, c.units] : [c.units];
+      checkInitialStates(cls, stateSize, states);
       const k = c.gates;
       const t = c.trainable;
       const w: WeightSpec[] = [weight('kernel', [x[2]!, mul(c.units, k)], t), weight('recurrent_kernel', [c.units, mul(c.units, k)], t)];
       if (c.useBias !== false) w.push(weight('bias', c.useBias === null ? [null] : [mul(c.units, k)], t));
-      // With returnState tfjs returns [output, ...states]; the contract carries the first one.
       // Whether the time axis stays decides the rank: unknown when returnSequences is.
       const outputShape = c.returnSequences === null ? null : c.returnSequences ? [x[0]!, x[1]!, c.units] : [x[0]!, c.units];
       // MACs are counted for conv/dense layers only (DESIGN.md); the time axis ends here for the RF.
-      return { outputShape, weights: w, macs: 0, rf: DROP };
+      const out = { outputShape, weights: w, macs: 0, rf: DROP };
+      // returnState: [output, ...states], each state [batch, size] (computeOutputShape). Whether
+      // there are several outputs at all is unknown when returnState is: so is the output.
+      if (c.returnState === null) return { ...out, outputShape: null };
+      return c.returnState ? { ...out, outputShapes: [outputShape, ...stateSize.map((d): Shape => [x[0]!, d])] } : out;
     },
     describe: (c) => `${factory === 'simpleRNN' ? 'rnn' : factory} ${c.units ?? '?'}${c.returnSequences ? ', sequences' : ''}`,
   };
@@ -76,6 +98,7 @@ interface ConvLSTM2DConfig {
   dataFormat: Maybe<DataFormat>;
   useBias: Maybe<boolean>;
   returnSequences: Maybe<boolean>;
+  returnState: Maybe<boolean>;
   stateful: boolean;
   trainable: boolean;
 }
@@ -138,13 +161,17 @@ export const convLstm2dSpec: LayerSpec<ConvLSTM2DConfig> = {
       filters, kernel, strides, dilation, padding, dataFormat,
       useBias: a.flag('useBias', true),
       returnSequences: a.flag('returnSequences', false),
+      returnState: a.flag('returnState', false),
       stateful: a.bool('stateful', false),
       trainable: a.trainable(),
     };
   },
   apply(c, inputs) {
     const cls = 'ConvLSTM2D';
-    const x = one(cls, inputs);
+    // Inputs after the first are initial states. tfjs 4.22's ConvRNN2D.computeOutputShape reads the
+    // whole list as one shape then (the list form throws TypeError, tfjs/session.ts says so; the
+    // initialState form yields malformed shapes): the outputs are unknown, never a guess.
+    const [x, ...states] = inputs as [Shape, ...Shape[]];
     const cf = c.dataFormat === 'channelsFirst';
     checkRank(cls, x, { eq: 5 }, cf ? '[batch, time, channels, height, width]' : '[batch, time, height, width, channels]',
       x.length === 4 ? 'ConvLSTM2D reads a sequence of images: add a time axis, e.g. inputShape: [frames, height, width, channels]' : undefined);
@@ -173,15 +200,18 @@ export const convLstm2dSpec: LayerSpec<ConvLSTM2DConfig> = {
     if (c.useBias !== false) w.push(weight('bias', c.useBias === null ? [null] : [mul(f, 4)], t));
 
     const frame: Dim[] = !fmtKnown ? [null, null, null] : cf ? [f, ...outSpace] : [...outSpace, f];
-    // With returnState tfjs returns [output, h, c]; the contract carries the first one, as for LSTM.
-    const outputShape: Shape | null = c.returnSequences === null ? null : c.returnSequences ? [x[0]!, x[1]!, ...frame] : [x[0]!, ...frame];
+    const outputShape: Shape | null = states.length || c.returnSequences === null ? null : c.returnSequences ? [x[0]!, x[1]!, ...frame] : [x[0]!, ...frame];
+    // returnState: [output, h, c], each state one frame [batch, ...output.slice(-3)] (computeOutputShape);
+    // how many outputs there are is unknown when returnState is.
+    const stateShape: Shape | null = states.length ? null : [x[0]!, ...frame];
+    const several = c.returnState === null ? { outputShape: null } : c.returnState ? { outputShapes: [outputShape, stateShape, stateShape] } : {};
     // MACs: 0, the convention of SimpleRNN/LSTM/GRU above (MACs count conv/dense layers only; the
     // recurrent family is not counted, and Bidirectional doubles that 0). Counted like conv2d, one
     // step would be Hout·Wout·kh·kw·4·filters·(channels + filters) (input and recurrent convolutions),
     // times the timesteps; not counted here so that the recurrent layers stay on one convention.
     // RF: each output step sees every earlier step through the recurrent convolution, so its field
     // grows with the time index; no single window describes it, and the field stops here (as for LSTM).
-    return { outputShape, weights: w, macs: 0, rf: DROP, ...(warnings.length ? { warnings } : {}) };
+    return { outputShape, weights: w, macs: 0, rf: DROP, ...several, ...(warnings.length ? { warnings } : {}) };
   },
   describe: (c) => {
     const q = (d: Dim) => (d === null ? '?' : String(d));

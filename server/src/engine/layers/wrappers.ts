@@ -10,7 +10,7 @@
  */
 import { isUnknown } from '../unknown';
 import { Args, show } from './args';
-import { DROP, checkRank, mul, one, weight } from './shape_utils';
+import { DROP, checkRank, mul, one, shapeError, weight } from './shape_utils';
 import { LayerError, type Dim, type LayerOutput, type LayerSpec, type RFTransform, type Shape, type WeightSpec } from './types';
 
 /** The view of a wrapped layer the catalogue needs (the engine's layer objects have these fields). */
@@ -47,10 +47,10 @@ function readInner(a: Args, cls: string): Inner {
   return null;
 }
 
-/** Runs the inner spec, naming the wrapper in its errors. */
-function applyInner(cls: string, inner: { className: string; spec: LayerSpec; config: unknown }, input: Shape): LayerOutput {
+/** Runs the inner spec (on the input and any initial states), naming the wrapper in its errors. */
+function applyInner(cls: string, inner: { className: string; spec: LayerSpec; config: unknown }, input: Shape, states: Shape[] = []): LayerOutput {
   try {
-    return inner.spec.apply(inner.config, [input]);
+    return inner.spec.apply(inner.config, [input, ...states]);
   } catch (e) {
     if (e instanceof LayerError) throw new LayerError(`${cls}: ${e.message}`, e.kind, e.hint);
     throw e;
@@ -91,26 +91,39 @@ export const bidirectionalSpec: LayerSpec<BidirectionalConfig> = {
     return { inner, mergeMode };
   },
   apply(c, inputs) {
-    const x = one('Bidirectional', inputs);
+    // Inputs after the first are initial states: the first half the forward layer's, the rest the
+    // backward layer's (Bidirectional.apply), each half checked by the inner RNN's build.
+    const [x, ...states] = inputs as [Shape, ...Shape[]];
+    if (states.length % 2) shapeError('Bidirectional', `got ${states.length} initial states: it takes the forward layer's states, then the backward layer's, as many of each (tfjs: "When passing \`initialState\` to a Bidrectional RNN, the state should be an Array containing the states of the underlying RNNs").`);
     if (!c.inner) {
       // tfjs copies the inner RNN's inputSpec: a 3-D input is all that is certain.
       checkRank('Bidirectional', x, { eq: 3 }, '[batch, timesteps, features]');
       return { outputShape: null, weights: [...unknownWeights(), ...unknownWeights()], macs: null, rf: DROP };
     }
-    const fwd = applyInner('Bidirectional', c.inner, x);
+    const half = states.length / 2;
+    const fwd = applyInner('Bidirectional', c.inner, x, states.slice(0, half));
+    if (half) applyInner('Bidirectional', c.inner, x, states.slice(half));
     // The backward copy differs only in goBackwards: same shapes, same weights again.
     const dup = (prefix: string) => fwd.weights.map((w) => ({ ...w, name: `${prefix}/${w.name}` }));
     const weights = [...dup('forward'), ...dup('backward')];
+    // With returnState the inner layer gives [output, ...states]; the wrapper returns its merged
+    // output(s), then the forward states, then the backward ones (computeOutputShape).
+    const innerStates = fwd.outputShapes ? fwd.outputShapes.slice(1) : [];
     let outputShape: Shape | null = fwd.outputShape;
     if (outputShape) {
       const last = outputShape.length - 1;
       // computeOutputShape: concat doubles the last axis; sum/mul/ave keep it; null returns both
-      // outputs separately (the contract carries the first one).
+      // outputs separately.
       if (c.mergeMode === 'concat') outputShape = outputShape.map((d, i) => (i === last ? mul(d, 2) : d));
       else if (c.mergeMode === undefined) outputShape = outputShape.map((d, i) => (i === last ? null : d));
     }
+    const outputs = c.mergeMode === null ? [outputShape, outputShape] : [outputShape];
     // Both directions do the inner layer's work (0 for an RNN: MACs count conv/dense only, DESIGN.md).
-    return { outputShape, weights, macs: mul(fwd.macs, 2), rf: fwd.rf };
+    const out = { outputShape, weights, macs: mul(fwd.macs, 2), rf: fwd.rf };
+    // An unknown mergeMode may be null (two outputs): how many there are is unknown then.
+    if (c.mergeMode === undefined && innerStates.length) return { ...out, outputShape: null };
+    const all = [...outputs, ...innerStates, ...innerStates];
+    return all.length > 1 ? { ...out, outputShapes: all } : out;
   },
   describe: (c) => `bidirectional(${c.inner ? (c.inner.spec.describe?.(c.inner.config) ?? c.inner.className) : '?'}${c.mergeMode === 'concat' || c.mergeMode === undefined ? '' : `, ${c.mergeMode ?? 'no merge'}`})`,
 };
@@ -150,7 +163,9 @@ export const timeDistributedSpec: LayerSpec<TimeDistributedConfig> = {
     const steps: Dim = x[1]!;
     // build(): the inner layer sees [batch, ...x[2:]]; the output puts the time axis back.
     const out = applyInner('TimeDistributed', c.inner, [x[0]!, ...x.slice(2)]);
-    const outputShape = out.outputShape ? [out.outputShape[0]!, steps, ...out.outputShape.slice(1)] : null;
+    // An inner layer with several outputs (an RNN with returnState): tfjs's computeOutputShape reads
+    // their list as one shape, so what comes out is not a shape the catalogue states.
+    const outputShape = out.outputShape && !out.outputShapes ? [out.outputShape[0]!, steps, ...out.outputShape.slice(1)] : null;
     return { outputShape, weights: out.weights, macs: mul(out.macs, steps), rf: withTimeAxis(out.rf) };
   },
   describe: (c) => `timeDistributed(${c.inner ? (c.inner.spec.describe?.(c.inner.config) ?? c.inner.className) : '?'})`,

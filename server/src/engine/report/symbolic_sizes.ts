@@ -25,6 +25,8 @@ type SShape = SDim[];
 
 interface SLayer {
   shape: SShape | null;
+  /** An RNN's returnState outputs after the first (h, and c for LSTM): [batch, units] each. */
+  states?: SShape[];
   /** Per weight (the catalogue's names): its size. */
   weights: { name: string; size: Poly | null }[] | null;
 }
@@ -68,6 +70,7 @@ function declared(raw: Record<string, unknown>): SShape | null {
   return null;
 }
 
+const RNNS = new Set(['SimpleRNN', 'LSTM', 'GRU']);
 const ELEMENTWISE = new Set(['Dropout', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'Masking']);
 
 /** Output shape and weight sizes of one layer from its input's symbolic shape; undefined: not a layer this pass knows. */
@@ -108,10 +111,13 @@ function applyLayer(layer: LayerValue, x: SShape): SLayer | undefined {
     case 'GRU': {
       const units = dimOf(c.units);
       const gates = num(layer.className === 'LSTM' ? 4 : layer.className === 'GRU' ? 3 : 1);
-      if (x.length !== 3 || c.returnState === true || (c.returnSequences !== undefined && typeof c.returnSequences !== 'boolean')) return undefined;
+      const flag = (v: unknown) => v === undefined || typeof v === 'boolean';
+      if (x.length !== 3 || !flag(c.returnSequences) || !flag(c.returnState)) return undefined;
       const width = units ? mul(units, gates) : null;
+      const state: SShape = [x[0] ?? null, units];
       return {
         shape: c.returnSequences ? [x[0] ?? null, x[1] ?? null, units] : [x[0] ?? null, units],
+        ...(c.returnState ? { states: layer.className === 'LSTM' ? [state, state] : [state] } : {}),
         weights: [
           { name: 'kernel', size: last && width ? mul(last, width) : null },
           { name: 'recurrent_kernel', size: units && width ? mul(units, width) : null },
@@ -217,13 +223,17 @@ function compute(model: ModelValue, report: ModelReport): void {
       out = reconcile(n.output.shape, declared(raw));
     } else {
       let mine: Poly | null = null;
-      if (n.inputs.length !== 1 || n.outputs) {
+      // An RNN's further inputs are initial states and its further outputs returned states: its
+      // sizes come from the sequence (the first input) alone.
+      const rnn = RNNS.has(n.layer.className);
+      if ((n.inputs.length !== 1 || n.outputs) && !rnn) {
         out = reconcile(n.output.shape, null);
       } else {
         const x = shapes.get(n.inputs[0]!) ?? null;
         const applied = x ? applyLayer(n.layer, x) : undefined;
         if (applied && !layerOut.has(n.layer)) layerOut.set(n.layer, applied);
         out = reconcile(n.output.shape, applied?.shape ?? null);
+        n.outputs?.forEach((t, i) => i > 0 && shapes.set(t, reconcile(t.shape, applied?.states?.[i - 1] ?? null)));
         mine = x && applied && out ? macsOf(n.layer, x, out) : null;
       }
       nodeMacs.set(n, reconcileCount(n.macs, mine));
@@ -269,7 +279,8 @@ function compute(model: ModelValue, report: ModelReport): void {
       if (lm && isSymbolic(lm)) writes.push(() => (r.macsExpr = toSymExpr(lm)));
     }
     const out = shapes.get(firstOf.get(layer)!.output) ?? null;
-    if (r.outputShape === null || r.outputShape.some((d, k) => k > 0 && d === null)) {
+    // A layer with several outputs states them in outputShapes, which has no expression field.
+    if (!r.outputShapes && (r.outputShape === null || r.outputShape.some((d, k) => k > 0 && d === null))) {
       if (out && out.some(isSymbolic)) writes.push(() => (r.outputShapeExpr = shapeExpr(out)!));
     }
     total = total && params ? add(total, params) : null;

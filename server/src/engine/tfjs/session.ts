@@ -20,6 +20,9 @@ import { modelLayerSpec } from './nested_model';
 import { TFJS_LAYER_MEMBERS, TFJS_MODEL_MEMBERS } from './member_names';
 import { noteStackOverflow } from '../stack_overflow';
 
+/** Layers whose apply takes initial states (tfjs's RNN.apply and Bidirectional.apply). */
+const TAKES_INITIAL_STATE = new Set(['SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D', 'Bidirectional']);
+
 export class TfSession {
   private nextLayerId = 1;
   private nextNodeId = 1;
@@ -142,11 +145,29 @@ export class TfSession {
     return layer;
   }
 
-  /** `layer.apply(x)` / `layer.apply([a, b])` */
-  applyLayer(layer: LayerValue, input: Value, call: ts.Node, applyLoc = this.locOf(call)): Value {
+  /** `layer.apply(x)` / `layer.apply([a, b])` / `rnn.apply(x, {initialState: [h, c]})` */
+  applyLayer(layer: LayerValue, input: Value, call: ts.Node, applyLoc = this.locOf(call), kwargs?: Value): Value {
     // An unknown input (or an unknown list of inputs) becomes a stand-in tensor: the layer is still
     // part of the graph, with what can be known of its output, and the model's totals turn unknown.
-    const list = Array.isArray(input) ? input : [input];
+    let list = Array.isArray(input) ? input : [input];
+    if (TAKES_INITIAL_STATE.has(layer.className) && layer.spec) {
+      // RNN.apply / Bidirectional.apply (standardizeArgs): `initialState` is appended to the inputs,
+      // which is how the list form passes it; both at once is a ValueError.
+      const init = kwargs instanceof JsObject ? ownValue(this.interp, kwargs, 'initialState') : undefined;
+      if (init !== undefined && init !== null && !isUnknown(init)) {
+        if (Array.isArray(input)) {
+          this.diag(applyLoc, 'error', 'shape-error',
+            `${layer.className}.apply was given a list of inputs and an initialState: tfjs throws "When inputs is an array, neither initialState or constants should be provided". Pass the states one way: apply([x, ...states]) or apply(x, {initialState: states})`,
+            this.interp.currentFrame());
+          return new Unknown(`${layer.className}.apply with both an input list and initialState`);
+        }
+        list = [input, ...(Array.isArray(init) ? init : [init])];
+      } else if (layer.className === 'ConvLSTM2D' && Array.isArray(input) && input.length > 1) {
+        this.diag(applyLoc, 'warning', 'runtime-error',
+          'ConvLSTM2D.apply with initial states in the input list: tfjs 4.22 throws TypeError there (its computeOutputShape reads the list as one shape)',
+          this.interp.currentFrame());
+      }
+    }
     const tensors: TensorValue[] = [];
     for (const t of list) {
       if (t instanceof TensorValue) tensors.push(t);
@@ -357,14 +378,25 @@ export class TfSession {
       const node = this.addNode(layer, [inNode.output], loc);
       model.sequence.push(node);
       model.outputs = [node.output];
+      this.singleOutput(layer, node, loc);
       return;
     }
     const node = this.addNode(layer, [prev], loc);
     model.sequence.push(node);
     model.outputs = [node.output];
+    this.singleOutput(layer, node, loc);
     // tfjs checks names when the Sequential is built (summary, compile, predict): say it at the add.
     if (layer.name !== undefined && model.sequence.some((n) => n.layer !== layer && n.layer.name === layer.name))
       this.duplicateNames(model, loc, [layer.name]);
+  }
+
+  /** Sequential.add refuses a layer with several outputs (an RNN with returnState, Bidirectional with mergeMode null). */
+  private singleOutput(layer: LayerValue, node: LayerNode, loc: Loc): void {
+    if (!node.outputs || node.outputs.length < 2) return;
+    const why = layer.className === 'Bidirectional' ? 'returnState or mergeMode: null' : layer.model ? 'a model with several outputs' : 'returnState: true';
+    this.diag(within(layer.loc, loc) ? layer.loc : loc, 'error', 'shape-error',
+      `${layer.className} has ${node.outputs.length} outputs here (${why}): tfjs's Sequential.add throws "All layers in a Sequential model should have a single output tensor"; build this model with tf.model (the functional API)`,
+      layer.frame);
   }
 
   /**
@@ -464,18 +496,19 @@ export class TfSession {
     const last = layer.nodes[layer.nodes.length - 1];
     switch (key) {
       case 'apply':
-        return (layer.applyFn ??= new NativeFunction('apply', (_i, _t, args, call) => this.applyLayer(layer, args[0], call)));
+        return (layer.applyFn ??= new NativeFunction('apply', (_i, _t, args, call) => this.applyLayer(layer, args[0], call, undefined, args[1])));
       case 'name':
         return layer.name ?? `${layer.factory}_${layer.className}${layer.id}`;
       case 'getClassName':
         return new NativeFunction('getClassName', () => layer.className);
+      // A layer with several outputs or inputs (an RNN with returnState, or given initial states) has a list of each.
       case 'outputShape':
-        return last ? shapeValue(last.output.shape) : new Unknown('outputShape read before the layer was applied');
+        return last ? (last.outputs ? last.outputs.map((t) => shapeValue(t.shape)) : shapeValue(last.output.shape)) : new Unknown('outputShape read before the layer was applied');
       case 'inputShape':
-        return last && last.inputs[0] ? shapeValue(last.inputs[0].shape) : new Unknown('inputShape read before the layer was applied');
+        return last && last.inputs.length > 1 ? last.inputs.map((t) => shapeValue(t.shape)) : last && last.inputs[0] ? shapeValue(last.inputs[0].shape) : new Unknown('inputShape read before the layer was applied');
       case 'output':
         if (layer.nodes.length > 1 && !layer.model) return this.illDefined(layer, 'output', node);
-        return last ? last.output : new Unknown('output read before the layer was applied');
+        return last ? (last.outputs ? [...last.outputs] : last.output) : new Unknown('output read before the layer was applied');
       case 'input':
         if (layer.nodes.length > 1 && !layer.model) return this.illDefined(layer, 'input', node);
         return last && last.inputs.length === 1 ? last.inputs[0] : last ? last.inputs : new Unknown('input read before the layer was applied');
@@ -657,7 +690,16 @@ function agreeOn(outs: LayerOutput[]): Applied {
     else weights = null;
     if (macs !== o.macs) macs = null;
   }
-  return { outputShape: shape, weights, macs, rf: { kind: 'drop' } };
+  // Several outputs (an RNN with returnState): each merged the same way; a different count is unknown.
+  const counts = new Set(outs.map((o) => o.outputShapes?.length ?? 1));
+  if (counts.size > 1) return { outputShape: null, weights, macs, rf: { kind: 'drop' } };
+  let shapes: (Shape | null)[] | undefined;
+  if (first.outputShapes) {
+    shapes = first.outputShapes;
+    for (const o of rest) shapes = shapes.map((a, i) => { const b = o.outputShapes![i]!; return a && b && sameDims(a, b) ? merge(a, b) : null; });
+    shape = shapes[0] ?? null;
+  }
+  return { outputShape: shape, ...(shapes ? { outputShapes: shapes } : {}), weights, macs, rf: { kind: 'drop' } };
 }
 
 /**
