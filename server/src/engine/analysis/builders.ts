@@ -105,10 +105,13 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
   // arguments (run later): the caller's model is the builder's report, with its concrete numbers.
   // One whose run on its own could not see the model at all (its inputs were models passed in) adds
   // nothing to what its callers built.
-  const fromCalls = new Set<object>(session.models.filter((m) => m.returnedBy && m.entry !== m.returnedBy.node).map((m) => m.returnedBy!.node));
+  // The same for a builder that hands its models back inside an object (`return { model,
+  // encoderModel, decoderModel }`): they are named after the function that made them, not returned it.
+  const maker = (m: ModelValue) => m.returnedBy?.node ?? m.frame?.closure?.node;
+  const fromCalls = new Set<object>(session.models.filter((m) => maker(m) && m.entry !== maker(m)).map((m) => maker(m)!));
   for (let i = session.models.length - 1; i >= 0; i--) {
     const m = session.models[i]!;
-    if (!m.entry || m.returnedBy?.node !== m.entry) continue;
+    if (!m.entry || maker(m) !== m.entry) continue;
     if (fromCalls.has(m.entry) || (record.called.has(m.entry as ts.Node) && incomplete(m))) session.models.splice(i, 1);
   }
 }
