@@ -200,3 +200,24 @@ export function seq2seq(numEncoderTokens: number, numDecoderTokens: number, late
     real.dispose();
   }
 });
+
+test('ConvLSTM2D with initial states: tfjs 4.22 throws TypeError in both forms (a warning each), the outputs are unknown', async () => {
+  const tf = await tfjs();
+  const v = tf.input({ shape: [3, 8, 8, 2] });
+  const s = [tf.input({ shape: [6, 6, 3] }), tf.input({ shape: [6, 6, 3] })];
+  assert.throws(() => tf.layers.convLstm2d({ filters: 3, kernelSize: 3 }).apply([v, ...s]), TypeError);
+  assert.throws(() => tf.layers.convLstm2d({ filters: 3, kernelSize: 3 }).apply(v, { initialState: s }), TypeError);
+  const r = analyzeSource(`${HEAD}
+export function listForm() {
+  const v = tf.input({ shape: [3, 8, 8, 2] });
+  const s = [tf.input({ shape: [6, 6, 3] }), tf.input({ shape: [6, 6, 3] })];
+  return tf.model({ inputs: [v, ...s], outputs: tf.layers.convLstm2d({ filters: 3, kernelSize: 3 }).apply([v, ...s]) as tf.SymbolicTensor });
+}
+export function kwargsForm() {
+  const v = tf.input({ shape: [3, 8, 8, 2] });
+  const s = [tf.input({ shape: [6, 6, 3] }), tf.input({ shape: [6, 6, 3] })];
+  return tf.model({ inputs: [v, ...s], outputs: tf.layers.convLstm2d({ filters: 3, kernelSize: 3 }).apply(v, { initialState: s }) as tf.SymbolicTensor });
+}`, '/virtual/convlstm.ts');
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'information').map((d) => [d.severity, d.code, d.range.start.line]), [['warning', 'runtime-error', 5], ['warning', 'runtime-error', 10]]);
+  for (const name of ['listForm', 'kwargsForm']) assert.deepEqual(r.models.find((m) => m.report.name === name)!.report.outputShapes, [null], name);
+});

@@ -169,8 +169,8 @@ export const convLstm2dSpec: LayerSpec<ConvLSTM2DConfig> = {
   apply(c, inputs) {
     const cls = 'ConvLSTM2D';
     // Inputs after the first are initial states. tfjs 4.22's ConvRNN2D.computeOutputShape reads the
-    // whole list as one shape then (the list form throws TypeError, tfjs/session.ts says so; the
-    // initialState form yields malformed shapes): the outputs are unknown, never a guess.
+    // whole list as one shape then (apply throws TypeError, tfjs/session.ts warns; with returnState
+    // it yields malformed shapes): the outputs are unknown, never a guess.
     const [x, ...states] = inputs as [Shape, ...Shape[]];
     const cf = c.dataFormat === 'channelsFirst';
     checkRank(cls, x, { eq: 5 }, cf ? '[batch, time, channels, height, width]' : '[batch, time, height, width, channels]',

@@ -162,11 +162,11 @@ export class TfSession {
           return new Unknown(`${layer.className}.apply with both an input list and initialState`);
         }
         list = [input, ...(Array.isArray(init) ? init : [init])];
-      } else if (layer.className === 'ConvLSTM2D' && Array.isArray(input) && input.length > 1) {
-        this.diag(applyLoc, 'warning', 'runtime-error',
-          'ConvLSTM2D.apply with initial states in the input list: tfjs 4.22 throws TypeError there (its computeOutputShape reads the list as one shape)',
-          this.interp.currentFrame());
       }
+      if (layer.className === 'ConvLSTM2D' && list.length > 1)
+        this.diag(applyLoc, 'warning', 'runtime-error',
+          'ConvLSTM2D.apply with initial states: tfjs 4.22 throws TypeError there (its computeOutputShape reads the list of input shapes as one shape; with returnState it gives malformed shapes instead)',
+          this.interp.currentFrame());
     }
     const tensors: TensorValue[] = [];
     for (const t of list) {
