@@ -23,6 +23,8 @@ interface TfjsResult {
   stage: 'ok' | 'constructor' | 'apply' | 'dims' | 'forward' | 'mismatch' | 'hazard';
   error?: string;
   shape?: Dims;
+  /** Every output's shape, when the layer has several (an RNN with returnState, Bidirectional with mergeMode null). */
+  shapes?: Dims[];
   trainable?: string[];
   nonTrainable?: string[];
   params?: number;
@@ -82,6 +84,7 @@ function symbolicAndForward(c: GenCase, layer: tf.layers.Layer): TfjsResult {
   const trainable = layer.trainableWeights.map((w) => wkey(suffix(w.name), w.shape));
   const nonTrainable = layer.nonTrainableWeights.map((w) => wkey(suffix(w.name), w.shape));
   const res: TfjsResult = { ok: true, stage: 'ok', shape, trainable, nonTrainable, params: layer.countParams() };
+  if (Array.isArray(out)) res.shapes = out.map((t) => t.shape as Dims);
   if (!shape.every(goodOutDim) || !layer.weights.flatMap((w) => w.shape).every(goodDim)) return { ...res, ok: false, stage: 'dims', error: `non-positive or non-integer dim in ${JSON.stringify(shape)} / weights ${JSON.stringify([...trainable, ...nonTrainable])}` };
   if (TRANSPOSED.has(c.factory) && list(c.config.strides).some((s) => typeof s === 'number' && s <= 0)) {
     return { ...res, ok: false, stage: 'hazard', error: 'stride 0: the cpu conv transpose kernel never terminates' };
@@ -169,6 +172,13 @@ function compare(c: GenCase, t: TfjsResult, out: LayerOutput): string | null {
   if (o === null) return `output shape: tfjs ${JSON.stringify(s)} vs ours unknown`;
   const shapeOk = s.length === o.length && s.every((d, i) => d === o[i] || (nullable && o[i] === null));
   if (!shapeOk) return `output shape: tfjs ${JSON.stringify(s)} vs ours ${JSON.stringify(o)}`;
+  // Several outputs: as many, each the same shape.
+  const ours = out.outputShapes;
+  if ((t.shapes?.length ?? 1) !== (ours?.length ?? 1)) return `outputs: tfjs ${t.shapes?.length ?? 1} vs ours ${ours?.length ?? 1}`;
+  for (const [k, ts] of (t.shapes ?? []).entries()) {
+    const os = ours![k];
+    if (!os || ts.length !== os.length || !ts.every((d, i) => d === os[i] || (nullable && os[i] === null))) return `output ${k}: tfjs ${JSON.stringify(ts)} vs ours ${JSON.stringify(os)}`;
+  }
   if (nullable && out.weights.some((w) => w.shape.some((d) => d === null))) return null; // tfjs could not build these
   const tr = out.weights.filter((w) => w.trainable).map((w) => wkey(suffix(w.name), w.shape)).sort();
   const nt = out.weights.filter((w) => !w.trainable).map((w) => wkey(suffix(w.name), w.shape)).sort();

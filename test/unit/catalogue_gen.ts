@@ -936,6 +936,7 @@ const timeDistributedGen: Gen = (r) => {
       break;
     case 'lstm':
       config = { layer: inner('lstm', rnnInner(r)) };
+      // TimeDistributed reads an inner returnState's list of shapes as one shape (no real shape; the engine says unknown).
       delete ((config.layer as GenConfig).config as GenConfig).returnState;
       input = [b, T, r.int(1, 5), r.int(1, 5)];
       break;
