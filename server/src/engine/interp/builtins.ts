@@ -15,6 +15,7 @@ import {
   NativeFunction,
   type NativeImpl,
   type Value,
+  HIDDEN_KEYS,
   fromPlain,
   spreadInto,
   isCallable,
@@ -126,6 +127,51 @@ function hasOwn(v: Value, k: Value): Value {
 }
 const HAS_OWN_PROPERTY = fn('hasOwnProperty', (_i, self, [k]) => hasOwn(self, k));
 
+/**
+ * `Object.defineProperty(o, key, { get, set } | { value, writable, enumerable })` on an object the
+ * file made. A descriptor the analysis cannot read leaves the key unknown; a property that is not
+ * `enumerable: true` is hidden from spread, Object.keys and for...in, as in JS (its default).
+ */
+function defineOwn(i: Interp, target: Value, key: Value, desc: Value): void {
+  if (!(target instanceof JsObject)) return;
+  if (isUnknown(key)) {
+    target.open = { from: [new Unknown('Object.defineProperty at an unknown key')] };
+    return;
+  }
+  const k = toStr(key);
+  if (target.frozen || target.readonlyKeys?.has(k)) return; // tfjs code would throw TypeError here
+  if (!(desc instanceof JsObject) || desc.open) {
+    target.set(k, new Unknown(`property '${k}' defined by a descriptor the analysis cannot see`));
+    return;
+  }
+  // Redefining a key keeps what the descriptor does not say (its value, writable, enumerable).
+  const existed = target.props.has(k);
+  const field = (f: string) => (desc.props.has(f) ? ownValue(i, desc, f) : undefined);
+  const get = field('get');
+  const set = field('set');
+  if (get !== undefined || set !== undefined) {
+    target.props.delete(k);
+    target.accessors?.delete(k);
+    for (const [kind, f] of [['get', get], ['set', set]] as const) {
+      if (f instanceof Closure) target.defineAccessor(k, kind, f);
+      else if (f !== undefined) {
+        target.set(k, new Unknown(`property '${k}' has an accessor the analysis cannot run`));
+        break;
+      }
+    }
+  } else {
+    if (desc.props.has('value') || !existed) target.set(k, field('value'));
+    if (desc.props.has('writable') || !existed) {
+      if (truthy(field('writable')) === true) target.readonlyKeys?.delete(k);
+      else (target.readonlyKeys ??= new Set()).add(k);
+    }
+  }
+  if (desc.props.has('enumerable') || !existed) {
+    if (truthy(field('enumerable')) === true) target.hiddenKeys?.delete(k);
+    else (target.hiddenKeys ??= new Set()).add(k);
+  }
+}
+
 function objectStatics(): JsObject {
   const o = new JsObject();
   const entriesOf = (i: Interp, v: Value): [string, Value][] | Unknown => {
@@ -135,7 +181,7 @@ function objectStatics(): JsObject {
     return [];
   };
   o.set('keys', fn('Object.keys', (i, _t, [v]) => {
-    if (v instanceof JsObject && !v.open) return [...v.props.keys()]; // no getter runs
+    if (v instanceof JsObject && !v.open) return v.enumerableKeys(); // no getter runs
     const e = entriesOf(i, v);
     return isUnknown(e) ? e : e.map(([k]) => k);
   }));
@@ -164,8 +210,22 @@ function objectStatics(): JsObject {
   prototype.set('hasOwnProperty', HAS_OWN_PROPERTY);
   o.set('prototype', prototype);
   o.set('hasOwn', fn('Object.hasOwn', (_i, _t, [v, k]) => hasOwn(v, k)));
-  o.set('freeze', identity('Object.freeze'));
+  // Frozen presets keep their values: a later write is ignored (or throws, in strict code).
+  o.set('freeze', fn('Object.freeze', (_i, _t, [v]) => {
+    if (v instanceof JsObject) v.frozen = true;
+    return v;
+  }));
+  o.set('isFrozen', fn('Object.isFrozen', (_i, _t, [v]) => (v instanceof JsObject ? !!v.frozen : isUnknown(v) ? v : !(Array.isArray(v)))));
   o.set('seal', identity('Object.seal'));
+  o.set('defineProperty', fn('Object.defineProperty', (i, _t, [target, key, desc]) => {
+    defineOwn(i, target, key, desc);
+    return target;
+  }));
+  o.set('defineProperties', fn('Object.defineProperties', (i, _t, [target, descs]) => {
+    if (descs instanceof JsObject && !descs.open) for (const [k, d] of ownEntries(i, descs)) defineOwn(i, target, k, d);
+    else if (target instanceof JsObject) target.open = { from: [new Unknown('Object.defineProperties with descriptors the analysis cannot see')] };
+    return target;
+  }));
   return o;
 }
 
@@ -252,7 +312,7 @@ export function makeGlobals(): Scope {
       try {
         let open = false;
         const text = JSON.stringify(toPlain(v, i), (_k, x: unknown) => {
-          if (typeof x === 'object' && x !== null && OPEN_KEYS in x) open = true;
+          if (typeof x === 'object' && x !== null && (OPEN_KEYS in x || HIDDEN_KEYS in x)) open = true;
           return isUnknown(x) ? null : x;
         });
         return open ? new Unknown('JSON.stringify of an object an unknown object was spread into') : text;
@@ -270,6 +330,7 @@ export function makeGlobals(): Scope {
       }
     }),
   }));
+  g.declare('structuredClone', fn('structuredClone', (i, _t, [v]) => structuredCopy(i, v, new Map(), 0)));
   const noop = fn('console.log', () => undefined);
   g.declare('console', new StaticTable('console', { log: noop, info: noop, warn: noop, error: noop, debug: noop, table: noop, time: noop, timeEnd: noop }));
   // Promises: async code is analysed as if it were synchronous, so a promise is its value.
@@ -285,6 +346,39 @@ export function makeGlobals(): Scope {
   g.declare('TypeError', errorCtor('TypeError'));
   g.declare('RangeError', errorCtor('RangeError'));
   return g;
+}
+
+/**
+ * `structuredClone(v)`: a deep copy of plain data (own enumerable keys, getters read, cycles kept);
+ * a class instance becomes a plain object, as in JS. Unknown where JS throws DataCloneError (a
+ * function inside) or where the analysis cannot copy (host objects, Maps).
+ */
+function structuredCopy(i: Interp, v: Value, seen: Map<object, Value>, depth: number): Value {
+  if (depth > 20 || (typeof v === 'object' && v !== null && seen.has(v))) return depth > 20 ? new Unknown('structuredClone of a value nested too deeply') : seen.get(v as object);
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    seen.set(v, out);
+    for (const x of v) {
+      const c = structuredCopy(i, x, seen, depth + 1);
+      if (isUnknown(c) && !isUnknown(x)) return c;
+      out.push(c);
+    }
+    return out;
+  }
+  if (v instanceof JsObject) {
+    const out = new JsObject();
+    seen.set(v, out);
+    if (v.open) out.open = v.open;
+    for (const [k, x] of ownEntries(i, v)) {
+      const c = structuredCopy(i, x, seen, depth + 1);
+      if (isUnknown(c) && !isUnknown(x)) return c;
+      out.set(k, c);
+    }
+    return out;
+  }
+  if (isCallable(v) || v instanceof ClassValue) return new Unknown('structuredClone of a function throws DataCloneError');
+  if (typeof v === 'object' && v !== null && !isUnknown(v)) return new Unknown('structuredClone of an object the analysis cannot copy');
+  return v;
 }
 
 /** Array.from / Array.isArray / Array.of, read through the Array constructor. */

@@ -50,11 +50,13 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
       cls.setters.set(mname, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls));
     }
   }
-  // Static getters (`static get className() { return 'Foo'; }`) are read once, at definition.
+  // Static getters and setters are accessors of the class (`static get width() { return 16 * 2 ** Stage.#built; }`):
+  // each read runs the getter with `this` the class, so a getter over a static field that changes
+  // between builds gives each build its own value, and `Stage.scale = 2` runs the setter.
   for (const m of node.members) {
     const mname = propertyNameText(m.name as ts.PropertyName | undefined);
-    if (mname !== undefined && ts.isGetAccessorDeclaration(m) && m.body && hasModifier(m, SK_StaticKeyword))
-      cls.statics.set(mname, callClosure(ip, new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls, true), cls, [], undefined));
+    if (mname === undefined || !(ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) || !m.body || !hasModifier(m, SK_StaticKeyword)) continue;
+    cls.statics.defineAccessor(mname, ts.isGetAccessorDeclaration(m) ? 'get' : 'set', new Closure(m, classScope, rec, `${name}.${mname}`, undefined, cls, true));
   }
   // Static fields and static blocks run at definition time, in source order, with `this` = the class.
   const staticScope = new Scope(classScope, true, { thisValue: cls, args: [], home: cls });

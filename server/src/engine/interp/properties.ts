@@ -42,7 +42,12 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
   if (obj instanceof HostObject) return obj.getProperty(ip, String(key), node ?? dummyNode);
   if (obj instanceof ClassValue) {
     const k = String(key);
-    for (let c: ClassValue | undefined = obj; c; c = c.superClass) if (c.statics.props.has(k)) return c.statics.get(k);
+    for (let c: ClassValue | undefined = obj; c; c = c.superClass) {
+      if (!c.statics.props.has(k)) continue;
+      // A static getter runs with `this` the class it was read through (a subclass inherits it).
+      const a = c.statics.accessors?.get(k);
+      return a ? (a.get ? callClosure(ip, a.get, obj, [], undefined) : undefined) : c.statics.get(k);
+    }
     if (k === 'name') return obj.name;
     return undefined;
   }
@@ -75,7 +80,19 @@ export function setProperty(ip: Interpreter, obj: Value, key: string | number, v
       const i = Number(key);
       if (i < 1e6) obj[i] = value;
     } else if (key === 'length' && typeof value === 'number' && value >= 0 && value < 1e6) obj.length = value;
-  } else if (obj instanceof ClassValue) obj.statics.set(String(key), value);
+  } else if (obj instanceof ClassValue) {
+    const k = String(key);
+    // A static setter (own or inherited) runs with `this` the class; a static getter alone ignores the write.
+    for (let c: ClassValue | undefined = obj; c; c = c.superClass) {
+      const a = c.statics.accessors?.get(k);
+      if (a) {
+        if (a.set) callClosure(ip, a.set, obj, [value], undefined);
+        return;
+      }
+      if (c.statics.props.has(k)) break;
+    }
+    obj.statics.set(k, value);
+  }
   else if (obj instanceof HostObject) obj.setProperty(ip, String(key), value);
 }
 

@@ -295,7 +295,7 @@ function execForIn(ip: Interpreter, s: ts.ForInStatement, outer: Scope, rec: Mod
   const obj = evalExpr(ip, s.expression, outer, rec);
   let keys: Value[];
   if (obj instanceof JsObject && obj.open) return unknownItems(ip, s, new Unknown('the keys of an object an unknown object was spread into'), outer, rec, label, 'a key of an object an unknown object was spread into');
-  if (obj instanceof JsObject) keys = [...obj.props.keys()];
+  if (obj instanceof JsObject) keys = obj.enumerableKeys();
   else if (Array.isArray(obj)) keys = obj.map((_, i) => String(i));
   else if (isUnknown(obj)) return unknownItems(ip, s, obj, outer, rec, label, `a key of ${obj.reason}`);
   else keys = [];

@@ -62,7 +62,20 @@ export class JsObject {
    * every object the file spells out, so those cost nothing.
    */
   open: OpenKeys | undefined = undefined;
+  /**
+   * Keys user code made read-only (`Object.freeze`, `writable: false` in Object.defineProperty) or
+   * non-enumerable (a descriptor without `enumerable: true`); `frozen`: no key can be added or
+   * changed. Undefined on every object no descriptor touched.
+   */
+  readonlyKeys: Set<string> | undefined;
+  hiddenKeys: Set<string> | undefined;
+  frozen: boolean | undefined;
   constructor(readonly cls?: ClassValue) {}
+  /** Its own enumerable keys (what spread, Object.keys and for...in see). */
+  enumerableKeys(): string[] {
+    const keys = [...this.props.keys()];
+    return this.hiddenKeys ? keys.filter((k) => !this.hiddenKeys!.has(k)) : keys;
+  }
   /** The stored value: for an accessor property, undefined (ownValue runs its getter). */
   get(key: string): Value {
     return this.props.get(key);
@@ -82,6 +95,7 @@ export class JsObject {
   }
   /** `delete o.key`: on an open object the key is then surely absent, whatever the unknown held. */
   delete(key: string): void {
+    if (this.frozen || this.readonlyKeys?.has(key)) return;
     this.props.delete(key);
     this.accessors?.delete(key);
     if (this.open) this.open = { from: this.open.from, without: new Set([...(this.open.without ?? []), key]) };
@@ -92,6 +106,9 @@ export class JsObject {
   }
 }
 
+/** Marks a toPlain object that has non-enumerable keys (JSON.stringify of it is then unknown). */
+export const HIDDEN_KEYS: unique symbol = Symbol('non-enumerable keys');
+
 /** What reading own property `key` of `o` gives: its getter's value for an accessor (undefined with only a setter). */
 export function ownValue(ip: Interp, o: JsObject, key: string): Value {
   const a = o.accessors?.get(key);
@@ -101,6 +118,9 @@ export function ownValue(ip: Interp, o: JsObject, key: string): Value {
 
 /** `o[key] = v` on an own property: an accessor's setter runs (with only a getter, nothing changes). */
 export function assignOwn(ip: Interp, o: JsObject, key: string, v: Value): void {
+  // A frozen object or a read-only key keeps its value (sloppy code ignores the write; strict code
+  // throws TypeError, which a try/catch around it swallows: the value stays either way).
+  if (o.frozen ? !o.accessors?.get(key)?.set : o.readonlyKeys?.has(key)) return;
   const a = o.accessors?.get(key);
   if (a === undefined) o.set(key, v);
   else if (a.set) ip.callFunction(a.set, o, [v], undefined);
@@ -108,8 +128,8 @@ export function assignOwn(ip: Interp, o: JsObject, key: string, v: Value): void 
 
 /** The own enumerable entries of `o` in order, getters read (what spread, Object.entries and JSON.stringify see). */
 export function ownEntries(ip: Interp, o: JsObject): [string, Value][] {
-  if (o.accessors === undefined || o.accessors.size === 0) return [...o.props];
-  return [...o.props.keys()].map((k) => [k, ownValue(ip, o, k)]);
+  if ((o.accessors === undefined || o.accessors.size === 0) && o.hiddenKeys === undefined) return [...o.props];
+  return o.enumerableKeys().map((k) => [k, ownValue(ip, o, k)]);
 }
 
 /**
@@ -384,6 +404,8 @@ export function toPlain(v: Value, ip?: Interp, depth = 0): unknown {
     else for (const [k, e] of v.props) o[k] = toPlain(e, ip, depth + 1);
     // Keys it may hold beyond these read as unknown (layers/args.ts), never as absent.
     if (v.open) o[OPEN_KEYS] = new Unknown('it may be set by an object spread into this one that the analysis cannot see');
+    // tfjs reads a config's keys by name, non-enumerable ones too; JSON.stringify would skip them.
+    if (v.hiddenKeys) o[HIDDEN_KEYS] = true;
     return o;
   }
   return v;

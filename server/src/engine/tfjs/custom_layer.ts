@@ -136,7 +136,8 @@ export function customClassName(cls: ClassValue, ip: Interp, instance: JsObject)
     if (typeof n === 'string') return n;
   }
   for (let c: ClassValue | undefined = cls; c; c = c.superClass) {
-    const n = c.statics.get('className');
+    const getter = c.statics.accessors?.get('className')?.get;
+    const n = getter ? ip.callFunction(getter, c, [], undefined) : c.statics.get('className');
     if (typeof n === 'string') return n;
   }
   return cls.name;
