@@ -112,7 +112,7 @@ export function runBuilders(interp: InterpDriver, session: TfSession, main: Modu
   for (let i = session.models.length - 1; i >= 0; i--) {
     const m = session.models[i]!;
     if (!m.entry || maker(m) !== m.entry) continue;
-    if (fromCalls.has(m.entry) || (record.called.has(m.entry as ts.Node) && incomplete(m))) session.models.splice(i, 1);
+    if (fromCalls.has(m.entry) || (record.called.has(m.entry as ts.Node) && (incomplete(m) || layerless(m)))) session.models.splice(i, 1);
   }
 }
 
@@ -127,6 +127,15 @@ function callThrough(interp: InterpDriver, main: ModuleRecord, record: CallRecor
     result = interp.callEntry(f, undefined, argumentsFor(interp, main, f, () => undefined));
   }
   return result;
+}
+
+/**
+ * A model with no layer of its own (an empty Sequential, a functional model whose output is its
+ * input): what a fluent builder's `build()` makes on a fresh instance, before the chain that the
+ * file's real calls run (`.conv(32).pool()...`) has pushed anything. Not a model the file builds.
+ */
+function layerless(m: ModelValue): boolean {
+  return modelNodes(m).every((n) => n.layer.className === 'InputLayer');
 }
 
 function incomplete(m: ModelValue): boolean {

@@ -5,7 +5,7 @@ import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn
 import { getBuiltinProperty } from './builtins';
 import { dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
-import { callClosure } from './functions';
+import { callClosure, callFunction } from './functions';
 
 /** Whether a class member is running: on the call stack. */
 function onStack(ip: Interpreter, member: ts.Node): boolean {
@@ -46,7 +46,7 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       if (!c.statics.props.has(k)) continue;
       // A static getter runs with `this` the class it was read through (a subclass inherits it).
       const a = c.statics.accessors?.get(k);
-      return a ? (a.get ? callClosure(ip, a.get, obj, [], undefined) : undefined) : c.statics.get(k);
+      return a ? (a.get ? callFunction(ip, a.get, obj, [], undefined) : undefined) : c.statics.get(k);
     }
     if (k === 'name') return obj.name;
     return undefined;
@@ -86,7 +86,7 @@ export function setProperty(ip: Interpreter, obj: Value, key: string | number, v
     for (let c: ClassValue | undefined = obj; c; c = c.superClass) {
       const a = c.statics.accessors?.get(k);
       if (a) {
-        if (a.set) callClosure(ip, a.set, obj, [value], undefined);
+        if (a.set) callFunction(ip, a.set, obj, [value], undefined);
         return;
       }
       if (c.statics.props.has(k)) break;

@@ -522,6 +522,9 @@ export class TfSession {
           if (key === 'getOutputAt') return n.outputs ? [...n.outputs] : n.output;
           return n.inputs.length === 1 ? n.inputs[0] : [...n.inputs];
         });
+      case 'getConfig':
+        if (layer.spec && !layer.model && !layer.opaque) return new NativeFunction('getConfig', () => layerConfigView(layer));
+        return new Unknown('getConfig() of a layer the analysis cannot see into');
       case 'countParams':
         return new NativeFunction('countParams', () => (layer.weights ? totalParams(layer.weights) ?? new Unknown('unknown size') : new Unknown('layer not built yet')));
       case 'built':
@@ -843,6 +846,25 @@ function layersLiteralElements(call: ts.Node): ts.Node[] | undefined {
 const functionalNodes = new WeakMap<ModelValue, LayerNode[]>();
 
 /** The nodes of a model, inputs first, in creation (= topological) order. */
+/**
+ * `layer.getConfig()`: the keys tfjs serialises exactly as they were given (sizes, rates, padding,
+ * useBias); every other key (kernelSize becomes [3, 3], initialisers become objects, the generated
+ * name) reads as unknown, never as a guess.
+ */
+const VERBATIM_CONFIG_KEYS: Record<string, 'number' | 'string' | 'boolean'> = {
+  filters: 'number', units: 'number', rate: 'number', inputDim: 'number', outputDim: 'number', depthMultiplier: 'number',
+  padding: 'string', useBias: 'boolean',
+};
+function layerConfigView(layer: LayerValue): JsObject {
+  const o = new JsObject();
+  for (const [k, type] of Object.entries(VERBATIM_CONFIG_KEYS)) {
+    const v = layer.rawConfig[k];
+    if (typeof v === type) o.set(k, v as Value);
+  }
+  o.open = { from: [new Unknown(`a getConfig() key of ${layer.className} the analysis does not model`)] };
+  return o;
+}
+
 export function modelNodes(model: ModelValue): LayerNode[] {
   if (model.kind === 'sequential') {
     const first = model.inputs[0]?.node;
