@@ -381,6 +381,9 @@ function structuredCopy(i: Interp, v: Value, seen: Map<object, Value>, depth: nu
   return v;
 }
 
+/** The key `Symbol.iterator` stands for (no string a file writes as a key looks like it). */
+export const SYMBOL_ITERATOR = '@@Symbol.iterator';
+
 /** Array.from / Array.isArray / Array.of, read through the Array constructor. */
 const arrayStaticsOf = new Map<string, NativeFunction>();
 
@@ -413,6 +416,8 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
     if (obj.name === 'Array') return arrayStaticsOf.get(key);
     if (obj.name === 'Number') return NUMBER_STATICS[key];
     if (obj.name === 'String') return STRING_STATICS[key];
+    // Well-known symbols are keys of their own (`[Symbol.iterator]() { ... }` in a class or literal).
+    if (obj.name === 'Symbol' && key === 'iterator') return SYMBOL_ITERATOR;
     if (key === 'name') return obj.name;
     if (key === 'call') return fn('call', (i, self, [thisArg, ...rest], call) => i.callFunction(self, thisArg, rest, call));
     if (key === 'apply') return fn('apply', (i, self, [thisArg, arr], call) => i.callFunction(self, thisArg, Array.isArray(arr) ? arr : [], call));

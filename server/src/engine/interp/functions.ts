@@ -37,7 +37,8 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
   if (ctorNode) cls.ctor = new Closure(ctorNode, classScope, rec, `${name}.constructor`, undefined, cls);
   if (node.name) classScope.declare(node.name.text, cls);
   for (const m of node.members) {
-    const mname = propertyNameText(m.name as ts.PropertyName | undefined);
+    // A computed method name (`*[Symbol.iterator]() {...}`, `['build' + kind]()`) is evaluated as the class is defined.
+    const mname = m.name && ts.isComputedPropertyName(m.name) && ts.isMethodDeclaration(m) ? computedName(ip, m.name, classScope, rec) : propertyNameText(m.name as ts.PropertyName | undefined);
     if (mname === undefined) continue;
     const isStatic = hasModifier(m, SK_StaticKeyword);
     if (ts.isMethodDeclaration(m) && m.body) {
@@ -74,6 +75,11 @@ export function makeClass(ip: Interpreter, node: ts.ClassLikeDeclaration, scope:
     cls.statics.set(mname, m.initializer ? evalExpr(ip, m.initializer, staticScope, rec) : undefined);
   }
   return cls;
+}
+
+function computedName(ip: Interpreter, name: ts.ComputedPropertyName, scope: Scope, rec: ModuleRecord): string | undefined {
+  const v = evalExpr(ip, name.expression, scope, rec);
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
 /** `new C(args)` for a user class: fields, then the constructor chain. */

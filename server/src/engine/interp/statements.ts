@@ -3,6 +3,8 @@ import ts from 'typescript';
 import { Unknown, isUnknown } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import { Scope } from './scope';
+import { getProperty } from './properties';
+import { SYMBOL_ITERATOR } from './builtins';
 import type { ModuleRecord } from './modules';
 import { HostObject, JsObject, type Value, spreadInto, strictEquals, truthy, typeOf } from './values';
 import { BREAK, CONTINUE, type Completion, Signal, UserThrow } from './completion';
@@ -282,7 +284,32 @@ export function iterate(ip: Interpreter, v: Value): Value[] | Unknown {
     const it = v.getProperty(ip, '%iterate', dummyNode);
     if (Array.isArray(it)) return it;
   }
+  if (v instanceof JsObject) return iterateObject(ip, v);
   return new Unknown(`cannot iterate over ${typeOf(v)}`);
+}
+
+/**
+ * An object with a `[Symbol.iterator]()` method (a config class whose generator yields layers): its
+ * iterator's items. A generator method's call is already the array of what it yielded; an iterator
+ * object is stepped with next() until done (within the loop budget).
+ */
+function iterateObject(ip: Interpreter, o: JsObject): Value[] | Unknown {
+  const method = getProperty(ip, o, SYMBOL_ITERATOR, undefined);
+  if (method === undefined) return new Unknown('iterating over an object with no [Symbol.iterator]: running this throws TypeError');
+  const it = ip.callFunction(method, o, [], undefined);
+  if (Array.isArray(it) || isUnknown(it)) return it;
+  const next = getProperty(ip, it, 'next', undefined);
+  if (next === undefined) return new Unknown('an iterator with no next()');
+  const out: Value[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const r = ip.callFunction(next, it, [], undefined);
+    if (!(r instanceof JsObject)) return new Unknown('an iterator whose next() returned no object');
+    const done = truthy(getProperty(ip, r, 'done', undefined));
+    if (isUnknown(done)) return done;
+    if (done) return out;
+    out.push(getProperty(ip, r, 'value', undefined));
+  }
+  return new Unknown('an iterator that ran for more than 10,000 steps');
 }
 
 function execForOf(ip: Interpreter, s: ts.ForOfStatement, outer: Scope, rec: ModuleRecord, label: string | undefined): Completion {
