@@ -29,6 +29,7 @@ import {
 } from './values';
 import { noteStackOverflow } from '../stack_overflow';
 import { UserThrow } from './completion';
+import { iterate } from './statements';
 
 const fn = (name: string, impl: NativeImpl, construct?: NativeImpl) => new NativeFunction(name, impl, construct);
 
@@ -199,9 +200,16 @@ function objectStatics(): JsObject {
     for (const s of srcs) spreadInto(i, target, s, true);
     return target;
   }));
-  o.set('fromEntries', fn('Object.fromEntries', (_i, _t, [v]) => {
+  // Of any iterable of pairs (an array, a Map's entries, a Map itself); unknown when its entries are.
+  o.set('fromEntries', fn('Object.fromEntries', (i, _t, [v]) => {
+    const pairs = iterate(i as never, v);
+    if (isUnknown(pairs)) return new Unknown(`Object.fromEntries of ${pairs.reason}`);
     const out = new JsObject();
-    if (Array.isArray(v)) for (const pair of v) if (Array.isArray(pair)) out.set(toStr(pair[0]), pair[1]);
+    for (const pair of pairs) {
+      if (!Array.isArray(pair)) return new Unknown('Object.fromEntries of entries that are not pairs');
+      if (isUnknown(pair[0])) return new Unknown('Object.fromEntries with an unknown key');
+      out.set(toStr(pair[0]), pair[1]);
+    }
     return out;
   }));
   const identity = (name: string) => fn(name, (_i, _t, [v]) => v);
@@ -233,6 +241,7 @@ const NUMBER_STATICS: Record<string, Value> = {
   isInteger: fn('Number.isInteger', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isInteger(v))),
   isFinite: fn('Number.isFinite', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isFinite(v))),
   isNaN: fn('Number.isNaN', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isNaN(v))),
+  isSafeInteger: fn('Number.isSafeInteger', (_i, _t, [v]) => (isUnknown(v) ? v : Number.isSafeInteger(v))),
   parseInt: fn('Number.parseInt', (_i, _t, [v, r]) => (isUnknown(v) ? v : parseInt(toStr(v), typeof r === 'number' ? r : undefined))),
   parseFloat: fn('Number.parseFloat', (_i, _t, [v]) => (isUnknown(v) ? v : parseFloat(toStr(v)))),
   MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
@@ -441,6 +450,22 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
   return undefined;
 }
 
+/**
+ * find / findIndex / findLast / findLastIndex: the first (or last) element whose test is true;
+ * unknown when a test before it is unknown (that element may be the one).
+ */
+function searchArray(i: Interp, self: Value[], f: Value, call: ts.Node, fromEnd: boolean, want: 'value' | 'index'): Value {
+  if (!isCallable(f)) return want === 'index' ? -1 : undefined;
+  for (let n = 0; n < self.length; n++) {
+    const k = fromEnd ? self.length - 1 - n : n;
+    i.charge(call);
+    const t = truthy(i.callFunction(f, undefined, [self[k], k, self], call));
+    if (isUnknown(t)) return new Unknown(`a search whose test the analysis cannot decide (${t.reason})`);
+    if (t) return want === 'index' ? k : self[k];
+  }
+  return want === 'index' ? -1 : undefined;
+}
+
 /** Array methods. `self` is the array the method was read from (the call's this). */
 function arrayMethod(name: string, impl: (i: Interp, self: Value[], args: Value[], call: ts.Node) => Value): NativeFunction {
   return fn(name, (i, self, args, call) => (Array.isArray(self) ? impl(i, self, args, call) : new Unknown(`${name} on a non-array`)));
@@ -508,52 +533,50 @@ const ARRAY_METHODS: Record<string, NativeFunction> = {
     iterCb(i, self, f, call, () => undefined);
     return undefined;
   }),
+  // A predicate whose result is unknown for an element decides nothing: the result is unknown, never
+  // the element silently dropped (filter) or skipped (find, some, every).
   filter: arrayMethod('filter', (i, self, [f], call) => {
     const out: Value[] = [];
+    let unsure: Unknown | undefined;
     iterCb(i, self, f, call, (r, x) => {
-      if (truthy(r) === true) out.push(x);
+      const t = truthy(r);
+      if (isUnknown(t)) unsure ??= new Unknown(`filter with a test the analysis cannot decide (${t.reason})`);
+      else if (t) out.push(x);
     });
-    return out;
+    return unsure ?? out;
   }),
-  find: arrayMethod('find', (i, self, [f], call) => {
-    let found: Value = undefined;
-    iterCb(i, self, f, call, (r, x) => {
-      if (truthy(r) === true) {
-        found = x;
-        return false;
-      }
-    });
-    return found;
-  }),
-  findIndex: arrayMethod('findIndex', (i, self, [f], call) => {
-    let found = -1;
-    iterCb(i, self, f, call, (r, _x, k) => {
-      if (truthy(r) === true) {
-        found = k;
-        return false;
-      }
-    });
-    return found;
-  }),
+  find: arrayMethod('find', (i, self, [f], call) => searchArray(i, self, f, call, false, 'value')),
+  findIndex: arrayMethod('findIndex', (i, self, [f], call) => searchArray(i, self, f, call, false, 'index')),
+  findLast: arrayMethod('findLast', (i, self, [f], call) => searchArray(i, self, f, call, true, 'value')),
+  findLastIndex: arrayMethod('findLastIndex', (i, self, [f], call) => searchArray(i, self, f, call, true, 'index')),
   some: arrayMethod('some', (i, self, [f], call) => {
-    let any = false;
-    iterCb(i, self, f, call, (r) => {
-      if (truthy(r) === true) {
-        any = true;
-        return false;
-      }
-    });
-    return any;
+    const k = searchArray(i, self, f, call, false, 'index');
+    return isUnknown(k) ? k : k !== -1;
   }),
   every: arrayMethod('every', (i, self, [f], call) => {
-    let all = true;
-    iterCb(i, self, f, call, (r) => {
-      if (truthy(r) !== true) {
-        all = false;
-        return false;
-      }
-    });
-    return all;
+    if (!isCallable(f)) return true;
+    const k = searchArray(i, self, fn('every', (i2, _t, args, c) => {
+      const t = truthy(i2.callFunction(f, undefined, args, c));
+      return isUnknown(t) ? t : !t;
+    }), call, false, 'index');
+    return isUnknown(k) ? k : k === -1;
+  }),
+  // ES2023's copying forms: the array itself is unchanged.
+  toSorted: arrayMethod('toSorted', (i, self, args, call) => (ARRAY_METHODS.sort!.impl(i, self.slice(), args, call))),
+  toReversed: arrayMethod('toReversed', (_i, self) => self.slice().reverse()),
+  toSpliced: arrayMethod('toSpliced', (i, self, args, call) => {
+    const copy = self.slice();
+    ARRAY_METHODS.splice!.impl(i, copy, args, call);
+    return copy;
+  }),
+  with: arrayMethod('with', (_i, self, [k, v]) => {
+    const n = toNumber(k);
+    if (isUnknown(n)) return new Unknown(`an array with an element at an unknown index (${n.reason})`);
+    const at = Math.trunc(n) < 0 ? self.length + Math.trunc(n) : Math.trunc(n);
+    if (!(at >= 0 && at < self.length)) return new Unknown('Array.prototype.with out of range: running this throws RangeError');
+    const copy = self.slice();
+    copy[at] = v;
+    return copy;
   }),
   reduce: arrayMethod('reduce', (i, self, args, call) => reduce(i, self, args, call, false)),
   reduceRight: arrayMethod('reduceRight', (i, self, args, call) => reduce(i, self, args, call, true)),
