@@ -101,3 +101,29 @@ export function cloned() {
   return m;
 }`, ['cloned']);
 });
+
+test('super.x in a static getter reads the parent\'s static getter with this = the subclass; this.constructor is the class', async () => {
+  await sameAsTfjs(`
+class Base {
+  static get width() { return 6; }
+  static get depth() { return 1; }
+  static stack(x: any) {
+    for (let i = 0; i < this.depth; i++) x = tf.layers.dense({ units: this.width }).apply(x);
+    return x;
+  }
+  build() {
+    const input = tf.input({ shape: [4] });
+    return tf.model({ inputs: input, outputs: (this.constructor as typeof Base).stack(input) });
+  }
+}
+class Wide extends Base {
+  static override get width() { return super.width * 3; }
+  static override get depth() { return super.depth + 1; }
+  static head() {
+    const input = tf.input({ shape: [2] });
+    return tf.model({ inputs: input, outputs: super.stack(input) });
+  }
+}
+export function wideInstance() { return new Wide().build(); }
+export function wideStatic() { return Wide.head(); }`, ['wideInstance', 'wideStatic']);
+});

@@ -218,6 +218,14 @@ function objectStatics(): JsObject {
   prototype.set('hasOwnProperty', HAS_OWN_PROPERTY);
   o.set('prototype', prototype);
   o.set('hasOwn', fn('Object.hasOwn', (_i, _t, [v, k]) => hasOwn(v, k)));
+  o.set('create', fn('Object.create', (i, _t, [p, descs]) => {
+    const out = new JsObject();
+    if (p instanceof JsObject) out.proto = p;
+    else if (p !== null) return new Unknown('Object.create of a prototype the analysis cannot see');
+    if (descs instanceof JsObject) for (const [k, d] of ownEntries(i, descs)) defineOwn(i, out, k, d);
+    return out;
+  }));
+  o.set('getPrototypeOf', fn('Object.getPrototypeOf', (_i, _t, [v]) => (v instanceof JsObject && v.proto ? v.proto : new Unknown('a prototype the analysis does not model'))));
   // Frozen presets keep their values: a later write is ignored (or throws, in strict code).
   o.set('freeze', fn('Object.freeze', (_i, _t, [v]) => {
     if (v instanceof JsObject) v.frozen = true;
@@ -348,7 +356,9 @@ export function makeGlobals(): Scope {
     resolve: fn('Promise.resolve', (_i, _t, [v]) => v),
     all: fn('Promise.all', (_i, _t, [v]) => v),
   }));
-  g.declare('Symbol', fn('Symbol', () => new Unknown('symbol')));
+  // A symbol is a key no other is equal to (symbol-keyed private state: `this[LAYERS] = []`).
+  let symbols = 0;
+  g.declare('Symbol', fn('Symbol', (_i, _t, [d]) => `@@Symbol(${d === undefined || isUnknown(d) ? '' : toStr(d)})#${++symbols}`));
   g.declare('Map', fn('Map', () => new Unknown('Map called without new'), (i, _t, [init]) => new MapValue(i, init, false)));
   g.declare('Set', fn('Set', () => new Unknown('Set called without new'), (i, _t, [init]) => new MapValue(i, init, true)));
   g.declare('Error', errorCtor('Error'));
@@ -427,6 +437,8 @@ export function getBuiltinProperty(obj: Value, key: string): Value {
     if (obj.name === 'String') return STRING_STATICS[key];
     // Well-known symbols are keys of their own (`[Symbol.iterator]() { ... }` in a class or literal).
     if (obj.name === 'Symbol' && key === 'iterator') return SYMBOL_ITERATOR;
+    // The registry's symbols: one per key, equal wherever `Symbol.for(key)` is called.
+    if (obj.name === 'Symbol' && key === 'for') return fn('Symbol.for', (_i, _t, [k]) => (isUnknown(k) ? new Unknown(`Symbol.for of ${k.reason}`) : `@@Symbol.for(${toStr(k)})`));
     if (key === 'name') return obj.name;
     if (key === 'call') return fn('call', (i, self, [thisArg, ...rest], call) => i.callFunction(self, thisArg, rest, call));
     if (key === 'apply') return fn('apply', (i, self, [thisArg, arr], call) => i.callFunction(self, thisArg, Array.isArray(arr) ? arr : [], call));

@@ -25,7 +25,7 @@ import {
 import { COMPOUND, binaryOp } from './operators';
 import { assignTo } from './patterns';
 import { getProperty, softStringCall } from './properties';
-import { callFunction, construct, constructFunction, evalSuperCall, makeClass } from './functions';
+import { callClosure, callFunction, construct, constructFunction, evalSuperCall, makeClass } from './functions';
 import { iterate, repeatsUnknown } from './statements';
 import { requireModule } from './module_loader';
 
@@ -216,10 +216,30 @@ function propertyKey(ip: Interpreter, name: ts.PropertyName, scope: Scope, rec: 
   return propertyNameText(name);
 }
 
+/**
+ * `super.name`: in a static method or accessor (`this` is a class), the parent's static member, its
+ * getter run with `this` the class read through (`static get width() { return super.width * 4; }`);
+ * in an instance method, the parent's method, or its getter run on `this`.
+ */
+function superMember(ip: Interpreter, parent: ClassValue, thisValue: Value, name: string): Value {
+  if (thisValue instanceof ClassValue) {
+    for (let c: ClassValue | undefined = parent; c; c = c.superClass) {
+      if (!c.statics.props.has(name)) continue;
+      const a = c.statics.accessors?.get(name);
+      return a ? (a.get ? callClosure(ip, a.get, thisValue, [], undefined) : undefined) : c.statics.get(name);
+    }
+    return undefined;
+  }
+  const m = parent.findMethod(name);
+  if (m) return m;
+  const g = parent.findGetter(name);
+  return g ? callClosure(ip, g, thisValue, [], undefined) : undefined;
+}
+
 function evalPropertyAccess(ip: Interpreter, e: ts.PropertyAccessExpression, scope: Scope, rec: ModuleRecord): Value {
   if (e.expression.kind === SK_SuperKeyword) {
-    const home = scope.context()?.home;
-    if (home?.superClass) return home.superClass.findMethod(e.name.text);
+    const ctx = scope.context();
+    if (ctx?.home?.superClass) return superMember(ip, ctx.home.superClass, ctx.thisValue, e.name.text);
     return new Unknown('super outside a class');
   }
   const obj = evalExpr(ip, e.expression, scope, rec);
@@ -269,7 +289,7 @@ function evalCall(ip: Interpreter, e: ts.CallExpression, scope: Scope, rec: Modu
     calleeName = callee.name.text;
     if (callee.expression.kind === SK_SuperKeyword) {
       const ctx = scope.context();
-      fn = ctx?.home?.superClass ? ctx.home.superClass.findMethod(calleeName) : undefined;
+      fn = ctx?.home?.superClass ? superMember(ip, ctx.home.superClass, ctx.thisValue, calleeName) : undefined;
       thisArg = ctx?.thisValue;
     } else {
       thisArg = evalExpr(ip, callee.expression, scope, rec);

@@ -4,7 +4,7 @@ import { Unknown, isUnknown } from '../unknown';
 import { propertyNameText } from '../syntax/parse';
 import { Scope, type FunctionContext } from './scope';
 import type { ModuleRecord } from './modules';
-import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value } from './values';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, prototypeOf } from './values';
 import type { Interpreter } from './interpreter';
 import { SK_ExtendsKeyword, SK_StaticKeyword, dummyNode, hasModifier, isParamPropertyModifier, nameHint } from './syntax';
 import { evalExpr } from './expressions';
@@ -190,6 +190,8 @@ export function evalSuperCall(ip: Interpreter, st: unknown, args: Value[] | Unkn
 /** `new F(args)` for a function that is not a class (old-style constructors). */
 export function constructFunction(ip: Interpreter, fn: Closure, args: Value[], call: ts.Node): Value {
   const obj = new JsObject();
+  // Methods put on `F.prototype` (by the file or a plugin's Object.assign) are the instance's.
+  obj.proto = prototypeOf(fn);
   const r = callClosure(ip, fn, obj, args, call);
   return r instanceof JsObject ? r : obj;
 }

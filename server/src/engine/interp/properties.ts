@@ -1,9 +1,9 @@
 /** Reading and writing properties of interpreter values (objects, arrays, classes, host objects). */
 import type ts from 'typescript';
 import { Unknown, derived, isUnknown } from '../unknown';
-import { ClassValue, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf, ownValue, readOpenKey } from './values';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, assignOwn, hostBaseOf, inherited, ownValue, prototypeOf, readOpenKey } from './values';
 import { getBuiltinProperty } from './builtins';
-import { dummyNode } from './syntax';
+import { SK_ArrowFunction, dummyNode } from './syntax';
 import type { Interpreter } from './interpreter';
 import { callClosure, callFunction } from './functions';
 
@@ -23,9 +23,16 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       if (g) return callClosure(ip, g, obj, [], undefined);
       const m = obj.cls.findMethod(k);
       if (m) return m;
+      // `this.constructor` of an instance: its class (static factories read `this.constructor.depth`).
+      if (k === 'constructor') return obj.cls;
       // Members inherited from a host class (`this.addWeight` in a tf.layers.Layer subclass).
       const inherited = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
       if (inherited !== undefined) return inherited;
+    }
+    if (obj.proto) {
+      const h = inherited(obj, k);
+      // An inherited getter runs with `this` the object it was read from.
+      if (h) return h.accessor ? (h.accessor.get ? callClosure(ip, h.accessor.get, obj, [], undefined) : undefined) : h.holder.props.get(k);
     }
     if (obj.open && k !== 'hasOwnProperty' && k !== 'toString') return readOpenKey(obj.open, k);
     // A field another method sets (`init()` before `build()`): the analysis did not run it first.
@@ -64,6 +71,11 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
     return ip.path().refine(new Unknown(obj.reason, `${obj.key}.${key}`));
   }
   if (obj === null || obj === undefined) return new Unknown(`cannot read '${key}' of ${obj}${what ? ` (${what})` : ''}`);
+  if (obj instanceof Closure) {
+    const k = String(key);
+    if (k === 'prototype' && obj.node.kind !== SK_ArrowFunction && !obj.own?.props.has(k)) return prototypeOf(obj);
+    if (obj.own?.props.has(k)) return ownValue(ip, obj.own, k);
+  }
   return getBuiltinProperty(obj, String(key));
 }
 
@@ -72,9 +84,14 @@ export function setProperty(ip: Interpreter, obj: Value, key: string | number, v
     const k = String(key);
     // A class's setter (`set units(v) { this._units = v; }`) runs instead of making a field.
     const s = obj.cls && !obj.props.has(k) ? obj.cls.findSetter(k) : undefined;
+    // An inherited accessor (a prototype's `set depth(v)`) runs; a getter alone ignores the write.
+    const h = !s && obj.proto && !obj.props.has(k) ? inherited(obj, k) : undefined;
     if (s) callClosure(ip, s, obj, [value], undefined);
-    else assignOwn(ip, obj, k, value);
+    else if (h?.accessor) {
+      if (h.accessor.set) callClosure(ip, h.accessor.set, obj, [value], undefined);
+    } else assignOwn(ip, obj, k, value);
   }
+  else if (obj instanceof Closure) assignOwn(ip, (obj.own ??= new JsObject()), String(key), value);
   else if (Array.isArray(obj)) {
     if (typeof key === 'number' || /^\d+$/.test(key)) {
       const i = Number(key);

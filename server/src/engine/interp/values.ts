@@ -70,11 +70,15 @@ export class JsObject {
   readonlyKeys: Set<string> | undefined;
   hiddenKeys: Set<string> | undefined;
   frozen: boolean | undefined;
+  /** Set when a key is a symbol (`this[LAYERS] = []`): such keys are skipped by Object.keys, spread and for...in. */
+  symbolKeys: boolean | undefined;
+  /** The object it inherits from: `F.prototype` for `new F()` of a constructor function, `Object.create(p)`. */
+  proto: JsObject | undefined;
   constructor(readonly cls?: ClassValue) {}
   /** Its own enumerable keys (what spread, Object.keys and for...in see). */
   enumerableKeys(): string[] {
     const keys = [...this.props.keys()];
-    return this.hiddenKeys ? keys.filter((k) => !this.hiddenKeys!.has(k)) : keys;
+    return this.hiddenKeys || this.symbolKeys ? keys.filter((k) => !this.hiddenKeys?.has(k) && !isSymbolKey(k)) : keys;
   }
   /** The stored value: for an accessor property, undefined (ownValue runs its getter). */
   get(key: string): Value {
@@ -83,6 +87,7 @@ export class JsObject {
   /** Defines `key` as a data property (an accessor of that name is replaced, as a later `key: v` in a literal does). */
   set(key: string, v: Value): void {
     if (this.accessors !== undefined) this.accessors.delete(key);
+    if (key.charCodeAt(0) === 64 && isSymbolKey(key)) this.symbolKeys = true;
     this.props.set(key, v);
   }
   /** Defines (half of) an accessor property. */
@@ -104,6 +109,14 @@ export class JsObject {
   mayHold(key: string): boolean {
     return this.open !== undefined && !this.open.without?.has(key);
   }
+}
+
+/**
+ * Symbols are keys of their own here: `Symbol('layers')` is a string no file writes as a key
+ * (builtins.ts), `Symbol.iterator` too. They are not enumerable, as symbol keys are not in JS.
+ */
+export function isSymbolKey(k: string): boolean {
+  return k.startsWith('@@Symbol');
 }
 
 /** Marks a toPlain object that has non-enumerable keys (JSON.stringify of it is then unknown). */
@@ -128,7 +141,7 @@ export function assignOwn(ip: Interp, o: JsObject, key: string, v: Value): void 
 
 /** The own enumerable entries of `o` in order, getters read (what spread, Object.entries and JSON.stringify see). */
 export function ownEntries(ip: Interp, o: JsObject): [string, Value][] {
-  if ((o.accessors === undefined || o.accessors.size === 0) && o.hiddenKeys === undefined) return [...o.props];
+  if ((o.accessors === undefined || o.accessors.size === 0) && o.hiddenKeys === undefined && !o.symbolKeys) return [...o.props];
   return o.enumerableKeys().map((k) => [k, ownValue(ip, o, k)]);
 }
 
@@ -204,6 +217,35 @@ export class Closure {
     readonly homeClass?: ClassValue,
     readonly isStatic = false,
   ) {}
+  /**
+   * Properties code set on the function itself (`Builder.create = function () {...}`), and its
+   * `prototype` once read (ES5 constructor functions: `Builder.prototype.conv = function () {...}`).
+   * Undefined on almost every closure.
+   */
+  own: JsObject | undefined;
+}
+
+/** `F.prototype` of a constructor function, made on first use (its `constructor` is F, not enumerable). */
+export function prototypeOf(f: Closure): JsObject {
+  const own = (f.own ??= new JsObject());
+  let p = own.props.get('prototype');
+  if (!(p instanceof JsObject)) {
+    p = new JsObject();
+    p.set('constructor', f);
+    (p.hiddenKeys ??= new Set()).add('constructor');
+    own.set('prototype', p);
+  }
+  return p;
+}
+
+/** The accessor or value an object inherits through its prototype chain (ES5 constructors, Object.create). */
+export function inherited(o: JsObject, key: string): { holder: JsObject; accessor?: Accessor } | undefined {
+  for (let p = o.proto, depth = 0; p && depth < 64; p = p.proto, depth++) {
+    const a = p.accessors?.get(key);
+    if (a) return { holder: p, accessor: a };
+    if (p.props.has(key)) return { holder: p };
+  }
+  return undefined;
 }
 
 export type NativeImpl = (interp: Interp, thisArg: Value, args: Value[], call: ts.Node) => Value;
