@@ -6,7 +6,7 @@ import { resolveSoft } from './paths';
 import { propertyNameText } from '../syntax/parse';
 import type { Scope } from './scope';
 import type { ModuleRecord } from './modules';
-import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, spreadInto, toNumber, toStr, truthy, typeOf } from './values';
+import { ClassValue, Closure, HostObject, JsObject, NativeFunction, type Value, inherited, spreadInto, toNumber, toStr, truthy, typeOf } from './values';
 import type { Interpreter } from './interpreter';
 import {
   SK_AmpersandAmpersandEqualsToken, SK_AmpersandAmpersandToken, SK_ArrayLiteralExpression, SK_ArrowFunction,
@@ -456,7 +456,7 @@ function evalBinary(ip: Interpreter, e: ts.BinaryExpression, scope: Scope, rec: 
   if (op === SK_InKeyword) {
     if (r instanceof JsObject) {
       const k = toStr(l);
-      if (r.props.has(k) || r.cls?.findMethod(k)) return true;
+      if (r.props.has(k) || r.cls?.findMethod(k) || r.cls?.findGetter(k) || (r.proto && inherited(r, k))) return true;
       // An object an unknown one was spread into may hold the key.
       return r.mayHold(k) ? new Unknown(`'${k}' in an object an unknown object was spread into`) : false;
     }
