@@ -27,7 +27,7 @@ const derived = Object.create(base, { extra: { value: 2, enumerable: true } });
 function chained() {
   const n = Net.create(5).dense(derived.width).dense(4);
   // depth counts the symbol-keyed stack; Object.keys sees 'x' only (symbol keys are skipped); 'in' sees inherited keys
-  n.dense(n.depth * 10 + Object.keys(n).length + Object.keys(derived).length + ('dense' in n ? 100 : 0) + ('width' in derived ? 1000 : 0));
+  n.dense(n.depth * 10 + Object.keys(n).length + Object.keys(derived).length + ('dense' in n ? 100 : 0) + ('width' in derived ? 1000 : 0) + (typeof STACK === 'symbol' ? 7 : 0));
   return n.build();
 }
 module.exports = { chained };

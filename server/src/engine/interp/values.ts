@@ -389,6 +389,7 @@ export function typeOf(v: Value): string {
   if (isUnknown(v)) return 'unknown';
   if (isCallable(v)) return 'function';
   if (Array.isArray(v) || v instanceof JsObject || v instanceof HostObject) return 'object';
+  if (typeof v === 'string' && isSymbolKey(v)) return 'symbol';
   return typeof v;
 }
 
