@@ -26,8 +26,8 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
       // `this.constructor` of an instance: its class (static factories read `this.constructor.depth`).
       if (k === 'constructor') return obj.cls;
       // Members inherited from a host class (`this.addWeight` in a tf.layers.Layer subclass).
-      const inherited = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
-      if (inherited !== undefined) return inherited;
+      const fromHost = hostBaseOf(obj.cls)?.instanceProperty(ip, obj, k);
+      if (fromHost !== undefined) return fromHost;
     }
     if (obj.proto) {
       const h = inherited(obj, k);
