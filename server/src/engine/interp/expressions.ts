@@ -226,7 +226,7 @@ function superMember(ip: Interpreter, parent: ClassValue, thisValue: Value, name
     for (let c: ClassValue | undefined = parent; c; c = c.superClass) {
       if (!c.statics.props.has(name)) continue;
       const a = c.statics.accessors?.get(name);
-      return a ? (a.get ? callClosure(ip, a.get, thisValue, [], undefined) : undefined) : c.statics.get(name);
+      return a ? (a.get ? callFunction(ip, a.get, thisValue, [], undefined) : undefined) : c.statics.get(name);
     }
     return undefined;
   }

@@ -32,7 +32,7 @@ export function getProperty(ip: Interpreter, obj: Value, key: string | number, n
     if (obj.proto) {
       const h = inherited(obj, k);
       // An inherited getter runs with `this` the object it was read from.
-      if (h) return h.accessor ? (h.accessor.get ? callClosure(ip, h.accessor.get, obj, [], undefined) : undefined) : h.holder.props.get(k);
+      if (h) return h.accessor ? (h.accessor.get ? callFunction(ip, h.accessor.get, obj, [], undefined) : undefined) : h.holder.props.get(k);
     }
     if (obj.open && k !== 'hasOwnProperty' && k !== 'toString') return readOpenKey(obj.open, k);
     // A field another method sets (`init()` before `build()`): the analysis did not run it first.
@@ -88,7 +88,7 @@ export function setProperty(ip: Interpreter, obj: Value, key: string | number, v
     const h = !s && obj.proto && !obj.props.has(k) ? inherited(obj, k) : undefined;
     if (s) callClosure(ip, s, obj, [value], undefined);
     else if (h?.accessor) {
-      if (h.accessor.set) callClosure(ip, h.accessor.set, obj, [value], undefined);
+      if (h.accessor.set) callFunction(ip, h.accessor.set, obj, [value], undefined);
     } else assignOwn(ip, obj, k, value);
   }
   else if (obj instanceof Closure) assignOwn(ip, (obj.own ??= new JsObject()), String(key), value);
