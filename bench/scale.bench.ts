@@ -7,9 +7,10 @@
  * of runs repeated until they agree, with the load average beside it (measure.ts); each path gets
  * its growth exponent between the smallest and the largest size. Figures only, never pass/fail.
  *   npm run bench -- scale                       every part
- *   npm run bench -- scale:hints scale:panel     some parts (analysis, hints, lsp, groups, panel)
+ *   npm run bench -- scale:hints scale:panel     some parts (analysis, reparse, hints, lsp, groups, panel, cli)
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import ts from 'typescript';
 import { InlayHintRequest } from 'vscode-languageserver-protocol/node';
@@ -17,6 +18,7 @@ import type * as Engine from '../server/src/engine';
 import type * as Hints from '../server/src/ide/hints';
 import type * as Collapse from '../webview/src/graph/collapse';
 import type * as Visible from '../webview/src/graph/visible';
+import type * as Recover from '../server/src/engine/syntax/recover';
 import type { ModelGraph, ModelReport } from '../server/src/engine/report/types';
 import { generatedLoopModel, generatedModel } from '../test/helpers/generated_models';
 import { startServer } from '../test/helpers/lsp_client';
@@ -358,7 +360,43 @@ async function cli(): Promise<void> {
   }
 }
 
-const PARTS: Record<string, () => Promise<void>> = { analysis, hints, lsp, groups, panel, cli };
+/**
+ * The incremental parse of an edit inside one number (engine/syntax/literal_edit.ts) against
+ * ts.updateSourceFile of the same edit: WIDTH changed in place (same length) and grown by a digit
+ * (every later position moves).
+ */
+async function reparse(): Promise<void> {
+  const { reparse: patchOrUpdate } = shipped<typeof Recover>('server/src/engine/syntax/recover.ts');
+  say('re-parse after an edit of WIDTH, straight style (CPU): ts.updateSourceFile / the engine\'s reparse (the in-place literal patch); the same length (225 → 226), then a digit more or less (225 ↔ 1225: every later position moves)');
+  const parse = (n: number, t: string) => ts.createSourceFile(fileOf('straight', n), t, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const change = (from: string, to: string): ts.TextChangeRange => {
+    let s = 0;
+    while (from.charCodeAt(s) === to.charCodeAt(s)) s++;
+    let e = 0;
+    while (e < from.length - s && from.charCodeAt(from.length - 1 - e) === to.charCodeAt(to.length - 1 - e)) e++;
+    return { span: { start: s, length: from.length - s - e }, newLength: to.length - s - e };
+  };
+  for (const n of SIZES) {
+    const row: string[] = [];
+    for (const widths of [[225, 226, 227, 228], [225, 1225]]) {
+      const texts = widths.map((w) => generatedModel(n, w));
+      const figure = (step: (sf: ts.SourceFile, to: string) => ts.SourceFile) => {
+        let sf = parse(n, texts[0]!);
+        let k = 0;
+        return repeat(() => {
+          const to = texts[++k % texts.length]!;
+          return cpu(() => (sf = step(sf, to)));
+        }, { window: 7, maxMs: 20_000 });
+      };
+      const theirs = await figure((sf, to) => ts.updateSourceFile(sf, to, change(sf.text, to)));
+      const ours = await figure((sf, to) => patchOrUpdate(sf, to));
+      row.push(`${ms(theirs.median)} / ${ms(ours.median)} (${(theirs.median / ours.median).toFixed(1)}×)`);
+    }
+    say(`straight ${n.toLocaleString('en-US')}: same length ${row[0]}; a digit more ${row[1]} (load ${loadavg()[0]!.toFixed(1)})`);
+  }
+}
+
+const PARTS: Record<string, () => Promise<void>> = { analysis, reparse, hints, lsp, groups, panel, cli };
 
 export async function benchScale(only: string[] = []): Promise<void> {
   say(`machine: ${machine()}`);

@@ -3,11 +3,13 @@
  * through tsx, whose transform adds per-function helpers that slow hot loops down by about a third.
  */
 import { buildSync } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const dir = mkdtempSync(resolve(tmpdir(), 'convlens-shipped-'));
+// Inside the project, so the externals (typescript, tfjs) resolve from its node_modules.
+const cache = resolve(__dirname, '../node_modules/.cache');
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(resolve(cache, 'convlens-shipped-'));
 let n = 0;
 
 export function shipped<T>(entry: string): T {
