@@ -9,7 +9,7 @@
  * running now is done, on the store (and its refs) as defineStore left it.
  */
 import { Unknown } from '../unknown';
-import { Closure, HostObject, JsObject, NativeFunction, ownValue, type Value } from './values';
+import { Closure, HostObject, JsObject, NativeFunction, spreadInto, type Value } from './values';
 import type { Interp } from './api';
 
 export class PiniaModule extends HostObject {
@@ -31,7 +31,7 @@ export class PiniaModule extends HostObject {
     } else if (spec instanceof JsObject) {
       const state = spec.get('state');
       const fields = state instanceof Closure ? ip.callFunction(state, undefined, [], undefined) : undefined;
-      if (fields instanceof JsObject) for (const [k] of fields.props) store.set(k, ownValue(ip, fields, k));
+      if (fields instanceof JsObject) spreadInto(ip, store, fields);
       const getters = spec.get('getters');
       if (getters instanceof JsObject)
         for (const [k, g] of getters.props) if (g instanceof Closure) store.defineAccessor(k, 'get', new NativeFunction(k, (i, self) => i.callFunction(g, self, [self], undefined)));

@@ -7,7 +7,7 @@
  * the code running now is done (as an event handler is). `create<State>()(init)` works too.
  */
 import { Unknown } from '../unknown';
-import { Closure, HostObject, JsObject, NativeFunction, ownValue, type Value } from './values';
+import { Closure, HostObject, JsObject, NativeFunction, spreadInto, type Value } from './values';
 import type { Interp } from './api';
 
 export class ZustandModule extends HostObject {
@@ -25,9 +25,10 @@ export class ZustandModule extends HostObject {
     const get = new NativeFunction('get', () => state);
     const set = new NativeFunction('set', (i, _t, [partial, replace]) => {
       const part = partial instanceof Closure || partial instanceof NativeFunction ? i.callFunction(partial, undefined, [state], undefined) : partial;
+      // zustand's own merge: Object.assign({}, state, part) (part alone when replacing).
       const next = new JsObject();
-      if (replace !== true) for (const [k] of state.props) next.set(k, ownValue(i, state, k));
-      if (part instanceof JsObject) for (const [k] of part.props) next.set(k, ownValue(i, part, k));
+      if (replace !== true) spreadInto(i, next, state);
+      spreadInto(i, next, part);
       state = next;
       return undefined;
     });
@@ -37,8 +38,8 @@ export class ZustandModule extends HostObject {
     const initial = ip.callFunction(init, undefined, [set, get, api], undefined);
     if (initial instanceof JsObject) {
       const merged = new JsObject();
-      for (const [k] of state.props) merged.set(k, state.get(k));
-      for (const [k] of initial.props) merged.set(k, ownValue(ip, initial, k));
+      spreadInto(ip, merged, state);
+      spreadInto(ip, merged, initial);
       state = merged;
     }
     // Each action runs on the store as create() left it, not as another action left it.
