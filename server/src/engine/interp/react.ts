@@ -29,10 +29,10 @@ class ComponentBase extends HostObject {
       return new NativeFunction('setState', (i, _t, [update]) => {
         const prev = instance.get('state');
         const part = update instanceof Closure ? i.callFunction(update, instance, [prev, instance.get('props')], undefined) : update;
+        // React's merge: { ...prevState, ...partial }.
         const next = new JsObject();
-        if (prev instanceof JsObject) for (const [k] of prev.props) next.set(k, ownValue(i, prev, k));
-        if (part instanceof JsObject) for (const [k] of part.props) next.set(k, ownValue(i, part, k));
-        else if (isUnknown(part)) spreadInto(i, next, part);
+        if (prev instanceof JsObject) spreadInto(i, next, prev);
+        if (part instanceof JsObject || isUnknown(part)) spreadInto(i, next, part);
         instance.set('state', next);
         return undefined;
       });
@@ -47,8 +47,7 @@ function withDefaults(ip: Interp, cls: ClassValue | undefined, props: Value): Va
   for (let c = cls; c && defaults === undefined; c = c.superClass) defaults = c.statics.props.has('defaultProps') ? ownValue(ip, c.statics, 'defaultProps') : undefined;
   if (!(defaults instanceof JsObject)) return props;
   const out = new JsObject();
-  if (props instanceof JsObject) for (const [k] of props.props) out.set(k, ownValue(ip, props, k));
-  else if (isUnknown(props)) spreadInto(ip, out, props);
+  if (props instanceof JsObject || isUnknown(props)) spreadInto(ip, out, props);
   for (const [k] of defaults.props) {
     if (out.props.has(k) && out.get(k) !== undefined) continue;
     const d = ownValue(ip, defaults, k);
