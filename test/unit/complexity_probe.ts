@@ -73,6 +73,8 @@ function withGroups(copy: AnalysisResult, original: AnalysisResult): AnalysisRes
     m.report.layers = layers;
     Object.defineProperty(m, 'layerSites', { value: sites });
     Object.defineProperty(m, 'layerLines', { value: structuredClone(o.layerLines) });
+    Object.defineProperty(m, 'layerAt', { value: (i: number) => m.report.layers[i]! });
+    Object.defineProperty(m, 'layerCount', { value: layers.length });
     Object.defineProperty(m, 'groupTotals', { value: structuredClone(o.groupTotals) });
   });
   return copy;

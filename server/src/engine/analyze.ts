@@ -18,11 +18,11 @@ import { PiniaModule, isPiniaPackage } from './interp/pinia';
 import { loadLayersModel } from './saved/load_model';
 import { ModelValue } from './tfjs/values';
 import { snapshotTrainable } from './tfjs/trainable';
-import { type Loc, type Range, rangeIn, type EngineDiagnostic } from './source';
+import { type Loc, type Range, lineAt, rangeIn, type EngineDiagnostic } from './source';
 import { buildModel, type GroupSummary, type GroupTotals, type Placer } from './report/model_report';
 import type { LayerLines, LayerSite } from './report/site_tallies';
 import { addSymbolicSizes } from './report/symbolic_sizes';
-import type { Diagnostic, ModelGraph, ModelReport, Report } from './report/types';
+import type { Diagnostic, LayerReport, ModelGraph, ModelReport, Report } from './report/types';
 import { adviseAll, type Finding } from './advice';
 import { parseRecovering } from './syntax/recover';
 import type { ParseMemory } from './syntax/parse_memory';
@@ -59,6 +59,10 @@ export interface AnalyzedModel {
   layerSites: LayerSite[] | undefined;
   /** Where the layers' hints can fall (a viewport's hints read only its layers), built with the report. */
   layerLines: LayerLines;
+  /** report.layers[i]: each row is built on first read, and the whole table on first read of report.layers. */
+  layerAt(i: number): LayerReport;
+  /** report.layers.length, without building the table. */
+  layerCount: number;
 }
 
 export interface AnalysisResult {
@@ -330,6 +334,10 @@ function makePlacer(interp: InterpDriver): Placer {
       r = rec ? rangeIn(loc, rec.sourceFile.getLineStarts()) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       memo.set(loc, r);
       return r;
+    },
+    line(file: string, offset: number) {
+      const rec = interp.module(file);
+      return rec ? lineAt(rec.sourceFile.getLineStarts(), offset, 0) : 0;
     },
   };
 }

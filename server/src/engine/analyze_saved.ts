@@ -91,7 +91,8 @@ function analyzeRead(saved: SavedFile, file: string, options: SavedModelOptions)
   const { session, interp } = freshSession();
   const site: BuildSite = { session, file, made: [] };
   const main = buildTopology(site, saved.topology);
-  const placer: Placer = { range: (loc: Loc) => (loc.file === file ? saved.locator.range(loc.start, loc.end) : ORIGIN) };
+  const range = (loc: Loc) => (loc.file === file ? saved.locator.range(loc.start, loc.end) : ORIGIN);
+  const placer: Placer = { range, line: (f, offset) => range({ file: f, start: offset, end: offset }).end.line };
   const engine = interp.diagnostics.map((d) => ({ loc: d.loc, diagnostic: { range: placer.range(d.loc), severity: d.severity, code: d.code, message: d.message } as Diagnostic }));
 
   // Weights: the manifest against the layers, then the shard files against the manifest.

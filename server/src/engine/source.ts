@@ -35,7 +35,7 @@ export function rangeIn(loc: { start: number; end: number }, starts: readonly nu
 }
 
 /** The last line starting at or before `pos` (as ts.getLineAndCharacterOfPosition), searching from line `lo`. */
-function lineAt(starts: readonly number[], pos: number, lo: number): number {
+export function lineAt(starts: readonly number[], pos: number, lo: number): number {
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;

@@ -151,10 +151,10 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
   for (const m of result.models) {
     if (m.layerSites) for (const ls of m.layerSites) callAt(ls.range, ls.apply, ls.sameApply, ls.first)?.totals.addTally(ls, ls.first);
     else {
-      const layers = m.report.layers;
-      const [from, to] = range ? inOrderSpan(layers, m.layerLines.endLine!, range) : [0, layers.length];
+      // Rows are built as they are read: a viewport's hints build its own, not the table's thousands.
+      const [from, to] = range ? inOrderSpan(m.layerAt, m.layerCount, m.layerLines.endLine!, range) : [0, m.layerCount];
       for (let i = from; i < to; i++) {
-        const l = layers[i]!;
+        const l = m.layerAt(i);
         callAt(l.range, l.applyRange, !!l.applyRange, l)?.totals.addLayer(l);
       }
     }
@@ -175,7 +175,7 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
   // 3. Uses of layers made elsewhere (a list entry calling a layer factory helper, `conv.apply(x)`).
   for (const m of result.models) {
     for (const i of m.layerLines.unapplied) {
-      const l = m.report.layers[i]!;
+      const l = m.layerAt(i);
       if (l.useFile !== result.file || (inView && !inView(l.useRange.end))) continue;
       if (groupRanges.has(l.useRange)) continue;
       if (l.file === result.file && sameRange(l.useRange, l.range)) continue;
@@ -191,19 +191,19 @@ function buildSites(result: AnalysisResult, range?: Range): Site[] {
  * the last whose ends (its call's, its `.apply`'s, and all before it: `endLine`) lie above the range,
  * and before the first that starts below it (its call and `.apply` end later still).
  */
-function inOrderSpan(layers: LayerReport[], endLine: Int32Array, range: Range): [number, number] {
+function inOrderSpan(layerAt: (i: number) => LayerReport, count: number, endLine: Int32Array, range: Range): [number, number] {
   let lo = 0;
-  let hi = layers.length;
+  let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (endLine[mid]! < range.start.line) lo = mid + 1;
     else hi = mid;
   }
   const from = lo;
-  hi = layers.length;
+  hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (cmpPos(layers[mid]!.range.start, range.end) <= 0) lo = mid + 1;
+    if (cmpPos(layerAt(mid).range.start, range.end) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return [from, lo];

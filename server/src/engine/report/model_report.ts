@@ -8,9 +8,9 @@ import { effectiveWeights, trainableOpen, trainableStateOf, type TrainableState 
 import type { Frame } from '../interp/frame';
 import type { Loc, Range } from '../source';
 import type { CallSite, Diagnostic, GraphEdge, GraphGroup, GraphNode, LayerReport, ModelGraph, ModelReport } from './types';
-import type { Shape } from '../layers/types';
+import type { Shape, WeightSpec } from '../layers/types';
 import { groupDetails, groupLabel } from './group_names';
-import { layerLines, layerSites, sameShape, type LayerLines, type LayerSite } from './site_tallies';
+import { layerLines, layerSites, sameShape, type LayerLines, type LayerSite, type TallyFacts } from './site_tallies';
 import {
   callSites,
   forEachCrossing,
@@ -35,6 +35,8 @@ import { noteStackOverflow } from '../stack_overflow';
 /** Converts engine locations into line/character ranges of whichever file holds them. */
 export interface Placer {
   range(loc: Loc): Range;
+  /** The line an offset of a file lies on (what `range` gives, without making the range). */
+  line(file: string, offset: number): number;
 }
 
 export interface BuiltModel {
@@ -51,6 +53,10 @@ export interface BuiltModel {
   layerSites: LayerSite[] | undefined;
   /** Where the layers' hints can fall (a viewport's hints read only its layers): built with the report. */
   layerLines: LayerLines;
+  /** report.layers[i], built alone when the table has not been (it is built on first read of report.layers). */
+  layerAt(i: number): LayerReport;
+  /** report.layers.length, without building the table. */
+  layerCount: number;
 }
 
 export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer: Placer, diagnostics: Diagnostic[]): BuiltModel {
@@ -84,11 +90,13 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     at.first[i] = entry.nodes.length === 0 ? 1 : 0;
     entry.nodes.push(n);
   }
-  const names = displayNames(layerOrder);
   const chains = new Map<Frame, CallSite[]>();
   const state = trainableStateOf(model);
   const chainOf = (f: Frame | undefined) => callChain(f, stops, placer, chains);
-  const layers: LayerReport[] = layerOrder.map((layer, i) => layerReport(layer, nodesOf.get(layer)!.nodes, names[i]!, placer, chainOf, state));
+  // What the totals and the hints' tallies need of each layer now; each layer's row (ranges, label,
+  // chain) when something reads it: an edit's hints read the rows of one viewport (see lazyRows).
+  const facts: LayerFacts[] = layerOrder.map((layer) => layerFacts(layer, nodesOf.get(layer)!.nodes, state));
+  const rows = lazyRows(layerOrder, nodesOf, facts, placer, chainOf);
 
   // A model with parts the analysis cannot see has unknown totals, never the sum of what it saw.
   const whole = incomplete.length === 0;
@@ -96,14 +104,14 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   let trainable: number | null = whole ? 0 : null;
   let macs: number | null = whole ? 0 : null;
   let act: number | null = whole ? 0 : null;
-  at.params = new Float64Array(layers.length);
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i]!;
-    at.params[i] = l.params ?? NaN;
-    total = add(total, l.params);
-    trainable = add(trainable, l.trainableParams);
-    macs = add(macs, l.macs);
-    act = add(act, l.activationBytes === null ? null : l.activationBytes * l.applications);
+  at.params = new Float64Array(facts.length);
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i]!;
+    at.params[i] = f.params ?? NaN;
+    total = add(total, f.params);
+    trainable = add(trainable, f.trainable);
+    macs = add(macs, f.macs);
+    act = add(act, f.bytes === null ? null : f.bytes * nodesOf.get(layerOrder[i]!)!.nodes.length);
   }
   const report: ModelReport = {
     name,
@@ -117,10 +125,17 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
     nonTrainableParams: total === null || trainable === null ? null : total - trainable,
     macs,
     activationBytes: act,
-    layers,
+    layers: [],
     diagnostics,
     depth: longestPath(nodes, at.maxId, cols),
   };
+  // Read through a getter until first read (JSON and structured clones read it too), then data.
+  Object.defineProperty(report, 'layers', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(report, rows.all()),
+    set: (v: LayerReport[]) => settle(report, v),
+  });
   if (!whole) report.incomplete = incomplete;
   if (model.variant) {
     const v = model.variant;
@@ -135,9 +150,11 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   // and building it is about as much work as the rest of the report. Built on first read, once.
   const hasGroups = cols.frames.length > 0;
   const built = { report, hasGroups } as BuiltModel;
-  const sites = layerSites(layers);
+  const sites = layerSites(facts, placer, rows.at);
   Object.defineProperty(built, 'layerSites', { enumerable: false, configurable: true, value: sites });
-  Object.defineProperty(built, 'layerLines', { enumerable: false, configurable: true, value: layerLines(layers, !sites) });
+  Object.defineProperty(built, 'layerLines', { enumerable: false, configurable: true, value: layerLines(facts, !sites, placer) });
+  Object.defineProperty(built, 'layerAt', { enumerable: false, configurable: true, value: rows.at });
+  Object.defineProperty(built, 'layerCount', { enumerable: false, configurable: true, value: facts.length });
   let index: GroupIndex | undefined;
   let totals: GroupTotals | undefined;
   let groups: GroupSummary[] | undefined;
@@ -146,7 +163,7 @@ export function buildModel(model: ModelValue, name: string, nameLoc: Loc, placer
   const totalsNow = () => (totals ??= groupTotals(indexNow(), cols, nodes, at));
   Object.defineProperty(built, 'groupTotals', { enumerable: false, configurable: true, get: totalsNow });
   Object.defineProperty(built, 'groups', { enumerable: false, configurable: true, get: () => (groups ??= groupSummaries(indexNow(), totalsNow())) });
-  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, layers, placer, graphGroups(indexNow(), nodes, at, placer))) });
+  Object.defineProperty(built, 'graph', { enumerable: true, configurable: true, get: () => (graph ??= buildGraph(name, nodes, at, rows.at, placer, graphGroups(indexNow(), nodes, at, placer))) });
   return built;
 }
 
@@ -154,17 +171,99 @@ function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[], state: TrainableState): LayerReport {
+/** A layer's numbers, computed with the report: its totals and the hints' tallies read them. */
+export interface LayerFacts extends TallyFacts {
+  weights: WeightSpec[];
+  trainable: number | null;
+  bytes: number | null;
+}
+
+function layerFacts(layer: LayerValue, nodes: LayerNode[], state: TrainableState): LayerFacts {
   const first = nodes[0]!;
   const weights = effectiveWeights(layer, state) ?? [];
   const params = layer.weights ? totalParams(weights) : null;
   // A layer with no weights trains none, whatever its config says.
-  const trainable = !layer.weights ? null : weights.length > 0 && trainableOpen(layer, state) ? null : totalParams(weights.filter((w) => w.trainable));
+  const trainable = !layer.weights ? null : weights.length > 0 && trainableOpen(layer, state) ? null : trainableParams(weights);
   let macs: number | null = 0;
   for (const n of nodes) macs = add(macs, n.macs);
   const out = first.output;
-  const field = out.field;
-  const bytes = out.shape ? activationBytes(out.shape) : null;
+  const a = first.applyLoc;
+  const l = layer.loc;
+  let error: string | undefined;
+  for (const n of nodes) if (n.error) { error = n.error; break; }
+  return {
+    loc: l,
+    // The `.apply(...)` around the call, when there is one (LayerReport.applyRange).
+    apply: a.file === l.file && a.start <= l.start && a.end >= l.end && (a.start !== l.start || a.end !== l.end) ? a : undefined,
+    // A layer with several outputs (a multi-output model used as a layer) has no single shape.
+    shape: first.outputs ? null : out.shape,
+    params,
+    macs,
+    error: error ?? layer.configError?.message,
+    weights,
+    trainable,
+    bytes: out.shape ? activationBytes(out.shape) : null,
+  };
+}
+
+/** totalParams of the trainable weights, without a filtered copy. */
+function trainableParams(weights: WeightSpec[]): number | null {
+  let sum = 0;
+  for (const w of weights) {
+    if (!w.trainable) continue;
+    let n = 1;
+    for (const d of w.shape) {
+      if (d === null) return null;
+      n *= d;
+    }
+    sum += n;
+  }
+  return sum;
+}
+
+interface LazyRows {
+  /** Layer i's row, built once. */
+  at: (i: number) => LayerReport;
+  /** Every row, in order (the table). */
+  all: () => LayerReport[];
+}
+
+/**
+ * The report's layer rows, each built on first read. Ranges, labels and call chains were a third of
+ * a 5,000-layer edit's analysis, and a quarter of what it allocated, while the edit's hints read 60
+ * rows (`npm run bench -- scale:lsp`). A row read alone is the same object the table has later.
+ */
+function lazyRows(order: LayerValue[], nodesOf: Map<LayerValue, { nodes: LayerNode[] }>, facts: LayerFacts[], placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LazyRows {
+  const rows: (LayerReport | undefined)[] = new Array(order.length);
+  let names: string[] | undefined;
+  let built = 0;
+  const at = (i: number): LayerReport => {
+    let r = rows[i];
+    if (!r) {
+      const layer = order[i]!;
+      rows[i] = r = layerRow(layer, nodesOf.get(layer)!.nodes, (names ??= displayNames(order))[i]!, facts[i]!, placer, chainOf);
+      built++;
+    }
+    return r;
+  };
+  return {
+    at,
+    all: () => {
+      if (built < order.length) for (let i = 0; i < order.length; i++) at(i);
+      return rows as LayerReport[];
+    },
+  };
+}
+
+/** Replaces the layers getter with the rows as data. */
+function settle(report: ModelReport, layers: LayerReport[]): LayerReport[] {
+  Object.defineProperty(report, 'layers', { value: layers, enumerable: true, configurable: true, writable: true });
+  return layers;
+}
+
+function layerRow(layer: LayerValue, nodes: LayerNode[], displayName: string, f: LayerFacts, placer: Placer, chainOf: (f: Frame | undefined) => CallSite[]): LayerReport {
+  const first = nodes[0]!;
+  const field = first.output.field;
   const r: LayerReport = {
     className: layer.className,
     range: placer.range(layer.loc),
@@ -172,31 +271,27 @@ function layerReport(layer: LayerValue, nodes: LayerNode[], displayName: string,
     useRange: placer.range(first.applyLoc),
     useFile: first.applyLoc.file,
     inputShapes: first.inputs.map((t) => t.shape),
-    // A layer with several outputs (a multi-output model used as a layer) has no single shape.
-    outputShape: first.outputs ? null : out.shape,
-    params,
-    trainableParams: trainable,
-    nonTrainableParams: params === null || trainable === null ? null : params - trainable,
-    macs,
-    activationBytes: bytes,
+    outputShape: f.shape,
+    params: f.params,
+    trainableParams: f.trainable,
+    nonTrainableParams: f.params === null || f.trainable === null ? null : f.params - f.trainable,
+    macs: f.macs,
+    activationBytes: f.bytes,
     displayName,
     label: describe(layer),
     family: layer.className === 'InputLayer' ? 'input' : (layer.spec?.family ?? 'other'),
-    weights,
+    weights: f.weights,
     applications: nodes.length,
     chain: chainOf(layer.frame),
   };
   if (layer.name) r.name = layer.name;
   if (first.outputs) r.outputShapes = first.outputs.map((t) => t.shape);
-  const a = first.applyLoc;
-  if (a.file === layer.loc.file && a.start <= layer.loc.start && a.end >= layer.loc.end && (a.start !== layer.loc.start || a.end !== layer.loc.end))
-    r.applyRange = placer.range(a);
+  if (f.apply) r.applyRange = placer.range(f.apply);
   if (field && field.rf.length >= 1) {
     r.receptiveField = [field.rf[0]!, field.rf[1] ?? field.rf[0]!];
     r.jump = [field.jump[0]!, field.jump[1] ?? field.jump[0]!];
   }
-  const err = nodes.find((n) => n.error)?.error ?? layer.configError?.message;
-  if (err) r.error = err;
+  if (f.error) r.error = f.error;
   return r;
 }
 
@@ -350,7 +445,7 @@ function graphGroups(ix: GroupIndex, nodes: LayerNode[], at: NodeLayers, placer:
   return { groups, groupIds, params };
 }
 
-function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: LayerReport[], placer: Placer, groups: GraphGroups): ModelGraph {
+function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layerAt: (i: number) => LayerReport, placer: Placer, groups: GraphGroups): ModelGraph {
   const gnodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const inModel = new Set(nodes);
@@ -360,8 +455,8 @@ function buildGraph(model: string, nodes: LayerNode[], at: NodeLayers, layers: L
       id: `n${n.id}`,
       layerIndex: idx < 0 ? null : idx,
       className: n.layer.className,
-      label: idx < 0 ? (n.layer.opaque ? 'unknown' : 'input') : layers[idx]!.label,
-      family: idx < 0 ? (n.layer.opaque ? 'other' : 'input') : layers[idx]!.family,
+      label: idx < 0 ? (n.layer.opaque ? 'unknown' : 'input') : layerAt(idx).label,
+      family: idx < 0 ? (n.layer.opaque ? 'other' : 'input') : layerAt(idx).family,
       inputShapes: n.inputs.map((t) => t.shape),
       outputShape: n.output.shape,
       params: groups.params[i]!,

@@ -5,7 +5,8 @@
  * in cache, the first hint request after an edit reads a few tallies instead of every layer
  * (`npm run bench -- scale:hints`).
  */
-import { sameRange, type Range } from '../source';
+import type { Loc, Range } from '../source';
+import type { Placer } from './model_report';
 import type { Shape } from '../layers/types';
 import type { LayerReport } from './types';
 
@@ -61,28 +62,42 @@ export function tallyMerge(t: Tally, o: Tally): void {
   if (o.error) t.error = true;
 }
 
+/** What a layer's tally and hint placement read of it: its numbers, and where its call and `.apply(...)` are. */
+export interface TallyFacts {
+  /** The layer-constructing call. */
+  loc: Loc;
+  /** The `.apply(...)` around the call (LayerReport.applyRange), if any. */
+  apply: Loc | undefined;
+  shape: Shape | null;
+  params: number | null;
+  macs: number | null;
+  error: string | undefined;
+}
+
 /**
  * The model's layer-constructing calls, in order of first instance; undefined when every call
  * constructs one layer (a model written out line by line: its layers come in source order, which a
  * single comparison per layer shows, and 20,000 one-instance tallies would only cost the analysis
- * time and memory). The instances of one call share their Range object (the engine places each
- * location once per analysis): a Map by identity.
+ * time and memory). The instances of one call share their Loc object (the interpreter makes one per
+ * call node), and so their Range (the placer makes one per Loc): a Map by identity.
  */
-export function layerSites(layers: LayerReport[]): LayerSite[] | undefined {
+export function layerSites(layers: TallyFacts[], placer: Placer, row: (i: number) => LayerReport): LayerSite[] | undefined {
   if (inSourceOrder(layers)) return undefined;
-  const byRange = new Map<Range, LayerSite>();
+  const byLoc = new Map<Loc, LayerSite>();
+  const firstApply = new Map<LayerSite, Loc | undefined>();
   const sites: LayerSite[] = [];
-  for (const l of layers) {
-    let s = byRange.get(l.range);
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    let s = byLoc.get(l.loc);
     if (!s) {
       // Written out, not spread from a fresh tally: V8 made spread objects slow to read (a 20,000-layer
       // file's sites: 10 ms instead of 2 for the hints' one pass over them).
       s = {
-        range: l.range,
-        file: l.file,
-        apply: l.applyRange,
-        sameApply: !!l.applyRange,
-        first: l,
+        range: placer.range(l.loc),
+        file: l.loc.file,
+        apply: l.apply && placer.range(l.apply),
+        sameApply: !!l.apply,
+        first: row(i),
         count: 0,
         shapes: [],
         paramsLo: Infinity,
@@ -91,10 +106,15 @@ export function layerSites(layers: LayerReport[]): LayerSite[] | undefined {
         macs: 0,
         error: false,
       };
-      byRange.set(l.range, s);
+      byLoc.set(l.loc, s);
+      firstApply.set(s, l.apply);
       sites.push(s);
-    } else if (s.sameApply && l.applyRange !== s.apply && !(l.applyRange && sameRange(l.applyRange, s.apply!))) s.sameApply = false;
-    tallyAdd(s, l.outputShape, l.params ?? NaN, l.macs ?? NaN, !!l.error);
+    } else if (s.sameApply) {
+      // An apply lies in its call's file: the same offsets are the same range.
+      const a = firstApply.get(s)!;
+      if (l.apply !== a && !(l.apply && l.apply.start === a.start && l.apply.end === a.end && l.apply.file === a.file)) s.sameApply = false;
+    }
+    tallyAdd(s, l.shape, l.params ?? NaN, l.macs ?? NaN, !!l.error);
   }
   return sites;
 }
@@ -111,27 +131,25 @@ export interface LayerLines {
   unapplied: Int32Array;
 }
 
-export function layerLines(layers: LayerReport[], inOrder: boolean): LayerLines {
+export function layerLines(layers: TallyFacts[], inOrder: boolean, placer: Placer): LayerLines {
   const endLine = inOrder ? new Int32Array(layers.length) : undefined;
   const unapplied: number[] = [];
   let last = -1;
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
-    if (!l.applyRange) unapplied.push(i);
-    if (endLine) endLine[i] = last = Math.max(last, l.range.end.line, l.applyRange ? l.applyRange.end.line : -1);
+    if (!l.apply) unapplied.push(i);
+    // The apply ends at or after its call (it contains it).
+    if (endLine) endLine[i] = last = Math.max(last, placer.line(l.loc.file, (l.apply ?? l.loc).end));
   }
   return { endLine, unapplied: Int32Array.from(unapplied) };
 }
 
 /** Whether each layer's call comes after the one before it in one file: then no two layers share a call. */
-function inSourceOrder(layers: LayerReport[]): boolean {
+function inSourceOrder(layers: TallyFacts[]): boolean {
   for (let i = 1; i < layers.length; i++) {
-    const a = layers[i - 1]!;
-    const b = layers[i]!;
-    if (a.file !== b.file) return false;
-    const p = a.range.start;
-    const q = b.range.start;
-    if (q.line < p.line || (q.line === p.line && q.character <= p.character)) return false;
+    const a = layers[i - 1]!.loc;
+    const b = layers[i]!.loc;
+    if (a.file !== b.file || b.start <= a.start) return false;
   }
   return true;
 }
