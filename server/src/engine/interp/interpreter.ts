@@ -51,6 +51,15 @@ export interface InterpreterOptions {
   modulePlan?: readonly number[];
 }
 
+/**
+ * One Loc per node of a tree (Locs are never mutated): a helper called 5,000 times makes one, not
+ * 5,000 (getStart scans the trivia each time), and the report places each once. Kept with the tree,
+ * across analyses: a tree's positions never move once parsed (an incremental re-parse makes a new
+ * SourceFile; the literal patch, syntax/literal_edit.ts, keeps every position), so an edit inside a
+ * number, and every unchanged import, finds its Locs made instead of making 15,000 new ones.
+ */
+const treeLocs = new WeakMap<ts.SourceFile, Map<ts.Node, Loc>>();
+
 export class Interpreter implements InterpDriver {
   readonly diagnostics: EngineDiagnostic[] = [];
   readonly modules = new Map<string, ModuleRecord>();
@@ -378,21 +387,25 @@ export class Interpreter implements InterpDriver {
   }
 
   loc(node: ts.Node, rec: ModuleRecord): Loc {
-    let l = this.locs.get(node);
+    const sf = rec.sourceFile;
+    let locs = this.lastLocs;
+    if (this.lastTree !== sf) {
+      locs = treeLocs.get(sf);
+      if (!locs) treeLocs.set(sf, (locs = new Map()));
+      this.lastTree = sf;
+      this.lastLocs = locs;
+    }
+    let l = locs!.get(node);
     if (l === undefined || l.file !== rec.path) {
-      const sf = rec.sourceFile;
       l = { file: rec.path, start: node.pos >= 0 ? node.getStart(sf) : 0, end: Math.max(node.end, 0) };
-      this.locs.set(node, l);
+      locs!.set(node, l);
     }
     return l;
   }
 
-  /**
-   * One Loc per node per analysis (Locs are never mutated): a helper called 5,000 times makes one,
-   * not 5,000 (getStart scans the trivia each time), and the report places each once. Not kept
-   * across analyses: an incremental re-parse moves reused nodes.
-   */
-  private readonly locs = new WeakMap<ts.Node, Loc>();
+  /** The tree `loc` read last, and its Locs (most reads are of one tree in a row). */
+  private lastTree: ts.SourceFile | undefined;
+  private lastLocs: Map<ts.Node, Loc> | undefined;
 
   /** Push a frame for a user-function call; returns what leaveCall restores. */
   enterCall(name: string, closure: Frame['closure'], callNode: ts.Node | undefined, args: readonly Value[], module: ModuleRecord): CallState {
